@@ -1,0 +1,82 @@
+/** Command-line flags, derived from the config schema: `--teacher-epochs 5` sets teacherEpochs. */
+import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, describeRange, type Config, type ConfigIssue, type ConfigKey } from '../engine/config';
+
+export interface CliOptions {
+  config: Config;
+  issues: ConfigIssue[];
+  json?: string;
+  csv?: string;
+  workers?: number;
+  help: boolean;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const FLAG_TO_KEY = new Map<string, ConfigKey>(CONFIG_KEYS.map((key) => [kebab(key), key]));
+/** Flags that are not settings of the experiment itself. */
+const TOOL_FLAGS = ['json', 'csv', 'workers'] as const;
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const entries: [string, string][] = [];
+  const issues: ConfigIssue[] = [];
+  const options: Omit<CliOptions, 'config' | 'issues'> = { help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      options.help = true;
+      continue;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) {
+      issues.push({ field: arg, message: `unexpected argument "${arg}" (see --help)` });
+      continue;
+    }
+    const flag = match[1];
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) {
+        issues.push({ field: flag, message: `--${flag} needs a value` });
+        continue;
+      }
+      i++;
+    }
+    if (flag === 'epochs') {
+      entries.push(['teacherEpochs', value], ['studentEpochs', value]);
+    } else if ((TOOL_FLAGS as readonly string[]).includes(flag)) {
+      if (flag === 'workers') {
+        const n = Number(value);
+        if (Number.isInteger(n) && n >= 1 && n <= 64) options.workers = n;
+        else issues.push({ field: flag, message: `--workers ${value} is invalid: expected an integer from 1 to 64` });
+      } else options[flag as 'json' | 'csv'] = value;
+    } else if (FLAG_TO_KEY.has(flag)) {
+      entries.push([FLAG_TO_KEY.get(flag)!, value]);
+    } else {
+      issues.push({ field: flag, message: `unknown flag --${flag} (see --help)` });
+    }
+  }
+  const parsed = configFromStrings(entries);
+  return { ...options, config: parsed.config, issues: [...issues, ...parsed.issues] };
+}
+
+export function helpText(): string {
+  const rows = CONFIG_KEYS.map((key) => {
+    const field = CONFIG_SCHEMA[key];
+    const def = Array.isArray(field.default) ? field.default.join(',') : String(field.default);
+    return `  --${kebab(key).padEnd(16)} ${field.help}; ${describeRange(key)} (default ${def})`;
+  });
+  return [
+    'Usage: npm run experiment -- [flags]',
+    '',
+    'Reproduces the MNIST subliminal-learning experiment (Cloud et al. 2025) headless, on tfjs-wasm.',
+    '',
+    'Experiment settings:',
+    ...rows,
+    '  --epochs N           sets both --teacher-epochs and --student-epochs',
+    '',
+    'Output:',
+    '  --json FILE          write the full result (schema subliminal-mnist/result@1)',
+    '  --csv FILE           write per-seed, per-condition accuracies as CSV',
+    '  --workers N          seeds run in N parallel worker threads (default: min(seeds, CPU cores))',
+    '  --help               this text',
+  ].join('\n');
+}

@@ -1,0 +1,118 @@
+/**
+ * Headless reproduction: `npm run experiment -- --seeds 5`. Runs the engine on tfjs-wasm in
+ * Node, seeds spread over worker threads, and prints each condition's mean, 95% CI and
+ * per-seed accuracies with a receipt.
+ */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { assembleResult, totalSteps, type ExperimentResult, type SeedResult } from '../engine/experiment';
+import { toCsv, toExport } from '../engine/export';
+import type { Condition } from '../engine/config';
+import { helpText, parseArgs } from './args';
+import { receipt, resultsTable } from './report';
+import type { SeedWorkerInput, SeedWorkerMessage } from './seed-worker';
+
+function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** A progress line on stderr: redrawn in place on a terminal, one line per 5% otherwise (CI logs). */
+function progressReporter(total: number) {
+  const started = performance.now();
+  let lastPercent = -1;
+  return (done: number, what: string) => {
+    const elapsed = performance.now() - started;
+    const fraction = done / total;
+    const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const text = `${bar} ${(100 * fraction).toFixed(0).padStart(3)}%  ${done}/${total} steps  ${formatDuration(elapsed)} elapsed  ETA ${Number.isNaN(eta) ? '…' : formatDuration(eta)}  ${what}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(process.stderr.columns ?? 120).slice(0, (process.stderr.columns ?? 120) - 1)}`);
+    else {
+      const percent = Math.floor(fraction * 20);
+      if (percent !== lastPercent) process.stderr.write(text + '\n');
+      lastPercent = percent;
+    }
+    if (done === total && process.stderr.isTTY) process.stderr.write('\n');
+  };
+}
+
+function runSeedsInWorkers(input: Omit<SeedWorkerInput, 'entry' | 'seedIndices'>, workers: number, onStep: (what: string) => void): Promise<ExperimentResult[]> {
+  const entry = new URL('./seed-worker.ts', import.meta.url).href;
+  const assignments = Array.from({ length: workers }, (_, w) =>
+    Array.from({ length: input.config.seeds }, (_, i) => i).filter((i) => i % workers === w),
+  );
+  return Promise.all(
+    assignments.map(
+      (seedIndices) =>
+        new Promise<ExperimentResult[]>((resolve, reject) => {
+          const results: ExperimentResult[] = [];
+          const workerData: SeedWorkerInput = { ...input, entry, seedIndices };
+          const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
+          worker.on('message', (message: SeedWorkerMessage) => {
+            if (message.type === 'event' && message.event.type === 'step')
+              onStep(`seed ${input.config.seed + message.seedIndex} ${message.event.condition} epoch ${message.event.epoch}`);
+            else if (message.type === 'result') results.push(message.result);
+            else if (message.type === 'error') reject(new Error(message.message));
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve(results) : reject(new Error(`worker exited with code ${code}`))));
+        }),
+    ),
+  ).then((perWorker) => perWorker.flat());
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(helpText());
+    return 0;
+  }
+  if (options.issues.length > 0) {
+    for (const issue of options.issues) console.error(`error: ${issue.message}`);
+    console.error('Run with --help for the list of flags.');
+    return 2;
+  }
+  const { config } = options;
+  if (config.backend === 'webgpu' || config.backend === 'webgl') {
+    console.error(`error: backend ${config.backend} needs a browser; in Node use wasm (default) or cpu.`);
+    return 2;
+  }
+  const backend = config.backend === 'cpu' ? 'cpu' : 'wasm';
+  const workers = Math.min(options.workers ?? availableParallelism(), config.seeds);
+  const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`;
+
+  const total = totalSteps(config);
+  const progress = progressReporter(total);
+  let done = 0;
+  const started = performance.now();
+  const perSeed = await runSeedsInWorkers({ config, backend }, workers, (what) => progress(++done, what));
+  const seeds: SeedResult[] = perSeed.flatMap((r) => r.seeds).sort((a, b) => a.seed - b.seed);
+  const phaseMs: Partial<Record<Condition, number>> = {};
+  for (const r of perSeed)
+    for (const [phase, ms] of Object.entries(r.phaseMs) as [Condition, number][]) phaseMs[phase] = (phaseMs[phase] ?? 0) + ms;
+  const result = assembleResult({ config, backend: perSeed[0].backend, seeds, phaseMs, wallMs: performance.now() - started });
+
+  console.log('\n' + resultsTable(result) + '\n');
+  console.log(receipt(result, runtime, workers));
+  if (options.json) {
+    await writeFile(options.json, JSON.stringify(toExport(result, runtime), null, 2));
+    console.log(`wrote ${options.json}`);
+  }
+  if (options.csv) {
+    await writeFile(options.csv, toCsv(result));
+    console.log(`wrote ${options.csv}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

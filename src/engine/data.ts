@@ -1,0 +1,91 @@
+/**
+ * MNIST in memory (raw bytes, as in the IDX files) and the batch inputs built from it and from
+ * the fixed noise set. Batches are built in plain JS from seeded permutations, so the order of
+ * examples is the same on every backend.
+ */
+import { IMAGE_PIXELS, DIGITS } from './mlp';
+import { parseIdx, IdxFormatError } from './idx';
+import { noisePixel } from './rng';
+
+export interface MnistSplit {
+  /** count × 784 bytes, row-major. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface MnistData {
+  train: MnistSplit;
+  test: MnistSplit;
+}
+
+/** The four raw IDX files, as their bytes. */
+export interface MnistFiles {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+}
+
+export const MNIST_FILE_NAMES: Record<keyof MnistFiles, string> = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+
+function splitFromIdx(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imagesName: string, labelsName: string, expectedCount: number): MnistSplit {
+  const images = parseIdx(imagesBytes, imagesName);
+  const labels = parseIdx(labelsBytes, labelsName);
+  if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28)
+    throw new IdxFormatError(imagesName, `shape [${images.shape.join(', ')}] is not [n, 28, 28]`);
+  if (labels.shape.length !== 1) throw new IdxFormatError(labelsName, `shape [${labels.shape.join(', ')}] is not [n]`);
+  const count = images.shape[0];
+  if (count !== expectedCount) throw new IdxFormatError(imagesName, `${count} images, expected ${expectedCount}`);
+  if (labels.shape[0] !== count) throw new IdxFormatError(labelsName, `${labels.shape[0]} labels for ${count} images`);
+  const bad = labels.data.findIndex((label) => label >= DIGITS);
+  if (bad >= 0) throw new IdxFormatError(labelsName, `label ${labels.data[bad]} at index ${bad} is not a digit`);
+  return { images: images.data, labels: labels.data, count };
+}
+
+/** Parses and checks the four MNIST files (60,000 training and 10,000 test images). */
+export function mnistFromFiles(files: MnistFiles): MnistData {
+  const n = MNIST_FILE_NAMES;
+  return {
+    train: splitFromIdx(files.trainImages, files.trainLabels, n.trainImages, n.trainLabels, 60000),
+    test: splitFromIdx(files.testImages, files.testLabels, n.testImages, n.testLabels, 10000),
+  };
+}
+
+/** Writes the images at `indices`, scaled to [-1, 1] as x/255·2−1, into `out` (row-major). */
+export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array): void {
+  for (let r = 0; r < indices.length; r++) {
+    const src = indices[r] * IMAGE_PIXELS;
+    const dst = r * IMAGE_PIXELS;
+    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = (split.images[src + c] / 255) * 2 - 1;
+  }
+}
+
+/** Writes one-hot digit labels of the examples at `indices` into `out` ([n, 10]). */
+export function fillOneHot(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array): void {
+  out.fill(0);
+  for (let r = 0; r < indices.length; r++) out[r * DIGITS + split.labels[indices[r]]] = 1;
+}
+
+/** Writes noise images at `indices` of the fixed noise set `noiseSeed`, each pixel uniform on [-1, 1). */
+export function fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array): void {
+  for (let r = 0; r < indices.length; r++) {
+    const src = indices[r] * IMAGE_PIXELS;
+    const dst = r * IMAGE_PIXELS;
+    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = noisePixel(noiseSeed, src + c);
+  }
+}
+
+/** Consecutive index ranges [start, end) of `count` examples in batches (the last may be short). */
+export function* batchRanges(count: number, batchSize: number): Generator<[number, number]> {
+  for (let start = 0; start < count; start += batchSize) yield [start, Math.min(start + batchSize, count)];
+}
+
+export function batchesPerEpoch(count: number, batchSize: number): number {
+  return Math.ceil(count / batchSize);
+}

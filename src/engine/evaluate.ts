@@ -1,0 +1,70 @@
+/** Test accuracy: argmax over the 10 digit logits (the aux logits never vote). */
+import * as tf from '@tensorflow/tfjs-core';
+import { DIGITS, IMAGE_PIXELS, type Mlp } from './mlp';
+import { fillImages, type MnistSplit } from './data';
+
+export interface Accuracy {
+  /** Fraction correct over all evaluated test images. */
+  overall: number;
+  /** Fraction correct for each digit 0–9 (NaN never: digits absent from the subset get null). */
+  perDigit: (number | null)[];
+}
+
+const CHUNK = 2000;
+
+/** The test images as tensors that live for a whole run, in chunks that bound peak memory. */
+export class TestSet {
+  private readonly chunks: tf.Tensor2D[] = [];
+  readonly labels: Uint8Array;
+
+  constructor(split: MnistSplit, count: number) {
+    const n = Math.min(count, split.count);
+    this.labels = split.labels.subarray(0, n);
+    for (let start = 0; start < n; start += CHUNK) {
+      const size = Math.min(CHUNK, n - start);
+      const x = new Float32Array(size * IMAGE_PIXELS);
+      const indices = Array.from({ length: size }, (_, i) => start + i);
+      fillImages(split, indices, x);
+      this.chunks.push(tf.tensor2d(x, [size, IMAGE_PIXELS]));
+    }
+  }
+
+  get count(): number {
+    return this.labels.length;
+  }
+
+  /** Predicted digit for every test image. */
+  async predictDigits(model: Mlp): Promise<Int32Array> {
+    const out = new Int32Array(this.count);
+    let offset = 0;
+    for (const x of this.chunks) {
+      const predicted = tf.tidy(() => {
+        const logits = model.predict(x);
+        return tf.argMax(tf.slice(logits, [0, 0], [x.shape[0], DIGITS]), 1);
+      });
+      out.set((await predicted.data()) as Int32Array, offset);
+      predicted.dispose();
+      offset += x.shape[0];
+    }
+    return out;
+  }
+
+  async accuracy(model: Mlp): Promise<Accuracy> {
+    const predicted = await this.predictDigits(model);
+    const correct = new Array<number>(DIGITS).fill(0);
+    const total = new Array<number>(DIGITS).fill(0);
+    for (let i = 0; i < this.count; i++) {
+      total[this.labels[i]] += 1;
+      if (predicted[i] === this.labels[i]) correct[this.labels[i]] += 1;
+    }
+    const allCorrect = correct.reduce((a, b) => a + b, 0);
+    return {
+      overall: allCorrect / this.count,
+      perDigit: correct.map((c, d) => (total[d] > 0 ? c / total[d] : null)),
+    };
+  }
+
+  dispose(): void {
+    for (const x of this.chunks) x.dispose();
+  }
+}

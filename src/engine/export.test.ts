@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from './config';
+import { assembleResult, type SeedResult } from './experiment';
+import { parseExport, RESULT_SCHEMA, toCsv, toExport } from './export';
+
+const perDigit = (x: number) => Array.from({ length: 10 }, () => x);
+
+function sampleResult() {
+  const seeds: SeedResult[] = [1, 2].map((seed) => ({
+    seed,
+    accuracy: {
+      reference: { overall: 0.1, perDigit: perDigit(0.1) },
+      'aux-shared': { overall: 0.5 + seed / 100, perDigit: [...perDigit(0.5).slice(0, 9), null] },
+    },
+    history: { 'aux-shared': [{ step: 0, accuracy: 0.1 }, { step: 10, accuracy: 0.3 }] },
+  }));
+  return assembleResult({ config: { ...defaultConfig(), seeds: 2 }, backend: 'wasm', seeds, phaseMs: { 'aux-shared': 1234 }, wallMs: 2000 });
+}
+
+describe('result export', () => {
+  it('round-trips through JSON with its receipt', () => {
+    const result = sampleResult();
+    const exported = toExport(result, 'node test', new Date('2026-01-02T03:04:05Z'));
+    const back = parseExport(JSON.stringify(exported));
+    expect(back).toEqual(exported);
+    expect(back).toMatchObject({ schema: RESULT_SCHEMA, createdAt: '2026-01-02T03:04:05.000Z', runtime: 'node test', backend: 'wasm' });
+    expect(back.summary['aux-shared']!.mean).toBeCloseTo(0.515, 12);
+    expect(back.config.seeds).toBe(2);
+  });
+
+  it('refuses JSON that is not a result', () => {
+    expect(() => parseExport('{"schema":"other"}')).toThrow(/not a subliminal-mnist\/result@1 file/);
+    expect(() => parseExport(`{"schema":"${RESULT_SCHEMA}"}`)).toThrow(/missing seeds or config/);
+  });
+
+  it('writes one CSV row per seed, condition and evaluation', () => {
+    const lines = toCsv(sampleResult()).trim().split('\n');
+    expect(lines[0]).toBe('seed,condition,step,final,accuracy,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9');
+    expect(lines).toHaveLength(1 + 2 * (1 + 2 + 1));
+    expect(lines[1]).toBe('1,reference,,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
+    expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,');
+    expect(lines[4]).toBe('1,aux-shared,,1,0.51,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,');
+    expect(lines.every((l) => l.split(',').length === 15)).toBe(true);
+  });
+});

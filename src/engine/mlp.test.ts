@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs-core';
+// Autodiff is the independent check here; the engine itself never needs gradients registered.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateNodeBackend } from '../node/backend';
+import { digitCrossEntropy, distillationKl, type DistilledLogits } from './losses';
+import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type MatMulForm, type ParamName } from './mlp';
+import { Rng } from './rng';
+
+beforeAll(async () => {
+  await activateNodeBackend('wasm');
+});
+
+function stats(values: Float32Array) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { mean, sd };
+}
+
+describe('initialisation', () => {
+  it('draws weights from Normal(0, 1/fan_in) and zero biases', () => {
+    const p = initHostParams({ hidden: 256, m: 3 }, 123);
+    for (const [name, fanIn] of [['w1', 784], ['w2', 256], ['w3', 256]] as const) {
+      const { mean, sd } = stats(p[name]);
+      const expected = 1 / Math.sqrt(fanIn);
+      // w3 has only 3,328 draws: relative sd error ≈ 1/√(2n) ≈ 1.2%, so 6% is a 5-sigma margin.
+      expect(Math.abs(sd / expected - 1)).toBeLessThan(0.06);
+      expect(Math.abs(mean)).toBeLessThan(expected * 0.1);
+    }
+    for (const name of ['b1', 'b2', 'b3'] as const) expect(p[name].every((v) => v === 0)).toBe(true);
+    expect(p.w1.length).toBe(784 * 256);
+    expect(p.w3.length).toBe(256 * 13);
+  });
+
+  it('gives the same weights for the same seed and different weights otherwise', () => {
+    const a = initHostParams({ hidden: 32, m: 3 }, 5);
+    const b = initHostParams({ hidden: 32, m: 3 }, 5);
+    const c = initHostParams({ hidden: 32, m: 3 }, 6);
+    for (const name of PARAM_NAMES) expect(a[name]).toEqual(b[name]);
+    expect(a.w1).not.toEqual(c.w1);
+  });
+
+  it('clones a model into an exact, independent copy (the shared initialisation)', async () => {
+    const shape = { hidden: 16, m: 3 };
+    const reference = Mlp.init(shape, 9);
+    const copy = reference.clone();
+    const host = await reference.toHost();
+    expect(await copy.toHost()).toEqual(host);
+    copy.params.w1.assign(tf.zerosLike(copy.params.w1));
+    expect((await reference.toHost()).w1).toEqual(host.w1);
+    reference.dispose();
+    copy.dispose();
+  });
+});
+
+describe('hand-written backward pass', () => {
+  const shape = { hidden: 24, m: 3 };
+  const batch = 7;
+
+  function inputs(seed: number) {
+    const rng = new Rng(seed);
+    const x = tf.tensor2d(Float32Array.from({ length: batch * 784 }, () => rng.next() * 2 - 1), [batch, 784]);
+    const oneHot = tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32'), 10), 'float32') as tf.Tensor2D;
+    const teacher = tf.tensor2d(Float32Array.from({ length: batch * 13 }, () => rng.normal() * 2), [batch, 13]);
+    return { x, oneHot, teacher };
+  }
+
+  function autodiffGrads(model: Mlp, loss: (logits: tf.Tensor2D) => tf.Scalar, x: tf.Tensor2D) {
+    const f = (...p: tf.Tensor[]) => {
+      const [w1, b1, w2, b2, w3, b3] = p as tf.Tensor2D[];
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D;
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D;
+      return loss(tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D);
+    };
+    return tf.grads(f)(PARAM_NAMES.map((n) => model.params[n]));
+  }
+
+  type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>) => ReturnType<typeof digitCrossEntropy>;
+  const distil = (which: DistilledLogits): LossOf => (logits, d) =>
+    distillationKl(logits, which === 'aux' ? tf.slice(d.teacher, [0, 10], [batch, 3]) : d.teacher, which);
+  const losses: [string, LossOf][] = [
+    ['digit cross-entropy', (logits, d) => digitCrossEntropy(logits, d.oneHot)],
+    ['KL on aux logits', distil('aux')],
+    ['KL on all logits', distil('all')],
+  ];
+
+  for (const form of [{ useTransposeFlags: false }, { useTransposeFlags: true }] as MatMulForm[]) {
+    for (const [name, lossOf] of losses) {
+      it(`matches autodiff for ${name} (transpose flags: ${form.useTransposeFlags})`, async () => {
+        const model = Mlp.init(shape, 11);
+        // Biases away from zero, so their gradients are tested through non-trivial activations.
+        model.params.b1.assign(tf.randomNormal([shape.hidden], 0, 0.1, 'float32', 1));
+        const d = inputs(2);
+        const manual = tf.tidy(() => {
+          const fwd = model.forward(d.x);
+          return model.backward(d.x, fwd, lossOf(fwd.logits, d).dLogits, form);
+        });
+        const auto = tf.tidy(() => autodiffGrads(model, (logits) => lossOf(logits, d).loss, d.x));
+        for (const [i, param] of PARAM_NAMES.entries()) {
+          const a = await manual[param].data();
+          const b = await auto[i].data();
+          const scale = Math.max(...Array.from(b, Math.abs));
+          expect(scale).toBeGreaterThan(0);
+          const worst = Math.max(...Array.from(a, (v, j) => Math.abs(v - b[j])));
+          expect(worst / scale, `${param}`).toBeLessThan(1e-4);
+        }
+        tf.dispose([manual, auto, d.x, d.oneHot, d.teacher]);
+        model.dispose();
+      });
+    }
+  }
+
+  it('gives the loss value of the textbook formulas', async () => {
+    const logits = tf.tensor2d([[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1, 0]]);
+    const oneHot = tf.cast(tf.oneHot(tf.tensor1d([1], 'int32'), 10), 'float32') as tf.Tensor2D;
+    const ce = digitCrossEntropy(logits, oneHot);
+    // −log softmax(logits[0:10])[1], the aux logit 5 takes no part.
+    const expectedCe = -(2 - Math.log(Math.exp(1) + Math.exp(2) + 8));
+    expect((await ce.loss.data())[0]).toBeCloseTo(expectedCe, 5);
+    const teacher = tf.tensor2d([[0, 0, 0]]);
+    const kl = distillationKl(logits, teacher, 'aux');
+    const q = [5, 1, 0].map(Math.exp);
+    const z = q.reduce((a, b) => a + b);
+    const expectedKl = [0, 1, 2].reduce((acc, j) => acc + (1 / 3) * Math.log(1 / 3 / (q[j] / z)), 0);
+    expect((await kl.loss.data())[0]).toBeCloseTo(expectedKl, 5);
+    tf.dispose([logits, oneHot, ce.loss, ce.dLogits, teacher, kl.loss, kl.dLogits]);
+  });
+});
+
+describe('parameter shapes', () => {
+  it('follows 784 → h → h → 10 + m', () => {
+    const shapes: Record<ParamName, number[]> = paramShapes({ hidden: 256, m: 3 });
+    expect(shapes).toEqual({ w1: [784, 256], b1: [256], w2: [256, 256], b2: [256], w3: [256, 13], b3: [13] });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Seeded randomness, implemented in plain JS so that the same seed gives the same
+ * weights, shuffles and noise on every tfjs backend (backend RNGs differ).
+ */
+
+/** A 32-bit integer hash with good avalanche (lowbias32, Chris Wellons). */
+export function hash32(x: number): number {
+  x = x >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Derives an independent sub-seed from a seed and a label, so streams never overlap by accident. */
+export function deriveSeed(seed: number, label: string): number {
+  let h = hash32(seed ^ 0x9e3779b9);
+  for (let i = 0; i < label.length; i++) h = hash32(h ^ label.charCodeAt(i));
+  return h;
+}
+
+/** A small seeded generator (mulberry32): uniform floats in [0, 1). */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = hash32(seed) >>> 0;
+  }
+
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution. */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Standard normal by Box–Muller (one value per call; simple and exact enough for init). */
+  normal(): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Fisher–Yates shuffle of 0..n-1. */
+  permutation(n: number): Uint32Array {
+    const p = new Uint32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+/**
+ * Pixel `index` of a fixed noise set, uniform on [-1, 1). Counter-based: the set is a pure
+ * function of (seed, index), so it is "one fixed set" without holding 60,000 × 784 floats.
+ */
+export function noisePixel(seed: number, index: number): number {
+  const h = hash32(hash32(index ^ seed) + seed);
+  return (h >>> 8) / 8388608 - 1; // 24 bits → [0, 2) → [-1, 1)
+}
