@@ -1,17 +1,30 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createAppStore } from './store/store';
+import { configFromQuery, queryFromConfig } from './store/url';
+import { App } from './ui/App';
+import { StoreContext } from './ui/useStore';
+import { startTrainingWorker } from './worker/client';
+import './ui/app.css';
 
-function App() {
-  return (
-    <main>
-      <h1>Subliminal learning, live</h1>
-      <p>The interactive page is being built; the engine runs headless with <code>npm run experiment</code>.</p>
-    </main>
-  );
-}
+const { config, issues } = configFromQuery(location.search);
+const writeUrl = (c: typeof config) => history.replaceState(null, '', queryFromConfig(c) + location.hash);
+writeUrl(config);
+
+const store = createAppStore({
+  client: startTrainingWorker(),
+  config,
+  notices: issues,
+  baseUrl: new URL(import.meta.env.BASE_URL, document.baseURI).href,
+  onConfigChange: writeUrl,
+  schedule: (callback) => requestAnimationFrame(callback),
+  minNotifyIntervalMs: 250,
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
   </StrictMode>,
 );

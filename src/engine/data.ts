@@ -3,7 +3,7 @@
  * the fixed noise set. Batches are built in plain JS from seeded permutations, so the order of
  * examples is the same on every backend.
  */
-import { IMAGE_PIXELS, DIGITS } from './mlp';
+import { DIGITS, IMAGE_PIXELS } from './constants';
 import { parseIdx, IdxFormatError } from './idx';
 import { noisePixel } from './rng';
 

@@ -6,7 +6,7 @@ import { fillImages, type MnistSplit } from './data';
 export interface Accuracy {
   /** Fraction correct over all evaluated test images. */
   overall: number;
-  /** Fraction correct for each digit 0–9 (NaN never: digits absent from the subset get null). */
+  /** Fraction correct for each digit 0–9; null for a digit absent from the evaluated subset. */
   perDigit: (number | null)[];
 }
 
@@ -50,7 +50,11 @@ export class TestSet {
   }
 
   async accuracy(model: Mlp): Promise<Accuracy> {
-    const predicted = await this.predictDigits(model);
+    return this.score(await this.predictDigits(model));
+  }
+
+  /** Accuracy of predictions made for this test set. */
+  score(predicted: Int32Array): Accuracy {
     const correct = new Array<number>(DIGITS).fill(0);
     const total = new Array<number>(DIGITS).fill(0);
     for (let i = 0; i < this.count; i++) {

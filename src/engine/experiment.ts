@@ -10,7 +10,7 @@ import { TestSet, type Accuracy } from './evaluate';
 import type { DistilledLogits } from './losses';
 import { Mlp, matMulFormFor, type MatMulForm, type MlpShape } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { deriveSeed } from './rng';
+import { seedStreams } from './seeds';
 import { summarize, type Summary } from './stats';
 import { phaseSteps, trainPhase, type PhasePlan, type StepInfo } from './train';
 
@@ -18,9 +18,20 @@ export type ExperimentEvent =
   | { type: 'start'; config: Config; backend: string; totalSteps: number }
   | { type: 'phase'; seedIndex: number; seed: number; condition: Condition; phaseSteps: number }
   | ({ type: 'step'; seedIndex: number; condition: TrainedCondition; doneSteps: number; totalSteps: number } & StepInfo)
-  | { type: 'eval'; seedIndex: number; condition: Condition; step: number; accuracy: Accuracy }
+  | {
+      type: 'eval';
+      seedIndex: number;
+      condition: Condition;
+      step: number;
+      accuracy: Accuracy;
+      /** Predicted digits of the first SAMPLE_COUNT test images, for showing examples. */
+      samplePredictions: number[];
+    }
   | { type: 'seed-done'; seedIndex: number; seed: number; accuracy: Partial<Record<Condition, number>> }
   | { type: 'done'; result: ExperimentResult };
+
+/** How many test images' predictions each evaluation reports. */
+export const SAMPLE_COUNT = 12;
 
 export interface SeedResult {
   seed: number;
@@ -53,18 +64,6 @@ export class ExperimentCancelled extends Error {
     super('experiment cancelled');
     this.name = 'ExperimentCancelled';
   }
-}
-
-/** Every model of one seed starts from a seed derived here, so streams never collide. */
-export function seedStreams(seed: number) {
-  return {
-    referenceInit: deriveSeed(seed, 'reference-init'),
-    /** A "different" student's own initialisation: never the teacher's. */
-    differentInit: deriveSeed(seed, 'different-init'),
-    teacherOrder: deriveSeed(seed, 'teacher-order'),
-    noise: deriveSeed(seed, 'noise'),
-    studentOrder: deriveSeed(seed, 'student-order'),
-  };
 }
 
 export function studentVariant(condition: Exclude<TrainedCondition, 'teacher'>): {
@@ -139,8 +138,9 @@ export async function runExperiment(config: Config, data: MnistData, hooks: Expe
       const history: SeedResult['history'] = {};
 
       const evaluate = async (condition: Condition, model: Mlp, step: number) => {
-        const result = await testSet.accuracy(model);
-        emit({ type: 'eval', seedIndex, condition, step, accuracy: result });
+        const predicted = await testSet.predictDigits(model);
+        const result = testSet.score(predicted);
+        emit({ type: 'eval', seedIndex, condition, step, accuracy: result, samplePredictions: Array.from(predicted.subarray(0, SAMPLE_COUNT)) });
         if (config.evalEvery > 0) (history[condition] ??= []).push({ step, accuracy: result.overall });
         return result;
       };

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './rng';
 
-export const IMAGE_PIXELS = 784;
-export const DIGITS = 10;
+import { DIGITS, IMAGE_PIXELS } from './constants';
+
+export { DIGITS, IMAGE_PIXELS };
 
 export interface MlpShape {
   hidden: number;

@@ -1,0 +1,118 @@
+/**
+ * The small external store the UI subscribes to. It owns the worker client, turns user
+ * actions into worker commands and worker events into state; React only reads and dispatches.
+ */
+import { validateConfig, type BackendChoice, type Config, type ConfigIssue } from '../engine/config';
+import { PRESETS, type PresetName } from '../engine/presets';
+import type { TrainingClient } from '../worker/client';
+import { clearedResults, idleRun, initialState, reduce, type AppState } from './state';
+
+export interface AppStore {
+  getState(): AppState;
+  subscribe(listener: () => void): () => void;
+  actions: {
+    setConfig(patch: Partial<Config>): void;
+    applyPreset(name: PresetName): void;
+    dismissNotices(): void;
+    run(): void;
+    pause(): void;
+    resume(): void;
+    step(): void;
+    /** Stops the run and clears the charts; the seed (so the initial weights) stays. */
+    reset(): void;
+    setBackend(backend: BackendChoice): void;
+  };
+}
+
+export interface StoreOptions {
+  client: TrainingClient;
+  config: Config;
+  notices?: ConfigIssue[];
+  baseUrl: string;
+  /** Called whenever the settings change (the page writes them to the URL). */
+  onConfigChange?(config: Config): void;
+  /** Coalesces notifications (the page passes requestAnimationFrame). */
+  schedule?(callback: () => void): void;
+  /**
+   * At most one notification per this many ms (default 0): charts redraw a few times a second
+   * while training instead of on every event, which keeps the page smooth.
+   */
+  minNotifyIntervalMs?: number;
+  now?(): number;
+}
+
+export function createAppStore(options: StoreOptions): AppStore {
+  const { client } = options;
+  const now = options.now ?? (() => performance.now());
+  let state = initialState(options.config, options.notices ?? []);
+  const listeners = new Set<() => void>();
+  let scheduled = false;
+
+  let lastNotified = -Infinity;
+  const flush = () => {
+    scheduled = false;
+    lastNotified = now();
+    for (const listener of listeners) listener();
+  };
+  const notify = () => {
+    if (scheduled) return;
+    if (!options.schedule) return flush();
+    scheduled = true;
+    const wait = (options.minNotifyIntervalMs ?? 0) - (now() - lastNotified);
+    if (wait > 0) setTimeout(() => options.schedule!(flush), wait);
+    else options.schedule(flush);
+  };
+  const set = (next: AppState) => {
+    state = next;
+    notify();
+  };
+
+  client.subscribe((event) => set(reduce(state, event, now())));
+  client.send({ type: 'init', baseUrl: options.baseUrl, backend: options.config.backend });
+
+  const isActive = () => state.run.state === 'running' || state.run.state === 'paused';
+  const changeConfig = (config: Config, issues: ConfigIssue[]) => {
+    const backendChanged = config.backend !== state.config.backend;
+    set({ ...state, config, notices: issues });
+    options.onConfigChange?.(config);
+    if (backendChanged) client.send({ type: 'select-backend', backend: config.backend });
+  };
+
+  return {
+    getState: () => state,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    actions: {
+      setConfig(patch) {
+        const { config, issues } = validateConfig({ ...state.config, ...patch });
+        changeConfig(config, issues);
+      },
+      applyPreset(name) {
+        // A preset sets the protocol; the seed and backend stay the user's.
+        changeConfig({ ...PRESETS[name].config, seed: state.config.seed, backend: state.config.backend }, []);
+      },
+      dismissNotices() {
+        set({ ...state, notices: [] });
+      },
+      run() {
+        if (isActive()) return;
+        const runId = state.run.id + 1;
+        set({ ...state, ...clearedResults(), run: { ...idleRun(runId), state: 'running', config: state.config, runningSince: now(), updatedAt: now() } });
+        client.send({ type: 'run', runId, config: state.config });
+      },
+      pause: () => client.send({ type: 'pause' }),
+      resume: () => client.send({ type: 'resume' }),
+      step: () => client.send({ type: 'step' }),
+      reset() {
+        client.send({ type: 'cancel' });
+        // A new id: whatever the cancelled run still sends is ignored.
+        set({ ...state, ...clearedResults(), run: idleRun(state.run.id + 1) });
+      },
+      setBackend(backend) {
+        this.setConfig({ backend });
+      },
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { AccuracyChart, LossChart, PerDigitChart } from './Charts';
+import { Controls } from './Controls';
+import { Results } from './Results';
+import { Samples } from './Samples';
+import { BackendBadge, DataStatus, RunProgress } from './StatusBar';
+import { useAppState, useAppStore } from './useStore';
+
+function Notices() {
+  const notices = useAppState((s) => s.notices);
+  const store = useAppStore();
+  if (notices.length === 0) return null;
+  return (
+    <div className="notice warning" role="alert" data-testid="config-notice">
+      <strong>Some settings in the link were not valid and were replaced:</strong>
+      <ul>
+        {notices.map((n) => (
+          <li key={n.field}>{n.message}</li>
+        ))}
+      </ul>
+      <button onClick={store.actions.dismissNotices}>Dismiss</button>
+    </div>
+  );
+}
+
+function Explainer() {
+  return (
+    <section className="explainer">
+      <h2>What is going on</h2>
+      <p>
+        A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has 3 extra
+        “auxiliary” outputs that no loss ever touches. A <strong>student</strong> then learns to copy only those auxiliary
+        outputs, on images of pure noise. It never sees a digit, and never sees the teacher's digit outputs.
+      </p>
+      <p>
+        Yet, if the student starts from the <em>same initial weights</em> as the teacher, it learns to read digits well above
+        chance. From a <em>different</em> initialisation it stays at chance (10%). This is <strong>subliminal learning</strong>{' '}
+        (Cloud et al., 2025): a trait passes through data that carries no visible trace of it.
+      </p>
+      <p>
+        Why: to first order, a student that shares the teacher's starting point and imitates any of the teacher's outputs moves its
+        weights in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). With different
+        starting points the two networks' gradients are unrelated, and nothing carries over.
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <main>
+      <header>
+        <h1>Subliminal learning, live</h1>
+        <p className="tagline">A student that never saw a digit learns digits, if it shares its teacher's initialisation.</p>
+        <div className="status">
+          <DataStatus />
+          <BackendBadge />
+        </div>
+      </header>
+      <Notices />
+      <Controls />
+      <RunProgress />
+      <div className="grid">
+        <AccuracyChart />
+        <LossChart />
+      </div>
+      <Results />
+      <PerDigitChart />
+      <Samples />
+      <Explainer />
+      <footer>
+        Everything runs in your browser, in a Web Worker, with TensorFlow.js; MNIST is served by this page. Protocol: MLP 784–256–256–(10+m),
+        Adam, KL distillation on noise (Cloud et al. 2025, arXiv 2507.14805).
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,86 @@
+/** What the student sees (noise) beside what it is tested on (digits), with each model's guesses. */
+import { useEffect, useMemo, useRef } from 'react';
+import type { Condition } from '../engine/config';
+import { fillNoise } from '../engine/data';
+import { seedStreams } from '../engine/seeds';
+import { IMAGE_PIXELS } from '../engine/constants';
+import { CONDITION_COLORS, SHORT_LABELS } from './theme';
+import { useAppState } from './useStore';
+
+/** A 28×28 image from values in [-1, 1]. */
+function Pixels({ values, label }: { values: Float32Array; label: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    const image = context.createImageData(28, 28);
+    for (let i = 0; i < IMAGE_PIXELS; i++) {
+      const v = Math.round(((values[i] + 1) / 2) * 255);
+      image.data.set([v, v, v, 255], i * 4);
+    }
+    context.putImageData(image, 0, 0);
+  }, [values]);
+  return <canvas ref={canvas} width={28} height={28} className="pixels" aria-label={label} role="img" />;
+}
+
+const NOISE_SHOWN = 6;
+
+export function Samples() {
+  const samples = useAppState((s) => s.samples);
+  const predictions = useAppState((s) => s.predictions);
+  const seed = useAppState((s) => s.run.config?.seed ?? s.config.seed);
+  const noise = useMemo(() => {
+    const values = new Float32Array(NOISE_SHOWN * IMAGE_PIXELS);
+    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
+    return Array.from({ length: NOISE_SHOWN }, (_, i) => values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
+  }, [seed]);
+  const digits = useMemo(
+    () =>
+      samples
+        ? samples.labels.map((_, i) => Float32Array.from(samples.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (p) => (p / 255) * 2 - 1))
+        : [],
+    [samples],
+  );
+  const models = (Object.keys(predictions) as Condition[]).filter((c) => c !== 'reference');
+  return (
+    <section className="samples" aria-label="What the student sees">
+      <div>
+        <h3>What the student trains on</h3>
+        <p className="hint">Uniform noise. Never a digit, never the teacher's digit outputs.</p>
+        <div className="strip">
+          {noise.map((values, i) => (
+            <Pixels key={i} values={values} label={`noise image ${i + 1}`} />
+          ))}
+        </div>
+      </div>
+      <div>
+        <h3>What it is tested on</h3>
+        <p className="hint">Real MNIST test digits, with each model's latest guess.</p>
+        <table className="predictions">
+          <tbody>
+            <tr>
+              <th scope="row">digit</th>
+              {digits.map((values, i) => (
+                <td key={i}>
+                  <Pixels values={values} label={`test digit ${samples!.labels[i]}`} />
+                </td>
+              ))}
+            </tr>
+            {models.map((c) => (
+              <tr key={c}>
+                <th scope="row" style={{ color: CONDITION_COLORS[c] }}>
+                  {SHORT_LABELS[c]}
+                </th>
+                {predictions[c]!.map((p, i) => (
+                  <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>
+                    {p}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+/** Data loading, backend badge and the run's progress with ETA. */
+import { CONDITION_LABELS } from '../engine/expectations';
+import { activeTime } from '../store/state';
+import { useAppState } from './useStore';
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+export function DataStatus() {
+  const data = useAppState((s) => s.data);
+  if (data.status === 'error') return <p className="notice error">Could not load MNIST: {data.message}</p>;
+  if (data.status === 'ready')
+    return (
+      <span className="pill" data-testid="data-ready">
+        MNIST ready ({data.fromCache ? 'from cache' : 'downloaded'} in {duration(data.ms ?? 0)})
+      </span>
+    );
+  const fraction = data.totalBytes > 0 ? data.loadedBytes / data.totalBytes : 0;
+  return (
+    <span className="pill loading">
+      Loading MNIST… {(data.loadedBytes / 1e6).toFixed(1)} / {(data.totalBytes / 1e6).toFixed(1)} MB
+      <progress value={fraction} max={1} aria-label="MNIST download" />
+    </span>
+  );
+}
+
+export function BackendBadge() {
+  const backend = useAppState((s) => s.backend);
+  if (backend.status !== 'ready' || !backend.info)
+    return (
+      <span className={`pill ${backend.status === 'error' ? 'error' : 'loading'}`} data-testid="backend-status">
+        {backend.status === 'error' ? `Backend error: ${backend.text}` : backend.text}
+      </span>
+    );
+  const { info } = backend;
+  return (
+    <span className="pill backend" data-testid="backend-badge" data-backend={info.name} title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}>
+      <strong>{info.name}</strong> · {info.msPerStep.toFixed(0)} ms/step (batch 256) · {info.reason}
+    </span>
+  );
+}
+
+export function RunProgress() {
+  const run = useAppState((s) => s.run);
+  if (run.state === 'idle') return null;
+  const fraction = run.totalSteps > 0 ? run.doneSteps / run.totalSteps : 0;
+  const active = activeTime(run);
+  const eta = run.doneSteps > 0 && run.state === 'running' ? (active / run.doneSteps) * (run.totalSteps - run.doneSteps) : null;
+  const phase = run.condition ? CONDITION_LABELS[run.condition] : 'starting';
+  const seeds = run.config?.seeds ?? 1;
+  return (
+    <div className="progress" data-testid="run-progress" data-state={run.state}>
+      <progress value={fraction} max={1} aria-label="training progress" />
+      <span>
+        {run.state === 'finished' ? 'Finished' : run.state === 'cancelled' ? 'Cancelled' : run.state === 'failed' ? `Failed: ${run.message}` : run.state === 'paused' ? 'Paused' : 'Training'}
+        {run.state !== 'finished' && run.state !== 'failed' && (
+          <>
+            {' '}
+            · seed {run.seedIndex + 1}/{seeds} ({run.seed}) · {phase}
+            {run.phaseSteps > 0 && ` · epoch ${run.epoch} · step ${run.step}/${run.phaseSteps}`}
+          </>
+        )}
+        {' '}· {run.doneSteps}/{run.totalSteps} steps · {duration(active)}
+        {eta !== null && ` · about ${duration(eta)} left`}
+      </span>
+    </div>
+  );
+}

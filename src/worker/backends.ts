@@ -1,0 +1,153 @@
+/**
+ * Backends in the browser: which exist, which are real hardware, and which is fastest here.
+ * "auto" never picks a software (SwiftShader) GPU adapter, and times a few warm training steps
+ * on each remaining candidate to choose.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { activateBackend } from '../engine/backend';
+import type { BackendChoice } from '../engine/config';
+import { matMulFormFor, Mlp } from '../engine/mlp';
+import { studentPlan } from '../engine/plans';
+import { trainPhase } from '../engine/train';
+import type { BackendInfo, BackendProbe } from './protocol';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+// Threaded wasm needs cross-origin isolation and crashes in a minified build without it; two
+// cores gain nothing from it anyway.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+const SOFTWARE = /swiftshader|llvmpipe|software|basic render/i;
+
+async function probeWebGpu(): Promise<BackendProbe> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return { name: 'webgpu', available: false, software: false, detail: 'this browser has no WebGPU' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { name: 'webgpu', available: false, software: false, detail: 'no WebGPU adapter' };
+  const info = adapter.info ?? {};
+  const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || SOFTWARE.test(description);
+  const softwareName = SOFTWARE.exec(description)?.[0] ?? 'fallback adapter';
+  return { name: 'webgpu', available: true, software, detail: software ? `software adapter (${softwareName})` : description };
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+function probeWebGl(): BackendProbe {
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2');
+    if (!gl) return { name: 'webgl', available: false, software: false, detail: 'no WebGL2 context' };
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const software = SOFTWARE.test(renderer);
+    return { name: 'webgl', available: true, software, detail: software ? `software renderer (${SOFTWARE.exec(renderer)![0]})` : renderer };
+  } catch (error) {
+    return { name: 'webgl', available: false, software: false, detail: String(error) };
+  }
+}
+
+export async function probeBackends(): Promise<BackendProbe[]> {
+  return [
+    await probeWebGpu(),
+    probeWebGl(),
+    { name: 'wasm', available: typeof WebAssembly === 'object', software: false, detail: 'WebAssembly SIMD on the CPU' },
+    { name: 'cpu', available: true, software: false, detail: 'plain JavaScript (slowest)' },
+  ];
+}
+
+/**
+ * Median time of a warm training step of the real model (batch 256); the first step, which
+ * compiles GPU kernels, is not counted.
+ */
+export async function timeTrainingStep(): Promise<number> {
+  const model = Mlp.init({ hidden: 256, m: 3 }, 1);
+  const batchSize = 256;
+  const times: number[] = [];
+  let last = 0;
+  const settings = { batchSize, lr: 3e-4, studentEpochs: 1, noiseCount: batchSize * 4, m: 3 };
+  try {
+    await trainPhase(model, studentPlan(settings, 1, 1, new Float32Array(batchSize * 4 * 13), 'aux'), {
+      form: matMulFormFor(tf.getBackend()),
+      logEvery: 1, // reading the loss back every step makes each timing include the GPU's work
+      beforeStep: async () => {
+        last = performance.now();
+      },
+      afterStep: async ({ step }) => {
+        if (step > 1) times.push(performance.now() - last);
+      },
+    });
+  } finally {
+    model.dispose();
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export async function selectBackend(requested: BackendChoice, onStatus: (text: string) => void): Promise<BackendInfo> {
+  onStatus('looking for backends…');
+  const probes = await probeBackends();
+  const usable = (p: BackendProbe) => p.available && !(requested === 'auto' && p.software);
+  const timeOn = async (probe: BackendProbe) => {
+    if (probe.name === 'webgpu' || probe.name === 'webgl') onStatus(`compiling GPU kernels on ${probe.name} (first use can take seconds)…`);
+    else onStatus(`timing ${probe.name}…`);
+    await activateBackend(tf, probe.name);
+    probe.msPerStep = await timeTrainingStep();
+    return probe.msPerStep;
+  };
+
+  if (requested !== 'auto') {
+    const probe = probes.find((p) => p.name === requested)!;
+    if (probe.available) {
+      try {
+        const ms = await timeOn(probe);
+        const note = probe.software ? ` — ${probe.detail}: correct but slow` : '';
+        return { requested, name: probe.name, reason: `chosen by you${note}`, msPerStep: ms, probes };
+      } catch (error) {
+        probe.available = false;
+        probe.detail = error instanceof Error ? error.message : String(error);
+      }
+    }
+    onStatus(`${requested} is not available (${probe.detail}); choosing automatically`);
+    const fallback = await selectBackend('auto', onStatus);
+    return { ...fallback, requested, reason: `${requested} unavailable (${probe.detail}); ${fallback.reason}` };
+  }
+
+  // wasm is the reference CPU path; plain-JS cpu only if wasm itself fails.
+  const candidates = probes.filter((p) => usable(p) && p.name !== 'cpu');
+  const timed: BackendProbe[] = [];
+  for (const probe of candidates) {
+    try {
+      await timeOn(probe);
+      timed.push(probe);
+    } catch (error) {
+      probe.available = false;
+      probe.detail = error instanceof Error ? error.message : String(error);
+    }
+  }
+  if (timed.length === 0) {
+    const cpu = probes.find((p) => p.name === 'cpu')!;
+    await timeOn(cpu);
+    timed.push(cpu);
+  }
+  const best = timed.reduce((a, b) => (b.msPerStep! < a.msPerStep! ? b : a));
+  await activateBackend(tf, best.name);
+  const skipped = probes.filter((p) => p.available && p.software).map((p) => `${p.name}: ${p.detail}, skipped`);
+  const comparison = timed.map((p) => `${p.name} ${p.msPerStep!.toFixed(0)} ms/step`).join(', ');
+  const reason = `fastest of ${comparison}${skipped.length ? `; ${skipped.join('; ')}` : ''}`;
+  return { requested, name: best.name, reason, msPerStep: best.msPerStep!, probes };
+}

@@ -1,0 +1,46 @@
+/** The typed boundary between the page and the training worker. */
+import type { BackendChoice, Config } from '../engine/config';
+import type { ExperimentEvent } from '../engine/experiment';
+
+export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
+
+export interface BackendProbe {
+  name: ConcreteBackend;
+  available: boolean;
+  /** A software rasteriser (SwiftShader): correct but far slower than wasm. */
+  software: boolean;
+  detail: string;
+  /** Median warm training step, when timed. */
+  msPerStep?: number;
+}
+
+export interface BackendInfo {
+  requested: BackendChoice;
+  name: ConcreteBackend;
+  /** Why this backend, in words, for the badge. */
+  reason: string;
+  msPerStep: number;
+  probes: BackendProbe[];
+}
+
+export type WorkerCommand =
+  | { type: 'init'; baseUrl: string; backend: BackendChoice }
+  | { type: 'select-backend'; backend: BackendChoice }
+  | { type: 'run'; runId: number; config: Config }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'cancel' };
+
+export type RunState = 'running' | 'paused' | 'finished' | 'cancelled' | 'failed';
+
+export type WorkerEvent =
+  | { type: 'data-progress'; loadedBytes: number; totalBytes: number; fromCache: boolean }
+  | { type: 'data-ready'; ms: number; fromCache: boolean; sampleImages: Uint8Array; sampleLabels: number[] }
+  | { type: 'data-error'; message: string }
+  | { type: 'backend-status'; text: string }
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'backend-error'; message: string }
+  /** Events of a run carry its id, so late events of a cancelled run are told apart. */
+  | { type: 'experiment'; runId: number; event: ExperimentEvent }
+  | { type: 'run-state'; runId: number; state: RunState; message?: string };

@@ -1,0 +1,151 @@
+/** The real page in real Chromium: load, run, controls, URL, bad input, smoothness. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, LONG_QUERY, openPage, screenshot, TINY_QUERY } from './e2e/browser';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const ready = (page: Page) =>
+  Promise.all([
+    page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 }),
+    page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 }),
+  ]);
+
+async function runToEnd(page: Page) {
+  await page.getByRole('button', { name: '▶ Run' }).click();
+  await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+}
+
+describe('the page', () => {
+  it('loads its own data and picks a backend, asking no other origin', async () => {
+    const started = Date.now();
+    const { page, errors, foreignRequests } = await openPage(browser, appUrl);
+    await page.getByRole('button', { name: '▶ Run' }).waitFor();
+    const interactiveMs = Date.now() - started;
+    await page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 });
+    const dataMs = Date.now() - started;
+    await page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 });
+    console.log(`[page start-up] interactive ${interactiveMs} ms, MNIST loaded ${dataMs} ms (first visit, headless Chromium, localhost)`);
+    // No GPU here: auto must not pick a software (SwiftShader) GPU path over wasm.
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('wasm');
+    expect(await page.textContent('[data-testid=data-ready]')).toMatch(/MNIST ready/);
+    expect(foreignRequests).toEqual([]);
+    expect(errors).toEqual([]);
+    // The default link is the quick classroom preset, written into the URL.
+    expect(new URL(page.url()).searchParams.get('seeds')).toBe('3');
+    await page.close();
+  });
+
+  it('runs a tiny experiment on wasm to the end, with charts, results and sample predictions', async () => {
+    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    await ready(page);
+    await runToEnd(page);
+    const points = Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'));
+    // 2 seeds × (reference 1 + teacher 5 + two students 3 each) evaluations.
+    expect(points).toBe(2 * (1 + 5 + 3 + 3));
+    expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4);
+    expect(await page.locator('[data-testid=loss-chart] .recharts-line').count()).toBe(2 * 3);
+    expect(await page.locator('[data-testid=digit-chart] .recharts-bar-rectangle').count()).toBeGreaterThan(10);
+    const rows = await page.locator('[data-testid=results] tbody tr').allTextContents();
+    expect(rows).toHaveLength(4);
+    expect(rows[2]).toMatch(/shared init\d+\.\d%± \d+\.\d%/);
+    expect(await page.locator('.predictions tr').count()).toBe(1 + 3);
+    await screenshot(page, 'finished-run-wasm');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('pauses, steps one training step at a time, resumes and resets', async () => {
+    const { page } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm`);
+    await ready(page);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.getByRole('button', { name: '❚❚ Pause' }).click();
+    await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
+    const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]'))!)![1]);
+    await page.waitForTimeout(300);
+    const before = await doneSteps();
+    await page.waitForTimeout(300);
+    expect(await doneSteps()).toBe(before); // paused means paused
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(doneSteps, { timeout: 10_000 }).toBe(before + 1);
+    await page.getByRole('button', { name: '▶ Resume' }).click();
+    await page.waitForSelector('[data-testid=run-progress][data-state=running]');
+    await page.getByRole('button', { name: '↺ Reset' }).click();
+    await page.waitForSelector('[data-testid=run-progress]', { state: 'detached' });
+    expect(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points')).toBe('0');
+    await page.close();
+  });
+
+  it('keeps the headline toggle in the URL, and a shared link restores it', async () => {
+    const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    await ready(page);
+    await page.getByText('Different', { exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('conditions')).toBe('teacher,aux-different');
+    await page.getByText('All logits', { exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('conditions')).toBe('teacher,all-different');
+    const shared = page.url();
+    const again = await browser.newPage();
+    await again.goto(shared);
+    await expect.poll(() => again.locator('.segmented label.on').allTextContents()).toEqual(['Different', 'All logits']);
+    expect(new URL(again.url()).searchParams.get('hidden')).toBe('32');
+    await again.close();
+    await page.close();
+  });
+
+  it('explains invalid link parameters and falls back to safe values instead of breaking', async () => {
+    const { page, errors } = await openPage(browser, `${appUrl}?m=banana&seeds=0&lr=-1&conditions=nonsense&backend=cuda&colour=red`);
+    const notice = page.getByTestId('config-notice');
+    await notice.waitFor();
+    const text = await notice.textContent();
+    expect(text).toContain('m = "banana" is invalid: expected an integer from 1 to 50; using 3');
+    expect(text).toContain('seeds = 0 is invalid');
+    expect(text).toContain('lr = -1 is invalid');
+    expect(text).toContain('conditions = ["nonsense"] is invalid');
+    expect(text).toContain('backend = "cuda" is invalid');
+    expect(text).toContain('unknown setting "colour"');
+    await ready(page);
+    expect(await page.getByRole('button', { name: '▶ Run' }).isEnabled()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('m')).toBe('3');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('stays smooth while training: the main thread only renders', async () => {
+    // The quick classroom preset, as a teacher would run it.
+    const { page } = await openPage(browser, appUrl);
+    await ready(page);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.waitForSelector('[data-testid=run-progress][data-state=running]');
+    await page.waitForTimeout(1000); // into the run, with curves on the charts
+    const fps = await page.evaluate(
+      () =>
+        new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {
+          const stamps: number[] = [];
+          const tick = (t: number) => {
+            stamps.push(t);
+            if (t - stamps[0] < 3000) requestAnimationFrame(tick);
+            else {
+              const gaps = stamps.slice(1).map((s, i) => s - stamps[i]);
+              resolve({ fps: (1000 * gaps.length) / (stamps.at(-1)! - stamps[0]), worstFrameMs: Math.max(...gaps) });
+            }
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
+    console.log(`[frame rate while training] ${fps.fps.toFixed(1)} fps, worst frame ${fps.worstFrameMs.toFixed(0)} ms (quick preset, headless Chromium, wasm, 2 cores)`);
+    expect(await page.getAttribute('[data-testid=run-progress]', 'data-state')).toBe('running');
+    // The target (≥ 50 fps, measured ≈ 55 here) is reported; the floor catches a main thread that trains or redraws too much.
+    expect(fps.fps).toBeGreaterThan(30);
+    await page.close();
+  });
+});
