@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../engine/config';
+import type { Accuracy } from '../engine/evaluate';
+import { PRESETS } from '../engine/presets';
+import type { TrainingClient } from '../worker/client';
+import type { WorkerCommand, WorkerEvent } from '../worker/protocol';
+import { activeTime } from './state';
+import { createAppStore } from './store';
+
+function fakeClient() {
+  const sent: WorkerCommand[] = [];
+  let listener: ((e: WorkerEvent) => void) | null = null;
+  const client: TrainingClient = {
+    send: (command) => void sent.push(command),
+    subscribe: (l) => {
+      listener = l;
+      return () => (listener = null);
+    },
+  };
+  return { client, sent, emit: (e: WorkerEvent) => listener!(e) };
+}
+
+const accuracy = (overall: number): Accuracy => ({ overall, perDigit: Array.from({ length: 10 }, () => overall) });
+
+function setup() {
+  let clock = 1000;
+  const fake = fakeClient();
+  const written: unknown[] = [];
+  const store = createAppStore({ client: fake.client, config: PRESETS.quick.config, baseUrl: 'http://x/', onConfigChange: (c) => written.push(c), now: () => clock });
+  return { ...fake, store, written, tick: (ms: number) => (clock += ms) };
+}
+
+describe('the app store', () => {
+  it('starts the worker: data from the base URL, the configured backend', () => {
+    const { sent } = setup();
+    expect(sent).toEqual([{ type: 'init', baseUrl: 'http://x/', backend: 'auto' }]);
+  });
+
+  it('runs with the current settings and follows the run’s events only', () => {
+    const { store, sent, emit, tick } = setup();
+    store.actions.run();
+    const run = sent.at(-1) as Extract<WorkerCommand, { type: 'run' }>;
+    expect(run).toMatchObject({ type: 'run', runId: 1, config: PRESETS.quick.config });
+    emit({ type: 'run-state', runId: 1, state: 'running' });
+    emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', totalSteps: 100 } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2] } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'step', seedIndex: 0, condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
+    // A late event of an older run changes nothing.
+    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] } });
+    const s = store.getState();
+    expect(s.accuracy.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.5 }]);
+    expect(s.loss.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.7 }]);
+    expect(s.run).toMatchObject({ state: 'running', doneSteps: 10, totalSteps: 100, epoch: 1 });
+    expect(s.predictions.teacher).toEqual([1, 2]);
+
+    tick(500);
+    emit({ type: 'run-state', runId: 1, state: 'paused' });
+    tick(10_000); // time paused does not count towards the ETA
+    emit({ type: 'run-state', runId: 1, state: 'running' });
+    tick(250);
+    emit({ type: 'experiment', runId: 1, event: { type: 'step', seedIndex: 0, condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null } });
+    expect(activeTime(store.getState().run)).toBe(750);
+  });
+
+  it('reset cancels the run, clears the charts and keeps the seed', () => {
+    const { store, sent, emit } = setup();
+    store.actions.setConfig({ seed: 42 });
+    store.actions.run();
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seedIndex: 0, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [] } });
+    store.actions.reset();
+    expect(sent.at(-1)).toEqual({ type: 'cancel' });
+    expect(store.getState().accuracy).toEqual({});
+    expect(store.getState().run.state).toBe('idle');
+    emit({ type: 'run-state', runId: 1, state: 'cancelled' });
+    expect(store.getState().run.state).toBe('idle');
+    store.actions.run();
+    expect(sent.at(-1)).toMatchObject({ type: 'run', config: { seed: 42 } });
+  });
+
+  it('validates settings, writes them out, and switches backend when asked', () => {
+    const { store, sent, written } = setup();
+    store.actions.setConfig({ m: 0 });
+    expect(store.getState().config.m).toBe(3);
+    expect(store.getState().notices[0].message).toMatch(/m = 0 is invalid/);
+    store.actions.setBackend('webgpu');
+    expect(sent.at(-1)).toEqual({ type: 'select-backend', backend: 'webgpu' });
+    expect(written.at(-1)).toMatchObject({ backend: 'webgpu' });
+  });
+
+  it('applies a preset but keeps the seed and backend', () => {
+    const { store } = setup();
+    store.actions.setConfig({ seed: 9, backend: 'wasm' });
+    store.actions.applyPreset('paper');
+    expect(store.getState().config).toEqual({ ...defaultConfig(), evalEvery: 30, seed: 9, backend: 'wasm' });
+  });
+});
