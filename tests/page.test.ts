@@ -144,8 +144,8 @@ describe('the page', () => {
     );
     console.log(`[frame rate while training] ${fps.fps.toFixed(1)} fps, worst frame ${fps.worstFrameMs.toFixed(0)} ms (quick preset, headless Chromium, wasm, 2 cores)`);
     expect(await page.getAttribute('[data-testid=run-progress]', 'data-state')).toBe('running');
-    // The target (≥ 50 fps, measured 53–56 here) is reported; the floor catches a main thread that trains or redraws too much.
-    expect(fps.fps).toBeGreaterThan(30);
+    // The target (≥ 50 fps, measured ≈ 56 here) is reported; the floor catches a main thread that trains or redraws too much.
+    expect(fps.fps).toBeGreaterThan(40);
     await page.close();
   });
 });

@@ -1,12 +1,12 @@
 /**
- * Builds the app once and serves dist/ from a sub-path of a plain static server, proving the
+ * Builds the app once (`npm run build`) and serves dist/ from a sub-path of a plain static server, proving the
  * build works from any host and path. Tests get the page's URL through `inject('appUrl')`.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { build } from 'vite';
+import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 
 export const SUB_PATH = '/some/sub/path/';
@@ -46,7 +46,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  await build({ logLevel: 'warn' });
+  // The production build exactly as users make it; vitest's NODE_ENV=test would bundle React's
+  // development build, whose profiling hooks slow the page under test.
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   const server = await serve(join(process.cwd(), 'dist'));
   const { port } = server.address() as AddressInfo;
   project.provide('appUrl', `http://127.0.0.1:${port}${SUB_PATH}`);
