@@ -1,5 +1,7 @@
 /** The real page in real Chromium: load, run, controls, URL, bad input, smoothness. */
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import { parseExport } from '../src/engine/export';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, LONG_QUERY, openPage, screenshot, TINY_QUERY } from './e2e/browser';
 
@@ -51,7 +53,9 @@ describe('the page', () => {
     const points = Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'));
     // 2 seeds × (reference 1 + teacher 5 + two students 3 each) evaluations.
     expect(points).toBe(2 * (1 + 5 + 3 + 3));
-    expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4);
+    // A thin line per seed and condition, and a mean line per condition (2 seeds make a band).
+    expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4 + 4);
+    expect(Number(await page.getAttribute('[data-testid=results-figure]', 'data-bars'))).toBe(4);
     expect(await page.locator('[data-testid=loss-chart] .recharts-line').count()).toBe(2 * 3);
     expect(await page.locator('[data-testid=digit-chart] .recharts-bar-rectangle').count()).toBeGreaterThan(10);
     const rows = await page.locator('[data-testid=results] tbody tr').allTextContents();
@@ -59,6 +63,23 @@ describe('the page', () => {
     expect(rows[2]).toMatch(/shared init\d+\.\d%± \d+\.\d%/);
     expect(await page.locator('.predictions tr').count()).toBe(1 + 3);
     await screenshot(page, 'finished-run-wasm');
+
+    // Exports: the same JSON schema as the CLI, a CSV row per seed and evaluation, charts as PNG.
+    const saved = async (testId: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return readFile((await download.path())!);
+    };
+    const exported = parseExport((await saved('download-json')).toString('utf8'));
+    expect(exported.seeds.map((s) => s.seed)).toEqual([1, 2]);
+    expect(exported.backend).toBe('wasm');
+    expect(exported.runtime).toMatch(/^browser: .*Chrom/);
+    expect(exported.summary['aux-shared']!.n).toBe(2);
+    const csv = (await saved('download-csv')).toString('utf8').trim().split('\n');
+    expect(csv).toHaveLength(1 + points + 2 * 4); // header, every evaluation, a final row per seed and model
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=results] button', { hasText: 'PNG' }).click()]);
+    const png = await readFile((await pngDownload.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,10 +7,10 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assembleResult, totalSteps, type ExperimentResult, type SeedResult } from '../engine/experiment';
-import { toCsv, toExport } from '../engine/export';
+import { receiptLines, toCsv, toExport } from '../engine/export';
 import type { Condition } from '../engine/config';
 import { helpText, parseArgs } from './args';
-import { receipt, resultsTable } from './report';
+import { resultsTable } from './report';
 import type { SeedWorkerInput, SeedWorkerMessage } from './seed-worker';
 
 function formatDuration(ms: number): string {
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   const result = assembleResult({ config, backend: perSeed[0].backend, seeds, phaseMs, wallMs: performance.now() - started });
 
   console.log('\n' + resultsTable(result) + '\n');
-  console.log(receipt(result, runtime, workers));
+  console.log(receiptLines(result, `${runtime}, ${workers} worker thread(s)`).join('\n'));
   if (options.json) {
     await writeFile(options.json, JSON.stringify(toExport(result, runtime), null, 2));
     console.log(`wrote ${options.json}`);

@@ -25,18 +25,3 @@ export function resultsTable(result: ExperimentResult): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export function receipt(result: ExperimentResult, runtime: string, workers: number): string {
-  const seconds = (ms: number) => (ms / 1000).toFixed(1) + ' s';
-  const phases = Object.entries(result.phaseMs)
-    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
-    .join(', ');
-  const config = Object.entries(result.config)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
-    .join(' ');
-  return [
-    `seeds: ${result.seeds.map((s) => s.seed).join(', ')}`,
-    `config: ${config}`,
-    `backend: ${result.backend} (tfjs ${result.tfjsVersion}), ${runtime}, ${workers} worker(s)`,
-    `wall time: ${seconds(result.wallMs)}; training time per phase, summed over seeds: ${phases}`,
-  ].join('\n');
-}

@@ -27,7 +27,6 @@ export type ExperimentEvent =
       /** Predicted digits of the first SAMPLE_COUNT test images, for showing examples. */
       samplePredictions: number[];
     }
-  | { type: 'seed-done'; seedIndex: number; seed: number; accuracy: Partial<Record<Condition, number>> }
   | { type: 'done'; result: ExperimentResult };
 
 /** How many test images' predictions each evaluation reports. */
@@ -187,12 +186,6 @@ export async function runExperiment(config: Config, data: MnistData, hooks: Expe
       }
       for (const model of live.splice(0)) model.dispose();
       seeds.push({ seed, accuracy, history });
-      emit({
-        type: 'seed-done',
-        seedIndex,
-        seed,
-        accuracy: Object.fromEntries(Object.entries(accuracy).map(([k, v]) => [k, v.overall])),
-      });
     }
   } finally {
     for (const model of live) model.dispose();

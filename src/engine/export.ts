@@ -32,6 +32,23 @@ export function parseExport(text: string): ResultExport {
 
 const ALL_CONDITIONS: Condition[] = ['reference', ...CONDITIONS];
 
+/** The receipt in words: what ran, where, and how long; printed by the CLI and drawn under exported charts. */
+export function receiptLines(result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs'>, runtime: string): string[] {
+  const seconds = (ms: number) => (ms / 1000).toFixed(1) + ' s';
+  const config = Object.entries(result.config)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
+    .join(' ');
+  const phases = Object.entries(result.phaseMs)
+    .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+    .join(', ');
+  return [
+    `seeds: ${result.seeds.map((s) => s.seed).join(', ')}`,
+    `config: ${config}`,
+    `backend: ${result.backend} (tfjs ${result.tfjsVersion}), ${runtime}`,
+    `wall time: ${seconds(result.wallMs)}; training time per phase, summed over seeds: ${phases}`,
+  ];
+}
+
 function csvNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }

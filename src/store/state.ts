@@ -47,8 +47,6 @@ export interface AppState {
   /** Latest evaluation of each condition, per seed index. */
   latest: Partial<Record<Condition, Record<number, Accuracy>>>;
   predictions: Partial<Record<Condition, number[]>>;
-  /** Final overall accuracy per seed, as each seed finishes. */
-  seedFinals: { seed: number; accuracy: Partial<Record<Condition, number>> }[];
   result: ExperimentResult | null;
 }
 
@@ -81,8 +79,8 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
   };
 }
 
-export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'latest' | 'predictions' | 'seedFinals' | 'result'> {
-  return { accuracy: {}, loss: {}, latest: {}, predictions: {}, seedFinals: [], result: null };
+export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'latest' | 'predictions' | 'result'> {
+  return { accuracy: {}, loss: {}, latest: {}, predictions: {}, result: null };
 }
 
 function append<K extends string>(curves: Partial<Record<K, CurvePoint[]>>, key: K, point: CurvePoint): Partial<Record<K, CurvePoint[]>> {
@@ -141,8 +139,6 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             latest: { ...state.latest, [e.condition]: { ...state.latest[e.condition], [e.seedIndex]: e.accuracy } },
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
           };
-        case 'seed-done':
-          return { ...state, seedFinals: [...state.seedFinals, { seed: e.seed, accuracy: e.accuracy }] };
         case 'done':
           return { ...state, result: e.result };
       }

@@ -21,6 +21,7 @@ export interface BackendInfo {
   reason: string;
   msPerStep: number;
   probes: BackendProbe[];
+  tfjsVersion: string;
 }
 
 export type WorkerCommand =

@@ -1,0 +1,101 @@
+/**
+ * The paper's figure, honestly: each condition's mean test accuracy with its 95% CI
+ * (1.96·sd/√n), every seed as a dot, and the band the paper's full protocol lands in beside it.
+ * Plain SVG, so it exports to PNG as drawn.
+ */
+import { forwardRef, useMemo } from 'react';
+import { CONDITIONS, type Condition } from '../engine/config';
+import { PAPER_EXPECTATIONS } from '../engine/expectations';
+import { summarize } from '../engine/stats';
+import { CONDITION_COLORS, pct, SHORT_LABELS } from './theme';
+import { useAppState } from './useStore';
+
+const WIDTH = 760;
+const HEIGHT = 340;
+const MARGIN = { top: 16, right: 16, bottom: 72, left: 48 };
+
+export interface FigureBar {
+  condition: Condition;
+  values: number[];
+  mean: number;
+  ci95: number | null;
+}
+
+/** Bars from the latest evaluation of each seed (final once its phase is done). */
+export function figureBars(latest: Partial<Record<Condition, Record<number, { overall: number }>>>): FigureBar[] {
+  return (['reference', ...CONDITIONS] as Condition[]).flatMap((condition) => {
+    const values = Object.values(latest[condition] ?? {}).map((a) => a.overall);
+    if (values.length === 0) return [];
+    const { mean, ci95 } = summarize(values);
+    return [{ condition, values, mean, ci95 }];
+  });
+}
+
+/** A fixed, seed-independent horizontal offset for dot i, so dots of one bar do not hide each other. */
+const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
+
+export const ResultsFigure = forwardRef<SVGSVGElement, { showExpected: boolean }>(function ResultsFigure({ showExpected }, ref) {
+  const latest = useAppState((s) => s.latest);
+  const bars = useMemo(() => figureBars(latest), [latest]);
+  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const y = (v: number) => MARGIN.top + plotH * (1 - v);
+  const slot = plotW / Math.max(bars.length, 1);
+  const barW = Math.min(56, slot * 0.45);
+  return (
+    <svg ref={ref} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} role="img" aria-label="Mean test accuracy per condition with 95% confidence intervals" data-testid="results-figure" data-bars={bars.length}>
+      <rect x={0} y={0} width={WIDTH} height={HEIGHT} fill="white" />
+      {[0, 0.25, 0.5, 0.75, 1].map((t) => (
+        <g key={t}>
+          <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
+          <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fontSize={11} fill="#6b7280">
+            {Math.round(t * 100)}%
+          </text>
+        </g>
+      ))}
+      <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0.1)} y2={y(0.1)} stroke="#9ca3af" strokeDasharray="6 4" />
+      <text x={MARGIN.left + 4} y={y(0.1) - 4} fontSize={11} fill="#6b7280">
+        chance 10%
+      </text>
+      {bars.map((bar, i) => {
+        const cx = MARGIN.left + slot * (i + 0.5);
+        const color = CONDITION_COLORS[bar.condition];
+        const expected = PAPER_EXPECTATIONS[bar.condition];
+        const lo = bar.ci95 === null ? null : Math.max(0, bar.mean - bar.ci95);
+        const hi = bar.ci95 === null ? null : Math.min(1, bar.mean + bar.ci95);
+        return (
+          <g key={bar.condition} data-condition={bar.condition}>
+            {showExpected && (
+              <rect x={cx + barW / 2 + 4} width={8} y={y(expected.high)} height={Math.max(2, y(expected.low) - y(expected.high))} fill="#f59e0b" opacity={0.6}>
+                <title>paper, full protocol: {expected.label}</title>
+              </rect>
+            )}
+            <rect x={cx - barW / 2} width={barW} y={y(bar.mean)} height={y(0) - y(bar.mean)} fill={color} opacity={0.35} />
+            <line x1={cx - barW / 2} x2={cx + barW / 2} y1={y(bar.mean)} y2={y(bar.mean)} stroke={color} strokeWidth={2} />
+            {lo !== null && hi !== null && (
+              <g stroke="#111827" strokeWidth={1.5}>
+                <line x1={cx} x2={cx} y1={y(hi)} y2={y(lo)} />
+                <line x1={cx - 8} x2={cx + 8} y1={y(hi)} y2={y(hi)} />
+                <line x1={cx - 8} x2={cx + 8} y1={y(lo)} y2={y(lo)} />
+              </g>
+            )}
+            {bar.values.map((v, j) => (
+              <circle key={j} cx={cx + jitter(j) * barW} cy={y(v)} r={3} fill={color} stroke="white" strokeWidth={0.8}>
+                <title>{pct(v)}</title>
+              </circle>
+            ))}
+            <text x={cx} y={y(bar.mean) - 6} textAnchor="middle" fontSize={12} fontWeight={600} fill="#111827">
+              {pct(bar.mean)}
+              {bar.ci95 !== null && ` ± ${(100 * bar.ci95).toFixed(1)}`}
+            </text>
+            {SHORT_LABELS[bar.condition].split(' · ').map((part, k) => (
+              <text key={k} x={cx} y={HEIGHT - MARGIN.bottom + 16 + 13 * k} textAnchor="middle" fontSize={11} fill={color}>
+                {part}
+              </text>
+            ))}
+          </g>
+        );
+      })}
+    </svg>
+  );
+});
