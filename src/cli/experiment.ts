@@ -40,29 +40,28 @@ function progressReporter(total: number) {
   };
 }
 
+/** Splits the run's seeds over worker threads; each trains its share side by side. */
 function runSeedsInWorkers(input: Omit<SeedWorkerInput, 'entry' | 'seedIndices'>, workers: number, onStep: (what: string) => void): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
-  const assignments = Array.from({ length: workers }, (_, w) =>
-    Array.from({ length: input.config.seeds }, (_, i) => i).filter((i) => i % workers === w),
-  );
+  const indices = Array.from({ length: input.config.seeds }, (_, i) => i);
+  const shares = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
   return Promise.all(
-    assignments.map(
+    shares.map(
       (seedIndices) =>
-        new Promise<ExperimentResult[]>((resolve, reject) => {
-          const results: ExperimentResult[] = [];
+        new Promise<ExperimentResult>((resolve, reject) => {
           const workerData: SeedWorkerInput = { ...input, entry, seedIndices };
           const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
+          let result: ExperimentResult | null = null;
           worker.on('message', (message: SeedWorkerMessage) => {
-            if (message.type === 'event' && message.event.type === 'step')
-              onStep(`seed ${input.config.seed + message.seedIndex} ${message.event.condition} epoch ${message.event.epoch}`);
-            else if (message.type === 'result') results.push(message.result);
+            if (message.type === 'event' && message.event.type === 'step') onStep(`${message.event.condition} epoch ${message.event.epoch}`);
+            else if (message.type === 'result') result = message.result;
             else if (message.type === 'error') reject(new Error(message.message));
           });
           worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? resolve(results) : reject(new Error(`worker exited with code ${code}`))));
+          worker.on('exit', (code) => (result ? resolve(result) : reject(new Error(`worker exited with code ${code} before its result`))));
         }),
     ),
-  ).then((perWorker) => perWorker.flat());
+  );
 }
 
 async function main(): Promise<number> {
@@ -85,7 +84,8 @@ async function main(): Promise<number> {
   const workers = Math.min(options.workers ?? availableParallelism(), config.seeds);
   const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`;
 
-  const total = totalSteps(config);
+  // Every worker runs every phase, for its own seeds.
+  const total = totalSteps(config) * workers;
   const progress = progressReporter(total);
   let done = 0;
   const started = performance.now();

@@ -1,4 +1,4 @@
-/** A worker thread that runs some of a run's seeds, so seeds use every CPU core. */
+/** A worker thread that trains some of a run's seeds (side by side), so a run uses every CPU core. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../engine/config';
 import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../engine/experiment';
@@ -14,7 +14,7 @@ export interface SeedWorkerInput {
 }
 
 export type SeedWorkerMessage =
-  | { type: 'event'; seedIndex: number; event: ExperimentEvent }
+  | { type: 'event'; event: ExperimentEvent }
   | { type: 'result'; result: ExperimentResult }
   | { type: 'error'; message: string };
 
@@ -24,15 +24,13 @@ const post = (message: SeedWorkerMessage) => parentPort!.postMessage(message);
 try {
   await activateNodeBackend(input.backend);
   const data = await loadMnist();
-  for (const seedIndex of input.seedIndices) {
-    const config = { ...input.config, seed: input.config.seed + seedIndex, seeds: 1 };
-    const result = await runExperiment(config, data, {
-      onEvent: (event) => {
-        if (event.type === 'step' || event.type === 'eval' || event.type === 'phase') post({ type: 'event', seedIndex, event });
-      },
-    });
-    post({ type: 'result', result });
-  }
+  const result = await runExperiment(input.config, data, {
+    seedIndices: input.seedIndices,
+    onEvent: (event) => {
+      if (event.type === 'step') post({ type: 'event', event });
+    },
+  });
+  post({ type: 'result', result });
 } catch (error) {
   post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 }

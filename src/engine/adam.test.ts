@@ -23,8 +23,8 @@ function referenceAdam(p: number, grads: number[], lr: number): number {
 
 describe('Adam', () => {
   it("matches PyTorch's update rule and leaves zero-gradient entries exactly unchanged", async () => {
-    const model = Mlp.init({ hidden: 8, m: 3 }, 1);
-    const before = await model.toHost();
+    const model = Mlp.init({ hidden: 8, m: 3 }, [1]);
+    const before = await model.toHost(0);
     const adam = new Adam(model.params, 0.01);
     const gradSeq = [0.5, -0.2, 1.5];
     for (const g of gradSeq) {
@@ -40,7 +40,7 @@ describe('Adam', () => {
       adam.apply(grads);
       tf.dispose(Object.values(grads));
     }
-    const after = await model.toHost();
+    const after = await model.toHost(0);
     for (const name of PARAM_NAMES) {
       expect(after[name][0]).toBeCloseTo(referenceAdam(before[name][0], gradSeq, 0.01), 6);
       expect(after[name].subarray(1)).toEqual(before[name].subarray(1));

@@ -1,6 +1,6 @@
 /** Test accuracy: argmax over the 10 digit logits (the aux logits never vote). */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS, IMAGE_PIXELS, type Mlp } from './mlp';
+import { DIGITS, IMAGE_PIXELS, type MatMulForm, type Mlp } from './mlp';
 import { fillImages, type MnistSplit } from './data';
 
 export interface Accuracy {
@@ -33,24 +33,19 @@ export class TestSet {
     return this.labels.length;
   }
 
-  /** Predicted digit for every test image. */
-  async predictDigits(model: Mlp): Promise<Int32Array> {
-    const out = new Int32Array(this.count);
+  /** Predicted digit for every test image, for each of the K models: [K, count], model-major. */
+  async predictDigits(model: Mlp, form: MatMulForm): Promise<Int32Array[]> {
+    const out = Array.from({ length: model.count }, () => new Int32Array(this.count));
     let offset = 0;
     for (const x of this.chunks) {
-      const predicted = tf.tidy(() => {
-        const logits = model.predict(x);
-        return tf.argMax(tf.slice(logits, [0, 0], [x.shape[0], DIGITS]), 1);
-      });
-      out.set((await predicted.data()) as Int32Array, offset);
+      const n = x.shape[0];
+      const predicted = tf.tidy(() => tf.argMax(tf.slice(model.predict(x, form), [0, 0], [model.count * n, DIGITS]), 1));
+      const values = (await predicted.data()) as Int32Array;
       predicted.dispose();
-      offset += x.shape[0];
+      out.forEach((digits, k) => digits.set(values.subarray(k * n, (k + 1) * n), offset));
+      offset += n;
     }
     return out;
-  }
-
-  async accuracy(model: Mlp): Promise<Accuracy> {
-    return this.score(await this.predictDigits(model));
   }
 
   /** Accuracy of predictions made for this test set. */

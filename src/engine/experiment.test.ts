@@ -5,8 +5,8 @@ import { loadMnist } from '../node/mnist';
 import { validateConfig, type Config } from './config';
 import type { MnistData } from './data';
 import { ExperimentCancelled, runExperiment, totalSteps, type ExperimentEvent } from './experiment';
-import { seedStreams } from './seeds';
-import { DIGITS, matMulFormFor, Mlp, type HostParams } from './mlp';
+import { dataStreams, initSeeds } from './seeds';
+import { DIGITS, initHostParams, matMulFormFor, Mlp, type HostParams } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
 import { trainPhase } from './train';
 
@@ -33,7 +33,8 @@ function tiny(overrides: Partial<Config> = {}): Config {
   return config;
 }
 
-const noHooks = (form = matMulFormFor(tf.getBackend())) => ({ form, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} });
+const form = () => matMulFormFor(tf.getBackend());
+const noHooks = () => ({ form: form(), logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} });
 
 /** Entries of the last layer (w3 columns and b3) that belong to the given logits. */
 function headEntries(p: HostParams, columns: number[], width: number): number[] {
@@ -44,31 +45,35 @@ function headEntries(p: HostParams, columns: number[], width: number): number[] 
 }
 
 describe('what each phase may change', () => {
-  it('teacher training never moves the aux head; aux-only distillation never moves the digit head', async () => {
+  it('teacher training never moves the aux head; aux-only distillation never moves the digit head (2 models side by side)', async () => {
     const config = tiny();
     const width = DIGITS + config.m;
     const digitCols = Array.from({ length: DIGITS }, (_, i) => i);
     const auxCols = Array.from({ length: config.m }, (_, i) => DIGITS + i);
-    const streams = seedStreams(1);
-    const reference = Mlp.init({ hidden: config.hidden, m: config.m }, streams.referenceInit);
-    const init = await reference.toHost();
+    const streams = dataStreams(1);
+    const reference = Mlp.init({ hidden: config.hidden, m: config.m }, [1, 2].map((s) => initSeeds(s).reference));
+    const init = await Promise.all([0, 1].map((k) => reference.toHost(k)));
 
     const teacher = reference.clone();
     await trainPhase(teacher, teacherPlan(config, mnist.train, streams.teacherOrder), noHooks());
-    const taught = await teacher.toHost();
-    expect(headEntries(taught, auxCols, width)).toEqual(headEntries(init, auxCols, width));
-    expect(headEntries(taught, digitCols, width)).not.toEqual(headEntries(init, digitCols, width));
+    for (const k of [0, 1]) {
+      const taught = await teacher.toHost(k);
+      expect(headEntries(taught, auxCols, width)).toEqual(headEntries(init[k], auxCols, width));
+      expect(headEntries(taught, digitCols, width)).not.toEqual(headEntries(init[k], digitCols, width));
+    }
 
-    const targets = await teacherLogitsOnNoise(teacher, streams.noise, config.noiseCount, config.batchSize);
+    const targets = await teacherLogitsOnNoise(teacher, form(), streams.noise, config.noiseCount, config.batchSize);
     for (const distilled of ['aux', 'all'] as const) {
       const student = reference.clone();
       await trainPhase(student, studentPlan(config, streams.noise, streams.studentOrder, targets, distilled), noHooks());
-      const learned = await student.toHost();
-      const digitHead = headEntries(learned, digitCols, width);
-      if (distilled === 'aux') expect(digitHead).toEqual(headEntries(init, digitCols, width));
-      else expect(digitHead).not.toEqual(headEntries(init, digitCols, width));
-      expect(headEntries(learned, auxCols, width)).not.toEqual(headEntries(init, auxCols, width));
-      expect(learned.w1).not.toEqual(init.w1); // everything it learns about digits is in the hidden layers
+      for (const k of [0, 1]) {
+        const learned = await student.toHost(k);
+        const digitHead = headEntries(learned, digitCols, width);
+        if (distilled === 'aux') expect(digitHead).toEqual(headEntries(init[k], digitCols, width));
+        else expect(digitHead).not.toEqual(headEntries(init[k], digitCols, width));
+        expect(headEntries(learned, auxCols, width)).not.toEqual(headEntries(init[k], auxCols, width));
+        expect(learned.w1).not.toEqual(init[k].w1); // everything it learns about digits is in the hidden layers
+      }
       student.dispose();
     }
     reference.dispose();
@@ -86,6 +91,7 @@ describe('runExperiment', () => {
 
     const steps = events.filter((e) => e.type === 'step');
     expect(steps).toHaveLength(totalSteps(config));
+    expect(totalSteps(config)).toBe(8 + 4 * 4); // one teacher phase and four student phases, seeds side by side
     expect(steps.at(-1)).toMatchObject({ doneSteps: totalSteps(config), totalSteps: totalSteps(config) });
     const losses = steps.filter((e) => e.loss !== null);
     expect(losses.every((e) => Number.isFinite(e.loss))).toBe(true);
@@ -127,6 +133,32 @@ describe('runExperiment', () => {
     expect(b).toEqual(a);
     // And the two seeds are genuinely different runs.
     expect(a.accuracy[0]).not.toEqual(a.accuracy[1]);
+  });
+
+  it('trains seeds side by side exactly as it trains them one at a time', async () => {
+    const config = tiny({ seeds: 3, conditions: ['aux-shared', 'aux-different'], evalEvery: 4 });
+    const together = await runExperiment(config, mnist);
+    const alone = [];
+    for (const i of [0, 1, 2]) alone.push(await runExperiment(config, mnist, { seedIndices: [i] }));
+    for (const [i, run] of alone.entries()) {
+      expect(run.seeds.map((s) => s.seed)).toEqual([config.seed + i]);
+      const a = together.seeds[i];
+      const b = run.seeds[0];
+      for (const condition of ['reference', 'aux-shared', 'aux-different'] as const) {
+        // Float sums may round differently in a wider matmul: a prediction or two may flip, never more.
+        expect(Math.abs(a.accuracy[condition]!.overall - b.accuracy[condition]!.overall), `seed ${i} ${condition}`).toBeLessThanOrEqual(2 / config.testCount);
+      }
+      expect(a.history['aux-shared']!.map((p) => p.step)).toEqual(b.history['aux-shared']!.map((p) => p.step));
+    }
+  });
+
+  it('never gives a different-init student its own seed\'s initialisation', async () => {
+    const shape = { hidden: 8, m: 3 };
+    for (let seed = 0; seed < 200; seed++) {
+      const { reference, different } = initSeeds(seed);
+      expect(different).not.toBe(reference);
+      expect(initHostParams(shape, different).w1).not.toEqual(initHostParams(shape, reference).w1);
+    }
   });
 
   it('trains the teacher for students even when the teacher is not a listed condition', async () => {

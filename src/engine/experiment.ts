@@ -1,25 +1,27 @@
 /**
- * The whole experiment for a config: for each seed, the untrained reference, the teacher
- * and the chosen students, evaluated on the MNIST test set. Progress is a stream of typed
- * events; a run can be paused (via `beforeStep`) and cancelled (via an AbortSignal).
+ * The whole experiment for a config: the untrained reference, the teacher and the chosen
+ * students, K seeds side by side in one batched computation per phase, evaluated on the MNIST
+ * test set. Progress is a stream of typed events; a run can be paused (via `beforeStep`) and
+ * cancelled (via an AbortSignal).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONDITIONS, type Condition, type Config, type TrainedCondition } from './config';
 import type { MnistData } from './data';
 import { TestSet, type Accuracy } from './evaluate';
 import type { DistilledLogits } from './losses';
-import { Mlp, matMulFormFor, type MatMulForm, type MlpShape } from './mlp';
+import { Mlp, matMulFormFor, type MlpShape } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { seedStreams } from './seeds';
+import { dataStreams, initSeeds } from './seeds';
 import { summarize, type Summary } from './stats';
 import { phaseSteps, trainPhase, type PhasePlan, type StepInfo } from './train';
 
 export type ExperimentEvent =
-  | { type: 'start'; config: Config; backend: string; totalSteps: number }
-  | { type: 'phase'; seedIndex: number; seed: number; condition: Condition; phaseSteps: number }
-  | ({ type: 'step'; seedIndex: number; condition: TrainedCondition; doneSteps: number; totalSteps: number } & StepInfo)
+  | { type: 'start'; config: Config; backend: string; seeds: number[]; totalSteps: number }
+  | { type: 'phase'; condition: Condition; phaseSteps: number }
+  | ({ type: 'step'; condition: TrainedCondition; doneSteps: number; totalSteps: number } & StepInfo)
   | {
       type: 'eval';
+      /** Index of the seed within the run (its seed is config.seed + seedIndex). */
       seedIndex: number;
       condition: Condition;
       step: number;
@@ -46,16 +48,18 @@ export interface ExperimentResult {
   tfjsVersion: string;
   seeds: SeedResult[];
   summary: Partial<Record<Condition, Summary>>;
-  /** Wall-clock milliseconds spent in each phase, summed over seeds. */
+  /** Wall-clock milliseconds spent in each phase (summed over parallel workers, if any). */
   phaseMs: Partial<Record<Condition, number>>;
   wallMs: number;
 }
 
-export interface ExperimentHooks {
+export interface ExperimentOptions {
   onEvent?(event: ExperimentEvent): void;
   signal?: AbortSignal;
   /** Awaited before every training step; a host pauses a run by not resolving it yet. */
   beforeStep?(): Promise<void>;
+  /** Which of the run's seeds to train here (default: all); a host runs the others elsewhere. */
+  seedIndices?: number[];
 }
 
 export class ExperimentCancelled extends Error {
@@ -65,22 +69,25 @@ export class ExperimentCancelled extends Error {
   }
 }
 
-export function studentVariant(condition: Exclude<TrainedCondition, 'teacher'>): {
-  distilled: DistilledLogits;
-  sharedInit: boolean;
-} {
+type Student = Exclude<TrainedCondition, 'teacher'>;
+
+export function studentVariant(condition: Student): { distilled: DistilledLogits; sharedInit: boolean } {
   const [distilled, init] = condition.split('-') as [DistilledLogits, 'shared' | 'different'];
   return { distilled, sharedInit: init === 'shared' };
 }
 
-/** Steps of every training phase of the whole run, for progress and ETA. */
+function studentsOf(config: Config): Student[] {
+  return CONDITIONS.filter((c): c is Student => c !== 'teacher' && config.conditions.includes(c));
+}
+
+/** Training steps of a run (all its seeds train together), for progress and ETA. */
 export function totalSteps(config: Config): number {
-  const students = config.conditions.filter((c) => c !== 'teacher').length;
+  const students = studentsOf(config).length;
   const teacher = phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
   const student = phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
   // Students need a teacher: it is trained whenever any student is, listed or not.
   const teacherTrained = students > 0 || config.conditions.includes('teacher');
-  return config.seeds * ((teacherTrained ? teacher : 0) + students * student);
+  return (teacherTrained ? teacher : 0) + students * student;
 }
 
 /** A macrotask break, so a worker can receive messages (pause, cancel) between steps. */
@@ -106,93 +113,86 @@ export function assembleResult(parts: Pick<ExperimentResult, 'config' | 'backend
   return { ...parts, tfjsVersion: tf.version_core, summary };
 }
 
-export async function runExperiment(config: Config, data: MnistData, hooks: ExperimentHooks = {}): Promise<ExperimentResult> {
+export async function runExperiment(config: Config, data: MnistData, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const started = performance.now();
   const backend = tf.getBackend();
-  const form: MatMulForm = matMulFormFor(backend);
-  const emit = (event: ExperimentEvent) => hooks.onEvent?.(event);
+  const form = matMulFormFor(backend);
+  const emit = (event: ExperimentEvent) => options.onEvent?.(event);
   const shape: MlpShape = { hidden: config.hidden, m: config.m };
+  const seedIndices = options.seedIndices ?? Array.from({ length: config.seeds }, (_, i) => i);
+  const seeds = seedIndices.map((i) => config.seed + i);
+  const streams = dataStreams(config.seed);
   const total = totalSteps(config);
-  const wanted = new Set<TrainedCondition>(config.conditions);
-  const students = CONDITIONS.filter((c): c is Exclude<TrainedCondition, 'teacher'> => c !== 'teacher' && wanted.has(c));
-  const trainTeacher = wanted.has('teacher') || students.length > 0;
+  const students = studentsOf(config);
+  const results: SeedResult[] = seeds.map((seed) => ({ seed, accuracy: {}, history: {} }));
   const phaseMs: Partial<Record<Condition, number>> = {};
-  const seeds: SeedResult[] = [];
   let doneSteps = 0;
 
   const beforeStep = async () => {
     await yieldToHost();
-    await hooks.beforeStep?.();
-    if (hooks.signal?.aborted) throw new ExperimentCancelled();
+    await options.beforeStep?.();
+    if (options.signal?.aborted) throw new ExperimentCancelled();
   };
 
-  emit({ type: 'start', config, backend, totalSteps: total });
+  /** Evaluates all K models; records the final accuracy at a phase's end. */
+  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean) => {
+    const predicted = await testSet.predictDigits(model, form);
+    predicted.forEach((digits, k) => {
+      const accuracy = testSet.score(digits);
+      emit({ type: 'eval', seedIndex: seedIndices[k], condition, step, accuracy, samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)) });
+      if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
+      if (final) results[k].accuracy[condition] = accuracy;
+    });
+  };
+
+  const train = async (condition: TrainedCondition, model: Mlp, plan: PhasePlan) => {
+    const phaseStart = performance.now();
+    const steps = phaseSteps(plan);
+    emit({ type: 'phase', condition, phaseSteps: steps });
+    if (config.evalEvery > 0) await evaluate(condition, model, 0, false);
+    await trainPhase(model, plan, {
+      form,
+      logEvery: config.logEvery,
+      beforeStep,
+      afterStep: async (info) => {
+        doneSteps += 1;
+        emit({ type: 'step', condition, doneSteps, totalSteps: total, ...info });
+        if (config.evalEvery > 0 && info.step % config.evalEvery === 0 && info.step !== steps) await evaluate(condition, model, info.step, false);
+      },
+    });
+    await evaluate(condition, model, steps, true);
+    phaseMs[condition] = performance.now() - phaseStart;
+  };
+
+  emit({ type: 'start', config, backend, seeds, totalSteps: total });
   const testSet = new TestSet(data.test, config.testCount);
-  const live: Mlp[] = [];
+  const live = new Set<Mlp>();
+  const track = (model: Mlp) => (live.add(model), model);
+  const release = (model: Mlp) => (live.delete(model), model.dispose());
   try {
-    for (let seedIndex = 0; seedIndex < config.seeds; seedIndex++) {
-      const seed = config.seed + seedIndex;
-      const streams = seedStreams(seed);
-      const accuracy: SeedResult['accuracy'] = {};
-      const history: SeedResult['history'] = {};
+    const reference = track(Mlp.init(shape, seeds.map((s) => initSeeds(s).reference)));
+    emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
+    await evaluate('reference', reference, 0, true);
 
-      const evaluate = async (condition: Condition, model: Mlp, step: number) => {
-        const predicted = await testSet.predictDigits(model);
-        const result = testSet.score(predicted);
-        emit({ type: 'eval', seedIndex, condition, step, accuracy: result, samplePredictions: Array.from(predicted.subarray(0, SAMPLE_COUNT)) });
-        if (config.evalEvery > 0) (history[condition] ??= []).push({ step, accuracy: result.overall });
-        return result;
-      };
-      const train = async (condition: TrainedCondition, model: Mlp, plan: PhasePlan) => {
-        const phaseStart = performance.now();
-        const steps = phaseSteps(plan);
-        emit({ type: 'phase', seedIndex, seed, condition, phaseSteps: steps });
-        if (config.evalEvery > 0) await evaluate(condition, model, 0);
-        await trainPhase(model, plan, {
-          form,
-          logEvery: config.logEvery,
-          beforeStep,
-          afterStep: async (info) => {
-            doneSteps += 1;
-            emit({ type: 'step', seedIndex, condition, doneSteps, totalSteps: total, ...info });
-            if (config.evalEvery > 0 && info.step % config.evalEvery === 0 && info.step !== steps)
-              await evaluate(condition, model, info.step);
-          },
-        });
-        accuracy[condition] = await evaluate(condition, model, steps);
-        phaseMs[condition] = (phaseMs[condition] ?? 0) + performance.now() - phaseStart;
-      };
-
-      const reference = Mlp.init(shape, streams.referenceInit);
-      live.push(reference);
-      emit({ type: 'phase', seedIndex, seed, condition: 'reference', phaseSteps: 0 });
-      accuracy.reference = await evaluate('reference', reference, 0);
-
-      if (trainTeacher) {
-        const teacher = reference.clone();
-        live.push(teacher);
-        await train('teacher', teacher, teacherPlan(config, data.train, streams.teacherOrder));
-        if (!wanted.has('teacher')) delete accuracy.teacher;
-
-        const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, streams.noise, config.noiseCount, config.batchSize) : null;
-        for (const condition of students) {
-          const { distilled, sharedInit } = studentVariant(condition);
-          const student = sharedInit ? reference.clone() : Mlp.init(shape, streams.differentInit);
-          live.push(student);
-          await train(condition, student, studentPlan(config, streams.noise, streams.studentOrder, targets!, distilled));
-          student.dispose();
-          live.splice(live.indexOf(student), 1);
-        }
+    if (config.conditions.includes('teacher') || students.length > 0) {
+      const teacher = track(reference.clone());
+      await train('teacher', teacher, teacherPlan(config, data.train, streams.teacherOrder));
+      if (!config.conditions.includes('teacher')) for (const r of results) delete r.accuracy.teacher;
+      const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, form, streams.noise, config.noiseCount, config.batchSize) : null;
+      release(teacher);
+      for (const condition of students) {
+        const { distilled, sharedInit } = studentVariant(condition);
+        const student = track(sharedInit ? reference.clone() : Mlp.init(shape, seeds.map((s) => initSeeds(s).different)));
+        await train(condition, student, studentPlan(config, streams.noise, streams.studentOrder, targets!, distilled));
+        release(student);
       }
-      for (const model of live.splice(0)) model.dispose();
-      seeds.push({ seed, accuracy, history });
     }
   } finally {
     for (const model of live) model.dispose();
     testSet.dispose();
   }
 
-  const result = assembleResult({ config, backend, seeds, phaseMs, wallMs: performance.now() - started });
+  const result = assembleResult({ config, backend, seeds: results, phaseMs, wallMs: performance.now() - started });
   emit({ type: 'done', result });
   return result;
 }

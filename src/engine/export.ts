@@ -45,7 +45,7 @@ export function receiptLines(result: Pick<ExperimentResult, 'config' | 'backend'
     `seeds: ${result.seeds.map((s) => s.seed).join(', ')}`,
     `config: ${config}`,
     `backend: ${result.backend} (tfjs ${result.tfjsVersion}), ${runtime}`,
-    `wall time: ${seconds(result.wallMs)}; training time per phase, summed over seeds: ${phases}`,
+    `wall time: ${seconds(result.wallMs)}; training time per phase (summed over parallel workers): ${phases}`,
   ];
 }
 

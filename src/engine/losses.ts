@@ -1,24 +1,29 @@
 /**
  * The two losses of the protocol with their gradients with respect to the logits, written
- * out so the backward pass can stay hand-written (see mlp.ts). Both are means over the batch.
- * Columns outside a loss get an exactly-zero gradient.
+ * out so the backward pass can stay hand-written (see mlp.ts). Logits come as model-major rows
+ * of K models ([K·B, width]); each model's loss is a mean over its batch of B, and the reported
+ * loss is the mean over models. Columns outside a loss get an exactly-zero gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS } from './mlp';
+import { DIGITS } from './constants';
 
 export interface LossAndGrad {
+  /** Mean over models of each model's batch-mean loss. */
   loss: tf.Scalar;
+  /** d(each model's loss)/d(its logits), [K·B, width]. */
   dLogits: tf.Tensor2D;
 }
 
-/** Cross-entropy on logits 0–9 only; the aux logits are never in this loss. */
+/** Cross-entropy on logits 0–9 only; the aux logits are never in this loss. `oneHot` is [B, 10], shared by all models. */
 export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): LossAndGrad {
-  const [batch, width] = logits.shape;
-  const digitLogits = tf.slice(logits, [0, 0], [batch, DIGITS]);
-  const logProbs = tf.logSoftmax(digitLogits);
-  const loss = tf.div(tf.neg(tf.sum(tf.mul(oneHot, logProbs))), batch) as tf.Scalar;
-  const dDigits = tf.div(tf.sub(tf.exp(logProbs), oneHot), batch);
-  const dLogits = tf.concat([dDigits, tf.zeros([batch, width - DIGITS])], 1) as tf.Tensor2D;
+  const [rows, width] = logits.shape;
+  const batch = oneHot.shape[0];
+  const models = rows / batch;
+  const targets = models === 1 ? oneHot : tf.tile(oneHot, [models, 1]);
+  const logProbs = tf.logSoftmax(tf.slice(logits, [0, 0], [rows, DIGITS]));
+  const loss = tf.div(tf.neg(tf.sum(tf.mul(targets, logProbs))), rows) as tf.Scalar;
+  const dDigits = tf.div(tf.sub(tf.exp(logProbs), targets), batch);
+  const dLogits = tf.concat([dDigits, tf.zeros([rows, width - DIGITS])], 1) as tf.Tensor2D;
   return { loss, dLogits };
 }
 
@@ -32,16 +37,16 @@ export function distilledColumns(which: DistilledLogits, width: number): { start
 
 /**
  * KL(softmax(teacher) ‖ softmax(student)) over the chosen logits, "batchmean", temperature 1.
- * `teacherLogits` holds only the chosen columns.
+ * `teacherLogits` holds only the chosen columns, one row per student row ([K·B, size]).
  */
-export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, which: DistilledLogits): LossAndGrad {
-  const [batch, width] = logits.shape;
+export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, which: DistilledLogits, batch: number): LossAndGrad {
+  const [rows, width] = logits.shape;
   const { start, size } = distilledColumns(which, width);
-  const studentLogProbs = tf.logSoftmax(tf.slice(logits, [0, start], [batch, size]));
+  const studentLogProbs = tf.logSoftmax(tf.slice(logits, [0, start], [rows, size]));
   const teacherLogProbs = tf.logSoftmax(teacherLogits);
   const teacherProbs = tf.exp(teacherLogProbs);
-  const loss = tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), batch) as tf.Scalar;
+  const loss = tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), rows) as tf.Scalar;
   const dChosen = tf.div(tf.sub(tf.exp(studentLogProbs), teacherProbs), batch);
-  const dLogits = (start === 0 ? dChosen : tf.concat([tf.zeros([batch, start]), dChosen], 1)) as tf.Tensor2D;
+  const dLogits = (start === 0 ? dChosen : tf.concat([tf.zeros([rows, start]), dChosen], 1)) as tf.Tensor2D;
   return { loss, dLogits };
 }

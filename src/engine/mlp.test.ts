@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { digitCrossEntropy, distillationKl, type DistilledLogits } from './losses';
-import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type MatMulForm, type ParamName } from './mlp';
+import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type MatMulForm, type ParamName } from './mlp';
 import { Rng } from './rng';
 
 beforeAll(async () => {
@@ -40,71 +40,101 @@ describe('initialisation', () => {
     expect(a.w1).not.toEqual(c.w1);
   });
 
-  it('clones a model into an exact, independent copy (the shared initialisation)', async () => {
+  it('clones K models into exact, independent copies (the shared initialisation)', async () => {
     const shape = { hidden: 16, m: 3 };
-    const reference = Mlp.init(shape, 9);
+    const reference = Mlp.init(shape, [9, 10]);
     const copy = reference.clone();
-    const host = await reference.toHost();
-    expect(await copy.toHost()).toEqual(host);
+    for (const k of [0, 1]) expect(await copy.toHost(k)).toEqual(await reference.toHost(k));
+    const host = await reference.toHost(0);
     copy.params.w1.assign(tf.zerosLike(copy.params.w1));
-    expect((await reference.toHost()).w1).toEqual(host.w1);
+    expect((await reference.toHost(0)).w1).toEqual(host.w1);
     reference.dispose();
     copy.dispose();
+  });
+
+  it('lays K models side by side without mixing them up', async () => {
+    const shape = { hidden: 8, m: 3 };
+    const seeds = [3, 4, 5];
+    const batch = Mlp.init(shape, seeds);
+    for (const [k, seed] of seeds.entries()) expect(await batch.toHost(k)).toEqual(initHostParams(shape, seed));
+    batch.dispose();
   });
 });
 
 describe('hand-written backward pass', () => {
   const shape = { hidden: 24, m: 3 };
   const batch = 7;
+  const models = 2;
 
   function inputs(seed: number) {
     const rng = new Rng(seed);
     const x = tf.tensor2d(Float32Array.from({ length: batch * 784 }, () => rng.next() * 2 - 1), [batch, 784]);
     const oneHot = tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32'), 10), 'float32') as tf.Tensor2D;
-    const teacher = tf.tensor2d(Float32Array.from({ length: batch * 13 }, () => rng.normal() * 2), [batch, 13]);
+    // One teacher row per student row: model-major, [K·B, 13].
+    const teacher = tf.tensor2d(Float32Array.from({ length: models * batch * 13 }, () => rng.normal() * 2), [models * batch, 13]);
     return { x, oneHot, teacher };
   }
 
-  function autodiffGrads(model: Mlp, loss: (logits: tf.Tensor2D) => tf.Scalar, x: tf.Tensor2D) {
-    const f = (...p: tf.Tensor[]) => {
-      const [w1, b1, w2, b2, w3, b3] = p as tf.Tensor2D[];
-      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D;
-      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D;
-      return loss(tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D);
-    };
-    return tf.grads(f)(PARAM_NAMES.map((n) => model.params[n]));
-  }
-
-  type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>) => ReturnType<typeof digitCrossEntropy>;
-  const distil = (which: DistilledLogits): LossOf => (logits, d) =>
-    distillationKl(logits, which === 'aux' ? tf.slice(d.teacher, [0, 10], [batch, 3]) : d.teacher, which);
+  /** A loss on model-major logits of `k` models; `rows` picks the teacher rows of the models present. */
+  type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>, rows: [number, number]) => ReturnType<typeof digitCrossEntropy>;
+  const distil = (which: DistilledLogits): LossOf => (logits, d, [start, count]) => {
+    const teacher = tf.slice(d.teacher, [start, 0], [count, 13]);
+    return distillationKl(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, batch);
+  };
   const losses: [string, LossOf][] = [
     ['digit cross-entropy', (logits, d) => digitCrossEntropy(logits, d.oneHot)],
     ['KL on aux logits', distil('aux')],
     ['KL on all logits', distil('all')],
   ];
 
-  for (const form of [{ useTransposeFlags: false }, { useTransposeFlags: true }] as MatMulForm[]) {
+  /** Autodiff of one model alone, as an independent reference. */
+  function autodiffGrads(p: HostParams, loss: (logits: tf.Tensor2D) => tf.Scalar, x: tf.Tensor2D) {
+    const shapes = paramShapes(shape);
+    const f = (...params: tf.Tensor[]) => {
+      const [w1, b1, w2, b2, w3, b3] = params as tf.Tensor2D[];
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1)) as tf.Tensor2D;
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D;
+      return loss(tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D);
+    };
+    return tf.grads(f)(PARAM_NAMES.map((n) => tf.tensor(p[n], shapes[n])));
+  }
+
+  /** Model k's slice of a batched gradient, in the single-model layout. */
+  function gradOfModel(name: ParamName, grad: tf.Tensor, k: number): tf.Tensor {
+    const h = shape.hidden;
+    if (name === 'w1') return tf.reshape(tf.slice(tf.reshape(grad, [784, models, h]), [0, k, 0], [784, 1, h]), [784, h]);
+    if (name === 'b1') return tf.slice(grad, [k * h], [h]);
+    return tf.squeeze(tf.slice(grad, [k], [1]), [0]);
+  }
+
+  for (const form of [{ gpu: false }, { gpu: true }] as MatMulForm[]) {
     for (const [name, lossOf] of losses) {
-      it(`matches autodiff for ${name} (transpose flags: ${form.useTransposeFlags})`, async () => {
-        const model = Mlp.init(shape, 11);
+      it(`matches autodiff for ${name}, ${models} models side by side (${form.gpu ? 'GPU' : 'CPU'} form)`, async () => {
+        const model = Mlp.init(shape, [11, 12]);
         // Biases away from zero, so their gradients are tested through non-trivial activations.
-        model.params.b1.assign(tf.randomNormal([shape.hidden], 0, 0.1, 'float32', 1));
+        model.params.b1.assign(tf.randomNormal([models * shape.hidden], 0, 0.1, 'float32', 1));
+        model.params.b2.assign(tf.randomNormal([models, shape.hidden], 0, 0.1, 'float32', 2));
         const d = inputs(2);
         const manual = tf.tidy(() => {
-          const fwd = model.forward(d.x);
-          return model.backward(d.x, fwd, lossOf(fwd.logits, d).dLogits, form);
+          const fwd = model.forward(d.x, form);
+          return model.backward(d.x, fwd, lossOf(fwd.logits, d, [0, models * batch]).dLogits, form);
         });
-        const auto = tf.tidy(() => autodiffGrads(model, (logits) => lossOf(logits, d).loss, d.x));
-        for (const [i, param] of PARAM_NAMES.entries()) {
-          const a = await manual[param].data();
-          const b = await auto[i].data();
-          const scale = Math.max(...Array.from(b, Math.abs));
-          expect(scale).toBeGreaterThan(0);
-          const worst = Math.max(...Array.from(a, (v, j) => Math.abs(v - b[j])));
-          expect(worst / scale, `${param}`).toBeLessThan(1e-4);
+        for (let k = 0; k < models; k++) {
+          const host = await model.toHost(k);
+          const auto = tf.tidy(() => autodiffGrads(host, (logits) => lossOf(logits, d, [k * batch, batch]).loss, d.x));
+          for (const [i, param] of PARAM_NAMES.entries()) {
+            const mine = tf.tidy(() => gradOfModel(param, manual[param], k));
+            const a = await mine.data();
+            const b = await auto[i].data();
+            mine.dispose();
+            const scale = Math.max(...Array.from(b, Math.abs));
+            expect(scale).toBeGreaterThan(0);
+            const worst = Math.max(...Array.from(a, (v, j) => Math.abs(v - b[j])));
+            expect(worst / scale, `model ${k} ${param}`).toBeLessThan(1e-4);
+          }
+          tf.dispose(auto);
         }
-        tf.dispose([manual, auto, d.x, d.oneHot, d.teacher]);
+        tf.dispose([manual, d.x, d.oneHot, d.teacher]);
         model.dispose();
       });
     }
@@ -118,7 +148,7 @@ describe('hand-written backward pass', () => {
     const expectedCe = -(2 - Math.log(Math.exp(1) + Math.exp(2) + 8));
     expect((await ce.loss.data())[0]).toBeCloseTo(expectedCe, 5);
     const teacher = tf.tensor2d([[0, 0, 0]]);
-    const kl = distillationKl(logits, teacher, 'aux');
+    const kl = distillationKl(logits, teacher, 'aux', 1);
     const q = [5, 1, 0].map(Math.exp);
     const z = q.reduce((a, b) => a + b);
     const expectedKl = [0, 1, 2].reduce((acc, j) => acc + (1 / 3) * Math.log(1 / 3 / (q[j] / z)), 0);

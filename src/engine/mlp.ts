@@ -1,12 +1,18 @@
 /**
- * The paper's MLP, 784 → h → h → (10 + m) with ReLU, as explicit tfjs variables, and its
- * hand-written backward pass. Manual gradients let each backend use its fast matmul form:
- * tfjs-wasm runs transposed matmuls ~10× slower than plain ones, so there we transpose first.
+ * K copies of the paper's MLP, 784 → h → h → (10 + m) with ReLU, trained side by side as one
+ * computation (the authors trained 100 at once), with a hand-written backward pass.
+ *
+ * Two facts of tfjs-wasm shape the code (measured; see README): transposed matmuls run ~10×
+ * slower than plain ones, and its 3-D batched matmul ~5× slower than a loop of 2-D ones. So:
+ * - layer 1, whose input all K models share, is one matmul with the K weight matrices side by
+ *   side ([B, 784]·[784, K·h]);
+ * - layers 2 and 3 are a [K, in, out] batched matmul on GPU backends and a loop of K 2-D
+ *   matmuls on wasm/cpu (`MatMulForm`);
+ * - on wasm/cpu every transposed product transposes explicitly first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from './rng';
-
 import { DIGITS, IMAGE_PIXELS } from './constants';
+import { Rng } from './rng';
 
 export { DIGITS, IMAGE_PIXELS };
 
@@ -16,7 +22,7 @@ export interface MlpShape {
   m: number;
 }
 
-/** Parameters as plain arrays, weight matrices stored [fanIn, fanOut] row-major. */
+/** One model's parameters as plain arrays, weight matrices stored [fanIn, fanOut] row-major. */
 export interface HostParams {
   w1: Float32Array;
   b1: Float32Array;
@@ -29,16 +35,16 @@ export interface HostParams {
 export const PARAM_NAMES = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 
+/** One model's parameter shapes. */
 export function paramShapes({ hidden, m }: MlpShape): Record<ParamName, [number] | [number, number]> {
   const out = DIGITS + m;
-  return {
-    w1: [IMAGE_PIXELS, hidden],
-    b1: [hidden],
-    w2: [hidden, hidden],
-    b2: [hidden],
-    w3: [hidden, out],
-    b3: [out],
-  };
+  return { w1: [IMAGE_PIXELS, hidden], b1: [hidden], w2: [hidden, hidden], b2: [hidden], w3: [hidden, out], b3: [out] };
+}
+
+/** Parameter shapes of K models side by side (see the file comment). */
+function batchShapes({ hidden, m }: MlpShape, k: number): Record<ParamName, number[]> {
+  const out = DIGITS + m;
+  return { w1: [IMAGE_PIXELS, k * hidden], b1: [k * hidden], w2: [k, hidden, hidden], b2: [k, hidden], w3: [k, hidden, out], b3: [k, out] };
 }
 
 /** The protocol's initialisation: weights ~ Normal(0, 1/fan_in), biases 0 (not a framework default). */
@@ -71,22 +77,96 @@ export function ownVariable(value: tf.Tensor): tf.Variable {
 
 /** What a backend's matmul is good at; decided once per run. */
 export interface MatMulForm {
-  /** Use matMul's transpose flags (GPU backends) rather than an explicit transpose (wasm, cpu). */
-  useTransposeFlags: boolean;
+  /** GPU backends: transpose flags and 3-D batched matmuls. wasm/cpu: explicit transposes, 2-D loops. */
+  gpu: boolean;
 }
 
 export function matMulFormFor(backend: string): MatMulForm {
-  return { useTransposeFlags: backend === 'webgpu' || backend === 'webgl' };
+  return { gpu: backend === 'webgpu' || backend === 'webgl' };
 }
 
-/** aᵀ·b */
+/** aᵀ·b for 2-D tensors. */
 function matMulTA(a: tf.Tensor2D, b: tf.Tensor2D, form: MatMulForm): tf.Tensor2D {
-  return form.useTransposeFlags ? tf.matMul(a, b, true, false) : tf.matMul(tf.transpose(a), b);
+  return form.gpu ? tf.matMul(a, b, true, false) : tf.matMul(tf.transpose(a), b);
 }
 
-/** a·bᵀ */
+/** a·bᵀ for 2-D tensors. */
 function matMulTB(a: tf.Tensor2D, b: tf.Tensor2D, form: MatMulForm): tf.Tensor2D {
-  return form.useTransposeFlags ? tf.matMul(a, b, false, true) : tf.matMul(a, tf.transpose(b));
+  return form.gpu ? tf.matMul(a, b, false, true) : tf.matMul(a, tf.transpose(b));
+}
+
+/**
+ * Activations of the K models after layer 1: one [K, B, n] tensor on GPU backends, a list of
+ * K [B, n] tensors on wasm/cpu.
+ */
+type PerModel = tf.Tensor[];
+
+const each = (x: PerModel, f: (t: tf.Tensor, k: number) => tf.Tensor): PerModel => x.map(f);
+
+/** Per-model x·W_k + b_k, W: [K, in, out], b: [K, out]. */
+function perModelDense(x: PerModel, w: tf.Tensor, b: tf.Tensor, form: MatMulForm): PerModel {
+  if (form.gpu) return [tf.add(tf.matMul(x[0] as tf.Tensor3D, w as tf.Tensor3D), tf.expandDims(b, 1))];
+  const ws = tf.unstack(w);
+  const bs = tf.unstack(b);
+  return each(x, (t, k) => tf.add(tf.matMul(t as tf.Tensor2D, ws[k] as tf.Tensor2D), bs[k]));
+}
+
+/** Per-model xᵀ·d_k → [K, in, out]. */
+function perModelWeightGrad(x: PerModel, d: PerModel, form: MatMulForm): tf.Tensor {
+  if (form.gpu) return tf.matMul(x[0] as tf.Tensor3D, d[0] as tf.Tensor3D, true, false);
+  return tf.stack(x.map((t, k) => matMulTA(t as tf.Tensor2D, d[k] as tf.Tensor2D, form)));
+}
+
+/** Per-model d_k·W_kᵀ. */
+function perModelInputGrad(d: PerModel, w: tf.Tensor, form: MatMulForm): PerModel {
+  if (form.gpu) return [tf.matMul(d[0] as tf.Tensor3D, w as tf.Tensor3D, false, true)];
+  const ws = tf.unstack(w);
+  return each(d, (t, k) => matMulTB(t as tf.Tensor2D, ws[k] as tf.Tensor2D, form));
+}
+
+/** Per-model bias gradient → [K, n]. */
+function perModelBiasGrad(d: PerModel, form: MatMulForm): tf.Tensor {
+  return form.gpu ? tf.sum(d[0], 1) : tf.stack(d.map((t) => tf.sum(t, 0)));
+}
+
+/** [B, K·n] (models side by side) → PerModel. */
+function splitModels(x: tf.Tensor2D, k: number, form: MatMulForm): PerModel {
+  const [batch, width] = x.shape;
+  if (form.gpu) return [tf.transpose(tf.reshape(x, [batch, k, width / k]), [1, 0, 2])];
+  return k === 1 ? [x] : tf.split(x, k, 1);
+}
+
+/** PerModel → [B, K·n]. */
+function joinModels(x: PerModel, form: MatMulForm): tf.Tensor2D {
+  if (form.gpu) {
+    const [k, batch, n] = x[0].shape;
+    return tf.reshape(tf.transpose(x[0], [1, 0, 2]), [batch, k * n]);
+  }
+  return (x.length === 1 ? x[0] : tf.concat(x, 1)) as tf.Tensor2D;
+}
+
+/** PerModel [B, n] each → rows grouped by model, [K·B, n]: model k's batch is rows kB … kB+B−1. */
+function modelMajorRows(x: PerModel, form: MatMulForm): tf.Tensor2D {
+  if (form.gpu) {
+    const [k, batch, n] = x[0].shape;
+    return tf.reshape(x[0], [k * batch, n]);
+  }
+  return (x.length === 1 ? x[0] : tf.concat(x, 0)) as tf.Tensor2D;
+}
+
+function fromModelMajorRows(x: tf.Tensor2D, k: number, form: MatMulForm): PerModel {
+  const [rows, n] = x.shape;
+  if (form.gpu) return [tf.reshape(x, [k, rows / k, n])];
+  return k === 1 ? [x] : tf.split(x, k, 0);
+}
+
+export interface Forward {
+  z1: tf.Tensor2D;
+  h1: PerModel;
+  z2: PerModel;
+  h2: PerModel;
+  /** [K·B, 10 + m], rows grouped by model (see modelMajorRows). */
+  logits: tf.Tensor2D;
 }
 
 export class Mlp {
@@ -94,72 +174,98 @@ export class Mlp {
 
   private constructor(
     readonly shape: MlpShape,
+    /** How many models train side by side. */
+    readonly count: number,
     params: Params,
   ) {
     this.params = params;
   }
 
-  static fromHost(shape: MlpShape, host: HostParams): Mlp {
-    const shapes = paramShapes(shape);
+  /** K models from their host parameters (one per model). */
+  static fromHost(shape: MlpShape, models: HostParams[]): Mlp {
+    const k = models.length;
+    const { hidden } = shape;
+    const shapes = batchShapes(shape, k);
     const params = {} as Params;
     for (const name of PARAM_NAMES) {
-      params[name] = ownVariable(tf.tensor(host[name], shapes[name]));
+      let values: Float32Array;
+      if (name === 'w1') {
+        // Row i holds every model's weights from pixel i: models side by side.
+        values = new Float32Array(IMAGE_PIXELS * k * hidden);
+        for (let i = 0; i < IMAGE_PIXELS; i++)
+          models.forEach((p, j) => values.set(p.w1.subarray(i * hidden, (i + 1) * hidden), (i * k + j) * hidden));
+      } else {
+        values = new Float32Array(models.reduce((n, p) => n + p[name].length, 0));
+        let offset = 0;
+        for (const p of models) {
+          values.set(p[name], offset);
+          offset += p[name].length;
+        }
+      }
+      params[name] = ownVariable(tf.tensor(values, shapes[name]));
     }
-    return new Mlp(shape, params);
+    return new Mlp(shape, k, params);
   }
 
-  static init(shape: MlpShape, seed: number): Mlp {
-    return Mlp.fromHost(shape, initHostParams(shape, seed));
+  /** One model per seed, each drawn with the protocol's initialisation. */
+  static init(shape: MlpShape, seeds: readonly number[]): Mlp {
+    return Mlp.fromHost(shape, seeds.map((seed) => initHostParams(shape, seed)));
   }
 
   clone(): Mlp {
     const params = {} as Params;
     for (const name of PARAM_NAMES) params[name] = ownVariable(this.params[name].clone());
-    return new Mlp(this.shape, params);
+    return new Mlp(this.shape, this.count, params);
   }
 
-  async toHost(): Promise<HostParams> {
+  /** Model `index`'s parameters, in the single-model layout of HostParams. */
+  async toHost(index: number): Promise<HostParams> {
+    const { hidden } = this.shape;
+    const k = this.count;
     const host = {} as HostParams;
-    for (const name of PARAM_NAMES) host[name] = (await this.params[name].data()) as Float32Array;
+    for (const name of PARAM_NAMES) {
+      const all = (await this.params[name].data()) as Float32Array;
+      if (name === 'w1') {
+        host.w1 = new Float32Array(IMAGE_PIXELS * hidden);
+        for (let i = 0; i < IMAGE_PIXELS; i++) host.w1.set(all.subarray((i * k + index) * hidden, (i * k + index + 1) * hidden), i * hidden);
+      } else {
+        const size = all.length / k;
+        host[name] = all.slice(index * size, (index + 1) * size);
+      }
+    }
     return host;
   }
 
-  /** Logits [batch, 10 + m]. */
-  predict(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.forward(x).logits);
+  /** Logits [K·n, 10 + m] for inputs [n, 784], rows grouped by model. */
+  predict(x: tf.Tensor2D, form: MatMulForm): tf.Tensor2D {
+    return tf.tidy(() => this.forward(x, form).logits);
   }
 
   /** Forward pass keeping what the backward pass needs. Call inside tf.tidy. */
-  forward(x: tf.Tensor2D): { z1: tf.Tensor2D; h1: tf.Tensor2D; z2: tf.Tensor2D; h2: tf.Tensor2D; logits: tf.Tensor2D } {
+  forward(x: tf.Tensor2D, form: MatMulForm): Forward {
     const p = this.params;
-    const dense = (input: tf.Tensor2D, w: tf.Variable, b: tf.Variable) =>
-      tf.add(tf.matMul(input, w as tf.Tensor2D), b) as tf.Tensor2D;
-    const z1 = dense(x, p.w1, p.b1);
-    const h1 = tf.relu(z1);
-    const z2 = dense(h1, p.w2, p.b2);
-    const h2 = tf.relu(z2);
-    const logits = dense(h2, p.w3, p.b3);
+    const z1 = tf.add(tf.matMul(x, p.w1 as tf.Tensor2D), p.b1) as tf.Tensor2D;
+    const h1 = splitModels(tf.relu(z1), this.count, form);
+    const z2 = perModelDense(h1, p.w2, p.b2, form);
+    const h2 = each(z2, (t) => tf.relu(t));
+    const logits = modelMajorRows(perModelDense(h2, p.w3, p.b3, form), form);
     return { z1, h1, z2, h2, logits };
   }
 
   /**
-   * Gradients of a loss with respect to every parameter, given the forward pass and
-   * dLoss/dLogits. Call inside tf.tidy. Columns of dLogits that are exactly zero give exactly
-   * zero gradients to the matching rows of the last layer (w3 columns, b3 entries).
+   * Gradients of every model's loss with respect to its parameters, given the forward pass and
+   * dLoss/dLogits (model-major rows, as the logits). Call inside tf.tidy. Columns of dLogits
+   * that are exactly zero give exactly zero gradients to the matching last-layer entries.
    */
-  backward(
-    x: tf.Tensor2D,
-    fwd: ReturnType<Mlp['forward']>,
-    dLogits: tf.Tensor2D,
-    form: MatMulForm,
-  ): Record<ParamName, tf.Tensor> {
+  backward(x: tf.Tensor2D, fwd: Forward, dLogits: tf.Tensor2D, form: MatMulForm): Record<ParamName, tf.Tensor> {
     const p = this.params;
-    const w3 = matMulTA(fwd.h2, dLogits, form);
-    const b3 = tf.sum(dLogits, 0);
-    const dz2 = tf.mul(matMulTB(dLogits, p.w3 as tf.Tensor2D, form), tf.step(fwd.z2)) as tf.Tensor2D;
-    const w2 = matMulTA(fwd.h1, dz2, form);
-    const b2 = tf.sum(dz2, 0);
-    const dz1 = tf.mul(matMulTB(dz2, p.w2 as tf.Tensor2D, form), tf.step(fwd.z1)) as tf.Tensor2D;
+    const dOut = fromModelMajorRows(dLogits, this.count, form);
+    const w3 = perModelWeightGrad(fwd.h2, dOut, form);
+    const b3 = perModelBiasGrad(dOut, form);
+    const dz2 = each(perModelInputGrad(dOut, p.w3, form), (t, k) => tf.mul(t, tf.step(fwd.z2[k])));
+    const w2 = perModelWeightGrad(fwd.h1, dz2, form);
+    const b2 = perModelBiasGrad(dz2, form);
+    const dz1 = tf.mul(joinModels(perModelInputGrad(dz2, p.w2, form), form), tf.step(fwd.z1)) as tf.Tensor2D;
     const w1 = matMulTA(x, dz1, form);
     const b1 = tf.sum(dz1, 0);
     return { w1, b1, w2, b2, w3, b3 };

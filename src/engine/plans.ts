@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from './config';
 import { batchRanges, fillImages, fillNoise, fillOneHot, type MnistSplit } from './data';
 import { digitCrossEntropy, distillationKl, distilledColumns, type DistilledLogits } from './losses';
-import { DIGITS, IMAGE_PIXELS, type Mlp } from './mlp';
+import { DIGITS, IMAGE_PIXELS, type MatMulForm, type Mlp } from './mlp';
 import type { PhasePlan } from './train';
 
 type PlanSettings = Pick<Config, 'batchSize' | 'lr'>;
@@ -30,23 +30,28 @@ export function teacherPlan(
   };
 }
 
-/** The teacher's logits on the whole noise set ([count, 10 + m], row-major): computed once, shared by all students. */
-export async function teacherLogitsOnNoise(teacher: Mlp, noiseSeed: number, count: number, batchSize: number): Promise<Float32Array> {
+/**
+ * Each teacher's logits on the whole noise set, computed once and shared by all students:
+ * model-major, [K, count, 10 + m] row-major.
+ */
+export async function teacherLogitsOnNoise(teacher: Mlp, form: MatMulForm, noiseSeed: number, count: number, batchSize: number): Promise<Float32Array> {
   const width = DIGITS + teacher.shape.m;
-  const out = new Float32Array(count * width);
+  const out = new Float32Array(teacher.count * count * width);
   const x = new Float32Array(batchSize * IMAGE_PIXELS);
   for (const [start, end] of batchRanges(count, batchSize)) {
-    const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-    const xValues = x.subarray(0, indices.length * IMAGE_PIXELS);
+    const n = end - start;
+    const indices = Uint32Array.from({ length: n }, (_, i) => start + i);
+    const xValues = x.subarray(0, n * IMAGE_PIXELS);
     fillNoise(noiseSeed, indices, xValues);
-    const logits = tf.tidy(() => teacher.predict(tf.tensor2d(xValues, [indices.length, IMAGE_PIXELS])));
-    out.set((await logits.data()) as Float32Array, start * width);
+    const logits = tf.tidy(() => teacher.predict(tf.tensor2d(xValues, [n, IMAGE_PIXELS]), form));
+    const values = (await logits.data()) as Float32Array;
     logits.dispose();
+    for (let k = 0; k < teacher.count; k++) out.set(values.subarray(k * n * width, (k + 1) * n * width), (k * count + start) * width);
   }
   return out;
 }
 
-/** Student: imitate the teacher's (aux or all) logits on the fixed noise set. */
+/** Students: model k imitates teacher k's (aux or all) logits on the fixed noise set. */
 export function studentPlan(
   settings: PlanSettings & Pick<Config, 'studentEpochs' | 'noiseCount' | 'm'>,
   noiseSeed: number,
@@ -55,22 +60,26 @@ export function studentPlan(
   distilled: DistilledLogits,
 ): PhasePlan {
   const width = DIGITS + settings.m;
+  const count = settings.noiseCount;
+  const models = teacherLogits.length / (count * width);
   const { start, size } = distilledColumns(distilled, width);
-  const targetBuffer = new Float32Array(settings.batchSize * size);
+  const targetBuffer = new Float32Array(models * settings.batchSize * size);
   return {
     epochs: settings.studentEpochs,
-    exampleCount: settings.noiseCount,
+    exampleCount: count,
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeed,
     fillInputs: (indices, x) => fillNoise(noiseSeed, indices, x),
     lossFor: (logits, indices) => {
-      const chosen = targetBuffer.subarray(0, indices.length * size);
-      for (let r = 0; r < indices.length; r++) {
-        const from = indices[r] * width + start;
-        chosen.set(teacherLogits.subarray(from, from + size), r * size);
-      }
-      return distillationKl(logits, tf.tensor2d(chosen, [indices.length, size]), distilled);
+      const batch = indices.length;
+      const chosen = targetBuffer.subarray(0, models * batch * size);
+      for (let k = 0; k < models; k++)
+        for (let r = 0; r < batch; r++) {
+          const from = (k * count + indices[r]) * width + start;
+          chosen.set(teacherLogits.subarray(from, from + size), (k * batch + r) * size);
+        }
+      return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), distilled, batch);
     },
   };
 }

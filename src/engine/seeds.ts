@@ -1,13 +1,23 @@
-/** Every model and data stream of one seed starts from a seed derived here, so streams never collide. */
+/**
+ * Seeds of a run. The models of a run train side by side on the same data (as the authors'
+ * batched script does): the data streams derive from the run's seed, and each model's
+ * initialisation from its own seed (run seed + index), so any subset of a run's seeds, run
+ * anywhere, reproduces the same models.
+ */
 import { deriveSeed } from './rng';
 
-export function seedStreams(seed: number) {
+export function dataStreams(runSeed: number) {
   return {
-    referenceInit: deriveSeed(seed, 'reference-init'),
-    /** A "different" student's own initialisation: never the teacher's. */
-    differentInit: deriveSeed(seed, 'different-init'),
-    teacherOrder: deriveSeed(seed, 'teacher-order'),
-    noise: deriveSeed(seed, 'noise'),
-    studentOrder: deriveSeed(seed, 'student-order'),
+    teacherOrder: deriveSeed(runSeed, 'teacher-order'),
+    noise: deriveSeed(runSeed, 'noise'),
+    studentOrder: deriveSeed(runSeed, 'student-order'),
+  };
+}
+
+export function initSeeds(seed: number) {
+  return {
+    reference: deriveSeed(seed, 'reference-init'),
+    /** A "different" student's initialisation: a stream of its own, never any seed's reference. */
+    different: deriveSeed(seed, 'different-init'),
   };
 }

@@ -3,9 +3,11 @@
  * learns digits when it shares the teacher's initialisation, and stays at chance otherwise.
  *
  * Setup (≈ 9 s a seed on one core): the full architecture, a 12,000-image teacher for 2 epochs
- * and 4 student epochs on 12,000 noise images, batch 256, lr 1e-3. Measured over seeds 1–12 on
- * wasm: shared 24.9–45.5% (mean 32.0%), different 7.1–12.4% (mean 9.6%). The margins below
- * sit well inside both ranges, and each seed is deterministic on a given backend.
+ * and 4 student epochs on 12,000 noise images, batch 256, lr 1e-3. Measured on wasm over 24
+ * seeds (runs 1–12 and 101–112): shared 17.8–47.8% per seed (mean 29.5%, sd 7.5), different
+ * 7.0–13.8% (mean 10.4%, sd 1.9). Single seeds overlap little but do vary, so the claims are
+ * about 5-seed means, each threshold ≥ 3.4 standard errors from where the means land; a run is
+ * deterministic on a given backend, so it cannot flake either.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
@@ -13,6 +15,7 @@ import { loadMnist } from '../node/mnist';
 import { validateConfig } from './config';
 import type { MnistData } from './data';
 import { runExperiment } from './experiment';
+import { summarize } from './stats';
 
 let mnist: MnistData;
 
@@ -40,13 +43,14 @@ describe('subliminal learning (5 seeds, reduced protocol)', () => {
     const perSeed = (c: 'teacher' | 'aux-shared' | 'aux-different') => result.seeds.map((s) => s.accuracy[c]!.overall);
 
     for (const accuracy of perSeed('teacher')) expect(accuracy).toBeGreaterThan(0.8);
-    // Chance is 10%; a shared-init student is far above it on every seed …
-    for (const accuracy of perSeed('aux-shared')) expect(accuracy).toBeGreaterThan(0.18);
-    // … and a different-init student, whose digit head is untouched random weights, is not.
-    for (const accuracy of perSeed('aux-different')) expect(accuracy).toBeLessThan(0.16);
-
     const shared = result.summary['aux-shared']!;
     const different = result.summary['aux-different']!;
-    expect(shared.mean - shared.ci95!).toBeGreaterThan(different.mean + different.ci95! + 0.08);
+    // Chance is 10%: a different-init student, whose digit head is untouched random weights, stays there …
+    expect(different.mean).toBeLessThan(0.14);
+    // … while a shared-init student, trained on the same noise and the same teacher outputs, is far above it.
+    expect(shared.mean).toBeGreaterThan(0.18);
+    // Seed by seed, sharing the initialisation is what makes the difference.
+    const gains = summarize(perSeed('aux-shared').map((v, i) => v - perSeed('aux-different')[i]));
+    expect(gains.mean - gains.ci95!).toBeGreaterThan(0.05);
   });
 });

@@ -15,7 +15,7 @@ export interface PhasePlan {
   orderSeed: number;
   /** Writes the inputs of the examples at `indices` into `x` (row-major, 784 per example). */
   fillInputs(indices: Uint32Array, x: Float32Array): void;
-  /** The loss and its gradient with respect to the logits, for the examples at `indices`. Runs inside tf.tidy. */
+  /** The loss and its gradient with respect to the logits (model-major rows), for the examples at `indices`. Runs inside tf.tidy. */
   lossFor(logits: tf.Tensor2D, indices: Uint32Array): LossAndGrad;
 }
 
@@ -25,7 +25,7 @@ export interface StepInfo {
   /** 1-based epoch. */
   epoch: number;
   phaseSteps: number;
-  /** The batch loss, read back only every `logEvery` steps and on the last step. */
+  /** The batch loss (mean over the models trained together), read back only every `logEvery` steps and on the last step. */
   loss: number | null;
 }
 
@@ -60,7 +60,7 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
         plan.fillInputs(indices, xValues);
         const loss = tf.tidy(() => {
           const x = tf.tensor2d(xValues, [size, IMAGE_PIXELS]);
-          const forward = model.forward(x);
+          const forward = model.forward(x, hooks.form);
           const { loss, dLogits } = plan.lossFor(forward.logits, indices);
           optimizer.apply(model.backward(x, forward, dLogits, hooks.form));
           return loss;

@@ -22,8 +22,8 @@ export interface RunView {
   config: Config | null;
   doneSteps: number;
   totalSteps: number;
-  seedIndex: number;
-  seed: number;
+  /** The seeds training side by side. */
+  seeds: number[];
   condition: Condition | null;
   epoch: number;
   step: number;
@@ -43,6 +43,7 @@ export interface AppState {
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
   run: RunView;
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
+  /** Training loss, the mean over the seeds training together (seedIndex 0). */
   loss: Partial<Record<TrainedCondition, CurvePoint[]>>;
   /** Latest evaluation of each condition, per seed index. */
   latest: Partial<Record<Condition, Record<number, Accuracy>>>;
@@ -56,8 +57,7 @@ export const idleRun = (id = 0): RunView => ({
   config: null,
   doneSteps: 0,
   totalSteps: 0,
-  seedIndex: 0,
-  seed: 0,
+  seeds: [],
   condition: null,
   epoch: 0,
   step: 0,
@@ -124,12 +124,12 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
       const e = event.event;
       switch (e.type) {
         case 'start':
-          return { ...state, ...clearedResults(), run: { ...state.run, config: e.config, totalSteps: e.totalSteps, doneSteps: 0 } };
+          return { ...state, ...clearedResults(), run: { ...state.run, config: e.config, seeds: e.seeds, totalSteps: e.totalSteps, doneSteps: 0 } };
         case 'phase':
-          return { ...state, run: { ...state.run, seedIndex: e.seedIndex, seed: e.seed, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0 } };
+          return { ...state, run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0 } };
         case 'step': {
           const run = { ...state.run, updatedAt: now, doneSteps: e.doneSteps, totalSteps: e.totalSteps, step: e.step, epoch: e.epoch, phaseSteps: e.phaseSteps, condition: e.condition };
-          const loss = e.loss === null ? state.loss : append(state.loss, e.condition, { seedIndex: e.seedIndex, step: e.step, value: e.loss });
+          const loss = e.loss === null ? state.loss : append(state.loss, e.condition, { seedIndex: 0, step: e.step, value: e.loss });
           return { ...state, run, loss };
         }
         case 'eval':

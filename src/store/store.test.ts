@@ -42,15 +42,15 @@ describe('the app store', () => {
     const run = sent.at(-1) as Extract<WorkerCommand, { type: 'run' }>;
     expect(run).toMatchObject({ type: 'run', runId: 1, config: PRESETS.quick.config });
     emit({ type: 'run-state', runId: 1, state: 'running' });
-    emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', totalSteps: 100 } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', seeds: [1, 2, 3], totalSteps: 100 } });
     emit({ type: 'experiment', runId: 1, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2] } });
-    emit({ type: 'experiment', runId: 1, event: { type: 'step', seedIndex: 0, condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
     // A late event of an older run changes nothing.
     emit({ type: 'experiment', runId: 0, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] } });
     const s = store.getState();
     expect(s.accuracy.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.5 }]);
     expect(s.loss.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.7 }]);
-    expect(s.run).toMatchObject({ state: 'running', doneSteps: 10, totalSteps: 100, epoch: 1 });
+    expect(s.run).toMatchObject({ state: 'running', doneSteps: 10, totalSteps: 100, epoch: 1, seeds: [1, 2, 3] });
     expect(s.predictions.teacher).toEqual([1, 2]);
 
     tick(500);
@@ -58,7 +58,7 @@ describe('the app store', () => {
     tick(10_000); // time paused does not count towards the ETA
     emit({ type: 'run-state', runId: 1, state: 'running' });
     tick(250);
-    emit({ type: 'experiment', runId: 1, event: { type: 'step', seedIndex: 0, condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null } });
     expect(activeTime(store.getState().run)).toBe(750);
   });
 

@@ -91,7 +91,7 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
               key={s.key}
               data={s.points}
               dataKey="value"
-              name={`${SHORT_LABELS[s.condition]} (seed ${s.seedIndex + 1})`}
+              name={banded.has(s.condition) ? `${SHORT_LABELS[s.condition]} (seed ${s.seedIndex + 1})` : SHORT_LABELS[s.condition]}
               stroke={CONDITION_COLORS[s.condition]}
               // With a band, seeds are thin context lines and the mean carries the story.
               strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
@@ -145,7 +145,7 @@ export function LossChart() {
   return (
     <figure ref={figure} className="chart" data-testid="loss-chart">
       <figcaption>
-        Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)
+        Training loss, mean over seeds (teacher: cross-entropy on digits; students: KL to the teacher on noise)
         <PngButton target={figure} name="loss" />
       </figcaption>
       {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" percent={false} />}

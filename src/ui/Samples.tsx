@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { Condition } from '../engine/config';
 import { fillNoise } from '../engine/data';
-import { seedStreams } from '../engine/seeds';
+import { dataStreams } from '../engine/seeds';
 import { IMAGE_PIXELS } from '../engine/constants';
 import { CONDITION_COLORS, SHORT_LABELS } from './theme';
 import { useAppState } from './useStore';
@@ -31,7 +31,7 @@ export function Samples() {
   const seed = useAppState((s) => s.run.config?.seed ?? s.config.seed);
   const noise = useMemo(() => {
     const values = new Float32Array(NOISE_SHOWN * IMAGE_PIXELS);
-    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
+    fillNoise(dataStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
     return Array.from({ length: NOISE_SHOWN }, (_, i) => values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
   }, [seed]);
   const digits = useMemo(

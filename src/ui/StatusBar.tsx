@@ -49,7 +49,7 @@ export function RunProgress() {
   const active = activeTime(run);
   const eta = run.doneSteps > 0 && run.state === 'running' ? (active / run.doneSteps) * (run.totalSteps - run.doneSteps) : null;
   const phase = run.condition ? CONDITION_LABELS[run.condition] : 'starting';
-  const seeds = run.config?.seeds ?? 1;
+  const seeds = run.seeds.length > 1 ? `seeds ${run.seeds[0]}–${run.seeds.at(-1)} side by side` : `seed ${run.seeds[0] ?? run.config?.seed}`;
   return (
     <div className="progress" data-testid="run-progress" data-state={run.state}>
       <progress value={fraction} max={1} aria-label="training progress" />
@@ -58,7 +58,7 @@ export function RunProgress() {
         {run.state !== 'finished' && run.state !== 'failed' && (
           <>
             {' '}
-            · seed {run.seedIndex + 1}/{seeds} ({run.seed}) · {phase}
+            · {seeds} · {phase}
             {run.phaseSteps > 0 && ` · epoch ${run.epoch} · step ${run.step}/${run.phaseSteps}`}
           </>
         )}

@@ -75,7 +75,7 @@ export async function probeBackends(): Promise<BackendProbe[]> {
  * compiles GPU kernels, is not counted.
  */
 export async function timeTrainingStep(): Promise<number> {
-  const model = Mlp.init({ hidden: 256, m: 3 }, 1);
+  const model = Mlp.init({ hidden: 256, m: 3 }, [1]);
   const batchSize = 256;
   const times: number[] = [];
   let last = 0;
