@@ -76,7 +76,7 @@ export function helpText(): string {
     'Output:',
     '  --json FILE          write the full result (schema subliminal-mnist/result@1)',
     '  --csv FILE           write per-seed, per-condition accuracies as CSV',
-    '  --workers N          seeds run in N parallel worker threads (default: min(seeds, CPU cores))',
+    '  --workers N          worker threads (default: CPU cores); seeds, or else students, are split across them',
     '  --help               this text',
   ].join('\n');
 }

@@ -6,11 +6,11 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { assembleResult, totalSteps, type ExperimentResult, type SeedResult } from '../engine/experiment';
+import { totalSteps, type ExperimentResult } from '../engine/experiment';
 import { receiptLines, toCsv, toExport } from '../engine/export';
-import type { Condition } from '../engine/config';
 import { helpText, parseArgs } from './args';
 import { resultsTable } from './report';
+import { mergeShares, planShares, type Share } from './shares';
 import type { SeedWorkerInput, SeedWorkerMessage } from './seed-worker';
 
 function formatDuration(ms: number): string {
@@ -40,16 +40,14 @@ function progressReporter(total: number) {
   };
 }
 
-/** Splits the run's seeds over worker threads; each trains its share side by side. */
-function runSeedsInWorkers(input: Omit<SeedWorkerInput, 'entry' | 'seedIndices'>, workers: number, onStep: (what: string) => void): Promise<ExperimentResult[]> {
+/** Trains each share in a worker thread of its own. */
+function runShares(input: Omit<SeedWorkerInput, 'entry' | 'seedIndices'>, shares: Share[], onStep: (what: string) => void): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
-  const indices = Array.from({ length: input.config.seeds }, (_, i) => i);
-  const shares = Array.from({ length: workers }, (_, w) => indices.filter((i) => i % workers === w));
   return Promise.all(
     shares.map(
-      (seedIndices) =>
+      (share) =>
         new Promise<ExperimentResult>((resolve, reject) => {
-          const workerData: SeedWorkerInput = { ...input, entry, seedIndices };
+          const workerData: SeedWorkerInput = { ...input, config: { ...input.config, conditions: share.conditions }, entry, seedIndices: share.seedIndices };
           const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
           let result: ExperimentResult | null = null;
           worker.on('message', (message: SeedWorkerMessage) => {
@@ -81,20 +79,16 @@ async function main(): Promise<number> {
     return 2;
   }
   const backend = config.backend === 'cpu' ? 'cpu' : 'wasm';
-  const workers = Math.min(options.workers ?? availableParallelism(), config.seeds);
+  const shares = planShares(config, options.workers ?? availableParallelism());
+  const workers = shares.length;
   const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`;
 
-  // Every worker runs every phase, for its own seeds.
-  const total = totalSteps(config) * workers;
+  const total = shares.reduce((sum, share) => sum + totalSteps({ ...config, conditions: share.conditions }), 0);
   const progress = progressReporter(total);
   let done = 0;
   const started = performance.now();
-  const perSeed = await runSeedsInWorkers({ config, backend }, workers, (what) => progress(++done, what));
-  const seeds: SeedResult[] = perSeed.flatMap((r) => r.seeds).sort((a, b) => a.seed - b.seed);
-  const phaseMs: Partial<Record<Condition, number>> = {};
-  for (const r of perSeed)
-    for (const [phase, ms] of Object.entries(r.phaseMs) as [Condition, number][]) phaseMs[phase] = (phaseMs[phase] ?? 0) + ms;
-  const result = assembleResult({ config, backend: perSeed[0].backend, seeds, phaseMs, wallMs: performance.now() - started });
+  const parts = await runShares({ config, backend }, shares, (what) => progress(++done, what));
+  const result = mergeShares(config, shares, parts, performance.now() - started);
 
   console.log('\n' + resultsTable(result) + '\n');
   console.log(receiptLines(result, `${runtime}, ${workers} worker thread(s)`).join('\n'));
