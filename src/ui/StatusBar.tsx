@@ -37,7 +37,7 @@ export function BackendBadge() {
   const { info } = backend;
   return (
     <span className="pill backend" data-testid="backend-badge" data-backend={info.name} title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}>
-      <strong>{info.name}</strong> · {info.msPerStep.toFixed(0)} ms/step (batch 256) · {info.reason}
+      <strong>{info.name}</strong> · {info.msPerStep.toFixed(0)} ms/step (batch {info.timedBatchSize}) · {info.reason}
     </span>
   );
 }

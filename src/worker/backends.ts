@@ -13,9 +13,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { activateBackend } from '../engine/backend';
 import type { BackendChoice } from '../engine/config';
-import { matMulFormFor, Mlp } from '../engine/mlp';
-import { studentPlan } from '../engine/plans';
-import { trainPhase } from '../engine/train';
+import { timeTrainingSteps } from '../engine/timing';
 import type { BackendInfo, BackendProbe } from './protocol';
 
 setWasmPaths({
@@ -26,6 +24,9 @@ setWasmPaths({
 // Threaded wasm needs cross-origin isolation and crashes in a minified build without it; two
 // cores gain nothing from it anyway.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+/** The batch the backends are timed at (the quick preset's). */
+const BATCH_FOR_TIMING = 256;
 
 const SOFTWARE = /swiftshader|llvmpipe|software|basic render/i;
 
@@ -70,34 +71,6 @@ export async function probeBackends(): Promise<BackendProbe[]> {
   ];
 }
 
-/**
- * Median time of a warm training step of the real model (batch 256); the first step, which
- * compiles GPU kernels, is not counted.
- */
-export async function timeTrainingStep(): Promise<number> {
-  const model = Mlp.init({ hidden: 256, m: 3 }, [1]);
-  const batchSize = 256;
-  const times: number[] = [];
-  let last = 0;
-  const settings = { batchSize, lr: 3e-4, studentEpochs: 1, noiseCount: batchSize * 4, m: 3 };
-  try {
-    await trainPhase(model, studentPlan(settings, 1, 1, new Float32Array(batchSize * 4 * 13), 'aux'), {
-      form: matMulFormFor(tf.getBackend()),
-      logEvery: 1, // reading the loss back every step makes each timing include the GPU's work
-      beforeStep: async () => {
-        last = performance.now();
-      },
-      afterStep: async ({ step }) => {
-        if (step > 1) times.push(performance.now() - last);
-      },
-    });
-  } finally {
-    model.dispose();
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
 export async function selectBackend(requested: BackendChoice, onStatus: (text: string) => void): Promise<BackendInfo> {
   onStatus('looking for backends…');
   const probes = await probeBackends();
@@ -106,7 +79,7 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
     if (probe.name === 'webgpu' || probe.name === 'webgl') onStatus(`compiling GPU kernels on ${probe.name} (first use can take seconds)…`);
     else onStatus(`timing ${probe.name}…`);
     await activateBackend(tf, probe.name);
-    probe.msPerStep = await timeTrainingStep();
+    probe.msPerStep = (await timeTrainingSteps({ batchSize: BATCH_FOR_TIMING, warmup: 1, steps: 3 })).medianMs;
     return probe.msPerStep;
   };
 
@@ -116,7 +89,7 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
       try {
         const ms = await timeOn(probe);
         const note = probe.software ? ` — ${probe.detail}: correct but slow` : '';
-        return { requested, name: probe.name, reason: `chosen by you${note}`, msPerStep: ms, probes, tfjsVersion: tf.version_core };
+        return { requested, name: probe.name, reason: `chosen by you${note}`, msPerStep: ms, timedBatchSize: BATCH_FOR_TIMING, probes, tfjsVersion: tf.version_core };
       } catch (error) {
         probe.available = false;
         probe.detail = error instanceof Error ? error.message : String(error);
@@ -149,5 +122,5 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
   const skipped = probes.filter((p) => p.available && p.software).map((p) => `${p.name}: ${p.detail}, skipped`);
   const comparison = timed.map((p) => `${p.name} ${p.msPerStep!.toFixed(0)} ms/step`).join(', ');
   const reason = `fastest of ${comparison}${skipped.length ? `; ${skipped.join('; ')}` : ''}`;
-  return { requested, name: best.name, reason, msPerStep: best.msPerStep!, probes, tfjsVersion: tf.version_core };
+  return { requested, name: best.name, reason, msPerStep: best.msPerStep!, timedBatchSize: BATCH_FOR_TIMING, probes, tfjsVersion: tf.version_core };
 }

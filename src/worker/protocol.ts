@@ -19,7 +19,9 @@ export interface BackendInfo {
   name: ConcreteBackend;
   /** Why this backend, in words, for the badge. */
   reason: string;
+  /** Median warm training step of one model at batch `timedBatchSize`. */
   msPerStep: number;
+  timedBatchSize: number;
   probes: BackendProbe[];
   tfjsVersion: string;
 }

@@ -1,0 +1,74 @@
+/**
+ * Times warm training steps of the real model on the active backend: the measure behind the
+ * page's automatic backend choice and the benchmarks. The first steps (GPU kernel compilation,
+ * allocation) are not counted; the loss is read back every step so GPU work is included.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DIGITS } from './constants';
+import { matMulFormFor, Mlp, type MatMulForm } from './mlp';
+import { studentPlan } from './plans';
+import { trainPhase } from './train';
+
+export interface StepTiming {
+  /** Models trained side by side. */
+  models: number;
+  batchSize: number;
+  medianMs: number;
+  /** Every timed step, sorted. */
+  samplesMs: number[];
+}
+
+/** One training phase of `steps` steps of the real model on zero targets, for timing and profiling. */
+function stepPhase(models: number, batchSize: number, steps: number) {
+  const m = 3;
+  const model = Mlp.init({ hidden: 256, m }, Array.from({ length: models }, (_, k) => k + 1));
+  const examples = batchSize * steps;
+  const plan = studentPlan({ batchSize, lr: 3e-4, studentEpochs: 1, noiseCount: examples, m }, 1, 1, new Float32Array(models * examples * (DIGITS + m)), 'aux');
+  return { model, plan };
+}
+
+/**
+ * Kernels (GPU dispatches, on WebGPU) that one training step of K models launches in the given
+ * matmul form, counted with tf.profile on the active backend.
+ */
+export async function kernelsPerStep(models: number, form: MatMulForm, batchSize = 256): Promise<number> {
+  const kernelsOfPhase = async (steps: number) => {
+    const { model, plan } = stepPhase(models, batchSize, steps);
+    try {
+      const info = await tf.profile(() => trainPhase(model, plan, { form, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }));
+      return info.kernels.length;
+    } finally {
+      model.dispose();
+    }
+  };
+  // The difference leaves out the optimiser's set-up and clean-up.
+  return (await kernelsOfPhase(2)) - (await kernelsOfPhase(1));
+}
+
+export async function timeTrainingSteps({ models = 1, batchSize = 1024, warmup = 2, steps = 5 } = {}): Promise<StepTiming> {
+  const { model, plan } = stepPhase(models, batchSize, warmup + steps);
+  const times: number[] = [];
+  let last = 0;
+  try {
+    await trainPhase(model, plan, {
+      form: matMulFormFor(tf.getBackend()),
+      logEvery: 1,
+      beforeStep: async () => {
+        last = performance.now();
+      },
+      afterStep: async ({ step }) => {
+        if (step > warmup) times.push(performance.now() - last);
+      },
+    });
+  } finally {
+    model.dispose();
+  }
+  times.sort((a, b) => a - b);
+  return { models, batchSize, medianMs: times[Math.floor(times.length / 2)], samplesMs: times };
+}
+
+/** FLOPs of one training step of K models at batch B: 2 per multiply-add forward, twice that backward. */
+export function stepFlops(models: number, batchSize: number, hidden = 256, m = 3): number {
+  const macs = 784 * hidden + hidden * hidden + hidden * (DIGITS + m);
+  return 3 * 2 * batchSize * macs * models;
+}
