@@ -57,12 +57,18 @@ export function mnistFromFiles(files: MnistFiles): MnistData {
   };
 }
 
-/** Writes the images at `indices`, scaled to [-1, 1] as x/255·2−1, into `out` (row-major). */
-export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array): void {
-  for (let r = 0; r < indices.length; r++) {
+/**
+ * Writes the images at `indices`, scaled to [-1, 1] as x/255·2−1, into `out` (row-major) and,
+ * if given, transposed into `outT` ([784, n]): the wasm backward pass needs xᵀ, and writing it
+ * here costs far less than a transpose kernel.
+ */
+export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void {
+  const n = indices.length;
+  for (let r = 0; r < n; r++) {
     const src = indices[r] * IMAGE_PIXELS;
     const dst = r * IMAGE_PIXELS;
     for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = (split.images[src + c] / 255) * 2 - 1;
+    if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
   }
 }
 
@@ -72,12 +78,14 @@ export function fillOneHot(split: MnistSplit, indices: ArrayLike<number>, out: F
   for (let r = 0; r < indices.length; r++) out[r * DIGITS + split.labels[indices[r]]] = 1;
 }
 
-/** Writes noise images at `indices` of the fixed noise set `noiseSeed`, each pixel uniform on [-1, 1). */
-export function fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array): void {
-  for (let r = 0; r < indices.length; r++) {
+/** Writes noise images at `indices` of the fixed noise set `noiseSeed`, each pixel uniform on [-1, 1), like fillImages. */
+export function fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void {
+  const n = indices.length;
+  for (let r = 0; r < n; r++) {
     const src = indices[r] * IMAGE_PIXELS;
     const dst = r * IMAGE_PIXELS;
     for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = noisePixel(noiseSeed, src + c);
+    if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
   }
 }
 

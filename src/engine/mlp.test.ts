@@ -117,7 +117,8 @@ describe('hand-written backward pass', () => {
         const d = inputs(2);
         const manual = tf.tidy(() => {
           const fwd = model.forward(d.x, form);
-          return model.backward(d.x, fwd, lossOf(fwd.logits, d, [0, models * batch]).dLogits, form);
+          // On wasm/cpu the training loop hands over xᵀ written in JS; test that path too.
+          return model.backward(d.x, fwd, lossOf(fwd.logits, d, [0, models * batch]).dLogits, form, form.gpu ? null : tf.transpose(d.x));
         });
         for (let k = 0; k < models; k++) {
           const host = await model.toHost(k);

@@ -124,9 +124,15 @@ function perModelInputGrad(d: PerModel, w: tf.Tensor, form: MatMulForm): PerMode
   return each(d, (t, k) => matMulTB(t as tf.Tensor2D, ws[k] as tf.Tensor2D, form));
 }
 
+/** Column sums of a [B, n] matrix; on wasm/cpu as ones·d, since its matmul beats its sum reduction. */
+function columnSums(d: tf.Tensor2D, form: MatMulForm): tf.Tensor1D {
+  if (form.gpu) return tf.sum(d, 0);
+  return tf.reshape(tf.matMul(tf.ones([1, d.shape[0]]), d), [d.shape[1]]);
+}
+
 /** Per-model bias gradient → [K, n]. */
 function perModelBiasGrad(d: PerModel, form: MatMulForm): tf.Tensor {
-  return form.gpu ? tf.sum(d[0], 1) : tf.stack(d.map((t) => tf.sum(t, 0)));
+  return form.gpu ? tf.sum(d[0], 1) : tf.stack(d.map((t) => columnSums(t as tf.Tensor2D, form)));
 }
 
 /** [B, K·n] (models side by side) → PerModel. */
@@ -256,8 +262,9 @@ export class Mlp {
    * Gradients of every model's loss with respect to its parameters, given the forward pass and
    * dLoss/dLogits (model-major rows, as the logits). Call inside tf.tidy. Columns of dLogits
    * that are exactly zero give exactly zero gradients to the matching last-layer entries.
+   * `xT`, the inputs already transposed, spares wasm/cpu a transpose kernel.
    */
-  backward(x: tf.Tensor2D, fwd: Forward, dLogits: tf.Tensor2D, form: MatMulForm): Record<ParamName, tf.Tensor> {
+  backward(x: tf.Tensor2D, fwd: Forward, dLogits: tf.Tensor2D, form: MatMulForm, xT: tf.Tensor2D | null = null): Record<ParamName, tf.Tensor> {
     const p = this.params;
     const dOut = fromModelMajorRows(dLogits, this.count, form);
     const w3 = perModelWeightGrad(fwd.h2, dOut, form);
@@ -266,8 +273,8 @@ export class Mlp {
     const w2 = perModelWeightGrad(fwd.h1, dz2, form);
     const b2 = perModelBiasGrad(dz2, form);
     const dz1 = tf.mul(joinModels(perModelInputGrad(dz2, p.w2, form), form), tf.step(fwd.z1)) as tf.Tensor2D;
-    const w1 = matMulTA(x, dz1, form);
-    const b1 = tf.sum(dz1, 0);
+    const w1 = xT ? tf.matMul(xT, dz1) : matMulTA(x, dz1, form);
+    const b1 = columnSums(dz1, form);
     return { w1, b1, w2, b2, w3, b3 };
   }
 

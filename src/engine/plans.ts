@@ -21,7 +21,7 @@ export function teacherPlan(
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeed,
-    fillInputs: (indices, x) => fillImages(train, indices, x),
+    fillInputs: (indices, x, xT) => fillImages(train, indices, x, xT),
     lossFor: (logits, indices) => {
       const labels = oneHot.subarray(0, indices.length * DIGITS);
       fillOneHot(train, indices, labels);
@@ -70,7 +70,7 @@ export function studentPlan(
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeed,
-    fillInputs: (indices, x) => fillNoise(noiseSeed, indices, x),
+    fillInputs: (indices, x, xT) => fillNoise(noiseSeed, indices, x, xT),
     lossFor: (logits, indices) => {
       const batch = indices.length;
       const chosen = targetBuffer.subarray(0, models * batch * size);

@@ -2,8 +2,9 @@
  * The paper's effect, small but real: a student distilled on noise through the aux logits only
  * learns digits when it shares the teacher's initialisation, and stays at chance otherwise.
  *
- * Setup (≈ 9 s a seed on one core): the full architecture, a 12,000-image teacher for 2 epochs
- * and 4 student epochs on 12,000 noise images, batch 256, lr 1e-3. Measured on wasm over 24
+ * Setup: the quick classroom preset (≈ 9 s a seed on one core): the full architecture, a
+ * 12,000-image teacher for 2 epochs and 4 student epochs on 12,000 noise images, batch 256,
+ * lr 1e-3, 2,000 test images. Measured on wasm over 24
  * seeds (runs 1–12 and 101–112): shared 17.8–47.8% per seed (mean 29.5%, sd 7.5), different
  * 7.0–13.8% (mean 10.4%, sd 1.9). Single seeds overlap little but do vary, so the claims are
  * about 5-seed means, each threshold ≥ 3.4 standard errors from where the means land; a run is
@@ -15,6 +16,7 @@ import { loadMnist } from '../node/mnist';
 import { validateConfig } from './config';
 import type { MnistData } from './data';
 import { runExperiment } from './experiment';
+import { PRESETS } from './presets';
 import { summarize } from './stats';
 
 let mnist: MnistData;
@@ -24,20 +26,10 @@ beforeAll(async () => {
   mnist = await loadMnist();
 });
 
-describe('subliminal learning (5 seeds, reduced protocol)', () => {
+describe('subliminal learning (5 seeds, the quick classroom preset)', () => {
   it('transfers digit skill through aux logits on noise only from a shared initialisation', async () => {
-    const { config, issues } = validateConfig({
-      seed: 1,
-      seeds: 5,
-      trainCount: 12000,
-      teacherEpochs: 2,
-      noiseCount: 12000,
-      studentEpochs: 4,
-      batchSize: 256,
-      lr: 1e-3,
-      testCount: 2000,
-      conditions: ['teacher', 'aux-shared', 'aux-different'],
-    });
+    // The page's quick classroom preset, with 5 seeds: the test proves what the classroom sees.
+    const { config, issues } = validateConfig({ ...PRESETS.quick.config, seed: 1, seeds: 5, evalEvery: 0 });
     expect(issues).toEqual([]);
     const result = await runExperiment(config, mnist);
     const perSeed = (c: 'teacher' | 'aux-shared' | 'aux-different') => result.seeds.map((s) => s.accuracy[c]!.overall);

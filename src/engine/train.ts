@@ -13,8 +13,8 @@ export interface PhasePlan {
   lr: number;
   /** Seed of the per-epoch shuffles. */
   orderSeed: number;
-  /** Writes the inputs of the examples at `indices` into `x` (row-major, 784 per example). */
-  fillInputs(indices: Uint32Array, x: Float32Array): void;
+  /** Writes the inputs of the examples at `indices` into `x` (row-major, 784 per example) and, if given, transposed into `xT`. */
+  fillInputs(indices: Uint32Array, x: Float32Array, xT?: Float32Array): void;
   /** The loss and its gradient with respect to the logits (model-major rows), for the examples at `indices`. Runs inside tf.tidy. */
   lossFor(logits: tf.Tensor2D, indices: Uint32Array): LossAndGrad;
 }
@@ -45,8 +45,10 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
   const optimizer = new Adam(model.params, plan.lr);
   const rng = new Rng(plan.orderSeed);
   const total = phaseSteps(plan);
-  // One input buffer for the whole phase; tf.tensor copies it, so reuse is safe.
+  // Input buffers for the whole phase; tf.tensor copies them, so reuse is safe. GPU backends
+  // transpose for free inside matmul; elsewhere xᵀ is written beside x (see fillImages).
   const xBuffer = new Float32Array(plan.batchSize * IMAGE_PIXELS);
+  const xTBuffer = hooks.form.gpu ? null : new Float32Array(plan.batchSize * IMAGE_PIXELS);
   let step = 0;
   try {
     for (let epoch = 1; epoch <= plan.epochs; epoch++) {
@@ -57,12 +59,14 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
         const indices = order.subarray(start, end);
         const size = end - start;
         const xValues = xBuffer.subarray(0, size * IMAGE_PIXELS);
-        plan.fillInputs(indices, xValues);
+        const xTValues = xTBuffer?.subarray(0, size * IMAGE_PIXELS);
+        plan.fillInputs(indices, xValues, xTValues);
         const loss = tf.tidy(() => {
           const x = tf.tensor2d(xValues, [size, IMAGE_PIXELS]);
+          const xT = xTValues ? tf.tensor2d(xTValues, [IMAGE_PIXELS, size]) : null;
           const forward = model.forward(x, hooks.form);
           const { loss, dLogits } = plan.lossFor(forward.logits, indices);
-          optimizer.apply(model.backward(x, forward, dLogits, hooks.form));
+          optimizer.apply(model.backward(x, forward, dLogits, hooks.form, xT));
           return loss;
         });
         const read = step % hooks.logEvery === 0 || step === total;
