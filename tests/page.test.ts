@@ -27,7 +27,7 @@ async function runToEnd(page: Page) {
 }
 
 describe('the page', () => {
-  it('loads its own data and picks a backend, asking no other origin', async () => {
+  it('loads its own data, caches it, and picks a backend, asking no other origin', async () => {
     const started = Date.now();
     const { page, errors, foreignRequests } = await openPage(browser, appUrl);
     await page.getByRole('button', { name: '▶ Run' }).waitFor();
@@ -43,6 +43,10 @@ describe('the page', () => {
     expect(errors).toEqual([]);
     // The default link is the quick classroom preset, written into the URL.
     expect(new URL(page.url()).searchParams.get('seeds')).toBe('3');
+    // A second visit reads MNIST from the browser's cache.
+    await page.reload();
+    await page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=data-ready]')).toMatch(/from cache/);
     await page.close();
   });
 
