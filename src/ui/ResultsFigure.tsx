@@ -54,8 +54,8 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { showExpected: boolean }
         </g>
       ))}
       <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0.1)} y2={y(0.1)} stroke="#9ca3af" strokeDasharray="6 4" />
-      <text x={MARGIN.left + 4} y={y(0.1) - 4} fontSize={11} fill="#6b7280">
-        chance 10%
+      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={10} fill="#9ca3af">
+        chance
       </text>
       {bars.map((bar, i) => {
         const cx = MARGIN.left + slot * (i + 0.5);
