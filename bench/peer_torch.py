@@ -7,7 +7,8 @@ As in the project's engine, the teacher's logits on the noise set are computed o
 shared by both students. Prints one JSON line with the wall time of each phase.
 
 Usage: python3 bench/peer_torch.py MNIST_DATA_DIR [--threads 2] [--seed 1]
-Needs Debian's python3-torch (apt-get install -y python3-torch).
+Needs Debian's python3-torch and OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
+(without OpenBLAS, Debian's torch uses the reference BLAS and runs ~6x slower).
 """
 import argparse
 import json

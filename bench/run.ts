@@ -139,7 +139,7 @@ async function main() {
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);
 
   const python = findTorchPython();
-  if (!python) log('PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch).');
+  if (!python) log('PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).');
   const project: ReturnType<typeof projectTriple>[] = [];
   const torch: ReturnType<typeof torchTriple>[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
