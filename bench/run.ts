@@ -181,7 +181,7 @@ async function main() {
   const row = (name: string, r: { wallSeconds: number; phaseSeconds: Record<string, number>; gflops: number }, ratio: string) =>
     console.log(`| ${name} | ${f(r.wallSeconds)} | ${f(r.phaseSeconds.teacher)} | ${f(r.phaseSeconds['aux-shared'])} | ${f(r.phaseSeconds['aux-different'])} | ${f(r.gflops)} | ${ratio} |`);
   row('project, Node tfjs-wasm, 2 worker threads', results.triple.project, results.triple.ratio === null ? '—' : `${f(results.triple.ratio, 2)}× the peer`);
-  if (results.triple.pytorch) row(`PyTorch ${'CPU'}, 2 threads (peer)`, results.triple.pytorch, '1×');
+  if (results.triple.pytorch) row('PyTorch CPU, 2 threads (peer)', results.triple.pytorch, '1×');
   console.log(`\nTraining step, batch 1024, K models side by side (matmul alone: ${f(matmul)} GFLOP/s on Node wasm):`);
   console.log('| where | K | ms/step | ms/step per seed | GFLOP/s |');
   console.log('| --- | --- | --- | --- | --- |');
