@@ -71,7 +71,7 @@ export class ExperimentCancelled extends Error {
 
 type Student = Exclude<TrainedCondition, 'teacher'>;
 
-export function studentVariant(condition: Student): { distilled: DistilledLogits; sharedInit: boolean } {
+function studentVariant(condition: Student): { distilled: DistilledLogits; sharedInit: boolean } {
   const [distilled, init] = condition.split('-') as [DistilledLogits, 'shared' | 'different'];
   return { distilled, sharedInit: init === 'shared' };
 }
