@@ -1,6 +1,6 @@
 /**
- * Seeds of a run. The models of a run train side by side on the same data (as the authors'
- * batched script does): the data streams derive from the run's seed, and each model's
+ * Seeds of a run. The models of a run train side by side on the same data (as models batched
+ * together do): the data streams derive from the run's seed, and each model's
  * initialisation from its own seed (run seed + index), so any subset of a run's seeds, run
  * anywhere, reproduces the same models.
  */
