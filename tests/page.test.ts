@@ -145,6 +145,16 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('falls back, and says so, when the backend asked for does not exist here', async () => {
+    // This browser runs without --enable-unsafe-webgpu: no WebGPU adapter at all.
+    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=webgpu`);
+    await ready(page);
+    expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('wasm');
+    expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/webgpu unavailable \(this browser has no WebGPU|no WebGPU adapter\)/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('stays smooth while training: the main thread only renders', async () => {
     // The quick classroom preset, as a teacher would run it.
     const { page } = await openPage(browser, appUrl);
