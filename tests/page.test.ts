@@ -150,7 +150,7 @@ describe('the page', () => {
     const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=webgpu`);
     await ready(page);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('wasm');
-    expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/webgpu unavailable \(this browser has no WebGPU|no WebGPU adapter\)/);
+    expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/webgpu unavailable \((this browser has no WebGPU|no WebGPU adapter)\)/);
     expect(errors).toEqual([]);
     await page.close();
   });
