@@ -134,22 +134,27 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     if (options.signal?.aborted) throw new ExperimentCancelled();
   };
 
-  /** Evaluates all K models; records the final accuracy at a phase's end. */
-  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean) => {
-    const predicted = await testSet.predictDigits(model, form);
+  /**
+   * Evaluates all K models (or reports predictions already made for identical weights);
+   * records the final accuracy at a phase's end. Returns the predictions.
+   */
+  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[]) => {
+    const predicted = known ?? (await testSet.predictDigits(model, form));
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
       emit({ type: 'eval', seedIndex: seedIndices[k], condition, step, accuracy, samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)) });
       if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
     });
+    return predicted;
   };
 
-  const train = async (condition: TrainedCondition, model: Mlp, plan: PhasePlan) => {
+  /** `initial`: predictions of the untrained model when it is a copy of the reference. */
+  const train = async (condition: TrainedCondition, model: Mlp, plan: PhasePlan, initial?: Int32Array[]) => {
     const phaseStart = performance.now();
     const steps = phaseSteps(plan);
     emit({ type: 'phase', condition, phaseSteps: steps });
-    if (config.evalEvery > 0) await evaluate(condition, model, 0, false);
+    if (config.evalEvery > 0) await evaluate(condition, model, 0, false, initial);
     await trainPhase(model, plan, {
       form,
       logEvery: config.logEvery,
@@ -172,18 +177,19 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
   try {
     const reference = track(Mlp.init(shape, seeds.map((s) => initSeeds(s).reference)));
     emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
-    await evaluate('reference', reference, 0, true);
+    // Teacher and shared students start as copies of the reference: their step-0 curves reuse these.
+    const referencePredictions = await evaluate('reference', reference, 0, true);
 
     if (config.conditions.includes('teacher') || students.length > 0) {
       const teacher = track(reference.clone());
-      await train('teacher', teacher, teacherPlan(config, data.train, streams.teacherOrder));
+      await train('teacher', teacher, teacherPlan(config, data.train, streams.teacherOrder), referencePredictions);
       if (!config.conditions.includes('teacher')) for (const r of results) delete r.accuracy.teacher;
       const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, form, streams.noise, config.noiseCount, config.batchSize) : null;
       release(teacher);
       for (const condition of students) {
         const { distilled, sharedInit } = studentVariant(condition);
         const student = track(sharedInit ? reference.clone() : Mlp.init(shape, seeds.map((s) => initSeeds(s).different)));
-        await train(condition, student, studentPlan(config, streams.noise, streams.studentOrder, targets!, distilled));
+        await train(condition, student, studentPlan(config, streams.noise, streams.studentOrder, targets!, distilled), sharedInit ? referencePredictions : undefined);
         release(student);
       }
     }

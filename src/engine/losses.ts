@@ -23,7 +23,7 @@ export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): Los
   const logProbs = tf.logSoftmax(tf.slice(logits, [0, 0], [rows, DIGITS]));
   const loss = tf.div(tf.neg(tf.sum(tf.mul(targets, logProbs))), rows) as tf.Scalar;
   const dDigits = tf.div(tf.sub(tf.exp(logProbs), targets), batch);
-  const dLogits = tf.concat([dDigits, tf.zeros([rows, width - DIGITS])], 1) as tf.Tensor2D;
+  const dLogits = tf.pad(dDigits, [[0, 0], [0, width - DIGITS]]) as tf.Tensor2D;
   return { loss, dLogits };
 }
 
@@ -47,6 +47,6 @@ export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, 
   const teacherProbs = tf.exp(teacherLogProbs);
   const loss = tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), rows) as tf.Scalar;
   const dChosen = tf.div(tf.sub(tf.exp(studentLogProbs), teacherProbs), batch);
-  const dLogits = (start === 0 ? dChosen : tf.concat([tf.zeros([rows, start]), dChosen], 1)) as tf.Tensor2D;
+  const dLogits = (size === width ? dChosen : tf.pad(dChosen, [[0, 0], [start, width - start - size]])) as tf.Tensor2D;
   return { loss, dLogits };
 }

@@ -103,10 +103,14 @@ type PerModel = tf.Tensor[];
 
 const each = (x: PerModel, f: (t: tf.Tensor, k: number) => tf.Tensor): PerModel => x.map(f);
 
-/** Per-model x·W_k + b_k, W: [K, in, out], b: [K, out]. */
-function perModelDense(x: PerModel, w: tf.Tensor, b: tf.Tensor, form: MatMulForm): PerModel {
-  if (form.gpu) return [tf.add(tf.matMul(x[0] as tf.Tensor3D, w as tf.Tensor3D), tf.expandDims(b, 1))];
-  const ws = tf.unstack(w);
+/** Weights [K, in, out] in the form's layout: as they are on GPU, one [in, out] per model on wasm/cpu. */
+function perModelWeights(w: tf.Tensor, form: MatMulForm): PerModel {
+  return form.gpu ? [w] : tf.unstack(w);
+}
+
+/** Per-model x·W_k + b_k, b: [K, out]. */
+function perModelDense(x: PerModel, ws: PerModel, b: tf.Tensor, form: MatMulForm): PerModel {
+  if (form.gpu) return [tf.add(tf.matMul(x[0] as tf.Tensor3D, ws[0] as tf.Tensor3D), tf.expandDims(b, 1))];
   const bs = tf.unstack(b);
   return each(x, (t, k) => tf.add(tf.matMul(t as tf.Tensor2D, ws[k] as tf.Tensor2D), bs[k]));
 }
@@ -118,21 +122,22 @@ function perModelWeightGrad(x: PerModel, d: PerModel, form: MatMulForm): tf.Tens
 }
 
 /** Per-model d_k·W_kᵀ. */
-function perModelInputGrad(d: PerModel, w: tf.Tensor, form: MatMulForm): PerModel {
-  if (form.gpu) return [tf.matMul(d[0] as tf.Tensor3D, w as tf.Tensor3D, false, true)];
-  const ws = tf.unstack(w);
+function perModelInputGrad(d: PerModel, ws: PerModel, form: MatMulForm): PerModel {
+  if (form.gpu) return [tf.matMul(d[0] as tf.Tensor3D, ws[0] as tf.Tensor3D, false, true)];
   return each(d, (t, k) => matMulTB(t as tf.Tensor2D, ws[k] as tf.Tensor2D, form));
 }
 
-/** Column sums of a [B, n] matrix; on wasm/cpu as ones·d, since its matmul beats its sum reduction. */
-function columnSums(d: tf.Tensor2D, form: MatMulForm): tf.Tensor1D {
-  if (form.gpu) return tf.sum(d, 0);
-  return tf.reshape(tf.matMul(tf.ones([1, d.shape[0]]), d), [d.shape[1]]);
+/**
+ * Column sums of a [B, n] matrix. On wasm/cpu as ones·d, since its matmul beats its sum
+ * reduction; `ones` ([1, B]) is made once per backward pass.
+ */
+function columnSums(d: tf.Tensor2D, ones: tf.Tensor2D | null): tf.Tensor1D {
+  return ones ? tf.reshape(tf.matMul(ones, d), [d.shape[1]]) : tf.sum(d, 0);
 }
 
 /** Per-model bias gradient → [K, n]. */
-function perModelBiasGrad(d: PerModel, form: MatMulForm): tf.Tensor {
-  return form.gpu ? tf.sum(d[0], 1) : tf.stack(d.map((t) => columnSums(t as tf.Tensor2D, form)));
+function perModelBiasGrad(d: PerModel, ones: tf.Tensor2D | null): tf.Tensor {
+  return ones ? tf.stack(d.map((t) => columnSums(t as tf.Tensor2D, ones))) : tf.sum(d[0], 1);
 }
 
 /** [B, K·n] (models side by side) → PerModel. */
@@ -171,6 +176,9 @@ export interface Forward {
   h1: PerModel;
   z2: PerModel;
   h2: PerModel;
+  /** Layer 2 and 3 weights in the form's layout, made once per step for both passes. */
+  w2: PerModel;
+  w3: PerModel;
   /** [K·B, 10 + m], rows grouped by model (see modelMajorRows). */
   logits: tf.Tensor2D;
 }
@@ -252,10 +260,12 @@ export class Mlp {
     const p = this.params;
     const z1 = tf.add(tf.matMul(x, p.w1 as tf.Tensor2D), p.b1) as tf.Tensor2D;
     const h1 = splitModels(tf.relu(z1), this.count, form);
-    const z2 = perModelDense(h1, p.w2, p.b2, form);
+    const w2 = perModelWeights(p.w2, form);
+    const w3 = perModelWeights(p.w3, form);
+    const z2 = perModelDense(h1, w2, p.b2, form);
     const h2 = each(z2, (t) => tf.relu(t));
-    const logits = modelMajorRows(perModelDense(h2, p.w3, p.b3, form), form);
-    return { z1, h1, z2, h2, logits };
+    const logits = modelMajorRows(perModelDense(h2, w3, p.b3, form), form);
+    return { z1, h1, z2, h2, w2, w3, logits };
   }
 
   /**
@@ -265,16 +275,16 @@ export class Mlp {
    * `xT`, the inputs already transposed, spares wasm/cpu a transpose kernel.
    */
   backward(x: tf.Tensor2D, fwd: Forward, dLogits: tf.Tensor2D, form: MatMulForm, xT: tf.Tensor2D | null = null): Record<ParamName, tf.Tensor> {
-    const p = this.params;
     const dOut = fromModelMajorRows(dLogits, this.count, form);
+    const ones = form.gpu ? null : tf.ones([1, x.shape[0]]) as tf.Tensor2D;
     const w3 = perModelWeightGrad(fwd.h2, dOut, form);
-    const b3 = perModelBiasGrad(dOut, form);
-    const dz2 = each(perModelInputGrad(dOut, p.w3, form), (t, k) => tf.mul(t, tf.step(fwd.z2[k])));
+    const b3 = perModelBiasGrad(dOut, ones);
+    const dz2 = each(perModelInputGrad(dOut, fwd.w3, form), (t, k) => tf.mul(t, tf.step(fwd.z2[k])));
     const w2 = perModelWeightGrad(fwd.h1, dz2, form);
-    const b2 = perModelBiasGrad(dz2, form);
-    const dz1 = tf.mul(joinModels(perModelInputGrad(dz2, p.w2, form), form), tf.step(fwd.z1)) as tf.Tensor2D;
+    const b2 = perModelBiasGrad(dz2, ones);
+    const dz1 = tf.mul(joinModels(perModelInputGrad(dz2, fwd.w2, form), form), tf.step(fwd.z1)) as tf.Tensor2D;
     const w1 = xT ? tf.matMul(xT, dz1) : matMulTA(x, dz1, form);
-    const b1 = columnSums(dz1, form);
+    const b1 = columnSums(dz1, ones);
     return { w1, b1, w2, b2, w3, b3 };
   }
 
