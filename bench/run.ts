@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createServer } from 'vite';
 import { kernelsPerStep, stepFlops, timeTrainingSteps, type StepTiming } from '../src/engine/timing';
+import { LAYOUTS } from '../src/engine/layout';
 import { activateNodeBackend } from '../src/node/backend';
 import { mnistDataDir } from '../src/node/mnist';
 import { launch } from '../tests/e2e/browser';
@@ -133,7 +134,7 @@ async function main() {
   const nodeSteps = stepRows(timings);
   log(`node wasm steps: ${JSON.stringify(nodeSteps)}`);
   const kernels: Record<string, number> = {};
-  for (const models of [1, 25]) for (const gpu of [true, false]) kernels[`K=${models} ${gpu ? 'GPU' : 'wasm'} form`] = await kernelsPerStep(models, { gpu });
+  for (const models of [1, 25]) for (const layout of Object.values(LAYOUTS)) kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
   log(`kernels per step: ${JSON.stringify(kernels)}`);
   const jaxNode = await timeJaxStep();
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);

@@ -6,7 +6,7 @@ describe('CLI flags', () => {
     const o = parseArgs(['--seeds', '7', '--m=5', '--teacher-epochs', '2', '--json', 'out.json', '--workers', '1']);
     expect(o.issues).toEqual([]);
     expect(o.config).toMatchObject({ seeds: 7, m: 5, teacherEpochs: 2, studentEpochs: 5 });
-    expect(o.json).toBe('out.json');
+    expect(o.json).toEqual({ flag: '--json', path: 'out.json' });
     expect(o.workers).toBe(1);
   });
 
@@ -21,8 +21,8 @@ describe('CLI flags', () => {
       '--m needs a value',
       'unexpected argument "stray" (see --help)',
       '--workers 0 is invalid: expected an integer from 1 to 64',
-      'seeds = 0 is invalid: expected an integer from 1 to 100; using 5',
-      'lr = "fast" is invalid: expected a number from 0.000001 to 1; using 0.0003',
+      '--seeds 0 is invalid: expected an integer from 1 to 100; using 5',
+      '--lr "fast" is invalid: expected a number from 0.000001 to 1; using 0.0003',
     ]);
   });
 

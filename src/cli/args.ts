@@ -1,11 +1,12 @@
 /** Command-line flags, derived from the config schema: `--teacher-epochs 5` sets teacherEpochs. */
-import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, describeRange, type Config, type ConfigIssue, type ConfigKey } from '../engine/config';
+import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, describeRange, isConfigKey, valueText, type Config, type ConfigIssue, type ConfigKey } from '../protocol/config';
+import type { Output } from './outputs';
 
 export interface CliOptions {
   config: Config;
   issues: ConfigIssue[];
-  json?: string;
-  csv?: string;
+  json?: Output;
+  csv?: Output;
   workers?: number;
   help: boolean;
 }
@@ -47,7 +48,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const n = Number(value);
         if (Number.isInteger(n) && n >= 1 && n <= 64) options.workers = n;
         else issues.push({ field: flag, message: `--workers ${value} is invalid: expected an integer from 1 to 64` });
-      } else options[flag as 'json' | 'csv'] = value;
+      } else options[flag as 'json' | 'csv'] = { flag: `--${flag}`, path: value };
     } else if (FLAG_TO_KEY.has(flag)) {
       entries.push([FLAG_TO_KEY.get(flag)!, value]);
     } else {
@@ -55,27 +56,34 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     }
   }
   const parsed = configFromStrings(entries);
-  return { ...options, config: parsed.config, issues: [...issues, ...parsed.issues] };
+  // Name settings as they were typed: "--seeds 0 is invalid", not "seeds = 0 is invalid".
+  const asFlags = parsed.issues.map((issue) =>
+    isConfigKey(issue.field) ? { ...issue, message: issue.message.replace(`${issue.field} = `, `--${kebab(issue.field)} `) } : issue,
+  );
+  return { ...options, config: parsed.config, issues: [...issues, ...asFlags] };
 }
 
 export function helpText(): string {
   const rows = CONFIG_KEYS.map((key) => {
     const field = CONFIG_SCHEMA[key];
-    const def = Array.isArray(field.default) ? field.default.join(',') : String(field.default);
+    const def = valueText(field.default);
     return `  --${kebab(key).padEnd(16)} ${field.help}; ${describeRange(key)} (default ${def})`;
   });
   return [
     'Usage: npm run experiment -- [flags]',
     '',
     'Reproduces the MNIST subliminal-learning experiment (Cloud et al. 2025) headless, on tfjs-wasm.',
+    'A run trains seeds --seed … --seed + --seeds − 1; a seed gives the same models in any run, so to',
+    'pool runs give them disjoint ranges (e.g. --seed 1 --seeds 25 and --seed 26 --seeds 25).',
     '',
     'Experiment settings:',
     ...rows,
     '  --epochs N           sets both --teacher-epochs and --student-epochs',
     '',
     'Output:',
-    '  --json FILE          write the full result (schema subliminal-mnist/result@1)',
-    '  --csv FILE           write per-seed, per-condition accuracies as CSV',
+    '  --json FILE          write the full result (schema subliminal-mnist/result@2); - for standard output',
+    '  --csv FILE           write per-seed, per-condition accuracies as CSV; - for standard output',
+    '                       (both are checked before training starts, and written all or nothing)',
     '  --workers N          worker threads (default: CPU cores); seeds, or else students, are split across them',
     '  --help               this text',
   ].join('\n');

@@ -3,12 +3,13 @@
  * Node, seeds spread over worker threads, and prints each condition's mean, 95% CI and
  * per-seed accuracies with a receipt.
  */
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { totalSteps, type ExperimentResult } from '../engine/experiment';
-import { receiptLines, toCsv, toExport } from '../engine/export';
+import { totalSteps } from '../engine/experiment';
+import { receiptLines, toCsv, toExport } from '../protocol/export';
+import { seedRangeText, type ExperimentResult } from '../protocol/results';
 import { helpText, parseArgs } from './args';
+import { checkOutputs, STDOUT, writeOutputs } from './outputs';
 import { resultsTable } from './report';
 import { mergeShares, planShares, type Share } from './shares';
 import type { SeedWorkerInput, SeedWorkerMessage } from './seed-worker';
@@ -41,13 +42,13 @@ function progressReporter(total: number) {
 }
 
 /** Trains each share in a worker thread of its own. */
-function runShares(input: Omit<SeedWorkerInput, 'entry' | 'seedIndices'>, shares: Share[], onStep: (what: string) => void): Promise<ExperimentResult[]> {
+function runShares(input: Pick<SeedWorkerInput, 'config' | 'backend'>, shares: Share[], onStep: (what: string) => void): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
   return Promise.all(
     shares.map(
       (share) =>
         new Promise<ExperimentResult>((resolve, reject) => {
-          const workerData: SeedWorkerInput = { ...input, config: { ...input.config, conditions: share.conditions }, entry, seedIndices: share.seedIndices };
+          const workerData: SeedWorkerInput = { ...input, entry, seeds: share.seeds, students: share.students };
           const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
           let result: ExperimentResult | null = null;
           worker.on('message', (message: SeedWorkerMessage) => {
@@ -78,28 +79,35 @@ async function main(): Promise<number> {
     console.error(`error: backend ${config.backend} needs a browser; in Node use wasm (default) or cpu.`);
     return 2;
   }
+  const outputs = [options.json, options.csv].filter((o) => o !== undefined);
+  const problems = checkOutputs(outputs);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`error: ${problem}`);
+    console.error('Nothing was trained: fix the output paths and run again.');
+    return 2;
+  }
+  // With an output on standard output, the report goes to standard error so that stdout stays parseable.
+  const report = outputs.some((o) => o.path === STDOUT) ? console.error : console.log;
   const backend = config.backend === 'cpu' ? 'cpu' : 'wasm';
   const shares = planShares(config, options.workers ?? availableParallelism());
   const workers = shares.length;
   const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`;
 
-  const total = shares.reduce((sum, share) => sum + totalSteps({ ...config, conditions: share.conditions }), 0);
+  const total = shares.reduce((sum, share) => sum + totalSteps(config, share.students), 0);
   const progress = progressReporter(total);
   let done = 0;
   const started = performance.now();
+  report(`Training ${seedRangeText(shares.flatMap((s) => s.seeds).filter((s, i, all) => all.indexOf(s) === i).sort((a, b) => a - b))} on ${backend}, ${workers} worker thread(s).`);
   const parts = await runShares({ config, backend }, shares, (what) => progress(++done, what));
   const result = mergeShares(config, shares, parts, performance.now() - started);
 
-  console.log('\n' + resultsTable(result) + '\n');
-  console.log(receiptLines(result, `${runtime}, ${workers} worker thread(s)`).join('\n'));
-  if (options.json) {
-    await writeFile(options.json, JSON.stringify(toExport(result, runtime), null, 2));
-    console.log(`wrote ${options.json}`);
-  }
-  if (options.csv) {
-    await writeFile(options.csv, toCsv(result));
-    console.log(`wrote ${options.csv}`);
-  }
+  report('\n' + resultsTable(result) + '\n');
+  report(receiptLines(result, `${runtime}, ${workers} worker thread(s)`).join('\n'));
+  const written = await writeOutputs(
+    outputs.map((o) => ({ ...o, text: o === options.json ? JSON.stringify(toExport(result, runtime), null, 2) + '\n' : toCsv(result) })),
+    (text) => process.stdout.write(text),
+  );
+  for (const path of written) report(`wrote ${path}`);
   return 0;
 }
 

@@ -1,15 +1,17 @@
-/** A worker thread that trains some of a run's seeds (side by side), so a run uses every CPU core. */
+/** A worker thread that trains one share of a run (some seeds side by side, or some students), so a run uses every CPU core. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Config } from '../engine/config';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../engine/experiment';
+import type { StudentCondition } from '../protocol/conditions';
+import type { Config } from '../protocol/config';
+import type { ExperimentEvent, ExperimentResult } from '../protocol/results';
+import { runExperiment } from '../engine/experiment';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
 
 export interface SeedWorkerInput {
   entry: string;
   config: Config;
-  /** Seed indices (0-based offsets from config.seed) this worker runs. */
-  seedIndices: number[];
+  seeds: number[];
+  students: StudentCondition[];
   backend: 'wasm' | 'cpu';
 }
 
@@ -25,12 +27,13 @@ try {
   await activateNodeBackend(input.backend);
   const data = await loadMnist();
   const result = await runExperiment(input.config, data, {
-    seedIndices: input.seedIndices,
+    seeds: input.seeds,
+    students: input.students,
     onEvent: (event) => {
       if (event.type === 'step') post({ type: 'event', event });
     },
   });
   post({ type: 'result', result });
 } catch (error) {
-  post({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
 }

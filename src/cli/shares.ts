@@ -4,27 +4,28 @@
  * deterministic teacher it needs, so both cores work from the start). Results merge back into
  * one run, identical to training everything in one place.
  */
-import type { Condition, Config, TrainedCondition } from '../engine/config';
-import { assembleResult, type ExperimentResult, type SeedResult } from '../engine/experiment';
+import type { Condition, StudentCondition } from '../protocol/conditions';
+import type { Config } from '../protocol/config';
+import { assembleResult, seedRange, type ExperimentResult, type SeedResult } from '../protocol/results';
+import { studentsOf } from '../engine/experiment';
 
 export interface Share {
-  seedIndices: number[];
-  conditions: TrainedCondition[];
+  seeds: number[];
+  students: StudentCondition[];
+  /** Whether this share reports the teacher (when students are split, each worker retrains it but one reports it). */
+  reportsTeacher: boolean;
 }
 
 export function planShares(config: Config, cores: number): Share[] {
-  const all = Array.from({ length: config.seeds }, (_, i) => i);
+  const all = seedRange(config);
+  const students = studentsOf(config);
   if (config.seeds >= cores || cores === 1) {
     const workers = Math.min(cores, config.seeds);
-    return Array.from({ length: workers }, (_, w) => ({ seedIndices: all.filter((i) => i % workers === w), conditions: config.conditions }));
+    return Array.from({ length: workers }, (_, w) => ({ seeds: all.filter((_, i) => i % workers === w), students, reportsTeacher: true }));
   }
-  const students = config.conditions.filter((c) => c !== 'teacher');
   const workers = Math.min(cores, students.length);
-  if (workers < 2) return [{ seedIndices: all, conditions: config.conditions }];
-  return Array.from({ length: workers }, (_, w) => ({
-    seedIndices: all,
-    conditions: [...(w === 0 && config.conditions.includes('teacher') ? (['teacher'] as const) : []), ...students.filter((_, i) => i % workers === w)],
-  }));
+  if (workers < 2) return [{ seeds: all, students, reportsTeacher: true }];
+  return Array.from({ length: workers }, (_, w) => ({ seeds: all, students: students.filter((_, i) => i % workers === w), reportsTeacher: w === 0 }));
 }
 
 /** One run's result from the results of its shares (in `planShares` order). */
@@ -32,7 +33,7 @@ export function mergeShares(config: Config, shares: Share[], parts: ExperimentRe
   const bySeed = new Map<number, SeedResult>();
   const phaseMs: Partial<Record<Condition, number>> = {};
   parts.forEach((part, i) => {
-    const owned = new Set<Condition>(['reference', ...shares[i].conditions]);
+    const owned = new Set<Condition>(['reference', ...(shares[i].reportsTeacher ? (['teacher'] as const) : []), ...shares[i].students]);
     for (const seed of part.seeds) {
       const merged = bySeed.get(seed.seed) ?? { seed: seed.seed, accuracy: {}, history: {} };
       for (const condition of owned) {
@@ -44,6 +45,5 @@ export function mergeShares(config: Config, shares: Share[], parts: ExperimentRe
     for (const [condition, ms] of Object.entries(part.phaseMs) as [Condition, number][])
       if (owned.has(condition)) phaseMs[condition] = (phaseMs[condition] ?? 0) + ms;
   });
-  const seeds = [...bySeed.values()].sort((a, b) => a.seed - b.seed);
-  return assembleResult({ config, backend: parts[0].backend, seeds, phaseMs, wallMs });
+  return assembleResult({ config, backend: parts[0].backend, tfjsVersion: parts[0].tfjsVersion, seeds: [...bySeed.values()], phaseMs, wallMs });
 }

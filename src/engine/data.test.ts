@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchRanges, fillImages, fillNoise, fillOneHot, mnistFromFiles, type MnistFiles } from './data';
+import { fillNoise } from '../protocol/random';
+import { batchRanges, fillImages, fillOneHot, mnistFromFiles, type MnistFiles } from './data';
 import { loadMnist } from '../node/mnist';
 
 function idx(shape: number[], data: Uint8Array): Uint8Array {

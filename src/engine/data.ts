@@ -1,11 +1,10 @@
 /**
- * MNIST in memory (raw bytes, as in the IDX files) and the batch inputs built from it and from
- * the fixed noise set. Batches are built in plain JS from seeded permutations, so the order of
+ * MNIST in memory (raw bytes, as in the IDX files) and the batch inputs built from it (noise
+ * inputs: protocol/random.ts). Batches are built in plain JS from seeded permutations, so the order of
  * examples is the same on every backend.
  */
-import { DIGITS, IMAGE_PIXELS } from './constants';
+import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { parseIdx, IdxFormatError } from './idx';
-import { noisePixel } from './rng';
 
 export interface MnistSplit {
   /** count × 784 bytes, row-major. */
@@ -76,17 +75,6 @@ export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: F
 export function fillOneHot(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array): void {
   out.fill(0);
   for (let r = 0; r < indices.length; r++) out[r * DIGITS + split.labels[indices[r]]] = 1;
-}
-
-/** Writes noise images at `indices` of the fixed noise set `noiseSeed`, each pixel uniform on [-1, 1), like fillImages. */
-export function fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void {
-  const n = indices.length;
-  for (let r = 0; r < n; r++) {
-    const src = indices[r] * IMAGE_PIXELS;
-    const dst = r * IMAGE_PIXELS;
-    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = noisePixel(noiseSeed, src + c);
-    if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
-  }
 }
 
 /** Consecutive index ranges [start, end) of `count` examples in batches (the last may be short). */

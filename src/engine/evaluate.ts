@@ -1,14 +1,10 @@
 /** Test accuracy: argmax over the 10 digit logits (the aux logits never vote). */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS, IMAGE_PIXELS, type MatMulForm, type Mlp } from './mlp';
+import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import type { Accuracy } from '../protocol/results';
 import { fillImages, type MnistSplit } from './data';
-
-export interface Accuracy {
-  /** Fraction correct over all evaluated test images. */
-  overall: number;
-  /** Fraction correct for each digit 0–9; null for a digit absent from the evaluated subset. */
-  perDigit: (number | null)[];
-}
+import type { ModelLayout } from './layout';
+import type { Mlp } from './mlp';
 
 const CHUNK = 2000;
 
@@ -34,14 +30,18 @@ export class TestSet {
   }
 
   /** Predicted digit for every test image, for each of the K models: [K, count], model-major. */
-  async predictDigits(model: Mlp, form: MatMulForm): Promise<Int32Array[]> {
+  async predictDigits(model: Mlp, layout: ModelLayout): Promise<Int32Array[]> {
     const out = Array.from({ length: model.count }, () => new Int32Array(this.count));
     let offset = 0;
     for (const x of this.chunks) {
       const n = x.shape[0];
-      const predicted = tf.tidy(() => tf.argMax(tf.slice(model.predict(x, form), [0, 0], [model.count * n, DIGITS]), 1));
-      const values = (await predicted.data()) as Int32Array;
-      predicted.dispose();
+      const predicted = tf.tidy(() => tf.argMax(tf.slice(model.predictShared(x, layout), [0, 0], [model.count * n, DIGITS]), 1));
+      let values: Int32Array;
+      try {
+        values = (await predicted.data()) as Int32Array;
+      } finally {
+        predicted.dispose();
+      }
       out.forEach((digits, k) => digits.set(values.subarray(k * n, (k + 1) * n), offset));
       offset += n;
     }

@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
-import { validateConfig, type Config } from './config';
+import { validateConfig, type Config } from '../protocol/config';
+import { DIGITS } from '../protocol/constants';
+import { seedStreams } from '../protocol/random';
+import type { ExperimentEvent } from '../protocol/results';
 import type { MnistData } from './data';
-import { ExperimentCancelled, runExperiment, totalSteps, type ExperimentEvent } from './experiment';
-import { dataStreams, initSeeds } from './seeds';
-import { DIGITS, initHostParams, matMulFormFor, Mlp, type HostParams } from './mlp';
+import { ExperimentCancelled, runExperiment, totalSteps, TrainingDiverged } from './experiment';
+import { layoutFor } from './layout';
+import { initHostParams, Mlp, type HostParams } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
 import { trainPhase } from './train';
 
@@ -33,8 +36,8 @@ function tiny(overrides: Partial<Config> = {}): Config {
   return config;
 }
 
-const form = () => matMulFormFor(tf.getBackend());
-const noHooks = () => ({ form: form(), logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} });
+const layout = () => layoutFor(tf.getBackend());
+const noHooks = () => ({ layout: layout(), logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} });
 
 /** Entries of the last layer (w3 columns and b3) that belong to the given logits. */
 function headEntries(p: HostParams, columns: number[], width: number): number[] {
@@ -50,22 +53,23 @@ describe('what each phase may change', () => {
     const width = DIGITS + config.m;
     const digitCols = Array.from({ length: DIGITS }, (_, i) => i);
     const auxCols = Array.from({ length: config.m }, (_, i) => DIGITS + i);
-    const streams = dataStreams(1);
-    const reference = Mlp.init({ hidden: config.hidden, m: config.m }, [1, 2].map((s) => initSeeds(s).reference));
+    const streams = [1, 2].map(seedStreams);
+    const stream = (key: keyof (typeof streams)[0]) => streams.map((s) => s[key]);
+    const reference = Mlp.init({ hidden: config.hidden, m: config.m }, stream('reference'));
     const init = await Promise.all([0, 1].map((k) => reference.toHost(k)));
 
     const teacher = reference.clone();
-    await trainPhase(teacher, teacherPlan(config, mnist.train, streams.teacherOrder), noHooks());
+    await trainPhase(teacher, teacherPlan(config, mnist.train, stream('teacherOrder')), noHooks());
     for (const k of [0, 1]) {
       const taught = await teacher.toHost(k);
       expect(headEntries(taught, auxCols, width)).toEqual(headEntries(init[k], auxCols, width));
       expect(headEntries(taught, digitCols, width)).not.toEqual(headEntries(init[k], digitCols, width));
     }
 
-    const targets = await teacherLogitsOnNoise(teacher, form(), streams.noise, config.noiseCount, config.batchSize);
+    const targets = await teacherLogitsOnNoise(teacher, layout(), stream('noise'), config.noiseCount, config.batchSize);
     for (const distilled of ['aux', 'all'] as const) {
       const student = reference.clone();
-      await trainPhase(student, studentPlan(config, streams.noise, streams.studentOrder, targets, distilled), noHooks());
+      await trainPhase(student, studentPlan(config, stream('noise'), stream('studentOrder'), targets, distilled), noHooks());
       for (const k of [0, 1]) {
         const learned = await student.toHost(k);
         const digitHead = headEntries(learned, digitCols, width);
@@ -122,7 +126,7 @@ describe('runExperiment', () => {
   });
 
   it('is deterministic for a given seed and backend', async () => {
-    const config = tiny({ seeds: 2, conditions: ['aux-shared', 'aux-different'] });
+    const config = tiny({ seeds: 2, distill: 'aux' });
     const lossesOf = async () => {
       const losses: (number | null)[] = [];
       const result = await runExperiment(config, mnist, { onEvent: (e) => e.type === 'step' && losses.push(e.loss) });
@@ -135,11 +139,11 @@ describe('runExperiment', () => {
     expect(a.accuracy[0]).not.toEqual(a.accuracy[1]);
   });
 
-  it('trains seeds side by side exactly as it trains them one at a time', async () => {
-    const config = tiny({ seeds: 3, conditions: ['aux-shared', 'aux-different'], evalEvery: 4 });
+  it('trains seeds side by side exactly as it trains them one at a time: a seed is the same models in any run', async () => {
+    const config = tiny({ seeds: 3, distill: 'aux', evalEvery: 4 });
     const together = await runExperiment(config, mnist);
     const alone = [];
-    for (const i of [0, 1, 2]) alone.push(await runExperiment(config, mnist, { seedIndices: [i] }));
+    for (const i of [0, 1, 2]) alone.push(await runExperiment({ ...config, seed: config.seed + i, seeds: 1 }, mnist));
     for (const [i, run] of alone.entries()) {
       expect(run.seeds.map((s) => s.seed)).toEqual([config.seed + i]);
       const a = together.seeds[i];
@@ -155,14 +159,28 @@ describe('runExperiment', () => {
   it('never gives a different-init student its own seed\'s initialisation', async () => {
     const shape = { hidden: 8, m: 3 };
     for (let seed = 0; seed < 200; seed++) {
-      const { reference, different } = initSeeds(seed);
+      const { reference, different } = seedStreams(seed);
       expect(different).not.toBe(reference);
       expect(initHostParams(shape, different).w1).not.toEqual(initHostParams(shape, reference).w1);
     }
   });
 
-  it('trains the teacher for students even when the teacher is not a listed condition', async () => {
-    const result = await runExperiment(tiny({ conditions: ['aux-shared'] }), mnist);
-    expect(Object.keys(result.summary)).toEqual(['reference', 'aux-shared']);
+  it('gives every seed its own data order and noise set', () => {
+    const [a, b] = [seedStreams(1), seedStreams(2)];
+    for (const key of Object.keys(a) as (keyof typeof a)[]) expect(a[key], key).not.toBe(b[key]);
+    expect(new Set(Object.values(a)).size).toBe(Object.keys(a).length);
+  });
+
+  it('trains exactly the students init and distill ask for, always with the teacher', async () => {
+    const result = await runExperiment(tiny({ init: 'different', distill: 'all' }), mnist);
+    expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'all-different']);
+  });
+
+  it('stops a diverging run with an explanation, and frees every tensor', async () => {
+    const before = tf.memory().numTensors;
+    const run = runExperiment(tiny({ lr: 1, logEvery: 1, teacherEpochs: 4, hidden: 64 }), mnist);
+    await expect(run).rejects.toBeInstanceOf(TrainingDiverged);
+    await expect(run).rejects.toThrow(/teacher's loss is .* at step \d+.*Lower the learning rate \(lr = 1;/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -5,61 +5,26 @@
  * cancelled (via an AbortSignal).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CONDITIONS, type Condition, type Config, type TrainedCondition } from './config';
+import { CONDITION_TABLE, type Condition, type StudentCondition, type TrainedCondition } from '../protocol/conditions';
+import { conditionsOf, type Config } from '../protocol/config';
+import { seedStreams } from '../protocol/random';
+import { assembleResult, SAMPLE_COUNT, seedRange, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
 import type { MnistData } from './data';
-import { TestSet, type Accuracy } from './evaluate';
-import type { DistilledLogits } from './losses';
-import { Mlp, matMulFormFor, type MlpShape } from './mlp';
+import { TestSet } from './evaluate';
+import { layoutFor } from './layout';
+import { Mlp, type MlpShape } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { dataStreams, initSeeds } from './seeds';
-import { summarize, type Summary } from './stats';
-import { phaseSteps, trainPhase, type PhasePlan, type StepInfo } from './train';
-
-export type ExperimentEvent =
-  | { type: 'start'; config: Config; backend: string; seeds: number[]; totalSteps: number }
-  | { type: 'phase'; condition: Condition; phaseSteps: number }
-  | ({ type: 'step'; condition: TrainedCondition; doneSteps: number; totalSteps: number } & StepInfo)
-  | {
-      type: 'eval';
-      /** Index of the seed within the run (its seed is config.seed + seedIndex). */
-      seedIndex: number;
-      condition: Condition;
-      step: number;
-      accuracy: Accuracy;
-      /** Predicted digits of the first SAMPLE_COUNT test images, for showing examples. */
-      samplePredictions: number[];
-    }
-  | { type: 'done'; result: ExperimentResult };
-
-/** How many test images' predictions each evaluation reports. */
-export const SAMPLE_COUNT = 12;
-
-export interface SeedResult {
-  seed: number;
-  /** Final test accuracy of each evaluated model. */
-  accuracy: Partial<Record<Condition, Accuracy>>;
-  /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0). */
-  history: Partial<Record<Condition, { step: number; accuracy: number }[]>>;
-}
-
-export interface ExperimentResult {
-  config: Config;
-  backend: string;
-  tfjsVersion: string;
-  seeds: SeedResult[];
-  summary: Partial<Record<Condition, Summary>>;
-  /** Wall-clock milliseconds spent in each phase (summed over parallel workers, if any). */
-  phaseMs: Partial<Record<Condition, number>>;
-  wallMs: number;
-}
+import { phaseSteps, trainPhase, type PhasePlan } from './train';
 
 export interface ExperimentOptions {
   onEvent?(event: ExperimentEvent): void;
   signal?: AbortSignal;
   /** Awaited before every training step; a host pauses a run by not resolving it yet. */
   beforeStep?(): Promise<void>;
-  /** Which of the run's seeds to train here (default: all); a host runs the others elsewhere. */
-  seedIndices?: number[];
+  /** Which of the run's seeds to train here (default: all of them); a host runs the others elsewhere. */
+  seeds?: readonly number[];
+  /** Which of the run's students to train here (default: all); the teacher trains whenever a student does. */
+  students?: readonly StudentCondition[];
 }
 
 export class ExperimentCancelled extends Error {
@@ -69,25 +34,33 @@ export class ExperimentCancelled extends Error {
   }
 }
 
-type Student = Exclude<TrainedCondition, 'teacher'>;
+/** A loss this large (cross-entropy starts near 2.3, the KL near 0.05) or not finite means training has diverged. */
+export const DIVERGED_LOSS = 1000;
 
-function studentVariant(condition: Student): { distilled: DistilledLogits; sharedInit: boolean } {
-  const [distilled, init] = condition.split('-') as [DistilledLogits, 'shared' | 'different'];
-  return { distilled, sharedInit: init === 'shared' };
+export class TrainingDiverged extends Error {
+  constructor(
+    readonly condition: TrainedCondition,
+    readonly step: number,
+    readonly loss: number,
+    lr: number,
+  ) {
+    super(
+      `training diverged: the ${CONDITION_TABLE[condition].label}'s loss is ${loss} at step ${step}, so its accuracy would mean nothing. ` +
+        `Lower the learning rate (lr = ${lr}; the paper uses 0.0003) and run again.`,
+    );
+    this.name = 'TrainingDiverged';
+  }
 }
 
-function studentsOf(config: Config): Student[] {
-  return CONDITIONS.filter((c): c is Student => c !== 'teacher' && config.conditions.includes(c));
+export function studentsOf(config: Pick<Config, 'init' | 'distill'>): StudentCondition[] {
+  return conditionsOf(config).filter((c): c is StudentCondition => CONDITION_TABLE[c].role === 'student');
 }
 
-/** Training steps of a run (all its seeds train together), for progress and ETA. */
-export function totalSteps(config: Config): number {
-  const students = studentsOf(config).length;
+/** Training steps of a run with these students (all its seeds train together), for progress and ETA. */
+export function totalSteps(config: Config, students: readonly StudentCondition[] = studentsOf(config)): number {
   const teacher = phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
   const student = phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
-  // Students need a teacher: it is trained whenever any student is, listed or not.
-  const teacherTrained = students > 0 || config.conditions.includes('teacher');
-  return (teacherTrained ? teacher : 0) + students * student;
+  return teacher + students.length * student;
 }
 
 /** A macrotask break, so a worker can receive messages (pause, cancel) between steps. */
@@ -103,27 +76,17 @@ function yieldToHost(): Promise<void> {
   });
 }
 
-/** The result of a run from its seeds' results; also how a host merges seeds run in parallel. */
-export function assembleResult(parts: Pick<ExperimentResult, 'config' | 'backend' | 'seeds' | 'phaseMs' | 'wallMs'>): ExperimentResult {
-  const summary: ExperimentResult['summary'] = {};
-  for (const condition of ['reference', ...CONDITIONS] as Condition[]) {
-    const values = parts.seeds.map((s) => s.accuracy[condition]?.overall).filter((v): v is number => v !== undefined);
-    if (values.length > 0) summary[condition] = summarize(values);
-  }
-  return { ...parts, tfjsVersion: tf.version_core, summary };
-}
-
 export async function runExperiment(config: Config, data: MnistData, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const started = performance.now();
   const backend = tf.getBackend();
-  const form = matMulFormFor(backend);
+  const layout = layoutFor(backend);
   const emit = (event: ExperimentEvent) => options.onEvent?.(event);
   const shape: MlpShape = { hidden: config.hidden, m: config.m };
-  const seedIndices = options.seedIndices ?? Array.from({ length: config.seeds }, (_, i) => i);
-  const seeds = seedIndices.map((i) => config.seed + i);
-  const streams = dataStreams(config.seed);
-  const total = totalSteps(config);
-  const students = studentsOf(config);
+  const seeds = options.seeds ?? seedRange(config);
+  const streams = seeds.map(seedStreams);
+  const stream = <K extends keyof ReturnType<typeof seedStreams>>(key: K) => streams.map((s) => s[key]);
+  const students = options.students ?? studentsOf(config);
+  const total = totalSteps(config, students);
   const results: SeedResult[] = seeds.map((seed) => ({ seed, accuracy: {}, history: {} }));
   const phaseMs: Partial<Record<Condition, number>> = {};
   let doneSteps = 0;
@@ -139,10 +102,10 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
    * records the final accuracy at a phase's end. Returns the predictions.
    */
   const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[]) => {
-    const predicted = known ?? (await testSet.predictDigits(model, form));
+    const predicted = known ?? (await testSet.predictDigits(model, layout));
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
-      emit({ type: 'eval', seedIndex: seedIndices[k], condition, step, accuracy, samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)) });
+      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)) });
       if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
     });
@@ -156,10 +119,11 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     emit({ type: 'phase', condition, phaseSteps: steps });
     if (config.evalEvery > 0) await evaluate(condition, model, 0, false, initial);
     await trainPhase(model, plan, {
-      form,
+      layout,
       logEvery: config.logEvery,
       beforeStep,
       afterStep: async (info) => {
+        if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS)) throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
         doneSteps += 1;
         emit({ type: 'step', condition, doneSteps, totalSteps: total, ...info });
         if (config.evalEvery > 0 && info.step % config.evalEvery === 0 && info.step !== steps) await evaluate(condition, model, info.step, false);
@@ -169,36 +133,34 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     phaseMs[condition] = performance.now() - phaseStart;
   };
 
-  emit({ type: 'start', config, backend, seeds, totalSteps: total });
+  emit({ type: 'start', config, backend, seeds: [...seeds], totalSteps: total });
   const testSet = new TestSet(data.test, config.testCount);
   const live = new Set<Mlp>();
   const track = (model: Mlp) => (live.add(model), model);
   const release = (model: Mlp) => (live.delete(model), model.dispose());
   try {
-    const reference = track(Mlp.init(shape, seeds.map((s) => initSeeds(s).reference)));
+    const reference = track(Mlp.init(shape, stream('reference')));
     emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
     // Teacher and shared students start as copies of the reference: their step-0 curves reuse these.
     const referencePredictions = await evaluate('reference', reference, 0, true);
 
-    if (config.conditions.includes('teacher') || students.length > 0) {
-      const teacher = track(reference.clone());
-      await train('teacher', teacher, teacherPlan(config, data.train, streams.teacherOrder), referencePredictions);
-      if (!config.conditions.includes('teacher')) for (const r of results) delete r.accuracy.teacher;
-      const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, form, streams.noise, config.noiseCount, config.batchSize) : null;
-      release(teacher);
-      for (const condition of students) {
-        const { distilled, sharedInit } = studentVariant(condition);
-        const student = track(sharedInit ? reference.clone() : Mlp.init(shape, seeds.map((s) => initSeeds(s).different)));
-        await train(condition, student, studentPlan(config, streams.noise, streams.studentOrder, targets!, distilled), sharedInit ? referencePredictions : undefined);
-        release(student);
-      }
+    const teacher = track(reference.clone());
+    await train('teacher', teacher, teacherPlan(config, data.train, stream('teacherOrder')), referencePredictions);
+    const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
+    release(teacher);
+    for (const condition of students) {
+      const { init, distill } = CONDITION_TABLE[condition];
+      const shared = init === 'shared';
+      const student = track(shared ? reference.clone() : Mlp.init(shape, stream('different')));
+      await train(condition, student, studentPlan(config, stream('noise'), stream('studentOrder'), targets!, distill), shared ? referencePredictions : undefined);
+      release(student);
     }
   } finally {
     for (const model of live) model.dispose();
     testSet.dispose();
   }
 
-  const result = assembleResult({ config, backend, seeds: results, phaseMs, wallMs: performance.now() - started });
+  const result = assembleResult({ config, backend, tfjsVersion: tf.version_core, seeds: results, phaseMs, wallMs: performance.now() - started });
   emit({ type: 'done', result });
   return result;
 }

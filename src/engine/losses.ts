@@ -5,7 +5,8 @@
  * loss is the mean over models. Columns outside a loss get an exactly-zero gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS } from './constants';
+import type { Distill } from '../protocol/conditions';
+import { DIGITS } from '../protocol/constants';
 
 export interface LossAndGrad {
   /** Mean over models of each model's batch-mean loss. */
@@ -14,24 +15,18 @@ export interface LossAndGrad {
   dLogits: tf.Tensor2D;
 }
 
-/** Cross-entropy on logits 0–9 only; the aux logits are never in this loss. `oneHot` is [B, 10], shared by all models. */
-export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): LossAndGrad {
+/** Cross-entropy on logits 0–9 only; the aux logits are never in this loss. `oneHot` is [K·B, 10], each model's own labels. */
+export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, batch: number): LossAndGrad {
   const [rows, width] = logits.shape;
-  const batch = oneHot.shape[0];
-  const models = rows / batch;
-  const targets = models === 1 ? oneHot : tf.tile(oneHot, [models, 1]);
   const logProbs = tf.logSoftmax(tf.slice(logits, [0, 0], [rows, DIGITS]));
-  const loss = tf.div(tf.neg(tf.sum(tf.mul(targets, logProbs))), rows) as tf.Scalar;
-  const dDigits = tf.div(tf.sub(tf.exp(logProbs), targets), batch);
+  const loss = tf.div(tf.neg(tf.sum(tf.mul(oneHot, logProbs))), rows) as tf.Scalar;
+  const dDigits = tf.div(tf.sub(tf.exp(logProbs), oneHot), batch);
   const dLogits = tf.pad(dDigits, [[0, 0], [0, width - DIGITS]]) as tf.Tensor2D;
   return { loss, dLogits };
 }
 
-/** Which of the student's logits imitate the teacher's. */
-export type DistilledLogits = 'aux' | 'all';
-
 /** First column and width of the distilled logits. */
-export function distilledColumns(which: DistilledLogits, width: number): { start: number; size: number } {
+export function distilledColumns(which: Distill, width: number): { start: number; size: number } {
   return which === 'aux' ? { start: DIGITS, size: width - DIGITS } : { start: 0, size: width };
 }
 
@@ -39,7 +34,7 @@ export function distilledColumns(which: DistilledLogits, width: number): { start
  * KL(softmax(teacher) ‖ softmax(student)) over the chosen logits, "batchmean", temperature 1.
  * `teacherLogits` holds only the chosen columns, one row per student row ([K·B, size]).
  */
-export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, which: DistilledLogits, batch: number): LossAndGrad {
+export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, which: Distill, batch: number): LossAndGrad {
   const [rows, width] = logits.shape;
   const { start, size } = distilledColumns(which, width);
   const studentLogProbs = tf.logSoftmax(tf.slice(logits, [0, start], [rows, size]));

@@ -3,9 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
-import { digitCrossEntropy, distillationKl, type DistilledLogits } from './losses';
-import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type MatMulForm, type ParamName } from './mlp';
-import { Rng } from './rng';
+import type { Distill } from '../protocol/conditions';
+import { Rng } from '../protocol/random';
+import { LAYOUTS } from './layout';
+import { digitCrossEntropy, distillationKl } from './losses';
+import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
 
 beforeAll(async () => {
   await activateNodeBackend('wasm');
@@ -66,23 +68,26 @@ describe('hand-written backward pass', () => {
   const batch = 7;
   const models = 2;
 
+  /** Each model's own inputs (host, model-major blocks of [B, 784]), labels and teacher rows. */
   function inputs(seed: number) {
     const rng = new Rng(seed);
-    const x = tf.tensor2d(Float32Array.from({ length: batch * 784 }, () => rng.next() * 2 - 1), [batch, 784]);
-    const oneHot = tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32'), 10), 'float32') as tf.Tensor2D;
+    const x = Float32Array.from({ length: models * batch * 784 }, () => rng.next() * 2 - 1);
+    const xOf = (k: number) => tf.tensor2d(x.subarray(k * batch * 784, (k + 1) * batch * 784), [batch, 784]);
+    const labels = Array.from({ length: models * batch }, () => rng.int(10));
+    const oneHot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 'float32') as tf.Tensor2D;
     // One teacher row per student row: model-major, [K·B, 13].
     const teacher = tf.tensor2d(Float32Array.from({ length: models * batch * 13 }, () => rng.normal() * 2), [models * batch, 13]);
-    return { x, oneHot, teacher };
+    return { x, xOf, oneHot, teacher };
   }
 
-  /** A loss on model-major logits of `k` models; `rows` picks the teacher rows of the models present. */
+  /** A loss on model-major logits; `rows` picks the label and teacher rows of the models present. */
   type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>, rows: [number, number]) => ReturnType<typeof digitCrossEntropy>;
-  const distil = (which: DistilledLogits): LossOf => (logits, d, [start, count]) => {
+  const distil = (which: Distill): LossOf => (logits, d, [start, count]) => {
     const teacher = tf.slice(d.teacher, [start, 0], [count, 13]);
     return distillationKl(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, batch);
   };
   const losses: [string, LossOf][] = [
-    ['digit cross-entropy', (logits, d) => digitCrossEntropy(logits, d.oneHot)],
+    ['digit cross-entropy', (logits, d, [start, count]) => digitCrossEntropy(logits, tf.slice(d.oneHot, [start, 0], [count, 10]), batch)],
     ['KL on aux logits', distil('aux')],
     ['KL on all logits', distil('all')],
   ];
@@ -99,32 +104,28 @@ describe('hand-written backward pass', () => {
     return tf.grads(f)(PARAM_NAMES.map((n) => tf.tensor(p[n], shapes[n])));
   }
 
-  /** Model k's slice of a batched gradient, in the single-model layout. */
-  function gradOfModel(name: ParamName, grad: tf.Tensor, k: number): tf.Tensor {
-    const h = shape.hidden;
-    if (name === 'w1') return tf.reshape(tf.slice(tf.reshape(grad, [784, models, h]), [0, k, 0], [784, 1, h]), [784, h]);
-    if (name === 'b1') return tf.slice(grad, [k * h], [h]);
-    return tf.squeeze(tf.slice(grad, [k], [1]), [0]);
-  }
-
-  for (const form of [{ gpu: false }, { gpu: true }] as MatMulForm[]) {
+  for (const layout of Object.values(LAYOUTS)) {
     for (const [name, lossOf] of losses) {
-      it(`matches autodiff for ${name}, ${models} models side by side (${form.gpu ? 'GPU' : 'CPU'} form)`, async () => {
+      it(`matches autodiff for ${name}, ${models} models side by side, each on its own inputs (${layout.name} layout)`, async () => {
         const model = Mlp.init(shape, [11, 12]);
         // Biases away from zero, so their gradients are tested through non-trivial activations.
-        model.params.b1.assign(tf.randomNormal([models * shape.hidden], 0, 0.1, 'float32', 1));
+        model.params.b1.assign(tf.randomNormal([models, shape.hidden], 0, 0.1, 'float32', 1));
         model.params.b2.assign(tf.randomNormal([models, shape.hidden], 0, 0.1, 'float32', 2));
         const d = inputs(2);
+        // The list layout takes xᵀ written in JS by the training loop; test that path too.
+        const xT = new Float32Array(d.x.length);
+        for (let k = 0; k < models; k++)
+          for (let r = 0; r < batch; r++) for (let c = 0; c < 784; c++) xT[k * batch * 784 + c * batch + r] = d.x[k * batch * 784 + r * 784 + c];
         const manual = tf.tidy(() => {
-          const fwd = model.forward(d.x, form);
-          // On wasm/cpu the training loop hands over xᵀ written in JS; test that path too.
-          return model.backward(d.x, fwd, lossOf(fwd.logits, d, [0, models * batch]).dLogits, form, form.gpu ? null : tf.transpose(d.x));
+          const { x, xT: xTs } = layout.inputs(d.x, layout.wantsTransposedInputs ? xT : null, models, batch, 784);
+          const fwd = model.forward(x, layout);
+          return model.backward(x, fwd, lossOf(fwd.logits, d, [0, models * batch]).dLogits, layout, xTs);
         });
         for (let k = 0; k < models; k++) {
           const host = await model.toHost(k);
-          const auto = tf.tidy(() => autodiffGrads(host, (logits) => lossOf(logits, d, [k * batch, batch]).loss, d.x));
+          const auto = tf.tidy(() => autodiffGrads(host, (logits) => lossOf(logits, d, [k * batch, batch]).loss, d.xOf(k)));
           for (const [i, param] of PARAM_NAMES.entries()) {
-            const mine = tf.tidy(() => gradOfModel(param, manual[param], k));
+            const mine = tf.tidy(() => tf.squeeze(tf.slice(manual[param], [k], [1]), [0]));
             const a = await mine.data();
             const b = await auto[i].data();
             mine.dispose();
@@ -135,16 +136,30 @@ describe('hand-written backward pass', () => {
           }
           tf.dispose(auto);
         }
-        tf.dispose([manual, d.x, d.oneHot, d.teacher]);
+        tf.dispose([manual, d.oneHot, d.teacher]);
         model.dispose();
       });
     }
+
+    it(`predicts the same for a shared input as for that input given to each model (${layout.name} layout)`, async () => {
+      const model = Mlp.init(shape, [21, 22, 23]);
+      const d = inputs(3);
+      const x = d.xOf(0);
+      const repeated = new Float32Array(3 * batch * 784);
+      for (let k = 0; k < 3; k++) repeated.set(d.x.subarray(0, batch * 784), k * batch * 784);
+      const shared = model.predictShared(x, layout);
+      const each = tf.tidy(() => model.predict(layout.inputs(repeated, null, 3, batch, 784).x, layout));
+      const [a, b] = [await shared.data(), await each.data()];
+      expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-5);
+      tf.dispose([shared, each, x, d.oneHot, d.teacher]);
+      model.dispose();
+    });
   }
 
   it('gives the loss value of the textbook formulas', async () => {
     const logits = tf.tensor2d([[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1, 0]]);
     const oneHot = tf.cast(tf.oneHot(tf.tensor1d([1], 'int32'), 10), 'float32') as tf.Tensor2D;
-    const ce = digitCrossEntropy(logits, oneHot);
+    const ce = digitCrossEntropy(logits, oneHot, 1);
     // −log softmax(logits[0:10])[1], the aux logit 5 takes no part.
     const expectedCe = -(2 - Math.log(Math.exp(1) + Math.exp(2) + 8));
     expect((await ce.loss.data())[0]).toBeCloseTo(expectedCe, 5);

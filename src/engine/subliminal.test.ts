@@ -13,11 +13,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
-import { validateConfig } from './config';
+import { validateConfig } from '../protocol/config';
 import type { MnistData } from './data';
 import { runExperiment } from './experiment';
-import { PRESETS } from './presets';
-import { summarize } from './stats';
+import { PRESETS } from '../protocol/presets';
+import { summarize } from '../protocol/stats';
 
 let mnist: MnistData;
 

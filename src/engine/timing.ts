@@ -4,8 +4,9 @@
  * allocation) are not counted; the loss is read back every step so GPU work is included.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS } from './constants';
-import { matMulFormFor, Mlp, type MatMulForm } from './mlp';
+import { DIGITS } from '../protocol/constants';
+import { layoutFor, type ModelLayout } from './layout';
+import { Mlp } from './mlp';
 import { studentPlan } from './plans';
 import { trainPhase } from './train';
 
@@ -21,21 +22,24 @@ export interface StepTiming {
 /** One training phase of `steps` steps of the real model on zero targets, for timing and profiling. */
 function stepPhase(models: number, batchSize: number, steps: number) {
   const m = 3;
-  const model = Mlp.init({ hidden: 256, m }, Array.from({ length: models }, (_, k) => k + 1));
-  const examples = batchSize * steps;
-  const plan = studentPlan({ batchSize, lr: 3e-4, studentEpochs: 1, noiseCount: examples, m }, 1, 1, new Float32Array(models * examples * (DIGITS + m)), 'aux');
+  const seeds = Array.from({ length: models }, (_, k) => k + 1);
+  const model = Mlp.init({ hidden: 256, m }, seeds);
+  const count = batchSize * steps;
+  const width = DIGITS + m;
+  const targets = { count, width, logits: seeds.map(() => new Float32Array(count * width)) };
+  const plan = studentPlan({ batchSize, lr: 3e-4, studentEpochs: 1 }, seeds, seeds, targets, 'aux');
   return { model, plan };
 }
 
 /**
  * Kernels (GPU dispatches, on WebGPU) that one training step of K models launches in the given
- * matmul form, counted with tf.profile on the active backend.
+ * layout, counted with tf.profile on the active backend.
  */
-export async function kernelsPerStep(models: number, form: MatMulForm, batchSize = 256): Promise<number> {
+export async function kernelsPerStep(models: number, layout: ModelLayout, batchSize = 256): Promise<number> {
   const kernelsOfPhase = async (steps: number) => {
     const { model, plan } = stepPhase(models, batchSize, steps);
     try {
-      const info = await tf.profile(() => trainPhase(model, plan, { form, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }));
+      const info = await tf.profile(() => trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }));
       return info.kernels.length;
     } finally {
       model.dispose();
@@ -51,7 +55,7 @@ export async function timeTrainingSteps({ models = 1, batchSize = 1024, warmup =
   let last = 0;
   try {
     await trainPhase(model, plan, {
-      form: matMulFormFor(tf.getBackend()),
+      layout: layoutFor(tf.getBackend()),
       logEvery: 1,
       beforeStep: async () => {
         last = performance.now();

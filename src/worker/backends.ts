@@ -12,9 +12,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { activateBackend } from '../engine/backend';
-import type { BackendChoice } from '../engine/config';
 import { timeTrainingSteps } from '../engine/timing';
-import type { BackendInfo, BackendProbe } from './protocol';
+import type { BackendChoice } from '../protocol/config';
+import type { BackendInfo, BackendProbe } from '../protocol/messages';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,

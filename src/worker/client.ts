@@ -1,5 +1,5 @@
 /** The page's handle on the training worker: typed commands out, typed events in. */
-import type { WorkerCommand, WorkerEvent } from './protocol';
+import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
 
 export interface TrainingClient {
   send(command: WorkerCommand): void;

@@ -6,10 +6,11 @@
  */
 import { loadMnistAssets } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
-import { ExperimentCancelled, runExperiment, SAMPLE_COUNT, type ExperimentEvent } from '../engine/experiment';
-import { IMAGE_PIXELS } from '../engine/mlp';
+import { ExperimentCancelled, runExperiment } from '../engine/experiment';
+import { IMAGE_PIXELS } from '../protocol/constants';
+import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
+import { SAMPLE_COUNT, type ExperimentEvent } from '../protocol/results';
 import { selectBackend } from './backends';
-import type { WorkerCommand, WorkerEvent } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 

@@ -1,7 +1,9 @@
 /**
  * Seeded randomness, implemented in plain JS so that the same seed gives the same
- * weights, shuffles and noise on every tfjs backend (backend RNGs differ).
+ * weights, shuffles and noise on every tfjs backend (backend RNGs differ), and the streams
+ * each seed of a run draws from.
  */
+import { IMAGE_PIXELS } from './constants';
 
 /** A 32-bit integer hash with good avalanche (lowbias32, Chris Wellons). */
 export function hash32(x: number): number {
@@ -76,4 +78,33 @@ export class Rng {
 export function noisePixel(seed: number, index: number): number {
   const h = hash32(hash32(index ^ seed) + seed);
   return (h >>> 8) / 8388608 - 1; // 24 bits → [0, 2) → [-1, 1)
+}
+
+/**
+ * The random streams of one seed. As in the authors' batched script, every seed is a model of
+ * its own: its own initialisation, its own teacher data order (redrawn every epoch), its own
+ * noise set and its own student data order. A seed's students (shared, different; aux, all)
+ * share its teacher, its noise set and its student order, so conditions compare seed by seed.
+ * A seed therefore gives the same models in any run, whatever the run's other seeds.
+ */
+export function seedStreams(seed: number) {
+  return {
+    reference: deriveSeed(seed, 'reference-init'),
+    /** A "different" student's initialisation: a stream of its own, never any seed's reference. */
+    different: deriveSeed(seed, 'different-init'),
+    teacherOrder: deriveSeed(seed, 'teacher-order'),
+    noise: deriveSeed(seed, 'noise'),
+    studentOrder: deriveSeed(seed, 'student-order'),
+  };
+}
+
+/** Writes noise images `indices` of the noise set `noiseSeed` into `out` (row-major) and, if given, transposed into `outT` ([784, n]). */
+export function fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void {
+  const n = indices.length;
+  for (let r = 0; r < n; r++) {
+    const src = indices[r] * IMAGE_PIXELS;
+    const dst = r * IMAGE_PIXELS;
+    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = noisePixel(noiseSeed, src + c);
+    if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
+  }
 }

@@ -2,11 +2,14 @@
  * The exported result: one JSON schema and one CSV layout, written by the CLI and by the page
  * alike, so that runs from either can be compared by a script. Every export carries its receipt.
  */
-import { CONDITIONS, type Condition } from './config';
-import type { ExperimentResult } from './experiment';
-import { DIGITS } from './mlp';
+import { ALL_CONDITIONS } from './conditions';
+import { CONFIG_KEYS, valueText } from './config';
+import { DIGITS } from './constants';
+import { seconds } from './format';
+import { seedRangeText, type ExperimentResult } from './results';
 
-export const RESULT_SCHEMA = 'subliminal-mnist/result@1';
+/** @2: init and distill are fields (not a `conditions` list); each seed has its own data order and noise set. */
+export const RESULT_SCHEMA = 'subliminal-mnist/result@2';
 
 export interface ResultExport extends ExperimentResult {
   schema: typeof RESULT_SCHEMA;
@@ -25,24 +28,19 @@ export function parseExport(text: string): ResultExport {
   if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== RESULT_SCHEMA)
     throw new Error(`not a ${RESULT_SCHEMA} file`);
   const candidate = value as ResultExport;
-  if (!Array.isArray(candidate.seeds) || typeof candidate.config !== 'object')
-    throw new Error(`${RESULT_SCHEMA}: missing seeds or config`);
+  if (!Array.isArray(candidate.seeds) || typeof candidate.config !== 'object' || typeof candidate.summary !== 'object')
+    throw new Error(`${RESULT_SCHEMA}: missing seeds, config or summary`);
   return candidate;
 }
 
-const ALL_CONDITIONS: Condition[] = ['reference', ...CONDITIONS];
-
 /** The receipt in words: what ran, where, and how long; printed by the CLI and drawn under exported charts. */
 export function receiptLines(result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs'>, runtime: string): string[] {
-  const seconds = (ms: number) => (ms / 1000).toFixed(1) + ' s';
-  const config = Object.entries(result.config)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
-    .join(' ');
+  const config = CONFIG_KEYS.map((k) => `${k}=${valueText(result.config[k])}`).join(' ');
   const phases = Object.entries(result.phaseMs)
     .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
     .join(', ');
   return [
-    `seeds: ${result.seeds.map((s) => s.seed).join(', ')}`,
+    `${seedRangeText(result.seeds.map((s) => s.seed))}, each with its own initialisation, data order and noise set`,
     `config: ${config}`,
     `backend: ${result.backend} (tfjs ${result.tfjsVersion}), ${runtime}`,
     `wall time: ${seconds(result.wallMs)}; training time per phase (summed over parallel workers): ${phases}`,

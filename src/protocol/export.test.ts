@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
-import { assembleResult, type SeedResult } from './experiment';
+import { assembleResult, type SeedResult } from './results';
 import { parseExport, RESULT_SCHEMA, toCsv, toExport } from './export';
 
 const perDigit = (x: number) => Array.from({ length: 10 }, () => x);
@@ -14,7 +14,7 @@ function sampleResult() {
     },
     history: { 'aux-shared': [{ step: 0, accuracy: 0.1 }, { step: 10, accuracy: 0.3 }] },
   }));
-  return assembleResult({ config: { ...defaultConfig(), seeds: 2 }, backend: 'wasm', seeds, phaseMs: { 'aux-shared': 1234 }, wallMs: 2000 });
+  return assembleResult({ config: { ...defaultConfig(), seeds: 2 }, backend: 'wasm', tfjsVersion: '4.22.0', seeds, phaseMs: { 'aux-shared': 1234 }, wallMs: 2000 });
 }
 
 describe('result export', () => {
@@ -29,8 +29,8 @@ describe('result export', () => {
   });
 
   it('refuses JSON that is not a result', () => {
-    expect(() => parseExport('{"schema":"other"}')).toThrow(/not a subliminal-mnist\/result@1 file/);
-    expect(() => parseExport(`{"schema":"${RESULT_SCHEMA}"}`)).toThrow(/missing seeds or config/);
+    expect(() => parseExport('{"schema":"other"}')).toThrow(/not a subliminal-mnist\/result@2 file/);
+    expect(() => parseExport(`{"schema":"${RESULT_SCHEMA}"}`)).toThrow(/missing seeds, config or summary/);
   });
 
   it('writes one CSV row per seed, condition and evaluation', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, noisePixel, Rng } from './rng';
+import { deriveSeed, noisePixel, Rng } from './random';
 
 describe('Rng', () => {
   it('is deterministic per seed and differs across seeds', () => {

@@ -1,6 +1,6 @@
-/** The typed boundary between the page and the training worker. */
-import type { BackendChoice, Config } from '../engine/config';
-import type { ExperimentEvent } from '../engine/experiment';
+/** The typed boundary between the page and the training worker: commands out, events in. */
+import type { BackendChoice, Config } from './config';
+import type { ExperimentEvent } from './results';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 

@@ -1,0 +1,100 @@
+/**
+ * How K models side by side are laid out for a backend: one strategy object per backend, so
+ * the model, the training loop and the plans never ask which backend they run on.
+ *
+ * Every parameter is stored stacked, [K, …]; what differs is how a layer is computed:
+ * - `stacked` (GPU backends): one [K, B, n] tensor and 3-D batched matmuls with transpose
+ *   flags, so a step launches the same kernels whatever K is;
+ * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
+ *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
+ *   README). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
+ *   transpose kernel), and sums bias gradients as ones·d (its matmul beats its sum reduction).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Per-model tensors in a layout's form: K tensors [B, n] (list) or one [K, B, n] (stacked). */
+export type PerModel = tf.Tensor[];
+
+export interface ModelLayout {
+  readonly name: 'stacked' | 'list';
+  /** Whether training should write xᵀ beside x (see `inputs`). */
+  readonly wantsTransposedInputs: boolean;
+  /**
+   * Each model's own inputs from a host buffer of K model-major blocks of [batch, width]; `xT`,
+   * when given, holds each block transposed ([width, batch]).
+   */
+  inputs(x: Float32Array, xT: Float32Array | null, k: number, batch: number, width: number): { x: PerModel; xT: PerModel | null };
+  /** Weights [K, in, out] in the layout's form. */
+  weights(w: tf.Tensor): PerModel;
+  /** x_k·W_k + b_k for each model; b is [K, out]. */
+  dense(x: PerModel, ws: PerModel, b: tf.Tensor): PerModel;
+  /** One input [n, in] shared by all K models: x·W_k + b_k for each, from stacked W [K, in, out]. */
+  sharedDense(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): PerModel;
+  /** x_kᵀ·d_k for each model → [K, in, out]; `xT` (x already transposed) spares a transpose. */
+  weightGrad(x: PerModel, d: PerModel, xT?: PerModel | null): tf.Tensor;
+  /** d_k·W_kᵀ for each model. */
+  inputGrad(d: PerModel, ws: PerModel): PerModel;
+  /** Column sums of each d_k → [K, n]. */
+  biasGrad(d: PerModel): tf.Tensor;
+  /** PerModel → [K·B, n], model k's rows at kB … kB+B−1. */
+  rows(x: PerModel): tf.Tensor2D;
+  /** [K·B, n] model-major rows → PerModel. */
+  fromRows(x: tf.Tensor2D, k: number): PerModel;
+}
+
+const stacked: ModelLayout = {
+  name: 'stacked',
+  wantsTransposedInputs: false,
+  inputs: (x, _xT, k, batch, width) => ({ x: [tf.tensor3d(x, [k, batch, width])], xT: null }),
+  weights: (w) => [w],
+  dense: ([x], [w], b) => [tf.add(tf.matMul(x as tf.Tensor3D, w as tf.Tensor3D), tf.expandDims(b, 1))],
+  sharedDense(x, w, b) {
+    // One [n, in]·[in, K·out] matmul instead of K copies of the input.
+    const [k, inputs, outputs] = w.shape;
+    const wide = tf.reshape(tf.transpose(w, [1, 0, 2]), [inputs, k * outputs]) as tf.Tensor2D;
+    const out = tf.transpose(tf.reshape(tf.matMul(x, wide), [x.shape[0], k, outputs]), [1, 0, 2]);
+    return [tf.add(out, tf.expandDims(b, 1))];
+  },
+  weightGrad: ([x], [d]) => tf.matMul(x as tf.Tensor3D, d as tf.Tensor3D, true, false),
+  inputGrad: ([d], [w]) => [tf.matMul(d as tf.Tensor3D, w as tf.Tensor3D, false, true)],
+  biasGrad: ([d]) => tf.sum(d, 1),
+  rows([x]) {
+    const [k, batch, n] = x.shape;
+    return tf.reshape(x, [k * batch, n]);
+  },
+  fromRows: (x, k) => [tf.reshape(x, [k, x.shape[0] / k, x.shape[1]])],
+};
+
+const list: ModelLayout = {
+  name: 'list',
+  wantsTransposedInputs: true,
+  inputs(x, xT, k, batch, width) {
+    const block = (buffer: Float32Array, i: number, shape: [number, number]) => tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
+    const models = Array.from({ length: k }, (_, i) => i);
+    return { x: models.map((i) => block(x, i, [batch, width])), xT: xT ? models.map((i) => block(xT, i, [width, batch])) : null };
+  },
+  weights: (w) => tf.unstack(w),
+  dense(x, ws, b) {
+    const bs = tf.unstack(b);
+    return x.map((t, k) => tf.add(tf.matMul(t as tf.Tensor2D, ws[k] as tf.Tensor2D), bs[k]));
+  },
+  sharedDense(x, w, b) {
+    const bs = tf.unstack(b);
+    return tf.unstack(w).map((wk, k) => tf.add(tf.matMul(x, wk as tf.Tensor2D), bs[k]));
+  },
+  weightGrad: (x, d, xT) => tf.stack(x.map((t, k) => tf.matMul(xT?.[k] ?? tf.transpose(t), d[k] as tf.Tensor2D))),
+  inputGrad: (d, ws) => d.map((t, k) => tf.matMul(t as tf.Tensor2D, tf.transpose(ws[k]))),
+  biasGrad(d) {
+    const ones = tf.ones([1, d[0].shape[0]]) as tf.Tensor2D;
+    return tf.concat(d.map((t) => tf.matMul(ones, t as tf.Tensor2D)));
+  },
+  rows: (x) => (x.length === 1 ? x[0] : tf.concat(x, 0)) as tf.Tensor2D,
+  fromRows: (x, k) => (k === 1 ? [x] : tf.split(x, k, 0)),
+};
+
+/** The layout for a tfjs backend: batched kernels on GPUs, 2-D loops on the CPU. */
+export function layoutFor(backend: string): ModelLayout {
+  return backend === 'webgpu' || backend === 'webgl' ? stacked : list;
+}
+
+export const LAYOUTS = { stacked, list } as const;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, configToStrings, defaultConfig, validateConfig } from './config';
+
+describe('config', () => {
+  it('defaults to the paper protocol', () => {
+    const c = defaultConfig();
+    expect(c).toMatchObject({ m: 3, hidden: 256, teacherEpochs: 5, studentEpochs: 5, lr: 3e-4, batchSize: 1024, trainCount: 60000, noiseCount: 60000, testCount: 10000 });
+    expect(validateConfig(c).issues).toEqual([]);
+  });
+
+  it('replaces an out-of-range value by its default and names the field and range', () => {
+    const { config, issues } = validateConfig({ m: 0, lr: Number.NaN, batchSize: 2.5, seeds: 1000 });
+    expect(config.m).toBe(3);
+    expect(config.lr).toBe(3e-4);
+    expect(config.batchSize).toBe(1024);
+    expect(config.seeds).toBe(5);
+    expect(issues.map((i) => i.field)).toEqual(['m', 'lr', 'batchSize', 'seeds']);
+    expect(issues[0].message).toBe('m = 0 is invalid: expected an integer from 1 to 50; using 3');
+    expect(issues[1].message).toMatch(/^lr = null is invalid: expected a number from 0.000001 to 1/);
+    expect(issues[3].message).toMatch(/seeds = 1000 .* from 1 to 100/);
+  });
+
+  it('rejects unknown settings and bad enums', () => {
+    const { config, issues } = validateConfig({ colour: 'red', backend: 'cuda', init: 'same' });
+    expect(config.backend).toBe('auto');
+    expect(config.init).toBe('both');
+    expect(issues.map((i) => i.field)).toEqual(['colour', 'backend', 'init']);
+    expect(issues[0].message).toMatch(/^unknown setting "colour" ignored/);
+    expect(issues[1].message).toBe('backend = "cuda" is invalid: expected one of auto, webgpu, webgl, wasm, cpu; using "auto"');
+  });
+
+  it('never takes an inherited property for a setting', () => {
+    for (const key of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__proto__']) {
+      const { config, issues } = configFromStrings([[key, '1']]);
+      expect(config, key).toEqual(defaultConfig());
+      expect(issues.map((i) => i.message), key).toEqual([expect.stringMatching(new RegExp(`^unknown setting "${key}" ignored`))]);
+    }
+  });
+
+  it('keeps the base config for what a link does not set, and for what it sets badly', () => {
+    const base = { ...defaultConfig(), m: 10, seeds: 3 };
+    const { config, issues } = configFromStrings([['seeds', '7'], ['m', 'many'], ['utm_source', 'x']], base);
+    expect(config).toEqual({ ...base, seeds: 7 });
+    expect(issues.map((i) => i.field)).toEqual(['m', 'utm_source']);
+    expect(issues[0].message).toBe('m = "many" is invalid: expected an integer from 1 to 50; using 10');
+  });
+
+  it('still understands the old conditions list, and says when it reads it loosely', () => {
+    const read = (text: string) => configFromStrings([['conditions', text]]);
+    expect(read('teacher,aux-shared,aux-different')).toEqual({ config: { ...defaultConfig(), init: 'both', distill: 'aux' }, issues: [] });
+    expect(read('teacher,all-different').config).toMatchObject({ init: 'different', distill: 'all' });
+    expect(read('teacher,aux-shared,aux-different,all-shared,all-different').issues).toEqual([]);
+    const loose = read('aux-shared,all-different');
+    expect(loose.config).toMatchObject({ init: 'both', distill: 'both' });
+    expect(loose.issues[0].message).toMatch(/read as init=both, distill=both/);
+    const teacherOnly = read('teacher');
+    expect(teacherOnly.config).toEqual(defaultConfig());
+    expect(teacherOnly.issues[0].message).toMatch(/names no student .*ignored/);
+  });
+
+  it('parses text strictly', () => {
+    const { config, issues } = configFromStrings([
+      ['m', '5'],
+      ['lr', '1e-3'],
+      ['seed', ''],
+      ['hidden', '0x10'],
+      ['teacherEpochs', '3abc'],
+      ['distill', ' aux '],
+    ]);
+    expect(config.m).toBe(5);
+    expect(config.lr).toBe(1e-3);
+    expect(config.distill).toBe('aux');
+    expect(issues.map((i) => i.field)).toEqual(['seed', 'hidden', 'teacherEpochs']);
+    expect(issues[2].message).toMatch(/teacherEpochs = "3abc" is invalid/);
+  });
+
+  it('round-trips through text, writing only what differs from the defaults', () => {
+    const config = { ...defaultConfig(), m: 10, lr: 0.001, init: 'shared' as const };
+    const text = configToStrings(config);
+    expect(text).toEqual([['init', 'shared'], ['m', '10'], ['lr', '0.001']]);
+    const back = configFromStrings(text);
+    expect(back.issues).toEqual([]);
+    expect(back.config).toEqual(config);
+    expect(configToStrings(defaultConfig())).toEqual([]);
+  });
+
+  it('declares every field with a label and help, and the control that shows it', () => {
+    for (const key of CONFIG_KEYS) {
+      const field = CONFIG_SCHEMA[key];
+      expect(field.label.length, key).toBeGreaterThan(1);
+      expect(field.help.length, key).toBeGreaterThan(5);
+    }
+    expect(CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'toggle')).toEqual(['init', 'distill']);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The one table of settings. Every field is declared once here, with its label, range, help
+ * text and the control that shows it on the page; the URL, the page's controls, the CLI flags
+ * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
+ */
+import { DISTILLS, INITS, STUDENT_CONDITIONS, CONDITION_TABLE, conditionsFor, type Choice, type Condition, type Distill, type Init } from './conditions';
+
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+/** How the page shows a field: a headline toggle, a number box or a menu under "All settings", or not at all. */
+type Control = 'toggle' | 'number' | 'select' | null;
+
+interface Common {
+  label: string;
+  help: string;
+  control: Control;
+}
+interface IntField extends Common {
+  kind: 'int';
+  min: number;
+  max: number;
+  default: number;
+}
+interface NumberField extends Common {
+  kind: 'number';
+  min: number;
+  max: number;
+  default: number;
+}
+interface EnumField<T extends string> extends Common {
+  kind: 'enum';
+  values: readonly T[];
+  /** Each value in words, for toggles and help. */
+  valueLabels?: Record<T, string>;
+  default: T;
+}
+
+const INIT_CHOICES: readonly Choice<Init>[] = [...INITS, 'both'];
+const DISTILL_CHOICES: readonly Choice<Distill>[] = [...DISTILLS, 'both'];
+
+export const CONFIG_SCHEMA = {
+  init: {
+    kind: 'enum',
+    label: "Student's initialisation",
+    values: INIT_CHOICES,
+    valueLabels: { shared: 'Shared with teacher', different: 'Different', both: 'Both, side by side' },
+    default: 'both',
+    control: 'toggle',
+    help: "shared: the student starts from the teacher's initial weights; different: from an independent draw; both: one student of each",
+  },
+  distill: {
+    kind: 'enum',
+    label: 'Student imitates',
+    values: DISTILL_CHOICES,
+    valueLabels: { aux: 'Aux logits only', all: 'All logits', both: 'Both' },
+    default: 'both',
+    control: 'toggle',
+    help: "aux: only the teacher's extra (non-digit) outputs; all: every logit, digits included; both: one student of each",
+  },
+  seed: { kind: 'int', label: 'first seed', min: 0, max: 2 ** 31 - 1, default: 1, control: 'number', help: 'first seed of the run: it trains seeds seed … seed + seeds − 1' },
+  seeds: { kind: 'int', label: 'seeds', min: 1, max: 100, default: 5, control: 'number', help: 'number of seeds (independent repetitions: each its own initialisation, data order and noise set)' },
+  m: { kind: 'int', label: 'aux logits m', min: 1, max: 50, default: 3, control: 'number', help: 'auxiliary logits appended to the 10 digit logits' },
+  hidden: { kind: 'int', label: 'hidden width', min: 8, max: 1024, default: 256, control: 'number', help: 'width of both hidden layers' },
+  teacherEpochs: { kind: 'int', label: 'teacher epochs', min: 1, max: 100, default: 5, control: 'number', help: 'teacher epochs over the MNIST training images' },
+  studentEpochs: { kind: 'int', label: 'student epochs', min: 1, max: 100, default: 5, control: 'number', help: 'student epochs over the noise set' },
+  lr: { kind: 'number', label: 'learning rate', min: 1e-6, max: 1, default: 3e-4, control: 'number', help: 'Adam learning rate (teacher and students)' },
+  batchSize: { kind: 'int', label: 'batch size', min: 1, max: 8192, default: 1024, control: 'number', help: 'minibatch size' },
+  trainCount: { kind: 'int', label: 'MNIST train images', min: 100, max: 60000, default: 60000, control: 'number', help: 'MNIST training images the teacher sees' },
+  noiseCount: { kind: 'int', label: 'noise images', min: 100, max: 200000, default: 60000, control: 'number', help: "images in each seed's fixed uniform-noise set" },
+  testCount: { kind: 'int', label: 'test images', min: 100, max: 10000, default: 10000, control: 'number', help: 'MNIST test images used for accuracy' },
+  evalEvery: { kind: 'int', label: 'evaluate every (steps)', min: 0, max: 100000, default: 0, control: 'number', help: 'test accuracy every N steps (0: end of each phase only)' },
+  logEvery: { kind: 'int', label: 'read loss every (steps)', min: 1, max: 100000, default: 10, control: null, help: 'read the loss back every N steps' },
+  backend: { kind: 'enum', label: 'backend', values: BACKENDS, default: 'auto', control: 'select', help: 'tfjs backend' },
+} as const satisfies Record<string, IntField | NumberField | EnumField<string>>;
+
+type Schema = typeof CONFIG_SCHEMA;
+export type ConfigKey = keyof Schema;
+type ValueOf<F> = F extends { kind: 'enum'; values: readonly (infer T)[] } ? T : number;
+export type Config = { -readonly [K in ConfigKey]: ValueOf<Schema[K]> };
+
+export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
+
+/** Own keys only: a key from outside ("constructor", "__proto__") is never a setting by inheritance. */
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(CONFIG_SCHEMA, key);
+}
+
+export function defaultConfig(): Config {
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) out[key] = CONFIG_SCHEMA[key].default;
+  return out as Config;
+}
+
+export interface ConfigIssue {
+  field: string;
+  message: string;
+}
+
+/** The allowed values of a field, in words, for messages and help. */
+export function describeRange(key: ConfigKey): string {
+  const field = CONFIG_SCHEMA[key];
+  switch (field.kind) {
+    case 'int':
+      return `an integer from ${field.min} to ${field.max}`;
+    case 'number':
+      return `a number from ${field.min} to ${field.max}`;
+    case 'enum':
+      return `one of ${field.values.join(', ')}`;
+  }
+}
+
+function isValid(key: ConfigKey, value: unknown): boolean {
+  const field = CONFIG_SCHEMA[key];
+  switch (field.kind) {
+    case 'int':
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && (field.kind === 'number' || Number.isInteger(value)) && value >= field.min && value <= field.max;
+    case 'enum':
+      return typeof value === 'string' && (field.values as readonly string[]).includes(value);
+  }
+}
+
+/**
+ * Validates settings over a base config (default: the paper's). Each invalid or unknown value
+ * is reported, with the field's allowed range, and the base value is kept, so a caller always
+ * gets a usable config.
+ */
+export function validateConfig(input: Record<string, unknown>, base: Config = defaultConfig()): { config: Config; issues: ConfigIssue[] } {
+  const config: Record<string, unknown> = { ...base };
+  const issues: ConfigIssue[] = [];
+  for (const [field, value] of Object.entries(input)) {
+    if (!isConfigKey(field)) {
+      issues.push({ field, message: `unknown setting "${field}" ignored (known: ${CONFIG_KEYS.join(', ')})` });
+      continue;
+    }
+    if (isValid(field, value)) config[field] = value;
+    else
+      issues.push({
+        field,
+        message: `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}; using ${JSON.stringify(config[field])}`,
+      });
+  }
+  return { config: config as Config, issues };
+}
+
+/** Parses one field from text (URL parameter, CLI flag); returns the text itself when unparseable, for the message. */
+function parseText(key: ConfigKey, text: string): unknown {
+  const trimmed = text.trim();
+  if (CONFIG_SCHEMA[key].kind === 'enum') return trimmed;
+  // Number('') is 0, and '0x10' is 16: accept plain decimal notation only.
+  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : text;
+}
+
+/** What an old `conditions=` list (before init and distill were fields) asks for. */
+function fromLegacyConditions(text: string): { init?: Choice<Init>; distill?: Choice<Distill>; issue?: string } {
+  const listed = text.split(',').map((s) => s.trim());
+  const students = STUDENT_CONDITIONS.filter((c) => listed.includes(c));
+  const unknown = listed.filter((c) => c !== 'teacher' && !students.includes(c as never));
+  if (students.length === 0)
+    return { issue: `conditions = "${text}" names no student (${unknown.length ? `unknown: ${unknown.join(', ')}` : 'the teacher always trains'}); ignored` };
+  const pick = <T extends string>(values: T[]): Choice<T> => (values.length > 1 ? 'both' : values[0]);
+  const init = pick([...new Set(students.map((c) => CONDITION_TABLE[c].init))]);
+  const distill = pick([...new Set(students.map((c) => CONDITION_TABLE[c].distill))]);
+  const trained = conditionsFor(init, distill).filter((c) => CONDITION_TABLE[c].role === 'student');
+  const exact = trained.length === students.length && unknown.length === 0;
+  return { init, distill, issue: exact ? undefined : `conditions = "${text}" read as init=${init}, distill=${distill} (trains ${trained.join(', ')})` };
+}
+
+/**
+ * Validates settings given as text, e.g. from URL search parameters or CLI flags, over a base
+ * config. The old `conditions` list is still understood.
+ */
+export function configFromStrings(entries: Iterable<[string, string]>, base?: Config): { config: Config; issues: ConfigIssue[] } {
+  // No prototype: a key named "__proto__" is kept as a key (and reported), not taken as the object's prototype.
+  const raw: Record<string, unknown> = Object.create(null);
+  const legacy: ConfigIssue[] = [];
+  for (const [field, text] of entries) {
+    if (field === 'conditions') {
+      const { issue, ...choice } = fromLegacyConditions(text);
+      Object.assign(raw, choice);
+      if (issue) legacy.push({ field, message: issue });
+    } else raw[field] = isConfigKey(field) ? parseText(field, text) : text;
+  }
+  const { config, issues } = validateConfig(raw, base);
+  return { config, issues: [...legacy, ...issues] };
+}
+
+/** Text form of one value (URL, CLI, receipt). */
+export const valueText = (value: Config[ConfigKey]): string => String(value);
+
+/** Text form of the settings that differ from `base` (for a short link that means what it says). */
+export function configToStrings(config: Config, base: Config = defaultConfig()): [string, string][] {
+  return CONFIG_KEYS.filter((key) => config[key] !== base[key]).map((key) => [key, valueText(config[key])]);
+}
+
+/** The models a config evaluates, in table order. */
+export function conditionsOf(config: Pick<Config, 'init' | 'distill'>): Condition[] {
+  return conditionsFor(config.init, config.distill);
+}

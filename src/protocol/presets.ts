@@ -1,0 +1,49 @@
+/** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
+import { defaultConfig, type Config } from './config';
+
+export interface Preset {
+  label: string;
+  description: string;
+  /** How it departs from the paper's protocol, in one sentence for the page (empty: it does not). */
+  differsFromPaper: string;
+  config: Config;
+}
+
+export const PRESETS = {
+  quick: {
+    label: 'Quick classroom run',
+    description:
+      '3 seeds, a 12,000-image teacher (2 epochs), students 4 epochs on 12,000 noise images, batch 128, lr 1e-3, m = 10 auxiliary logits: under a minute on a laptop. Shared-init students land near 80%, different-init ones at chance.',
+    differsFromPaper:
+      'Shorter than the paper, and with m = 10 auxiliary logits instead of 3: more auxiliary logits transfer more (the paper, with m = 3 at full length, lands near 55%).',
+    config: {
+      ...defaultConfig(),
+      distill: 'aux',
+      seeds: 3,
+      m: 10,
+      trainCount: 12000,
+      teacherEpochs: 2,
+      noiseCount: 12000,
+      studentEpochs: 4,
+      batchSize: 128,
+      lr: 1e-3,
+      testCount: 2000,
+      evalEvery: 20,
+    },
+  },
+  paper: {
+    label: 'Paper protocol',
+    description:
+      "The authors' MNIST protocol: 60,000 images, 5 + 5 epochs, batch 1024, lr 3e-4, m = 3, all six conditions, 5 seeds. Several minutes.",
+    differsFromPaper: '',
+    config: { ...defaultConfig(), evalEvery: 30 },
+  },
+} satisfies Record<string, Preset>;
+
+export type PresetName = keyof typeof PRESETS;
+
+/** The preset a config is, if any (seed and backend aside, which a preset leaves to the user). */
+export function presetOf(config: Config): PresetName | null {
+  const same = (a: Config, b: Config) => (Object.keys(a) as (keyof Config)[]).every((k) => k === 'seed' || k === 'backend' || a[k] === b[k]);
+  return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
+}

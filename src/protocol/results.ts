@@ -1,0 +1,96 @@
+/**
+ * What a run produces and reports as it goes: the types the engine emits, the worker forwards,
+ * the store keeps, the page draws and the exports write. One result object, one summary.
+ */
+import { ALL_CONDITIONS, type Condition, type TrainedCondition } from './conditions';
+import type { Config } from './config';
+import { summarize, type Summary } from './stats';
+
+export interface Accuracy {
+  /** Fraction correct over all evaluated test images. */
+  overall: number;
+  /** Fraction correct for each digit 0–9; null for a digit absent from the evaluated subset. */
+  perDigit: (number | null)[];
+}
+
+export interface SeedResult {
+  seed: number;
+  /** Final test accuracy of each evaluated model. */
+  accuracy: Partial<Record<Condition, Accuracy>>;
+  /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0). */
+  history: Partial<Record<Condition, { step: number; accuracy: number }[]>>;
+}
+
+export type ResultSummary = Partial<Record<Condition, Summary>>;
+
+export interface ExperimentResult {
+  config: Config;
+  backend: string;
+  tfjsVersion: string;
+  seeds: SeedResult[];
+  summary: ResultSummary;
+  /** Wall-clock milliseconds spent in each phase (summed over parallel workers, if any). */
+  phaseMs: Partial<Record<Condition, number>>;
+  wallMs: number;
+}
+
+export interface StepInfo {
+  /** 1-based step within the phase. */
+  step: number;
+  /** 1-based epoch. */
+  epoch: number;
+  phaseSteps: number;
+  /** The batch loss (mean over the models trained together), read back only every `logEvery` steps and on the last step. */
+  loss: number | null;
+}
+
+/** How many test images' predictions each evaluation reports, for showing examples. */
+export const SAMPLE_COUNT = 12;
+
+export type ExperimentEvent =
+  | { type: 'start'; config: Config; backend: string; seeds: number[]; totalSteps: number }
+  | { type: 'phase'; condition: Condition; phaseSteps: number }
+  | ({ type: 'step'; condition: TrainedCondition; doneSteps: number; totalSteps: number } & StepInfo)
+  | {
+      type: 'eval';
+      /** The seed this model belongs to. */
+      seed: number;
+      condition: Condition;
+      step: number;
+      accuracy: Accuracy;
+      /** Predicted digits of the first SAMPLE_COUNT test images. */
+      samplePredictions: number[];
+    }
+  | { type: 'done'; result: ExperimentResult };
+
+/**
+ * Each condition's mean and 95% CI over seeds, from each seed's accuracy: the one summary the
+ * page draws, the CLI prints and the exports write.
+ */
+export function summarizeSeeds(seeds: readonly Pick<SeedResult, 'accuracy'>[]): ResultSummary {
+  const summary: ResultSummary = {};
+  for (const condition of ALL_CONDITIONS) {
+    const values = seeds.map((s) => s.accuracy[condition]?.overall).filter((v): v is number => v !== undefined);
+    if (values.length > 0) summary[condition] = summarize(values);
+  }
+  return summary;
+}
+
+/** A run's result from its seeds' results; also how a host merges seeds run in parallel. */
+export function assembleResult(parts: Omit<ExperimentResult, 'summary'>): ExperimentResult {
+  const seeds = [...parts.seeds].sort((a, b) => a.seed - b.seed);
+  return { ...parts, seeds, summary: summarizeSeeds(seeds) };
+}
+
+/** The seeds a run trains: seed … seed + seeds − 1. */
+export function seedRange(config: Pick<Config, 'seed' | 'seeds'>): number[] {
+  return Array.from({ length: config.seeds }, (_, i) => config.seed + i);
+}
+
+/** A run's seeds in words, e.g. "seeds 1–5". */
+export function seedRangeText(seeds: readonly number[]): string {
+  if (seeds.length === 0) return 'no seeds';
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  const contiguous = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
+  return contiguous ? `seeds ${seeds[0]}–${seeds.at(-1)}` : `seeds ${seeds.join(', ')}`;
+}
