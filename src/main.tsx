@@ -3,12 +3,13 @@ import { createRoot } from 'react-dom/client';
 import { createAppStore } from './store/store';
 import { configFromQuery, queryFromConfig } from './store/url';
 import { App } from './ui/App';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { StoreContext } from './ui/useStore';
 import { startTrainingWorker } from './worker/client';
 import './ui/app.css';
 
 const { config, issues } = configFromQuery(location.search);
-const writeUrl = (c: typeof config) => history.replaceState(null, '', queryFromConfig(c) + location.hash);
+const writeUrl = (c: typeof config) => history.replaceState(null, '', location.pathname + queryFromConfig(c) + location.hash);
 writeUrl(config);
 
 const store = createAppStore({
@@ -23,8 +24,10 @@ const store = createAppStore({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>
+    <ErrorBoundary>
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>
+    </ErrorBoundary>
   </StrictMode>,
 );

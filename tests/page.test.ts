@@ -1,7 +1,8 @@
 /** The real page in real Chromium: load, run, controls, URL, bad input, smoothness. */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { parseExport } from '../src/engine/export';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseExport } from '../src/protocol/export';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, LONG_QUERY, openPage, screenshot, TINY_QUERY } from './e2e/browser';
 
@@ -41,8 +42,10 @@ describe('the page', () => {
     expect(await page.textContent('[data-testid=data-ready]')).toMatch(/MNIST ready/);
     expect(foreignRequests).toEqual([]);
     expect(errors).toEqual([]);
-    // The default link is the quick classroom preset, written into the URL.
-    expect(new URL(page.url()).searchParams.get('seeds')).toBe('3');
+    // The default link is the quick classroom preset, shown as such; a link carries only what it changes.
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.textContent('[data-testid=preset-note]')).toMatch(/^Quick classroom run:/);
+    expect(await page.getAttribute('.presets button[aria-pressed=true]', 'aria-pressed')).toBe('true');
     // A second visit reads MNIST from the browser's cache.
     await page.reload();
     await page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 });
@@ -113,14 +116,20 @@ describe('the page', () => {
     const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     await page.getByText('Different', { exact: true }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('conditions')).toBe('teacher,aux-different');
+    await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('different');
     await page.getByText('All logits', { exact: true }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('conditions')).toBe('teacher,all-different');
+    await expect.poll(() => new URL(page.url()).searchParams.get('distill')).toBe('all');
+    // The toggles say exactly what will train.
+    await expect.poll(() => page.textContent('[data-testid=will-train]')).toMatch(/of: teacher · student · all logits · different init$/);
     const shared = page.url();
     const again = await browser.newPage();
     await again.goto(shared);
     await expect.poll(() => again.locator('.segmented label.on').allTextContents()).toEqual(['Different', 'All logits']);
     expect(new URL(again.url()).searchParams.get('hidden')).toBe('32');
+    // A link from before init and distill were settings still means what it meant.
+    await again.goto(`${appUrl}?conditions=teacher,aux-shared`);
+    await expect.poll(() => again.locator('.segmented label.on').allTextContents()).toEqual(['Shared with teacher', 'Aux logits only']);
+    expect(new URL(again.url()).searchParams.get('init')).toBe('shared');
     await again.close();
     await page.close();
   });
@@ -130,19 +139,43 @@ describe('the page', () => {
     const notice = page.getByTestId('config-notice');
     await notice.waitFor();
     const text = await notice.textContent();
-    expect(text).toContain('m = "banana" is invalid: expected an integer from 1 to 50; using 3');
+    expect(text).toContain('m = "banana" is invalid: expected an integer from 1 to 50; using 10');
     expect(text).toContain('seeds = 0 is invalid');
     expect(text).toContain('lr = -1 is invalid');
-    expect(text).toContain('conditions = ["nonsense"] is invalid');
+    expect(text).toContain('conditions = "nonsense" names no student');
     expect(text).toContain('backend = "cuda" is invalid');
-    expect(text).toContain('unknown setting "colour"');
+    expect(text).toContain('unknown setting "colour" ignored');
     await ready(page);
     expect(await page.getByRole('button', { name: '▶ Run' }).isEnabled()).toBe(true);
-    expect(new URL(page.url()).searchParams.get('m')).toBe('3');
+    // Everything the link got wrong stays at the default link's values: still the quick classroom run.
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.textContent('[data-testid=preset-note]')).toMatch(/^Quick classroom run:/);
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await notice.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('never shows a blank page, whatever the link holds', async () => {
+    for (const query of ['?constructor=1', '?toString=x', '?valueOf=1', '?hasOwnProperty=1', '?isPrototypeOf=1', '?__proto__=x', '?seeds=%', '?foo=%ZZ', '?x=%C3%28']) {
+      const { page, errors } = await openPage(browser, `${appUrl}${query}`);
+      await page.getByTestId('config-notice').waitFor();
+      expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
+      expect(await page.textContent('[data-testid=preset-note]'), query).toMatch(/^Quick classroom run:/);
+      expect(errors, query).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('keeps tfjs out of the page\'s main-thread bundle: it lives in the training worker', () => {
+    const html = readFileSync('dist/index.html', 'utf8');
+    const entry = /<script[^>]+src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1];
+    const main = readFileSync(`dist/${entry}`, 'utf8');
+    expect(main).not.toMatch(/@tensorflow|registerKernel|getBackend/);
+    // … while the worker's chunk has it.
+    const chunks = readdirSync('dist/assets').filter((f) => f.endsWith('.js') && `assets/${f}` !== entry);
+    expect(chunks.some((f) => /registerKernel/.test(readFileSync(`dist/assets/${f}`, 'utf8')))).toBe(true);
+    console.log(`[bundle] main-thread chunk ${(main.length / 1024).toFixed(0)} kB, no tfjs`);
   });
 
   it('falls back, and says so, when the backend asked for does not exist here', async () => {

@@ -2,16 +2,11 @@
  * The page's state and how each worker event changes it: a pure reducer, so it is tested
  * in Node without a browser.
  */
-import type { Condition, Config, ConfigIssue, TrainedCondition } from '../engine/config';
-import type { Accuracy, } from '../engine/evaluate';
-import type { ExperimentResult } from '../engine/experiment';
-import type { BackendInfo, RunState, WorkerEvent } from '../worker/protocol';
-
-export interface CurvePoint {
-  seedIndex: number;
-  step: number;
-  value: number;
-}
+import type { Condition, TrainedCondition } from '../protocol/conditions';
+import type { Config, ConfigIssue } from '../protocol/config';
+import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
+import type { Accuracy, ExperimentResult, SeedResult } from '../protocol/results';
+import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
 
 export interface RunView {
   /** Which run this is; events of any other run are ignored. */
@@ -25,6 +20,8 @@ export interface RunView {
   /** The seeds training side by side. */
   seeds: number[];
   condition: Condition | null;
+  /** Where each phase starts on the run's timeline (steps of the run before it). */
+  phaseStart: Partial<Record<Condition, number>>;
   epoch: number;
   step: number;
   phaseSteps: number;
@@ -43,12 +40,14 @@ export interface AppState {
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
   run: RunView;
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
-  /** Training loss, the mean over the seeds training together (seedIndex 0). */
+  /** Training loss, the mean over the seeds training together (on the first seed's line). */
   loss: Partial<Record<TrainedCondition, CurvePoint[]>>;
-  /** Latest evaluation of each condition, per seed index. */
-  latest: Partial<Record<Condition, Record<number, Accuracy>>>;
+  /** Each seed's latest evaluation of each model: final once its phase is done. */
+  latest: Pick<SeedResult, 'seed' | 'accuracy'>[];
   predictions: Partial<Record<Condition, number[]>>;
   result: ExperimentResult | null;
+  /** Derived once here, for every component that draws them. */
+  derived: { accuracy: Series[]; bands: Band[]; loss: Series[]; bars: FigureBar[] };
 }
 
 export const idleRun = (id = 0): RunView => ({
@@ -59,6 +58,7 @@ export const idleRun = (id = 0): RunView => ({
   totalSteps: 0,
   seeds: [],
   condition: null,
+  phaseStart: {},
   epoch: 0,
   step: 0,
   phaseSteps: 0,
@@ -79,8 +79,14 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
   };
 }
 
-export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'latest' | 'predictions' | 'result'> {
-  return { accuracy: {}, loss: {}, latest: {}, predictions: {}, result: null };
+export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'latest' | 'predictions' | 'result' | 'derived'> {
+  return { accuracy: {}, loss: {}, latest: [], predictions: {}, result: null, derived: { accuracy: [], bands: [], loss: [], bars: [] } };
+}
+
+function withLatest(latest: AppState['latest'], seed: number, condition: Condition, accuracy: Accuracy): AppState['latest'] {
+  const found = latest.some((s) => s.seed === seed);
+  const entries = found ? latest : [...latest, { seed, accuracy: {} }];
+  return entries.map((s) => (s.seed === seed ? { seed, accuracy: { ...s.accuracy, [condition]: accuracy } } : s));
 }
 
 function append<K extends string>(curves: Partial<Record<K, CurvePoint[]>>, key: K, point: CurvePoint): Partial<Record<K, CurvePoint[]>> {
@@ -91,6 +97,9 @@ function setRunState(run: RunView, state: RunState, now: number, message?: strin
   const activeMs = run.runningSince === null ? run.activeMs : run.activeMs + now - run.runningSince;
   return { ...run, state, message, activeMs, runningSince: state === 'running' ? now : null, updatedAt: now };
 }
+
+/** A phase's step on the run's timeline. */
+const timeline = (run: RunView, condition: Condition, step: number) => (run.phaseStart[condition] ?? 0) + step;
 
 /** Running time of a run as of its last report. */
 export function activeTime(run: RunView): number {
@@ -126,21 +135,31 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
         case 'start':
           return { ...state, ...clearedResults(), run: { ...state.run, config: e.config, seeds: e.seeds, totalSteps: e.totalSteps, doneSteps: 0 } };
         case 'phase':
-          return { ...state, run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0 } };
-        case 'step': {
-          const run = { ...state.run, updatedAt: now, doneSteps: e.doneSteps, totalSteps: e.totalSteps, step: e.step, epoch: e.epoch, phaseSteps: e.phaseSteps, condition: e.condition };
-          const loss = e.loss === null ? state.loss : append(state.loss, e.condition, { seedIndex: 0, step: e.step, value: e.loss });
-          return { ...state, run, loss };
-        }
-        case 'eval':
           return {
             ...state,
-            accuracy: append(state.accuracy, e.condition, { seedIndex: e.seedIndex, step: e.step, value: e.accuracy.overall }),
-            latest: { ...state.latest, [e.condition]: { ...state.latest[e.condition], [e.seedIndex]: e.accuracy } },
-            predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
+            run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0, phaseStart: { ...state.run.phaseStart, [e.condition]: state.run.doneSteps } },
           };
+        case 'step': {
+          const run = { ...state.run, updatedAt: now, doneSteps: e.doneSteps, totalSteps: e.totalSteps, step: e.step, epoch: e.epoch, phaseSteps: e.phaseSteps, condition: e.condition };
+          if (e.loss === null) return { ...state, run };
+          const loss = append(state.loss, e.condition, { seed: state.run.seeds[0], step: timeline(state.run, e.condition, e.step), value: e.loss });
+          return { ...state, run, loss, derived: { ...state.derived, loss: seriesOf(loss) } };
+        }
+        case 'eval': {
+          const accuracy = append(state.accuracy, e.condition, { seed: e.seed, step: timeline(state.run, e.condition, e.step), value: e.accuracy.overall });
+          const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy);
+          const series = seriesOf(accuracy);
+          return {
+            ...state,
+            accuracy,
+            latest,
+            predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
+            derived: { ...state.derived, accuracy: series, bands: bandsOf(series), bars: barsOf(latest) },
+          };
+        }
         case 'done':
-          return { ...state, result: e.result };
+          // From here on the figure is the result's: the very summary the exports write.
+          return { ...state, result: e.result, derived: { ...state.derived, bars: barsOfResult(e.result) } };
       }
     }
   }

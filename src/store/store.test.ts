@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../engine/config';
-import type { Accuracy } from '../engine/evaluate';
-import { PRESETS } from '../engine/presets';
+import { CONFIG_SCHEMA, conditionsOf, defaultConfig } from '../protocol/config';
+import { toExport } from '../protocol/export';
+import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
+import { PRESETS } from '../protocol/presets';
+import { assembleResult, type Accuracy, type SeedResult } from '../protocol/results';
 import type { TrainingClient } from '../worker/client';
-import type { WorkerCommand, WorkerEvent } from '../worker/protocol';
 import { activeTime } from './state';
 import { createAppStore } from './store';
 
@@ -43,13 +44,14 @@ describe('the app store', () => {
     expect(run).toMatchObject({ type: 'run', runId: 1, config: PRESETS.quick.config });
     emit({ type: 'run-state', runId: 1, state: 'running' });
     emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', seeds: [1, 2, 3], totalSteps: 100 } });
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2] } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'phase', condition: 'teacher', phaseSteps: 50 } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2] } });
     emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
     // A late event of an older run changes nothing.
-    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seedIndex: 0, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] } });
+    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] } });
     const s = store.getState();
-    expect(s.accuracy.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.5 }]);
-    expect(s.loss.teacher).toEqual([{ seedIndex: 0, step: 10, value: 0.7 }]);
+    expect(s.accuracy.teacher).toEqual([{ seed: 1, step: 10, value: 0.5 }]);
+    expect(s.loss.teacher).toEqual([{ seed: 1, step: 10, value: 0.7 }]);
     expect(s.run).toMatchObject({ state: 'running', doneSteps: 10, totalSteps: 100, epoch: 1, seeds: [1, 2, 3] });
     expect(s.predictions.teacher).toEqual([1, 2]);
 
@@ -66,7 +68,7 @@ describe('the app store', () => {
     const { store, sent, emit } = setup();
     store.actions.setConfig({ seed: 42 });
     store.actions.run();
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seedIndex: 0, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [] } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 42, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [] } });
     store.actions.reset();
     expect(sent.at(-1)).toEqual({ type: 'cancel' });
     expect(store.getState().accuracy).toEqual({});
@@ -80,7 +82,7 @@ describe('the app store', () => {
   it('validates settings, writes them out, and switches backend when asked', () => {
     const { store, sent, written } = setup();
     store.actions.setConfig({ m: 0 });
-    expect(store.getState().config.m).toBe(3);
+    expect(store.getState().config.m).toBe(10);
     expect(store.getState().notices[0].message).toMatch(/m = 0 is invalid/);
     store.actions.setBackend('webgpu');
     expect(sent.at(-1)).toEqual({ type: 'select-backend', backend: 'webgpu' });
@@ -92,5 +94,49 @@ describe('the app store', () => {
     store.actions.setConfig({ seed: 9, backend: 'wasm' });
     store.actions.applyPreset('paper');
     expect(store.getState().config).toEqual({ ...defaultConfig(), evalEvery: 30, seed: 9, backend: 'wasm' });
+  });
+
+  it('puts each phase on one timeline of the run: the teacher first, then each student', () => {
+    const { store, emit } = setup();
+    store.actions.run();
+    const event = (e: Extract<WorkerEvent, { type: 'experiment' }>['event']) => emit({ type: 'experiment', runId: 1, event: e });
+    event({ type: 'start', config: PRESETS.quick.config, backend: 'wasm', seeds: [1], totalSteps: 30 });
+    event({ type: 'phase', condition: 'teacher', phaseSteps: 10 });
+    event({ type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 30, step: 10, epoch: 1, phaseSteps: 10, loss: 0.5 });
+    event({ type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.9), samplePredictions: [] });
+    event({ type: 'phase', condition: 'aux-shared', phaseSteps: 10 });
+    event({ type: 'eval', seed: 1, condition: 'aux-shared', step: 0, accuracy: accuracy(0.1), samplePredictions: [] });
+    event({ type: 'eval', seed: 1, condition: 'aux-shared', step: 5, accuracy: accuracy(0.3), samplePredictions: [] });
+    expect(store.getState().accuracy['aux-shared']!.map((p) => p.step)).toEqual([10, 15]);
+    expect(store.getState().run.phaseStart).toEqual({ teacher: 0, 'aux-shared': 10 });
+  });
+
+  it('draws exactly the summary it exports, for every choice of students', () => {
+    for (const init of CONFIG_SCHEMA.init.values)
+      for (const distill of CONFIG_SCHEMA.distill.values) {
+        const { store, emit } = setup();
+        const config = { ...PRESETS.quick.config, init, distill, seeds: 3 };
+        store.actions.setConfig({ init, distill, seeds: 3 });
+        store.actions.run();
+        const seeds: SeedResult[] = [1, 2, 3].map((seed) => ({ seed, accuracy: {}, history: {} }));
+        for (const condition of conditionsOf(config))
+          for (const seed of seeds) {
+            const a = accuracy(0.1 + (condition.length * seed.seed) / 100);
+            seed.accuracy[condition] = a;
+            emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [] } });
+          }
+        const result = assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds, phaseMs: {}, wallMs: 1 });
+        const live = store.getState().derived.bars;
+        emit({ type: 'experiment', runId: 1, event: { type: 'done', result } });
+        const drawn = store.getState().derived.bars;
+        const exported = toExport(result, 'test').summary;
+        expect(drawn.map((b) => b.condition), `${init}/${distill}`).toEqual(Object.keys(exported));
+        expect(live).toEqual(drawn);
+        for (const bar of drawn) {
+          expect(bar.mean).toBe(exported[bar.condition]!.mean);
+          expect(bar.ci95).toBe(exported[bar.condition]!.ci95);
+          expect(bar.values).toEqual(seeds.map((s) => s.accuracy[bar.condition]!.overall));
+        }
+      }
   });
 });

@@ -2,8 +2,8 @@
  * The small external store the UI subscribes to. It owns the worker client, turns user
  * actions into worker commands and worker events into state; React only reads and dispatches.
  */
-import { validateConfig, type BackendChoice, type Config, type ConfigIssue } from '../engine/config';
-import { PRESETS, type PresetName } from '../engine/presets';
+import { validateConfig, type BackendChoice, type Config, type ConfigIssue } from '../protocol/config';
+import { PRESETS, type PresetName } from '../protocol/presets';
 import type { TrainingClient } from '../worker/client';
 import { clearedResults, idleRun, initialState, reduce, type AppState } from './state';
 
@@ -86,7 +86,7 @@ export function createAppStore(options: StoreOptions): AppStore {
     },
     actions: {
       setConfig(patch) {
-        const { config, issues } = validateConfig({ ...state.config, ...patch });
+        const { config, issues } = validateConfig(patch, state.config);
         changeConfig(config, issues);
       },
       applyPreset(name) {

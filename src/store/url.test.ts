@@ -1,25 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../engine/config';
-import { PRESETS } from '../engine/presets';
+import { CONFIG_SCHEMA } from '../protocol/config';
+import { PRESETS } from '../protocol/presets';
 import { configFromQuery, queryFromConfig } from './url';
 
+const quick = PRESETS.quick.config;
+
 describe('settings in the URL', () => {
-  it('opens the quick classroom preset when the link has no settings', () => {
-    expect(configFromQuery('')).toEqual({ config: PRESETS.quick.config, issues: [] });
+  it('opens the quick classroom preset when the link has no settings, and writes no query for it', () => {
+    expect(configFromQuery('')).toEqual({ config: quick, issues: [] });
+    expect(queryFromConfig(quick)).toBe('');
   });
 
-  it('round-trips every setting', () => {
-    const config = { ...defaultConfig(), m: 7, lr: 0.002, conditions: ['teacher' as const, 'all-different' as const], backend: 'webgpu' as const };
-    const query = queryFromConfig(config);
-    expect(query).toContain('conditions=teacher,all-different');
-    expect(configFromQuery(query)).toEqual({ config, issues: [] });
+  it('carries only what a link changes, and round-trips every toggle combination exactly', () => {
+    for (const init of CONFIG_SCHEMA.init.values)
+      for (const distill of CONFIG_SCHEMA.distill.values) {
+        const config = { ...quick, init, distill, m: 7, backend: 'webgpu' as const };
+        const query = queryFromConfig(config);
+        expect(configFromQuery(query), query).toEqual({ config, issues: [] });
+        expect([...new URLSearchParams(query).keys()].every((k) => k === 'init' || k === 'distill' || k === 'm' || k === 'backend')).toBe(true);
+      }
   });
 
-  it('reports bad parameters and keeps safe values', () => {
-    const { config, issues } = configFromQuery('?m=999&lr=abc&seed=4');
-    expect(config.m).toBe(3);
-    expect(config.lr).toBe(3e-4);
-    expect(config.seed).toBe(4);
-    expect(issues.map((i) => i.field)).toEqual(['m', 'lr']);
+  it('keeps the default link for what it does not say, and for what it says badly', () => {
+    const { config, issues } = configFromQuery('?m=999&lr=abc&seed=4&utm_source=newsletter');
+    expect(config).toEqual({ ...quick, seed: 4 });
+    expect(issues.map((i) => i.field)).toEqual(['m', 'lr', 'utm_source']);
+    expect(issues[2].message).toMatch(/unknown setting "utm_source" ignored/);
+  });
+
+  it('survives malformed escapes and inherited names', () => {
+    for (const query of ['?seeds=%', '?foo=%ZZ', '?x=%C3%28', '?constructor=1', '?__proto__=x', '?toString=x&valueOf=1', '?&&=&seeds']) {
+      const { config, issues } = configFromQuery(query);
+      expect(Object.keys(config).sort(), query).toEqual(Object.keys(quick).sort());
+      expect(issues.length, query).toBeGreaterThan(0);
+      expect(config.init).toBe('both');
+    }
+    expect(configFromQuery('?seeds=%').issues[0].message).toMatch(/seeds = "%" is invalid/);
+  });
+
+  it('understands links from before init and distill were settings', () => {
+    expect(configFromQuery('?conditions=teacher,all-shared').config).toEqual({ ...quick, init: 'shared', distill: 'all' });
   });
 });

@@ -1,56 +1,28 @@
 /** Live charts: test accuracy and loss over steps (one line per condition and seed), per-digit accuracy. */
 import { useMemo, useRef } from 'react';
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Condition } from '../engine/config';
-import { summarize } from '../engine/stats';
-import type { CurvePoint } from '../store/state';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { pct } from '../protocol/format';
+import { summarize } from '../protocol/stats';
+import type { Band, Series } from '../store/derive';
 import { PngButton } from './Export';
-import { CONDITION_COLORS, pct, SHORT_LABELS } from './theme';
 import { useAppState } from './useStore';
 
-interface Series {
-  key: string;
-  condition: Condition;
-  seedIndex: number;
-  points: { step: number; value: number }[];
-}
+const color = (c: Condition) => CONDITION_TABLE[c].color;
+const short = (c: Condition) => CONDITION_TABLE[c].short;
 
-function seriesOf(curves: Partial<Record<Condition, CurvePoint[]>>): Series[] {
-  const out: Series[] = [];
-  for (const [condition, points] of Object.entries(curves) as [Condition, CurvePoint[]][]) {
-    const bySeed = new Map<number, { step: number; value: number }[]>();
-    for (const p of points) {
-      if (!bySeed.has(p.seedIndex)) bySeed.set(p.seedIndex, []);
-      bySeed.get(p.seedIndex)!.push({ step: p.step, value: p.value });
-    }
-    for (const [seedIndex, pts] of bySeed) out.push({ key: `${condition}#${seedIndex}`, condition, seedIndex, points: pts });
-  }
-  return out;
-}
-
-interface Band {
-  condition: Condition;
-  points: { step: number; mean: number; range: [number, number] }[];
-}
-
-/** Mean and 95% CI across seeds at each evaluated step (only where at least two seeds have reached it). */
-function bandsOf(series: Series[]): Band[] {
-  const byCondition = new Map<Condition, Map<number, number[]>>();
-  for (const s of series) {
-    const steps = byCondition.get(s.condition) ?? new Map<number, number[]>();
-    byCondition.set(s.condition, steps);
-    for (const p of s.points) steps.set(p.step, [...(steps.get(p.step) ?? []), p.value]);
-  }
-  return [...byCondition].map(([condition, steps]) => ({
-    condition,
-    points: [...steps]
-      .filter(([, values]) => values.length >= 2)
-      .sort((a, b) => a[0] - b[0])
-      .map(([step, values]) => {
-        const { mean, ci95 } = summarize(values);
-        return { step, mean, range: [mean - ci95!, mean + ci95!] as [number, number] };
-      }),
-  }));
+/** Where each trained phase starts on the run's timeline, as labelled lines: the teacher first, then each student. */
+function PhaseMarks() {
+  const phaseStart = useAppState((s) => s.run.phaseStart);
+  return (
+    <>
+      {(Object.entries(phaseStart) as [Condition, number][])
+        .filter(([condition, start]) => condition !== 'reference' && start > 0)
+        .map(([condition, start]) => (
+          <ReferenceLine key={condition} x={start} stroke={color(condition)} strokeDasharray="3 3" label={{ value: `${short(condition).replace('student · ', '')} →`, position: 'insideTopLeft', fill: color(condition), fontSize: 11 }} />
+        ))}
+    </>
+  );
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
@@ -58,8 +30,8 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
     <ul className="legend">
       {conditions.map((c) => (
         <li key={c}>
-          <span className="swatch" style={{ background: CONDITION_COLORS[c] }} />
-          {SHORT_LABELS[c]}
+          <span className="swatch" style={{ background: color(c) }} />
+          {short(c)}
         </li>
       ))}
     </ul>
@@ -74,7 +46,7 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
       <ResponsiveContainer width="100%" height={260}>
         <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'training step (within phase)', position: 'insideBottom', offset: -8 }} />
+          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'training step of the run (teacher, then each student)', position: 'insideBottom', offset: -8 }} />
           {percent ? (
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
           ) : (
@@ -83,16 +55,17 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
           )}
           <Tooltip formatter={(v) => (percent ? pct(Number(v)) : Number(v).toFixed(4))} labelFormatter={(step) => `step ${step}`} />
           {children}
+          {PhaseMarks()}
           {bands.map((b) => (
-            <Area key={`${b.condition}-band`} data={b.points} dataKey="range" name={`${SHORT_LABELS[b.condition]}: 95% CI`} stroke="none" fill={CONDITION_COLORS[b.condition]} fillOpacity={0.15} isAnimationActive={false} />
+            <Area key={`${b.condition}-band`} data={b.points} dataKey="range" name={`${short(b.condition)}: 95% CI`} stroke="none" fill={color(b.condition)} fillOpacity={0.15} isAnimationActive={false} />
           ))}
           {series.map((s) => (
             <Line
               key={s.key}
               data={s.points}
               dataKey="value"
-              name={banded.has(s.condition) ? `${SHORT_LABELS[s.condition]} (seed ${s.seedIndex + 1})` : SHORT_LABELS[s.condition]}
-              stroke={CONDITION_COLORS[s.condition]}
+              name={banded.has(s.condition) ? `${short(s.condition)} (seed ${s.seed})` : short(s.condition)}
+              stroke={color(s.condition)}
               // With a band, seeds are thin context lines and the mean carries the story.
               strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
               strokeWidth={banded.has(s.condition) ? 1 : 2}
@@ -101,7 +74,7 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
             />
           ))}
           {bands.map((b) => (
-            <Line key={`${b.condition}-mean`} data={b.points} dataKey="mean" name={`${SHORT_LABELS[b.condition]}: mean`} stroke={CONDITION_COLORS[b.condition]} strokeWidth={2.5} dot={false} isAnimationActive={false} />
+            <Line key={`${b.condition}-mean`} data={b.points} dataKey="mean" name={`${short(b.condition)}: mean`} stroke={color(b.condition)} strokeWidth={2.5} dot={false} isAnimationActive={false} />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
@@ -111,15 +84,10 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
 }
 
 export function AccuracyChart() {
-  const accuracy = useAppState((s) => s.accuracy);
-  const latest = useAppState((s) => s.latest);
-  const series = useMemo(() => seriesOf(accuracy), [accuracy]);
-  const bands = useMemo(() => bandsOf(series), [series]);
+  const series = useAppState((s) => s.derived.accuracy);
+  const bands = useAppState((s) => s.derived.bands);
+  const teacherFinal = useAppState((s) => s.derived.bars.find((b) => b.condition === 'teacher')?.mean ?? null);
   const figure = useRef<HTMLElement>(null);
-  const teacherFinal = useMemo(() => {
-    const values = Object.values(latest.teacher ?? {}).map((a) => a.overall);
-    return values.length ? summarize(values).mean : null;
-  }, [latest]);
   return (
     <figure ref={figure} className="chart" data-testid="accuracy-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
       <figcaption>
@@ -131,7 +99,7 @@ export function AccuracyChart() {
       ) : (
         <CurveChart series={series} yLabel="accuracy" percent bands={bands}>
           <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" label={{ value: 'chance 10%', position: 'insideTopRight', fill: '#6b7280' }} />
-          {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={CONDITION_COLORS.teacher} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
+          {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={color('teacher')} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
         </CurveChart>
       )}
     </figure>
@@ -139,8 +107,7 @@ export function AccuracyChart() {
 }
 
 export function LossChart() {
-  const loss = useAppState((s) => s.loss);
-  const series = useMemo(() => seriesOf(loss), [loss]);
+  const series = useAppState((s) => s.derived.loss);
   const figure = useRef<HTMLElement>(null);
   return (
     <figure ref={figure} className="chart" data-testid="loss-chart">
@@ -156,13 +123,13 @@ export function LossChart() {
 export function PerDigitChart() {
   const latest = useAppState((s) => s.latest);
   const { rows, conditions } = useMemo(() => {
-    const conditions = (Object.keys(latest) as Condition[]).filter((c) => c !== 'reference');
+    const conditions = (Object.keys(CONDITION_TABLE) as Condition[]).filter((c) => c !== 'reference' && latest.some((s) => s.accuracy[c]));
     const rows = Array.from({ length: 10 }, (_, digit) => {
       const row: Record<string, number | string> = { digit: String(digit) };
       for (const c of conditions) {
-        const values = Object.values(latest[c] ?? {})
-          .map((a) => a.perDigit[digit])
-          .filter((v): v is number => v !== null);
+        const values = latest
+          .map((s) => s.accuracy[c]?.perDigit[digit])
+          .filter((v): v is number => v !== null && v !== undefined);
         if (values.length) row[c] = summarize(values).mean;
       }
       return row;
@@ -185,10 +152,10 @@ export function PerDigitChart() {
             <XAxis dataKey="digit" />
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
             <Tooltip formatter={(v) => pct(Number(v))} />
-            <Legend formatter={(value: string) => SHORT_LABELS[value as Condition] ?? value} />
+            <Legend formatter={(value: string) => short(value as Condition) ?? value} />
             <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" />
             {conditions.map((c) => (
-              <Bar key={c} dataKey={c} fill={CONDITION_COLORS[c]} isAnimationActive={false} />
+              <Bar key={c} dataKey={c} fill={color(c)} isAnimationActive={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>

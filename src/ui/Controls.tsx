@@ -1,54 +1,32 @@
-/** The controls: the headline toggles, presets, run buttons and every setting (from the schema). */
+/** The controls: the headline toggles, presets, run buttons and every setting, all from the config schema. */
 import { useState } from 'react';
-import { BACKENDS, CONFIG_SCHEMA, describeRange, validateConfig, type Config, type ConfigKey, type TrainedCondition } from '../engine/config';
-import { PRESETS, type PresetName } from '../engine/presets';
+import { CONDITION_TABLE } from '../protocol/conditions';
+import { CONFIG_KEYS, CONFIG_SCHEMA, conditionsOf, describeRange, validateConfig, type Config, type ConfigKey } from '../protocol/config';
+import { PRESETS, presetOf, type PresetName } from '../protocol/presets';
 import { useAppState, useAppStore } from './useStore';
 
-type Choice = 'shared' | 'different' | 'both';
-type LogitsChoice = 'aux' | 'all' | 'both';
+type ToggleKey = 'init' | 'distill';
+const TOGGLES = CONFIG_KEYS.filter((k): k is ToggleKey => CONFIG_SCHEMA[k].control === 'toggle');
+const NUMBER_FIELDS = CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'number');
 
-function studentsOf(conditions: TrainedCondition[]): { init: Choice; logits: LogitsChoice } {
-  const students = conditions.filter((c) => c !== 'teacher');
-  const has = (part: string) => students.some((c) => c.includes(part));
-  const pick = <T extends string>(a: T, b: T, both: T): T => (has(a) && has(b) ? both : has(b) ? b : a);
-  return { init: pick<Choice>('shared', 'different', 'both'), logits: pick<LogitsChoice>('aux', 'all', 'both') };
-}
-
-function conditionsFor(init: Choice, logits: LogitsChoice): TrainedCondition[] {
-  const inits = init === 'both' ? ['shared', 'different'] : [init];
-  const logitSets = logits === 'both' ? ['aux', 'all'] : [logits];
-  return ['teacher', ...logitSets.flatMap((l) => inits.map((i) => `${l}-${i}` as TrainedCondition))];
-}
-
-function Segmented<T extends string>(props: { label: string; value: T; options: [T, string][]; onChange(v: T): void; disabled: boolean; hint: string }) {
+/** A headline toggle: its choices from the schema, and its meaning in visible text (touch screens have no hover). */
+function Toggle({ field, value, disabled, onChange }: { field: ToggleKey; value: string; disabled: boolean; onChange(v: string): void }) {
+  const schema = CONFIG_SCHEMA[field];
   return (
-    <fieldset className="segmented" disabled={props.disabled} title={props.hint}>
-      <legend>{props.label}</legend>
-      {props.options.map(([value, text]) => (
-        <label key={value} className={props.value === value ? 'on' : ''}>
-          <input type="radio" name={props.label} value={value} checked={props.value === value} onChange={() => props.onChange(value)} />
-          {text}
-        </label>
-      ))}
+    <fieldset className="segmented" disabled={disabled} data-field={field}>
+      <legend>{schema.label}</legend>
+      <div className="choices">
+        {schema.values.map((choice) => (
+          <label key={choice} className={value === choice ? 'on' : ''}>
+            <input type="radio" name={field} value={choice} checked={value === choice} onChange={() => onChange(choice)} />
+            {(schema.valueLabels as Record<string, string>)[choice]}
+          </label>
+        ))}
+      </div>
+      <small className="hint">{schema.help}</small>
     </fieldset>
   );
 }
-
-const NUMERIC_FIELDS: ConfigKey[] = ['seed', 'seeds', 'm', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount', 'hidden', 'evalEvery'];
-const FIELD_LABELS: Partial<Record<ConfigKey, string>> = {
-  seed: 'seed',
-  seeds: 'seeds',
-  m: 'aux logits m',
-  teacherEpochs: 'teacher epochs',
-  studentEpochs: 'student epochs',
-  lr: 'learning rate',
-  batchSize: 'batch size',
-  trainCount: 'MNIST train images',
-  noiseCount: 'noise images',
-  testCount: 'test images',
-  hidden: 'hidden width',
-  evalEvery: 'evaluate every (steps)',
-};
 
 /** A number box that applies its value only when valid, and says why otherwise. */
 function NumberField({ field, value, disabled, onCommit }: { field: ConfigKey; value: number; disabled: boolean; onCommit(v: number): void }) {
@@ -67,7 +45,7 @@ function NumberField({ field, value, disabled, onCommit }: { field: ConfigKey; v
   };
   return (
     <label className="field" title={CONFIG_SCHEMA[field].help}>
-      <span>{FIELD_LABELS[field] ?? field}</span>
+      <span>{CONFIG_SCHEMA[field].label}</span>
       <input
         name={field}
         inputMode="decimal"
@@ -89,37 +67,21 @@ export function Controls() {
   const runState = useAppState((s) => s.run.state);
   const ready = useAppState((s) => s.data.status === 'ready' && s.backend.status === 'ready');
   const active = runState === 'running' || runState === 'paused';
-  const { init, logits } = studentsOf(config.conditions);
   const set = (patch: Partial<Config>) => store.actions.setConfig(patch);
+  const preset = presetOf(config);
+  const models = conditionsOf(config).filter((c) => c !== 'reference');
 
   return (
     <section className="controls" aria-label="Controls">
       <div className="headline">
-        <Segmented
-          label="Student's initialisation"
-          value={init}
-          disabled={active}
-          hint="Shared: the student starts from the teacher's initial weights. Different: from an independent draw."
-          options={[
-            ['shared', 'Shared with teacher'],
-            ['different', 'Different'],
-            ['both', 'Both, side by side'],
-          ]}
-          onChange={(v) => set({ conditions: conditionsFor(v, logits) })}
-        />
-        <Segmented
-          label="Student imitates"
-          value={logits}
-          disabled={active}
-          hint="Aux only: the student sees only the teacher's extra (non-digit) outputs. All: every logit, digits included."
-          options={[
-            ['aux', 'Aux logits only'],
-            ['all', 'All logits'],
-            ['both', 'Both'],
-          ]}
-          onChange={(v) => set({ conditions: conditionsFor(init, v) })}
-        />
+        {TOGGLES.map((field) => (
+          <Toggle key={field} field={field} value={config[field]} disabled={active} onChange={(v) => set({ [field]: v })} />
+        ))}
       </div>
+      <p className="will-train" data-testid="will-train">
+        Trains {config.seeds} seed{config.seeds > 1 ? 's' : ''} ({config.seed}
+        {config.seeds > 1 && `–${config.seed + config.seeds - 1}`}) of: {models.map((c) => CONDITION_TABLE[c].short).join(' · ')}
+      </p>
 
       <div className="buttons">
         {!active && (
@@ -141,25 +103,28 @@ export function Controls() {
         <button onClick={store.actions.reset} title="Stop and clear. The seed stays, so the next run starts from the same initial weights.">
           ↺ Reset
         </button>
-        <span className="presets">
+        <span className="presets" role="group" aria-label="Presets">
           {(Object.keys(PRESETS) as PresetName[]).map((name) => (
-            <button key={name} disabled={active} title={PRESETS[name].description} onClick={() => store.actions.applyPreset(name)}>
+            <button key={name} disabled={active} aria-pressed={preset === name} title={PRESETS[name].description} onClick={() => store.actions.applyPreset(name)}>
               {PRESETS[name].label}
             </button>
           ))}
         </span>
       </div>
+      <p className="hint" data-testid="preset-note">
+        {preset ? `${PRESETS[preset].label}: ${PRESETS[preset].description}` : 'Custom settings (no preset).'}
+      </p>
 
       <details className="settings">
         <summary>All settings</summary>
         <div className="fields">
-          {NUMERIC_FIELDS.map((field) => (
+          {NUMBER_FIELDS.map((field) => (
             <NumberField key={field} field={field} value={config[field] as number} disabled={active} onCommit={(v) => set({ [field]: v })} />
           ))}
           <label className="field" title={CONFIG_SCHEMA.backend.help}>
-            <span>backend</span>
+            <span>{CONFIG_SCHEMA.backend.label}</span>
             <select name="backend" value={config.backend} disabled={active} onChange={(e) => store.actions.setBackend(e.target.value as Config['backend'])}>
-              {BACKENDS.map((b) => (
+              {CONFIG_SCHEMA.backend.values.map((b) => (
                 <option key={b} value={b}>
                   {b}
                 </option>

@@ -1,6 +1,7 @@
 /** Export buttons: the result as JSON and CSV (same schema as the CLI), any chart as PNG with its receipt. */
 import type { RefObject } from 'react';
-import { receiptLines, toCsv, toExport } from '../engine/export';
+import { CONFIG_KEYS, valueText } from '../protocol/config';
+import { receiptLines, toCsv, toExport } from '../protocol/export';
 import type { AppState } from '../store/state';
 import { downloadBlob, downloadText, svgToPng } from './download';
 import { useAppState } from './useStore';
@@ -13,9 +14,7 @@ function currentReceipt(state: Pick<AppState, 'result' | 'run' | 'backend' | 'co
   const config = state.run.config ?? state.config;
   const backend = state.backend.info;
   return [
-    `config: ${Object.entries(config)
-      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
-      .join(' ')}`,
+    `config: ${CONFIG_KEYS.map((k) => `${k}=${valueText(config[k])}`).join(' ')}`,
     `backend: ${backend ? `${backend.name} (tfjs ${backend.tfjsVersion})` : 'not chosen yet'}, ${runtime()}`,
     `run ${state.run.state}: ${state.run.doneSteps}/${state.run.totalSteps} steps, ${new Date().toISOString()}`,
   ];

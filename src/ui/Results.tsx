@@ -1,20 +1,20 @@
 /** The honest summary: the paper's figure (mean, 95% CI, every seed) and a table, live, with exports. */
-import { useMemo, useRef } from 'react';
-import { PAPER_EXPECTATIONS } from '../engine/expectations';
+import { useRef } from 'react';
+import { CONDITION_TABLE } from '../protocol/conditions';
+import { pct } from '../protocol/format';
+import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
 import { PngButton, ResultDownloads } from './Export';
-import { figureBars, ResultsFigure } from './ResultsFigure';
-import { CONDITION_COLORS, pct, SHORT_LABELS } from './theme';
+import { ResultsFigure } from './ResultsFigure';
 import { useAppState } from './useStore';
 
 export function Results() {
-  const latest = useAppState((s) => s.latest);
+  const bars = useAppState((s) => s.derived.bars);
   const runConfig = useAppState((s) => s.run.config);
   const running = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
   const figure = useRef<SVGSVGElement>(null);
-  const bars = useMemo(() => figureBars(latest), [latest]);
   if (bars.length === 0 || !runConfig) return null;
   const seeds = Math.max(...bars.map((b) => b.values.length));
-  const isPaperProtocol = runConfig.trainCount === 60000 && runConfig.noiseCount === 60000 && runConfig.teacherEpochs === 5 && runConfig.studentEpochs === 5 && runConfig.m === 3 && runConfig.hidden === 256;
+  const paper = isPaperProtocol(runConfig);
   return (
     <section className="results" data-testid="results">
       <div className="section-head">
@@ -27,7 +27,7 @@ export function Results() {
         </span>
       </div>
       {seeds === 1 && <p className="notice">One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing conclusions.</p>}
-      <ResultsFigure ref={figure} showExpected={isPaperProtocol} />
+      <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
       <table>
         <thead>
           <tr>
@@ -41,22 +41,20 @@ export function Results() {
         <tbody>
           {bars.map(({ condition, values, mean, ci95 }) => (
             <tr key={condition} data-condition={condition}>
-              <th scope="row" style={{ color: CONDITION_COLORS[condition] }}>
-                {SHORT_LABELS[condition]}
+              <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
+                {CONDITION_TABLE[condition].short}
               </th>
               <td>{pct(mean)}</td>
               <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
               <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>
-              <td className={isPaperProtocol ? '' : 'muted'}>{PAPER_EXPECTATIONS[condition].label}</td>
+              <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected.label}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {isPaperProtocol ? (
-        <p className="hint">Orange marks: where the paper's full protocol lands (mean over many seeds).</p>
-      ) : (
-        <p className="hint">This run is smaller than the paper's protocol, so its numbers are lower than the paper's column; the gap between shared and different initialisation is the point.</p>
-      )}
+      <p className="hint" data-testid="paper-difference">
+        {paper ? "Orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
+      </p>
     </section>
   );
 }

@@ -3,47 +3,26 @@
  * (1.96·sd/√n), every seed as a dot, and the band the paper's full protocol lands in beside it.
  * Plain SVG, so it exports to PNG as drawn.
  */
-import { forwardRef, useMemo } from 'react';
-import { CONDITIONS, type Condition } from '../engine/config';
-import { PAPER_EXPECTATIONS } from '../engine/expectations';
-import { summarize } from '../engine/stats';
-import { CONDITION_COLORS, pct, SHORT_LABELS } from './theme';
-import { useAppState } from './useStore';
+import { forwardRef } from 'react';
+import { CONDITION_TABLE } from '../protocol/conditions';
+import { pct } from '../protocol/format';
+import type { FigureBar } from '../store/derive';
 
 const WIDTH = 760;
 const HEIGHT = 340;
 const MARGIN = { top: 16, right: 16, bottom: 72, left: 48 };
 
-export interface FigureBar {
-  condition: Condition;
-  values: number[];
-  mean: number;
-  ci95: number | null;
-}
-
-/** Bars from the latest evaluation of each seed (final once its phase is done). */
-export function figureBars(latest: Partial<Record<Condition, Record<number, { overall: number }>>>): FigureBar[] {
-  return (['reference', ...CONDITIONS] as Condition[]).flatMap((condition) => {
-    const values = Object.values(latest[condition] ?? {}).map((a) => a.overall);
-    if (values.length === 0) return [];
-    const { mean, ci95 } = summarize(values);
-    return [{ condition, values, mean, ci95 }];
-  });
-}
-
 /** A fixed, seed-independent horizontal offset for dot i, so dots of one bar do not hide each other. */
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
-export const ResultsFigure = forwardRef<SVGSVGElement, { showExpected: boolean }>(function ResultsFigure({ showExpected }, ref) {
-  const latest = useAppState((s) => s.latest);
-  const bars = useMemo(() => figureBars(latest), [latest]);
+export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; showExpected: boolean; label?: string }>(function ResultsFigure({ bars, showExpected, label }, ref) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const y = (v: number) => MARGIN.top + plotH * (1 - v);
   const slot = plotW / Math.max(bars.length, 1);
   const barW = Math.min(56, slot * 0.45);
   return (
-    <svg ref={ref} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} role="img" aria-label="Mean test accuracy per condition with 95% confidence intervals" data-testid="results-figure" data-bars={bars.length}>
+    <svg ref={ref} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} role="img" aria-label={label ?? "Mean test accuracy per condition with 95% confidence intervals"} data-testid="results-figure" data-bars={bars.length}>
       <rect x={0} y={0} width={WIDTH} height={HEIGHT} fill="white" />
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
@@ -59,8 +38,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { showExpected: boolean }
       </text>
       {bars.map((bar, i) => {
         const cx = MARGIN.left + slot * (i + 0.5);
-        const color = CONDITION_COLORS[bar.condition];
-        const expected = PAPER_EXPECTATIONS[bar.condition];
+        const { color, expected, short } = CONDITION_TABLE[bar.condition];
         const lo = bar.ci95 === null ? null : Math.max(0, bar.mean - bar.ci95);
         const hi = bar.ci95 === null ? null : Math.min(1, bar.mean + bar.ci95);
         return (
@@ -88,7 +66,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { showExpected: boolean }
               {pct(bar.mean)}
               {bar.ci95 !== null && ` ± ${(100 * bar.ci95).toFixed(1)}`}
             </text>
-            {SHORT_LABELS[bar.condition].split(' · ').map((part, k) => (
+            {short.split(' · ').map((part, k) => (
               <text key={k} x={cx} y={HEIGHT - MARGIN.bottom + 16 + 13 * k} textAnchor="middle" fontSize={11} fill={color}>
                 {part}
               </text>

@@ -1,10 +1,8 @@
 /** What the student sees (noise) beside what it is tested on (digits), with each model's guesses. */
 import { useEffect, useMemo, useRef } from 'react';
-import type { Condition } from '../engine/config';
-import { fillNoise } from '../engine/data';
-import { dataStreams } from '../engine/seeds';
-import { IMAGE_PIXELS } from '../engine/constants';
-import { CONDITION_COLORS, SHORT_LABELS } from './theme';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { IMAGE_PIXELS } from '../protocol/constants';
+import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
 
 /** A 28×28 image from values in [-1, 1]. */
@@ -31,7 +29,7 @@ export function Samples() {
   const seed = useAppState((s) => s.run.config?.seed ?? s.config.seed);
   const noise = useMemo(() => {
     const values = new Float32Array(NOISE_SHOWN * IMAGE_PIXELS);
-    fillNoise(dataStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
+    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
     return Array.from({ length: NOISE_SHOWN }, (_, i) => values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
   }, [seed]);
   const digits = useMemo(
@@ -68,8 +66,8 @@ export function Samples() {
             </tr>
             {models.map((c) => (
               <tr key={c}>
-                <th scope="row" style={{ color: CONDITION_COLORS[c] }}>
-                  {SHORT_LABELS[c]}
+                <th scope="row" style={{ color: CONDITION_TABLE[c].color }}>
+                  {CONDITION_TABLE[c].short}
                 </th>
                 {predictions[c]!.map((p, i) => (
                   <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>

@@ -1,12 +1,9 @@
 /** Data loading, backend badge and the run's progress with ETA. */
-import { CONDITION_LABELS } from '../engine/expectations';
+import { CONDITION_TABLE } from '../protocol/conditions';
+import { duration } from '../protocol/format';
+import { seedRangeText } from '../protocol/results';
 import { activeTime } from '../store/state';
 import { useAppState } from './useStore';
-
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
-}
 
 export function DataStatus() {
   const data = useAppState((s) => s.data);
@@ -48,8 +45,8 @@ export function RunProgress() {
   const fraction = run.totalSteps > 0 ? run.doneSteps / run.totalSteps : 0;
   const active = activeTime(run);
   const eta = run.doneSteps > 0 && run.state === 'running' ? (active / run.doneSteps) * (run.totalSteps - run.doneSteps) : null;
-  const phase = run.condition ? CONDITION_LABELS[run.condition] : 'starting';
-  const seeds = run.seeds.length > 1 ? `seeds ${run.seeds[0]}–${run.seeds.at(-1)} side by side` : `seed ${run.seeds[0] ?? run.config?.seed}`;
+  const phase = run.condition ? CONDITION_TABLE[run.condition].label : 'starting';
+  const seeds = run.seeds.length > 1 ? `${seedRangeText(run.seeds)} side by side` : seedRangeText(run.seeds);
   return (
     <div className="progress" data-testid="run-progress" data-state={run.state}>
       <progress value={fraction} max={1} aria-label="training progress" />
