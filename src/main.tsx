@@ -5,7 +5,7 @@ import { configFromQuery, queryFromConfig } from './store/url';
 import { App } from './ui/App';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { StoreContext } from './ui/useStore';
-import { startTrainingWorker } from './worker/client';
+import { startTrainingWorkers } from './worker/client';
 import './ui/app.css';
 
 const { config, issues } = configFromQuery(location.search);
@@ -13,7 +13,7 @@ const writeUrl = (c: typeof config) => history.replaceState(null, '', location.p
 writeUrl(config);
 
 const store = createAppStore({
-  client: startTrainingWorker(),
+  client: startTrainingWorkers(),
   config,
   notices: issues,
   baseUrl: new URL(import.meta.env.BASE_URL, document.baseURI).href,

@@ -5,13 +5,13 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { totalSteps } from '../engine/experiment';
+import { totalSteps } from '../protocol/schedule';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
 import { seedRangeText, type ExperimentResult } from '../protocol/results';
 import { helpText, parseArgs } from './args';
 import { checkOutputs, STDOUT, writeOutputs } from './outputs';
 import { resultsTable } from './report';
-import { mergeShares, planShares, type Share } from './shares';
+import { mergeShares, planShares, type Share } from '../protocol/shares';
 import type { SeedWorkerInput, SeedWorkerMessage } from './seed-worker';
 
 function formatDuration(ms: number): string {

@@ -81,7 +81,3 @@ export function fillOneHot(split: MnistSplit, indices: ArrayLike<number>, out: F
 export function* batchRanges(count: number, batchSize: number): Generator<[number, number]> {
   for (let start = 0; start < count; start += batchSize) yield [start, Math.min(start + batchSize, count)];
 }
-
-export function batchesPerEpoch(count: number, batchSize: number): number {
-  return Math.ceil(count / batchSize);
-}

@@ -7,7 +7,8 @@ import { DIGITS } from '../protocol/constants';
 import { seedStreams } from '../protocol/random';
 import type { ExperimentEvent } from '../protocol/results';
 import type { MnistData } from './data';
-import { ExperimentCancelled, runExperiment, totalSteps, TrainingDiverged } from './experiment';
+import { totalSteps } from '../protocol/schedule';
+import { ExperimentCancelled, runExperiment, TrainingDiverged } from './experiment';
 import { layoutFor } from './layout';
 import { initHostParams, Mlp, type HostParams } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
@@ -103,6 +104,12 @@ describe('runExperiment', () => {
     expect(events[0].type).toBe('start');
     expect(events.at(-1)?.type).toBe('done');
     expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different']);
+    // Students report how their update lines up with the teacher's; the other models do not.
+    const evals = events.filter((e) => e.type === 'eval');
+    expect(evals.filter((e) => e.alignment).every((e) => e.condition !== 'reference' && e.condition !== 'teacher')).toBe(true);
+    expect(evals.filter((e) => e.condition === 'aux-shared' && e.step > 0).every((e) => e.alignment && Math.abs(e.alignment.overall) <= 1)).toBe(true);
+    // The aux-only student never moves the digit rows the teacher moved, and the teacher never the aux rows: output layers are orthogonal.
+    expect(Math.abs(result.seeds[0].alignment!['aux-shared']!.layers[2])).toBeLessThan(1e-6);
     // Curves start at the initial model (step 0) and end at the phase's last step.
     const teacherHistory = result.seeds[0].history.teacher!;
     expect(teacherHistory[0].step).toBe(0);

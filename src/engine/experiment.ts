@@ -6,15 +6,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CONDITION_TABLE, type Condition, type StudentCondition, type TrainedCondition } from '../protocol/conditions';
-import { conditionsOf, type Config } from '../protocol/config';
+import type { Config } from '../protocol/config';
 import { seedStreams } from '../protocol/random';
 import { assembleResult, SAMPLE_COUNT, seedRange, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
 import type { MnistData } from './data';
+import { UpdateAlignment } from './alignment';
 import { TestSet } from './evaluate';
 import { layoutFor } from './layout';
 import { Mlp, type MlpShape } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { phaseSteps, trainPhase, type PhasePlan } from './train';
+import { phaseSteps, studentsOf, totalSteps } from '../protocol/schedule';
+import { trainPhase, type PhasePlan } from './train';
 
 export interface ExperimentOptions {
   onEvent?(event: ExperimentEvent): void;
@@ -50,17 +52,6 @@ export class TrainingDiverged extends Error {
     );
     this.name = 'TrainingDiverged';
   }
-}
-
-export function studentsOf(config: Pick<Config, 'init' | 'distill'>): StudentCondition[] {
-  return conditionsOf(config).filter((c): c is StudentCondition => CONDITION_TABLE[c].role === 'student');
-}
-
-/** Training steps of a run with these students (all its seeds train together), for progress and ETA. */
-export function totalSteps(config: Config, students: readonly StudentCondition[] = studentsOf(config)): number {
-  const teacher = phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
-  const student = phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
-  return teacher + students.length * student;
 }
 
 /** A macrotask break, so a worker can receive messages (pause, cancel) between steps. */
@@ -103,11 +94,14 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
    */
   const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[]) => {
     const predicted = known ?? (await testSet.predictDigits(model, layout));
+    const alignments = studentStart && alignment ? await alignment.measure(model, studentStart) : null;
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
-      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)) });
+      const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
+      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions, ...(alignments && { alignment: alignments[k] }) });
       if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
+      if (final && alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
     });
     return predicted;
   };
@@ -136,6 +130,9 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
   emit({ type: 'start', config, backend, seeds: [...seeds], totalSteps: total });
   const testSet = new TestSet(data.test, config.testCount);
   const live = new Set<Mlp>();
+  /** While a student trains: the teacher's update and the student's initial weights, for the alignment it reports. */
+  let alignment: UpdateAlignment | null = null;
+  let studentStart: Mlp | null = null;
   const track = (model: Mlp) => (live.add(model), model);
   const release = (model: Mlp) => (live.delete(model), model.dispose());
   try {
@@ -147,16 +144,21 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     const teacher = track(reference.clone());
     await train('teacher', teacher, teacherPlan(config, data.train, stream('teacherOrder')), referencePredictions);
     const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
+    alignment = students.length > 0 ? UpdateAlignment.of(teacher, reference) : null;
     release(teacher);
     for (const condition of students) {
       const { init, distill } = CONDITION_TABLE[condition];
       const shared = init === 'shared';
-      const student = track(shared ? reference.clone() : Mlp.init(shape, stream('different')));
+      studentStart = shared ? reference : track(Mlp.init(shape, stream('different')));
+      const student = track(studentStart.clone());
       await train(condition, student, studentPlan(config, stream('noise'), stream('studentOrder'), targets!, distill), shared ? referencePredictions : undefined);
       release(student);
+      if (!shared) release(studentStart);
+      studentStart = null;
     }
   } finally {
     for (const model of live) model.dispose();
+    alignment?.dispose();
     testSet.dispose();
   }
 

@@ -4,7 +4,8 @@ import { IMAGE_PIXELS } from '../protocol/constants';
 import { Rng } from '../protocol/random';
 import type { StepInfo } from '../protocol/results';
 import { Adam } from './adam';
-import { batchRanges, batchesPerEpoch } from './data';
+import { phaseSteps } from '../protocol/schedule';
+import { batchRanges } from './data';
 import type { ModelLayout } from './layout';
 import type { LossAndGrad } from './losses';
 import type { Mlp } from './mlp';
@@ -28,10 +29,6 @@ export interface PhaseHooks {
   /** Awaited before every step: where a run yields to its host, pauses, or is cancelled (by throwing). */
   beforeStep(): Promise<void>;
   afterStep(info: StepInfo): Promise<void>;
-}
-
-export function phaseSteps(plan: Pick<PhasePlan, 'epochs' | 'exampleCount' | 'batchSize'>): number {
-  return plan.epochs * batchesPerEpoch(plan.exampleCount, plan.batchSize);
 }
 
 export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<void> {

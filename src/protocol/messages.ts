@@ -1,4 +1,5 @@
 /** The typed boundary between the page and the training worker: commands out, events in. */
+import type { StudentCondition } from './conditions';
 import type { BackendChoice, Config } from './config';
 import type { ExperimentEvent } from './results';
 
@@ -29,7 +30,8 @@ export interface BackendInfo {
 export type WorkerCommand =
   | { type: 'init'; baseUrl: string; backend: BackendChoice }
   | { type: 'select-backend'; backend: BackendChoice }
-  | { type: 'run'; runId: number; config: Config }
+  /** `seeds` and `students`: this worker's share of the run (default: all of it). */
+  | { type: 'run'; runId: number; config: Config; seeds?: number[]; students?: StudentCondition[] }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step' }
@@ -44,6 +46,8 @@ export type WorkerEvent =
   | { type: 'backend-status'; text: string }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'backend-error'; message: string }
+  /** How many workers train a run (the page's client spreads a CPU run over cores). */
+  | { type: 'workers'; count: number }
   /** Events of a run carry its id, so late events of a cancelled run are told apart. */
   | { type: 'experiment'; runId: number; event: ExperimentEvent }
   | { type: 'run-state'; runId: number; state: RunState; message?: string };

@@ -2,7 +2,7 @@
  * What a run produces and reports as it goes: the types the engine emits, the worker forwards,
  * the store keeps, the page draws and the exports write. One result object, one summary.
  */
-import { ALL_CONDITIONS, type Condition, type TrainedCondition } from './conditions';
+import { ALL_CONDITIONS, type Condition, type StudentCondition, type TrainedCondition } from './conditions';
 import type { Config } from './config';
 import { summarize, type Summary } from './stats';
 
@@ -19,6 +19,8 @@ export interface SeedResult {
   accuracy: Partial<Record<Condition, Accuracy>>;
   /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0). */
   history: Partial<Record<Condition, { step: number; accuracy: number }[]>>;
+  /** Students: how the final update lines up with the teacher's (see Alignment). */
+  alignment?: Partial<Record<StudentCondition, Alignment>>;
 }
 
 export type ResultSummary = Partial<Record<Condition, Summary>>;
@@ -44,6 +46,16 @@ export interface StepInfo {
   loss: number | null;
 }
 
+/**
+ * How a student's cumulative update lines up with its teacher's: the cosine between
+ * θ_student − θ_student(0) and θ_teacher − θ_reference, over all parameters and per layer.
+ */
+export interface Alignment {
+  overall: number;
+  /** Layer 1 (784 → h), layer 2 (h → h), output layer (h → 10 + m). */
+  layers: number[];
+}
+
 /** How many test images' predictions each evaluation reports, for showing examples. */
 export const SAMPLE_COUNT = 12;
 
@@ -60,6 +72,8 @@ export type ExperimentEvent =
       accuracy: Accuracy;
       /** Predicted digits of the first SAMPLE_COUNT test images. */
       samplePredictions: number[];
+      /** Students: how the student's update so far lines up with its teacher's. */
+      alignment?: Alignment;
     }
   | { type: 'done'; result: ExperimentResult };
 

@@ -2,7 +2,8 @@
  * The page's state and how each worker event changes it: a pure reducer, so it is tested
  * in Node without a browser.
  */
-import type { Condition, TrainedCondition } from '../protocol/conditions';
+import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../protocol/conditions';
+import { teacherSteps } from '../protocol/schedule';
 import type { Config, ConfigIssue } from '../protocol/config';
 import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, ExperimentResult, SeedResult } from '../protocol/results';
@@ -20,8 +21,6 @@ export interface RunView {
   /** The seeds training side by side. */
   seeds: number[];
   condition: Condition | null;
-  /** Where each phase starts on the run's timeline (steps of the run before it). */
-  phaseStart: Partial<Record<Condition, number>>;
   epoch: number;
   step: number;
   phaseSteps: number;
@@ -38,6 +37,8 @@ export interface AppState {
   data: { status: 'loading' | 'ready' | 'error'; loadedBytes: number; totalBytes: number; fromCache: boolean; ms?: number; message?: string };
   samples: { images: Uint8Array; labels: number[] } | null;
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
+  /** Workers a run trains in (one per core on a CPU backend). */
+  workers: number;
   run: RunView;
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
   /** Training loss, the mean over the seeds training together (on the first seed's line). */
@@ -58,7 +59,6 @@ export const idleRun = (id = 0): RunView => ({
   totalSteps: 0,
   seeds: [],
   condition: null,
-  phaseStart: {},
   epoch: 0,
   step: 0,
   phaseSteps: 0,
@@ -74,6 +74,7 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
     data: { status: 'loading', loadedBytes: 0, totalBytes: 0, fromCache: false },
     samples: null,
     backend: { status: 'selecting', text: 'starting…', info: null },
+    workers: 1,
     run: idleRun(),
     ...clearedResults(),
   };
@@ -98,8 +99,12 @@ function setRunState(run: RunView, state: RunState, now: number, message?: strin
   return { ...run, state, message, activeMs, runningSince: state === 'running' ? now : null, updatedAt: now };
 }
 
-/** A phase's step on the run's timeline. */
-const timeline = (run: RunView, condition: Condition, step: number) => (run.phaseStart[condition] ?? 0) + step;
+/**
+ * A phase's step on the run's timeline: the teacher first, then the students, each of which
+ * starts from the trained teacher's outputs (they may train in parallel workers; none depends on another).
+ */
+export const timeline = (run: Pick<RunView, 'config'>, condition: Condition, step: number) =>
+  (CONDITION_TABLE[condition].role === 'student' && run.config ? teacherSteps(run.config) : 0) + step;
 
 /** Running time of a run as of its last report. */
 export function activeTime(run: RunView): number {
@@ -122,6 +127,8 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
       return { ...state, backend: { ...state.backend, status: 'selecting', text: event.text } };
     case 'backend':
       return { ...state, backend: { status: 'ready', text: event.info.reason, info: event.info } };
+    case 'workers':
+      return { ...state, workers: event.count };
     case 'backend-error':
       return { ...state, backend: { status: 'error', text: event.message, info: null } };
     case 'run-state':
@@ -135,10 +142,7 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
         case 'start':
           return { ...state, ...clearedResults(), run: { ...state.run, config: e.config, seeds: e.seeds, totalSteps: e.totalSteps, doneSteps: 0 } };
         case 'phase':
-          return {
-            ...state,
-            run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0, phaseStart: { ...state.run.phaseStart, [e.condition]: state.run.doneSteps } },
-          };
+          return { ...state, run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0 } };
         case 'step': {
           const run = { ...state.run, updatedAt: now, doneSteps: e.doneSteps, totalSteps: e.totalSteps, step: e.step, epoch: e.epoch, phaseSteps: e.phaseSteps, condition: e.condition };
           if (e.loss === null) return { ...state, run };

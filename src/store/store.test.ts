@@ -100,15 +100,18 @@ describe('the app store', () => {
     const { store, emit } = setup();
     store.actions.run();
     const event = (e: Extract<WorkerEvent, { type: 'experiment' }>['event']) => emit({ type: 'experiment', runId: 1, event: e });
-    event({ type: 'start', config: PRESETS.quick.config, backend: 'wasm', seeds: [1], totalSteps: 30 });
-    event({ type: 'phase', condition: 'teacher', phaseSteps: 10 });
-    event({ type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 30, step: 10, epoch: 1, phaseSteps: 10, loss: 0.5 });
-    event({ type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.9), samplePredictions: [] });
-    event({ type: 'phase', condition: 'aux-shared', phaseSteps: 10 });
-    event({ type: 'eval', seed: 1, condition: 'aux-shared', step: 0, accuracy: accuracy(0.1), samplePredictions: [] });
-    event({ type: 'eval', seed: 1, condition: 'aux-shared', step: 5, accuracy: accuracy(0.3), samplePredictions: [] });
-    expect(store.getState().accuracy['aux-shared']!.map((p) => p.step)).toEqual([10, 15]);
-    expect(store.getState().run.phaseStart).toEqual({ teacher: 0, 'aux-shared': 10 });
+    // The quick preset's teacher trains 2 epochs of 12,000 images in batches of 128: 188 steps.
+    event({ type: 'start', config: PRESETS.quick.config, backend: 'wasm', seeds: [1], totalSteps: 938 });
+    event({ type: 'phase', condition: 'teacher', phaseSteps: 188 });
+    event({ type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] });
+    // Students may train in parallel workers: each starts where the teacher ended.
+    for (const condition of ['aux-different', 'aux-shared'] as const) {
+      event({ type: 'eval', seed: 1, condition, step: 0, accuracy: accuracy(0.1), samplePredictions: [] });
+      event({ type: 'eval', seed: 1, condition, step: 5, accuracy: accuracy(0.3), samplePredictions: [] });
+    }
+    expect(store.getState().accuracy.teacher!.map((p) => p.step)).toEqual([20]);
+    expect(store.getState().accuracy['aux-shared']!.map((p) => p.step)).toEqual([188, 193]);
+    expect(store.getState().accuracy['aux-different']!.map((p) => p.step)).toEqual([188, 193]);
   });
 
   it('draws exactly the summary it exports, for every choice of students', () => {

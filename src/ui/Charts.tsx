@@ -2,7 +2,9 @@
 import { useMemo, useRef } from 'react';
 import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import type { Config } from '../protocol/config';
 import { pct } from '../protocol/format';
+import { teacherSteps } from '../protocol/schedule';
 import { summarize } from '../protocol/stats';
 import type { Band, Series } from '../store/derive';
 import { PngButton } from './Export';
@@ -11,18 +13,10 @@ import { useAppState } from './useStore';
 const color = (c: Condition) => CONDITION_TABLE[c].color;
 const short = (c: Condition) => CONDITION_TABLE[c].short;
 
-/** Where each trained phase starts on the run's timeline, as labelled lines: the teacher first, then each student. */
-function PhaseMarks() {
-  const phaseStart = useAppState((s) => s.run.phaseStart);
-  return (
-    <>
-      {(Object.entries(phaseStart) as [Condition, number][])
-        .filter(([condition, start]) => condition !== 'reference' && start > 0)
-        .map(([condition, start]) => (
-          <ReferenceLine key={condition} x={start} stroke={color(condition)} strokeDasharray="3 3" label={{ value: `${short(condition).replace('student · ', '')} →`, position: 'insideTopLeft', fill: color(condition), fontSize: 11 }} />
-        ))}
-    </>
-  );
+/** Where the students start on the run's timeline: after the teacher, each from its outputs. */
+function studentsStartMark(config: Config | null) {
+  if (!config) return null;
+  return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students start from the trained teacher →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
@@ -39,6 +33,7 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
 }
 
 function CurveChart({ series, yLabel, percent, bands = [], children }: { series: Series[]; yLabel: string; percent: boolean; bands?: Band[]; children?: React.ReactNode }) {
+  const runConfig = useAppState((s) => s.run.config);
   const conditions = [...new Set(series.map((s) => s.condition))];
   const banded = new Set(bands.filter((b) => b.points.length > 0).map((b) => b.condition));
   return (
@@ -55,7 +50,7 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
           )}
           <Tooltip formatter={(v) => (percent ? pct(Number(v)) : Number(v).toFixed(4))} labelFormatter={(step) => `step ${step}`} />
           {children}
-          {PhaseMarks()}
+          {studentsStartMark(runConfig)}
           {bands.map((b) => (
             <Area key={`${b.condition}-band`} data={b.points} dataKey="range" name={`${short(b.condition)}: 95% CI`} stroke="none" fill={color(b.condition)} fillOpacity={0.15} isAnimationActive={false} />
           ))}

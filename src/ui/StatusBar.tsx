@@ -25,6 +25,7 @@ export function DataStatus() {
 
 export function BackendBadge() {
   const backend = useAppState((s) => s.backend);
+  const workers = useAppState((s) => s.workers);
   if (backend.status !== 'ready' || !backend.info)
     return (
       <span className={`pill ${backend.status === 'error' ? 'error' : 'loading'}`} data-testid="backend-status">
@@ -33,8 +34,9 @@ export function BackendBadge() {
     );
   const { info } = backend;
   return (
-    <span className="pill backend" data-testid="backend-badge" data-backend={info.name} title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}>
-      <strong>{info.name}</strong> · {info.msPerStep.toFixed(0)} ms/step (batch {info.timedBatchSize}) · {info.reason}
+    <span className="pill backend" data-testid="backend-badge" data-backend={info.name} data-workers={workers} title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}>
+      <strong>{info.name}</strong>
+      {workers > 1 && ` × ${workers} workers (one core each)`} · {info.msPerStep.toFixed(0)} ms/step (batch {info.timedBatchSize}) · {info.reason}
     </span>
   );
 }

@@ -1,5 +1,15 @@
-/** The page's handle on the training worker: typed commands out, typed events in. */
+/**
+ * The page's handle on training: typed commands out, typed events in, as if there were one
+ * worker. On a CPU backend with several cores it trains in several workers (tfjs-wasm uses one
+ * core per worker), splitting each run as the CLI does (protocol/shares.ts), and merges their
+ * events back into one run: progress summed, a retrained teacher's events dropped, one result.
+ */
+import type { Condition } from '../protocol/conditions';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
+import type { ExperimentEvent, ExperimentResult } from '../protocol/results';
+import { seedRange } from '../protocol/results';
+import { totalSteps } from '../protocol/schedule';
+import { mergeShares, planShares, shareReports, type Share } from '../protocol/shares';
 
 export interface TrainingClient {
   send(command: WorkerCommand): void;
@@ -7,18 +17,171 @@ export interface TrainingClient {
   subscribe(listener: (event: WorkerEvent) => void): () => void;
 }
 
-export function startTrainingWorker(): TrainingClient {
+type Listener = (event: WorkerEvent) => void;
+
+function spawn(onEvent: Listener): Worker {
   const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
-  const listeners = new Set<(event: WorkerEvent) => void>();
-  // One listener for the worker's whole life; subscribers come and go behind it.
-  worker.addEventListener('message', (message: MessageEvent<WorkerEvent>) => {
-    for (const listener of listeners) listener(message.data);
+  // One listener for the worker's whole life.
+  worker.addEventListener('message', (message: MessageEvent<WorkerEvent>) => onEvent(message.data));
+  worker.addEventListener('error', (error) => onEvent({ type: 'run-state', runId: -1, state: 'failed', message: `worker error: ${error.message}` }));
+  return worker;
+}
+
+/** One run spread over workers: what each was given and what each has reported. */
+interface PooledRun {
+  runId: number;
+  config: Extract<WorkerCommand, { type: 'run' }>['config'];
+  shares: Share[];
+  started: number;
+  total: number;
+  done: number[];
+  results: (ExperimentResult | null)[];
+  finished: number;
+  startSent: boolean;
+}
+
+export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrency || 1 } = {}): TrainingClient {
+  const listeners = new Set<Listener>();
+  const publish = (event: WorkerEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  let baseUrl = '';
+  /** Workers ready to train, the first (which loads data and picks the backend for the page) always among them. */
+  const ready: Worker[] = [];
+  /** Helpers started for the chosen CPU backend, not ready yet. */
+  let helpers: Worker[] = [];
+  let run: PooledRun | null = null;
+
+  const stopHelpers = () => {
+    for (const helper of [...helpers, ...ready.slice(1)]) helper.terminate();
+    helpers = [];
+    if (ready.length > 1) publish({ type: 'workers', count: 1 });
+    ready.splice(1);
+  };
+
+  const startHelpers = (backend: string) => {
+    // GPU backends gain nothing from a second worker on the same device.
+    if (backend !== 'wasm' && backend !== 'cpu') return;
+    for (let i = 1; i < maxWorkers; i++) {
+      const helper: Worker = spawn((event) => {
+        if (event.type === 'backend' && helpers.includes(helper)) {
+          helpers = helpers.filter((h) => h !== helper);
+          ready.push(helper);
+          publish({ type: 'workers', count: ready.length });
+        } else if ((event.type === 'backend-error' || event.type === 'data-error') && helpers.includes(helper)) {
+          helpers = helpers.filter((h) => h !== helper);
+          helper.terminate();
+        } else if (event.type === 'experiment' || event.type === 'run-state') fromShare(ready.indexOf(helper), event);
+      });
+      helpers.push(helper);
+      // The first worker has cached MNIST by now: a helper reads it from the cache.
+      helper.postMessage({ type: 'init', baseUrl, backend } satisfies WorkerCommand);
+    }
+  };
+
+  // Helpers start once the first worker has both MNIST (so they read it from the cache) and a backend.
+  let dataReady = false;
+  let chosenBackend: string | null = null;
+  const maybeStartHelpers = () => {
+    if (dataReady && chosenBackend && helpers.length === 0 && ready.length === 1) startHelpers(chosenBackend);
+  };
+
+  const primary = spawn((event) => {
+    if (event.type === 'experiment' || event.type === 'run-state') return fromShare(0, event);
+    if (event.type === 'data-ready') dataReady = true;
+    if (event.type === 'backend') {
+      stopHelpers();
+      chosenBackend = event.info.name;
+    }
+    maybeStartHelpers();
+    publish(event);
   });
-  worker.addEventListener('error', (error) => {
-    for (const listener of listeners) listener({ type: 'run-state', runId: -1, state: 'failed', message: `worker error: ${error.message}` });
-  });
+  ready.push(primary);
+
+  /** An event of share `index` of the current run, merged into the run's events. */
+  function fromShare(index: number, event: Extract<WorkerEvent, { type: 'experiment' | 'run-state' }>) {
+    if (event.runId === -1) return publish(event);
+    if (!run || event.runId !== run.runId || index < 0 || index >= run.shares.length) return;
+    const share = run.shares[index];
+    if (event.type === 'run-state') return runState(index, event);
+    const e: ExperimentEvent = event.event;
+    const wrap = (inner: ExperimentEvent) => publish({ type: 'experiment', runId: run!.runId, event: inner });
+    switch (e.type) {
+      case 'start':
+        if (!run.startSent) wrap({ ...e, seeds: seedRange(run.config), totalSteps: run.total });
+        run.startSent = true;
+        return;
+      case 'phase':
+      case 'eval':
+        if (shareReports(share, e.condition)) wrap(e);
+        return;
+      case 'step': {
+        run.done[index] = e.doneSteps;
+        // A condition's loss line comes from the first share that trains it, as if one worker trained it.
+        const owner = run.shares.findIndex((s) => shareTrains(s, e.condition));
+        wrap({ ...e, doneSteps: run.done.reduce((a, b) => a + b, 0), totalSteps: run.total, loss: owner === index ? e.loss : null });
+        return;
+      }
+      case 'done': {
+        run.results[index] = e.result;
+        const parts = run.results;
+        if (parts.every((p): p is ExperimentResult => p !== null))
+          wrap({ type: 'done', result: run.shares.length === 1 ? parts[0] : mergeShares(run.config, run.shares, parts, performance.now() - run.started) });
+        return;
+      }
+    }
+  }
+
+  function runState(index: number, event: Extract<WorkerEvent, { type: 'run-state' }>) {
+    if (!run) return;
+    if (event.state === 'finished') {
+      run.finished += 1;
+      if (run.finished === run.shares.length) publish(event);
+      return;
+    }
+    if (event.state === 'failed' && run.shares.length > 1) ready.forEach((w, i) => i !== index && w.postMessage({ type: 'cancel' } satisfies WorkerCommand));
+    // One report per change: the first share speaks for running and paused.
+    if (index === 0 || event.state === 'failed') publish(event);
+  }
+
+  const shareTrains = (share: Share, condition: Condition) => condition === 'teacher' || share.students.includes(condition as never);
+
+  const broadcast = (command: WorkerCommand) => ready.forEach((w) => w.postMessage(command));
+
   return {
-    send: (command) => worker.postMessage(command),
+    send(command) {
+      switch (command.type) {
+        case 'init':
+          baseUrl = command.baseUrl;
+          primary.postMessage(command);
+          return;
+        case 'select-backend':
+          broadcast({ type: 'cancel' });
+          stopHelpers();
+          chosenBackend = null;
+          primary.postMessage(command);
+          return;
+        case 'run': {
+          broadcast({ type: 'cancel' });
+          const shares = planShares(command.config, ready.length);
+          run = {
+            runId: command.runId,
+            config: command.config,
+            shares,
+            started: performance.now(),
+            total: shares.reduce((sum, s) => sum + totalSteps(command.config, s.students), 0),
+            done: shares.map(() => 0),
+            results: shares.map(() => null),
+            finished: 0,
+            startSent: false,
+          };
+          shares.forEach((share, i) => ready[i].postMessage({ ...command, seeds: share.seeds, students: share.students } satisfies WorkerCommand));
+          return;
+        }
+        default:
+          broadcast(command);
+      }
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -55,7 +55,7 @@ function chooseBackend(requested: Parameters<typeof selectBackend>[0]) {
   );
 }
 
-async function run(runId: number, config: Parameters<typeof runExperiment>[0]) {
+async function run({ runId, config, seeds, students }: Extract<WorkerCommand, { type: 'run' }>) {
   abort?.abort();
   const controller = new AbortController();
   abort = controller;
@@ -68,6 +68,8 @@ async function run(runId: number, config: Parameters<typeof runExperiment>[0]) {
     post({ type: 'run-state', runId, state: 'running' });
     await runExperiment(config, mnist, {
       signal: controller.signal,
+      seeds,
+      students,
       beforeStep: gate,
       onEvent: (event: ExperimentEvent) => {
         if (event.type === 'step' && event.loss === null && event.doneSteps !== event.totalSteps) {
@@ -123,7 +125,7 @@ self.addEventListener('message', (message: MessageEvent<WorkerCommand>) => {
     case 'run':
       release();
       currentRunId = command.runId;
-      void run(command.runId, command.config);
+      void run(command);
       break;
     case 'pause':
       paused = true;

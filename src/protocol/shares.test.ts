@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../protocol/config';
-import { assembleResult, type SeedResult } from '../protocol/results';
+import { defaultConfig } from './config';
+import { PRESETS } from './presets';
+import { assembleResult, type SeedResult } from './results';
 import { mergeShares, planShares } from './shares';
 
 const accuracy = (overall: number) => ({ overall, perDigit: Array.from({ length: 10 }, () => overall) });
 
 describe('spreading a run over cores', () => {
-  it('splits seeds when there are at least as many seeds as cores', () => {
+  it('splits seeds when they balance the work best', () => {
     expect(planShares({ ...defaultConfig(), seed: 11, seeds: 5 }, 2).map((s) => s.seeds)).toEqual([
       [11, 13, 15],
       [12, 14],
+    ]);
+    expect(planShares({ ...defaultConfig(), seeds: 4 }, 2).map((s) => s.seeds)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+  });
+
+  it('splits students instead when seeds would leave a core idle (3 seeds, 2 cores, long student phases)', () => {
+    const shares = planShares(PRESETS.quick.config, 2);
+    expect(shares).toEqual([
+      { seeds: [1, 2, 3], students: ['aux-shared'], reportsTeacher: true },
+      { seeds: [1, 2, 3], students: ['aux-different'], reportsTeacher: false },
     ]);
   });
 

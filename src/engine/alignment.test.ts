@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateNodeBackend } from '../node/backend';
+import { UpdateAlignment } from './alignment';
+import { Mlp, PARAM_NAMES } from './mlp';
+
+beforeAll(async () => {
+  await activateNodeBackend('wasm');
+});
+
+/** `model` moved by `scale` times a fixed random direction, in the chosen parameters only. */
+function moved(model: Mlp, scale: number, names: readonly string[] = PARAM_NAMES, seed = 1): Mlp {
+  const out = model.clone();
+  PARAM_NAMES.forEach((name, i) => {
+    if (names.includes(name)) out.params[name].assign(tf.tidy(() => tf.add(out.params[name], tf.mul(tf.randomNormal(out.params[name].shape, 0, 1, 'float32', seed + i), scale))));
+  });
+  return out;
+}
+
+describe('update alignment', () => {
+  it('is +1 for a student moving with its teacher, −1 against, and per layer where each moved', async () => {
+    const shape = { hidden: 8, m: 3 };
+    const reference = Mlp.init(shape, [1, 2]);
+    const teacher = moved(reference, 0.1);
+    const alignment = UpdateAlignment.of(teacher, reference);
+    const start = Mlp.init(shape, [3, 4]);
+    const along = moved(start, 0.5);
+    const against = moved(start, -0.2);
+    const otherWay = moved(start, 0.5, PARAM_NAMES, 99);
+    const hiddenOnly = moved(start, 0.3, ['w1', 'b1']);
+    const before = tf.memory().numTensors;
+    for (const a of await alignment.measure(along, start)) {
+      expect(a.overall).toBeCloseTo(1, 4);
+      for (const layer of a.layers) expect(layer).toBeCloseTo(1, 4);
+    }
+    for (const a of await alignment.measure(against, start)) expect(a.overall).toBeCloseTo(-1, 4);
+    for (const a of await alignment.measure(otherWay, start)) expect(Math.abs(a.overall)).toBeLessThan(0.05);
+    for (const a of await alignment.measure(hiddenOnly, start)) {
+      expect(a.layers[0]).toBeCloseTo(1, 4);
+      expect(a.layers.slice(1)).toEqual([0, 0]); // a layer that did not move has no direction
+    }
+    expect(await alignment.measure(start, start)).toEqual([0, 1].map(() => ({ overall: 0, layers: [0, 0, 0] })));
+    expect(tf.memory().numTensors).toBe(before);
+    for (const m of [reference, teacher, start, along, against, otherWay, hiddenOnly]) m.dispose();
+    alignment.dispose();
+  });
+});
