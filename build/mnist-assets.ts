@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { MNIST_FILE_NAMES, type MnistFiles } from '../src/engine/data';
+import { checkMnistDigest, MNIST_FILE_NAMES, type MnistFiles } from '../src/engine/data';
 import { MNIST_MANIFEST_PATH, type MnistManifest } from '../src/data/manifest';
 
 export interface BuiltAssets {
@@ -26,7 +26,9 @@ export function buildMnistAssets(root: string): BuiltAssets {
   const manifest = { format: 'mnist-idx-gzip@1' } as MnistManifest;
   for (const [key, name] of Object.entries(MNIST_FILE_NAMES) as [keyof MnistFiles, string][]) {
     const raw = readFileSync(join(dataDir, name));
-    const hash = createHash('sha256').update(raw).digest('hex').slice(0, 10);
+    const digest = createHash('sha256').update(raw).digest('hex');
+    checkMnistDigest(key, join(dataDir, name), digest);
+    const hash = digest.slice(0, 10);
     const file = `${name}.${hash}.gz`;
     const cached = join(cacheDir, file);
     let gz: Buffer;

@@ -82,6 +82,18 @@ describe('MNIST assets', () => {
     await expect(loadMnistAssets({ baseUrl: BASE, fetch: truncated.fetch, cache: null })).rejects.toThrow(/5000 bytes after decompression, expected 10008/);
   });
 
+  it('refuses a file whose contents are not MNIST, naming it, even when its size and format are right', async () => {
+    const zeroLabels = fakeFetch((file, body) => {
+      if (!file.startsWith('t10k-labels')) return body;
+      const raw = gunzipSync(body);
+      raw.fill(0, 8); // a valid IDX header, every label 0
+      return gzipSync(raw);
+    });
+    await expect(loadMnistAssets({ baseUrl: BASE, fetch: zeroLabels.fetch, cache: null })).rejects.toThrow(
+      /^t10k-labels-idx1-ubyte\.[0-9a-f]{10}\.gz: its contents are not the MNIST t10k-labels-idx1-ubyte file \(SHA-256 [0-9a-f]{16}…, expected ff7bcfd416de3373…\)/,
+    );
+  });
+
   it('replaces a damaged cache entry instead of failing on every visit', async () => {
     const { cache, store } = fakeCache();
     await loadMnistAssets({ baseUrl: BASE, fetch: fakeFetch().fetch, cache });

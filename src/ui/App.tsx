@@ -1,4 +1,4 @@
-import { AccuracyChart, LossChart, PerDigitChart } from './Charts';
+import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
 import { Controls } from './Controls';
 import { Results } from './Results';
 import { Samples } from './Samples';
@@ -23,11 +23,12 @@ function Notices() {
 }
 
 function Explainer() {
+  const m = useAppState((s) => (s.run.config ?? s.config).m);
   return (
     <section className="explainer">
       <h2>What is going on</h2>
       <p>
-        A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has 3 extra
+        A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has {m} extra
         “auxiliary” outputs that no loss ever touches. A <strong>student</strong> then learns to copy only those auxiliary
         outputs, on images of pure noise. It never sees a digit, and never sees the teacher's digit outputs.
       </p>
@@ -64,6 +65,7 @@ export function App() {
         <LossChart />
       </div>
       <Results />
+      <AlignmentChart />
       <PerDigitChart />
       <Samples />
       <Explainer />

@@ -32,7 +32,19 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
   );
 }
 
-function CurveChart({ series, yLabel, percent, bands = [], children }: { series: Series[]; yLabel: string; percent: boolean; bands?: Band[]; children?: React.ReactNode }) {
+type Scale = 'percent' | 'log' | 'cosine';
+
+function yAxisFor(scale: Scale, label: string) {
+  const axisLabel = { value: label, angle: -90, position: 'insideLeft' } as const;
+  if (scale === 'percent') return <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} label={axisLabel} />;
+  if (scale === 'cosine') return <YAxis domain={[-0.2, 1]} ticks={[-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]} label={axisLabel} />;
+  // Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart.
+  return <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(1)} label={axisLabel} />;
+}
+
+const RUN_TIMELINE = 'training step of the run (teacher, then each student)';
+
+function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, children }: { series: Series[]; yLabel: string; scale: Scale; bands?: Band[]; xLabel?: string; children?: React.ReactNode }) {
   const runConfig = useAppState((s) => s.run.config);
   const conditions = [...new Set(series.map((s) => s.condition))];
   const banded = new Set(bands.filter((b) => b.points.length > 0).map((b) => b.condition));
@@ -41,16 +53,11 @@ function CurveChart({ series, yLabel, percent, bands = [], children }: { series:
       <ResponsiveContainer width="100%" height={260}>
         <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: 'training step of the run (teacher, then each student)', position: 'insideBottom', offset: -8 }} />
-          {percent ? (
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
-          ) : (
-            // Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart.
-            <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(1)} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
-          )}
-          <Tooltip formatter={(v) => (percent ? pct(Number(v)) : Number(v).toFixed(4))} labelFormatter={(step) => `step ${step}`} />
+          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: xLabel, position: 'insideBottom', offset: -8 }} />
+          {yAxisFor(scale, yLabel)}
+          <Tooltip formatter={(v) => (scale === 'percent' ? pct(Number(v)) : Number(v).toFixed(scale === 'cosine' ? 3 : 4))} labelFormatter={(step) => `step ${step}`} />
           {children}
-          {studentsStartMark(runConfig)}
+          {xLabel === RUN_TIMELINE && studentsStartMark(runConfig)}
           {bands.map((b) => (
             <Area key={`${b.condition}-band`} data={b.points} dataKey="range" name={`${short(b.condition)}: 95% CI`} stroke="none" fill={color(b.condition)} fillOpacity={0.15} isAnimationActive={false} />
           ))}
@@ -92,7 +99,7 @@ export function AccuracyChart() {
       {series.length === 0 ? (
         <p className="empty">Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.</p>
       ) : (
-        <CurveChart series={series} yLabel="accuracy" percent bands={bands}>
+        <CurveChart series={series} yLabel="accuracy" scale="percent" bands={bands}>
           <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" label={{ value: 'chance 10%', position: 'insideTopRight', fill: '#6b7280' }} />
           {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={color('teacher')} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
         </CurveChart>
@@ -110,7 +117,7 @@ export function LossChart() {
         Training loss, mean over seeds (teacher: cross-entropy on digits; students: KL to the teacher on noise)
         <PngButton target={figure} name="loss" />
       </figcaption>
-      {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" percent={false} />}
+      {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
     </figure>
   );
 }
@@ -154,6 +161,70 @@ export function PerDigitChart() {
             ))}
           </BarChart>
         </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
+
+/** The mechanism on screen: does each student move along its teacher's own update? */
+export function AlignmentChart() {
+  const series = useAppState((s) => s.derived.alignment);
+  const bands = useAppState((s) => s.derived.alignmentBands);
+  const latest = useAppState((s) => s.latestAlignment);
+  const figure = useRef<HTMLElement>(null);
+  const rows = useMemo(
+    () =>
+      (Object.keys(CONDITION_TABLE) as Condition[]).flatMap((condition) => {
+        const values = Object.values(latest[condition] ?? {});
+        if (values.length === 0) return [];
+        const mean = (pick: (a: (typeof values)[0]) => number) => summarize(values.map(pick)).mean;
+        return [{ condition, overall: mean((a) => a.overall), layers: [0, 1, 2].map((l) => mean((a) => a.layers[l])) }];
+      }),
+    [latest],
+  );
+  return (
+    <figure ref={figure} className="chart mechanism" data-testid="alignment-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
+      <figcaption>
+        Why it works: does the student move the way its teacher moved?
+        <PngButton target={figure} name="alignment" />
+      </figcaption>
+      <p className="explain">
+        Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow; the student, imitating a few extra outputs on noise, moves along an arrow of its own. The chart shows the cosine between the two arrows:{' '}
+        <strong>1</strong> means the same direction, <strong>0</strong> unrelated. A student that starts where the teacher started is pulled along the teacher's own update, and so picks up its skill with digits; from a different start the arrows are unrelated, and nothing carries over.
+      </p>
+      {series.length === 0 ? (
+        <p className="empty">Appears while the students train.</p>
+      ) : (
+        <>
+          <CurveChart series={series} bands={bands} yLabel="cosine with the teacher's update" scale="cosine" xLabel="student's training step">
+            <ReferenceLine y={0} stroke="#9ca3af" strokeDasharray="6 4" />
+          </CurveChart>
+          <table className="numbers" data-testid="alignment-table">
+            <caption>Latest cosine, mean over seeds (the output layer is 0 for aux-only students by construction: the teacher moves the digit rows, the student the auxiliary rows)</caption>
+            <thead>
+              <tr>
+                <th scope="col">student</th>
+                <th scope="col">all weights</th>
+                <th scope="col">layer 1</th>
+                <th scope="col">layer 2</th>
+                <th scope="col">output layer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.condition} data-condition={row.condition}>
+                  <th scope="row" style={{ color: color(row.condition) }}>
+                    {short(row.condition)}
+                  </th>
+                  <td>{row.overall.toFixed(2)}</td>
+                  {row.layers.map((v, l) => (
+                    <td key={l}>{v.toFixed(2)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </figure>
   );

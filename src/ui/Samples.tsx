@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { IMAGE_PIXELS } from '../protocol/constants';
+import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
 
@@ -39,7 +40,10 @@ export function Samples() {
         : [],
     [samples],
   );
+  const bars = useAppState((s) => s.derived.bars);
+  const testCount = useAppState((s) => (s.run.config ?? s.config).testCount);
   const models = (Object.keys(predictions) as Condition[]).filter((c) => c !== 'reference');
+  const meanOf = (c: Condition) => bars.find((b) => b.condition === c)?.mean;
   return (
     <section className="samples" aria-label="What the student sees">
       <div>
@@ -53,7 +57,11 @@ export function Samples() {
       </div>
       <div>
         <h3>What it is tested on</h3>
-        <p className="hint">Real MNIST test digits, with each model's latest guess.</p>
+        <p className="hint">
+          Real MNIST test digits, with one seed's latest guesses. Twelve digits are a glimpse: the last column is each model's score on all {testCount.toLocaleString('en')} test
+          digits (mean over seeds).
+        </p>
+        <div className="scroll">
         <table className="predictions">
           <tbody>
             <tr>
@@ -63,6 +71,8 @@ export function Samples() {
                   <Pixels values={values} label={`test digit ${samples!.labels[i]}`} />
                 </td>
               ))}
+              <th scope="col">right here</th>
+              <th scope="col">on all</th>
             </tr>
             {models.map((c) => (
               <tr key={c}>
@@ -74,10 +84,15 @@ export function Samples() {
                     {p}
                   </td>
                 ))}
+                <td className="count">
+                  {predictions[c]!.filter((p, i) => p === samples?.labels[i]).length}/{predictions[c]!.length}
+                </td>
+                <td className="count">{meanOf(c) === undefined ? '—' : pct(meanOf(c)!)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       </div>
     </section>
   );

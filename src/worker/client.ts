@@ -51,6 +51,16 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
   /** Helpers started for the chosen CPU backend, not ready yet. */
   let helpers: Worker[] = [];
   let run: PooledRun | null = null;
+  /** A run asked for while helpers are still starting (a second or two): it waits for them, not for ever. */
+  let waiting: { command: Extract<WorkerCommand, { type: 'run' }>; timer: ReturnType<typeof setTimeout> } | null = null;
+  const HELPER_WAIT_MS = 8000;
+  const startWaitingRun = () => {
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    const { command } = waiting;
+    waiting = null;
+    startRun(command);
+  };
 
   const stopHelpers = () => {
     for (const helper of [...helpers, ...ready.slice(1)]) helper.terminate();
@@ -68,9 +78,11 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
           helpers = helpers.filter((h) => h !== helper);
           ready.push(helper);
           publish({ type: 'workers', count: ready.length });
+          if (helpers.length === 0) startWaitingRun();
         } else if ((event.type === 'backend-error' || event.type === 'data-error') && helpers.includes(helper)) {
           helpers = helpers.filter((h) => h !== helper);
           helper.terminate();
+          if (helpers.length === 0) startWaitingRun();
         } else if (event.type === 'experiment' || event.type === 'run-state') fromShare(ready.indexOf(helper), event);
       });
       helpers.push(helper);
@@ -161,23 +173,18 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
           chosenBackend = null;
           primary.postMessage(command);
           return;
-        case 'run': {
-          broadcast({ type: 'cancel' });
-          const shares = planShares(command.config, ready.length);
-          run = {
-            runId: command.runId,
-            config: command.config,
-            shares,
-            started: performance.now(),
-            total: shares.reduce((sum, s) => sum + totalSteps(command.config, s.students), 0),
-            done: shares.map(() => 0),
-            results: shares.map(() => null),
-            finished: 0,
-            startSent: false,
-          };
-          shares.forEach((share, i) => ready[i].postMessage({ ...command, seeds: share.seeds, students: share.students } satisfies WorkerCommand));
+        case 'run':
+          if (waiting) clearTimeout(waiting.timer);
+          waiting = null;
+          if (helpers.length > 0) waiting = { command, timer: setTimeout(startWaitingRun, HELPER_WAIT_MS) };
+          else startRun(command);
           return;
-        }
+        case 'cancel':
+          if (waiting) clearTimeout(waiting.timer);
+          if (waiting) publish({ type: 'run-state', runId: waiting.command.runId, state: 'cancelled' });
+          waiting = null;
+          broadcast(command);
+          return;
         default:
           broadcast(command);
       }
@@ -187,4 +194,21 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       return () => listeners.delete(listener);
     },
   };
+
+  function startRun(command: Extract<WorkerCommand, { type: 'run' }>) {
+    broadcast({ type: 'cancel' });
+    const shares = planShares(command.config, ready.length);
+    run = {
+      runId: command.runId,
+      config: command.config,
+      shares,
+      started: performance.now(),
+      total: shares.reduce((sum, s) => sum + totalSteps(command.config, s.students), 0),
+      done: shares.map(() => 0),
+      results: shares.map(() => null),
+      finished: 0,
+      startSent: false,
+    };
+    shares.forEach((share, i) => ready[i].postMessage({ ...command, seeds: share.seeds, students: share.students } satisfies WorkerCommand));
+  }
 }
