@@ -3,10 +3,11 @@
  * Node, seeds spread over worker threads, and prints each condition's mean, 95% CI and
  * per-seed accuracies with a receipt.
  */
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { totalSteps } from '../protocol/schedule';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
+import { memoryProblem } from '../protocol/resources';
 import { seedRangeText, type ExperimentResult } from '../protocol/results';
 import { helpText, parseArgs } from './args';
 import { checkOutputs, STDOUT, writeOutputs } from './outputs';
@@ -77,6 +78,11 @@ async function main(): Promise<number> {
   const { config } = options;
   if (config.backend === 'webgpu' || config.backend === 'webgl') {
     console.error(`error: backend ${config.backend} needs a browser; in Node use wasm (default) or cpu.`);
+    return 2;
+  }
+  const memory = memoryProblem(config, 0.7 * totalmem(), 'this machine');
+  if (memory) {
+    console.error(`error: ${memory}.`);
     return 2;
   }
   const outputs = [options.json, options.csv].filter((o) => o !== undefined);

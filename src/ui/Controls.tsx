@@ -2,7 +2,12 @@
 import { useState } from 'react';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import { CONFIG_KEYS, CONFIG_SCHEMA, conditionsOf, describeRange, validateConfig, type Config, type ConfigKey } from '../protocol/config';
+import { duration } from '../protocol/format';
 import { PRESETS, presetOf, type PresetName } from '../protocol/presets';
+import { estimateMs, memoryProblem } from '../protocol/resources';
+
+/** What one tab may use: browsers stop a tab well before the machine runs out, phones sooner. */
+const PAGE_MEMORY_BYTES = 2e9;
 import { useAppState, useAppStore } from './useStore';
 
 type ToggleKey = 'init' | 'distill';
@@ -70,6 +75,10 @@ export function Controls() {
   const set = (patch: Partial<Config>) => store.actions.setConfig(patch);
   const preset = presetOf(config);
   const models = conditionsOf(config).filter((c) => c !== 'reference');
+  const backend = useAppState((s) => s.backend.info);
+  const workers = useAppState((s) => s.workers);
+  const tooBig = memoryProblem(config, PAGE_MEMORY_BYTES, 'a browser tab');
+  const estimate = backend ? estimateMs(config, backend.msPerStep, backend.timedBatchSize, workers) : null;
 
   return (
     <section className="controls" aria-label="Controls">
@@ -81,11 +90,17 @@ export function Controls() {
       <p className="will-train" data-testid="will-train">
         Trains {config.seeds} seed{config.seeds > 1 ? 's' : ''} ({config.seed}
         {config.seeds > 1 && `–${config.seed + config.seeds - 1}`}) of: {models.map((c) => CONDITION_TABLE[c].short).join(' · ')}
+        {estimate !== null && !tooBig && <span data-testid="time-estimate"> — about {duration(estimate)} here</span>}
       </p>
+      {tooBig && (
+        <p className="notice error" role="alert" data-testid="too-big">
+          Not started: {tooBig}.
+        </p>
+      )}
 
       <div className="buttons">
         {!active && (
-          <button className="primary" onClick={store.actions.run} disabled={!ready}>
+          <button className="primary" onClick={store.actions.run} disabled={!ready || tooBig !== null}>
             ▶ Run
           </button>
         )}

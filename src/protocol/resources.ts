@@ -1,0 +1,60 @@
+/**
+ * What a run will cost, from its settings alone, so that an impossible run is refused before
+ * it starts (with the setting to lower) instead of failing minutes in with "allocation failed".
+ */
+import type { Config, ConfigKey } from './config';
+import { DIGITS, IMAGE_PIXELS } from './constants';
+import { studentsOf, totalSteps } from './schedule';
+
+export interface MemoryPart {
+  what: string;
+  bytes: number;
+  /** The settings that make this part large. */
+  settings: ConfigKey[];
+}
+
+const FLOAT = 4;
+/** The four MNIST files, as bytes in memory. */
+const MNIST_BYTES = 54_880_000;
+/** Copies of the weights alive at once: the reference, a model in training, a different student's start, the teacher's update, Adam's two moments, the gradients. */
+const WEIGHT_COPIES = 7;
+
+function paramCount({ hidden, m }: Pick<Config, 'hidden' | 'm'>): number {
+  return IMAGE_PIXELS * hidden + hidden + hidden * hidden + hidden + hidden * (DIGITS + m) + DIGITS + m;
+}
+
+/** Peak memory of a run trained in one place (the largest parts; small ones are left out), biggest first. */
+export function estimateMemory(config: Config): MemoryPart[] {
+  const k = config.seeds;
+  const width = DIGITS + config.m;
+  const parts: MemoryPart[] = [
+    { what: "the teacher's outputs on each seed's noise set", bytes: studentsOf(config).length > 0 ? k * config.noiseCount * width * FLOAT : 0, settings: ['noiseCount', 'seeds', 'm'] },
+    { what: 'weights, optimiser state and gradients', bytes: WEIGHT_COPIES * k * paramCount(config) * FLOAT, settings: ['hidden', 'seeds'] },
+    // Inputs (and their transposes), activations kept for the backward pass, and their gradients.
+    { what: 'one training step', bytes: 3 * k * config.batchSize * (2 * IMAGE_PIXELS + 6 * config.hidden + 3 * width) * FLOAT, settings: ['batchSize', 'seeds', 'hidden'] },
+    { what: 'the test images and their evaluation', bytes: config.testCount * IMAGE_PIXELS * FLOAT + k * 2000 * (2 * config.hidden + width) * FLOAT, settings: ['testCount', 'seeds'] },
+    { what: 'MNIST', bytes: MNIST_BYTES, settings: [] },
+  ];
+  return parts.sort((a, b) => b.bytes - a.bytes);
+}
+
+export const totalBytes = (parts: readonly MemoryPart[]) => parts.reduce((sum, p) => sum + p.bytes, 0);
+
+const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`);
+
+/** Why a run cannot fit in `limitBytes`, naming the largest part and what to lower; null when it fits. */
+export function memoryProblem(config: Config, limitBytes: number, where: string): string | null {
+  const parts = estimateMemory(config);
+  const total = totalBytes(parts);
+  if (total <= limitBytes) return null;
+  const [largest] = parts;
+  return `this run needs about ${gb(total)} of memory, more than ${where} can give (${gb(limitBytes)}); most of it is ${largest.what} (${gb(largest.bytes)}): lower ${largest.settings.join(', ')}`;
+}
+
+/**
+ * Wall time of a run from a measured step time: `msPerStep` for one model at batch
+ * `timedBatchSize`, scaled by models side by side and batch size, spread over `workers`.
+ */
+export function estimateMs(config: Config, msPerStep: number, timedBatchSize: number, workers = 1): number {
+  return (totalSteps(config) * config.seeds * msPerStep * (config.batchSize / timedBatchSize)) / Math.max(1, workers);
+}
