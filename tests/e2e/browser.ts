@@ -42,6 +42,10 @@ export async function openPage(browser: Browser, url: string): Promise<Watched> 
   const errors: string[] = [];
   const foreignRequests: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  // Any Content-Security-Policy violation, in the page or its workers, fails the test that opened it.
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
+  );
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('request', (request) => {
     const target = request.url();
