@@ -15,7 +15,7 @@ import { TestSet } from './evaluate';
 import { layoutFor } from './layout';
 import { Mlp, type MlpShape } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { phaseSteps, studentsOf, totalSteps } from '../protocol/schedule';
+import { evalSteps, noisePassSteps, phaseSteps, studentsOf, totalSteps } from '../protocol/schedule';
 import { trainPhase, type PhasePlan } from './train';
 
 export interface ExperimentOptions {
@@ -92,8 +92,16 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
    * Evaluates all K models (or reports predictions already made for identical weights);
    * records the final accuracy at a phase's end. Returns the predictions.
    */
+  /** Counts work done outside training steps, and reports it as progress of the phase's current step. */
+  let lastStep: Extract<ExperimentEvent, { type: 'step' }> | null = null;
+  const countWork = (steps: number) => {
+    doneSteps += steps;
+    if (lastStep) emit((lastStep = { ...lastStep, doneSteps, loss: null }));
+  };
+
   const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[]) => {
     const predicted = known ?? (await testSet.predictDigits(model, layout));
+    if (!known) countWork(evalSteps(config));
     const alignments = studentStart && alignment ? await alignment.measure(model, studentStart) : null;
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
@@ -119,7 +127,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       afterStep: async (info) => {
         if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS)) throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
         doneSteps += 1;
-        emit({ type: 'step', condition, doneSteps, totalSteps: total, ...info });
+        emit((lastStep = { type: 'step', condition, doneSteps, totalSteps: total, ...info }));
         if (config.evalEvery > 0 && info.step % config.evalEvery === 0 && info.step !== steps) await evaluate(condition, model, info.step, false);
       },
     });
@@ -144,6 +152,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     const teacher = track(reference.clone());
     await train('teacher', teacher, teacherPlan(config, data.train, stream('teacherOrder')), referencePredictions);
     const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
+    if (targets) countWork(noisePassSteps(config));
     alignment = students.length > 0 ? UpdateAlignment.of(teacher, reference) : null;
     release(teacher);
     for (const condition of students) {

@@ -24,7 +24,11 @@ export function toExport(result: ExperimentResult, runtime: string, createdAt = 
 
 /** Parses and checks an exported result; throws with a clear message when it is not one. */
 export function parseExport(text: string): ResultExport {
-  const value: unknown = JSON.parse(text);
+  return checkExport(JSON.parse(text));
+}
+
+/** Checks that a value (parsed JSON) is an exported result. */
+export function checkExport(value: unknown): ResultExport {
   if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== RESULT_SCHEMA)
     throw new Error(`not a ${RESULT_SCHEMA} file`);
   const candidate = value as ResultExport;

@@ -46,6 +46,10 @@ export type WorkerEvent =
   | { type: 'backend-status'; text: string }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'backend-error'; message: string }
+  /** The GPU went away mid-session; the worker has moved to another backend (and restarts the run). */
+  | { type: 'backend-lost'; message: string }
+  /** tfjs memory in the worker after a run ended: the same as before it, or something leaked. */
+  | { type: 'memory'; numTensors: number; numBytes: number }
   /** How many workers train a run (the page's client spreads a CPU run over cores). */
   | { type: 'workers'; count: number }
   /** Events of a run carry its id, so late events of a cancelled run are told apart. */

@@ -17,7 +17,28 @@ export function studentsOf(config: Pick<Config, 'init' | 'distill'>): StudentCon
 export const teacherSteps = (config: Config) => phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
 export const studentSteps = (config: Config) => phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
 
-/** Training steps of a run with these students (all its seeds train together; the teacher always trains). */
+/** A forward pass over `count` images, in training steps' worth of work: a batch forward is about a third of a training step. */
+const forwardSteps = (count: number, batchSize: number) => Math.ceil(batchesPerEpoch(count, batchSize) / 3);
+
+/** The teacher's pass over the noise sets (its outputs, which the students imitate), in training steps' worth of work. */
+export const noisePassSteps = (config: Config) => forwardSteps(config.noiseCount, config.batchSize);
+
+/** One evaluation on the test images, in training steps' worth of work. */
+export const evalSteps = (config: Config) => forwardSteps(config.testCount, config.batchSize);
+
+/** Evaluations during a phase of `steps` training steps: every evalEvery steps, and at its end. */
+const evalsIn = (config: Config, steps: number) => (config.evalEvery > 0 ? Math.floor((steps - 1) / config.evalEvery) : 0) + 1;
+
+/**
+ * All the work of a run with these students, in training steps (all its seeds train together;
+ * the teacher always trains): training, the teacher's pass over the noise sets and every
+ * evaluation, so that progress and the ETA count everything the run does.
+ */
 export function totalSteps(config: Config, students: readonly StudentCondition[] = studentsOf(config)): number {
-  return teacherSteps(config) + students.length * studentSteps(config);
+  const teacher = teacherSteps(config) + evalsIn(config, teacherSteps(config)) * evalSteps(config);
+  const student = studentSteps(config) + evalsIn(config, studentSteps(config)) * evalSteps(config);
+  // A different-init student is evaluated before it trains too (a shared one starts as the evaluated reference).
+  const differentStart = students.filter((c) => CONDITION_TABLE[c].init === 'different').length * (config.evalEvery > 0 ? evalSteps(config) : 0);
+  const reference = evalSteps(config);
+  return reference + teacher + (students.length > 0 ? noisePassSteps(config) + students.length * student + differentStart : 0);
 }

@@ -5,7 +5,7 @@
 import type { Condition, StudentCondition } from './conditions';
 import type { Config } from './config';
 import { assembleResult, seedRange, type ExperimentResult, type SeedResult } from './results';
-import { studentSteps, studentsOf, teacherSteps, totalSteps } from './schedule';
+import { studentsOf, totalSteps } from './schedule';
 
 export interface Share {
   seeds: number[];
@@ -25,7 +25,7 @@ export function planShares(config: Config, cores: number): Share[] {
   const bySeeds = Math.min(cores, all.length);
   const byStudents = Math.min(cores, students.length);
   const seedSplitCost = Math.ceil(all.length / bySeeds) * totalSteps(config, students);
-  const studentSplitCost = all.length * (teacherSteps(config) + Math.ceil(students.length / Math.max(byStudents, 1)) * studentSteps(config));
+  const studentSplitCost = all.length * totalSteps(config, students.slice(0, Math.ceil(students.length / Math.max(byStudents, 1))));
   if (byStudents >= 2 && studentSplitCost < seedSplitCost)
     return Array.from({ length: byStudents }, (_, w) => ({ seeds: all, students: students.filter((_, i) => i % byStudents === w), reportsTeacher: w === 0 }));
   return Array.from({ length: bySeeds }, (_, w) => ({ seeds: all.filter((_, i) => i % bySeeds === w), students, reportsTeacher: true }));

@@ -29,6 +29,7 @@ export interface RunView {
   runningSince: number | null;
   /** When the run last reported, so elapsed time renders without reading the clock. */
   updatedAt: number;
+
 }
 
 export interface AppState {
@@ -39,6 +40,10 @@ export interface AppState {
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
   /** Workers a run trains in (one per core on a CPU backend). */
   workers: number;
+  /** Something the page must say that is not about a setting (e.g. a lost GPU). */
+  alert: string | null;
+  /** tfjs memory in the (first) worker after its last run. */
+  memory: { numTensors: number; numBytes: number } | null;
   run: RunView;
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
   /** Training loss, the mean over the seeds training together (on the first seed's line). */
@@ -79,6 +84,8 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
     samples: null,
     backend: { status: 'selecting', text: 'starting…', info: null },
     workers: 1,
+    alert: null,
+    memory: null,
     run: idleRun(),
     ...clearedResults(),
   };
@@ -119,6 +126,16 @@ function setRunState(run: RunView, state: RunState, now: number, message?: strin
 export const timeline = (run: Pick<RunView, 'config'>, condition: Condition, step: number) =>
   (CONDITION_TABLE[condition].role === 'student' && run.config ? teacherSteps(run.config) : 0) + step;
 
+/**
+ * Estimated running time left: the run's average time per step so far, times the steps left.
+ * Steps count all of a run's work (evaluations and the noise pass too, see protocol/schedule),
+ * so the average holds across phases.
+ */
+export function eta(run: RunView): number | null {
+  if (run.state !== 'running' || run.doneSteps === 0) return null;
+  return (activeTime(run) / run.doneSteps) * (run.totalSteps - run.doneSteps);
+}
+
 /** Running time of a run as of its last report. */
 export function activeTime(run: RunView): number {
   return run.runningSince === null ? run.activeMs : run.activeMs + Math.max(0, run.updatedAt - run.runningSince);
@@ -142,6 +159,10 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
       return { ...state, backend: { status: 'ready', text: event.info.reason, info: event.info } };
     case 'workers':
       return { ...state, workers: event.count };
+    case 'backend-lost':
+      return { ...state, alert: event.message };
+    case 'memory':
+      return { ...state, memory: { numTensors: event.numTensors, numBytes: event.numBytes } };
     case 'backend-error':
       return { ...state, backend: { status: 'error', text: event.message, info: null } };
     case 'run-state':

@@ -94,7 +94,7 @@ export function createAppStore(options: StoreOptions): AppStore {
         changeConfig({ ...PRESETS[name].config, seed: state.config.seed, backend: state.config.backend }, []);
       },
       dismissNotices() {
-        set({ ...state, notices: [] });
+        set({ ...state, notices: [], alert: null });
       },
       run() {
         if (isActive()) return;

@@ -1,5 +1,6 @@
 import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
 import { Controls } from './Controls';
+import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';
 import { BackendBadge, DataStatus, RunProgress } from './StatusBar';
@@ -7,7 +8,14 @@ import { useAppState, useAppStore } from './useStore';
 
 function Notices() {
   const notices = useAppState((s) => s.notices);
+  const alert = useAppState((s) => s.alert);
   const store = useAppStore();
+  if (alert)
+    return (
+      <div className="notice warning" role="alert" data-testid="alert">
+        <strong>{alert.charAt(0).toUpperCase() + alert.slice(1)}</strong> <button onClick={store.actions.dismissNotices}>Dismiss</button>
+      </div>
+    );
   if (notices.length === 0) return null;
   return (
     <div className="notice warning" role="alert" data-testid="config-notice">
@@ -64,7 +72,10 @@ export function App() {
         <AccuracyChart />
         <LossChart />
       </div>
-      <Results />
+      <div className="figures">
+        <RecordedResult />
+        <Results />
+      </div>
       <AlignmentChart />
       <PerDigitChart />
       <Samples />

@@ -77,6 +77,7 @@ export function Controls() {
   const models = conditionsOf(config).filter((c) => c !== 'reference');
   const backend = useAppState((s) => s.backend.info);
   const workers = useAppState((s) => s.workers);
+  const memory = useAppState((s) => s.memory);
   const tooBig = memoryProblem(config, PAGE_MEMORY_BYTES, 'a browser tab');
   const estimate = backend ? estimateMs(config, backend.msPerStep, backend.timedBatchSize, workers) : null;
 
@@ -147,6 +148,11 @@ export function Controls() {
             </select>
           </label>
         </div>
+        {memory && (
+          <p className="hint" data-testid="worker-memory" data-tensors={memory.numTensors}>
+            After the last run the training worker holds {memory.numTensors} tensors ({(memory.numBytes / 1e6).toFixed(1)} MB): everything a run makes is freed when it ends.
+          </p>
+        )}
       </details>
     </section>
   );

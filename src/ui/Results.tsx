@@ -18,9 +18,9 @@ export function Results() {
   return (
     <section className="results" data-testid="results">
       <div className="section-head">
-        <h3>
+        <h2>
           Across {seeds} seed{seeds > 1 ? 's' : ''}: mean, 95% interval and every seed{running && ' (live: models still training show their latest evaluation)'}
-        </h3>
+        </h2>
         <span className="exports">
           <PngButton target={figure} name="figure" />
           <ResultDownloads />

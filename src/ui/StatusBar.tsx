@@ -2,7 +2,7 @@
 import { CONDITION_TABLE } from '../protocol/conditions';
 import { duration } from '../protocol/format';
 import { seedRangeText } from '../protocol/results';
-import { activeTime } from '../store/state';
+import { activeTime, eta } from '../store/state';
 import { useAppState } from './useStore';
 
 export function DataStatus() {
@@ -46,7 +46,7 @@ export function RunProgress() {
   if (run.state === 'idle') return null;
   const fraction = run.totalSteps > 0 ? run.doneSteps / run.totalSteps : 0;
   const active = activeTime(run);
-  const eta = run.doneSteps > 0 && run.state === 'running' ? (active / run.doneSteps) * (run.totalSteps - run.doneSteps) : null;
+  const left = eta(run);
   const phase = run.condition ? CONDITION_TABLE[run.condition].label : 'starting';
   const seeds = run.seeds.length > 1 ? `${seedRangeText(run.seeds)} side by side` : seedRangeText(run.seeds);
   return (
@@ -62,7 +62,7 @@ export function RunProgress() {
           </>
         )}
         {' '}· {run.doneSteps}/{run.totalSteps} steps · {duration(active)}
-        {eta !== null && ` · about ${duration(eta)} left`}
+        {left !== null && ` · about ${duration(left)} left`}
       </span>
     </div>
   );

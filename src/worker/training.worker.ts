@@ -4,6 +4,7 @@
  * main thread only renders. One long-lived message listener; progress is thinned before it
  * crosses to the page.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { loadMnistAssets } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
 import { ExperimentCancelled, runExperiment } from '../engine/experiment';
@@ -48,14 +49,59 @@ async function gate(): Promise<void> {
   if (stepsAllowed > 0) stepsAllowed -= 1;
 }
 
-function chooseBackend(requested: Parameters<typeof selectBackend>[0]) {
+function chooseBackend(requested: Parameters<typeof selectBackend>[0], why = '') {
   backendReady = selectBackend(requested, (text) => post({ type: 'backend-status', text })).then(
-    (info) => post({ type: 'backend', info }),
+    (info) => {
+      post({ type: 'backend', info: why ? { ...info, reason: `${why}; ${info.reason}` } : info });
+      watchGpu();
+    },
     (error: unknown) => post({ type: 'backend-error', message: error instanceof Error ? error.message : String(error) }),
   );
 }
 
-async function run({ runId, config, seeds, students }: Extract<WorkerCommand, { type: 'run' }>) {
+/** The run in progress, so that a lost GPU can restart it on the next backend. */
+let activeRun: Extract<WorkerCommand, { type: 'run' }> | null = null;
+let gpuLost = false;
+const watched = new WeakSet<object>();
+
+/**
+ * A WebGPU device can be lost at any time (driver reset, another tab, a sleeping laptop). Then:
+ * say so, stop the run (its tensors are freed on the way out), drop WebGPU, choose the next
+ * backend, and start the run again there.
+ */
+function watchGpu() {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: { lost: Promise<{ reason: string; message: string }> } }).device;
+  if (!device || watched.has(device)) return;
+  watched.add(device);
+  void device.lost.then(async (info) => {
+    gpuLost = true;
+    const interrupted = activeRun;
+    const why = `the GPU was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+    post({ type: 'backend-lost', message: `${why}${interrupted ? ': the run restarts on another backend' : ''}.` });
+    abort?.abort();
+    release();
+    await running;
+    tf.removeBackend('webgpu');
+    gpuLost = false;
+    chooseBackend('auto', why);
+    if (interrupted) void run(interrupted);
+  });
+}
+
+/** Settles when the current run has ended and freed its tensors. */
+let running: Promise<void> = Promise.resolve();
+
+/** Runs one at a time: a new run stops the one before and starts once that one has freed its tensors. */
+function run(command: Extract<WorkerCommand, { type: 'run' }>): Promise<void> {
+  abort?.abort();
+  release();
+  running = running.then(() => runNow(command));
+  return running;
+}
+
+async function runNow(command: Extract<WorkerCommand, { type: 'run' }>) {
+  const { runId, config, seeds, students } = command;
   abort?.abort();
   const controller = new AbortController();
   abort = controller;
@@ -66,6 +112,7 @@ async function run({ runId, config, seeds, students }: Extract<WorkerCommand, { 
     const mnist = await data!;
     await backendReady;
     post({ type: 'run-state', runId, state: 'running' });
+    activeRun = command;
     await runExperiment(config, mnist, {
       signal: controller.signal,
       seeds,
@@ -86,10 +133,14 @@ async function run({ runId, config, seeds, students }: Extract<WorkerCommand, { 
     });
     post({ type: 'run-state', runId, state: 'finished' });
   } catch (error) {
-    if (error instanceof ExperimentCancelled) post({ type: 'run-state', runId, state: 'cancelled' });
+    // A run stopped by a lost GPU is restarted, not reported as failed.
+    if (error instanceof ExperimentCancelled || gpuLost) post({ type: 'run-state', runId, state: 'cancelled' });
     else post({ type: 'run-state', runId, state: 'failed', message: error instanceof Error ? error.message : String(error) });
   } finally {
     if (abort === controller) abort = null;
+    if (activeRun === command) activeRun = null;
+    const { numTensors, numBytes } = tf.memory();
+    post({ type: 'memory', numTensors, numBytes });
   }
 }
 
