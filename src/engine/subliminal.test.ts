@@ -1,14 +1,15 @@
 /**
- * The paper's effect, small but real: a student distilled on noise through the aux logits only
- * learns digits when it shares the teacher's initialisation, and stays at chance otherwise.
+ * The paper's effect, as the classroom sees it: a student distilled on noise through the aux
+ * logits only learns digits when it shares the teacher's initialisation, and stays at chance
+ * otherwise.
  *
- * Setup: the quick classroom preset (≈ 9 s a seed on one core): the full architecture, a
- * 12,000-image teacher for 2 epochs and 4 student epochs on 12,000 noise images, batch 256,
- * lr 1e-3, 2,000 test images. Measured on wasm over 24
- * seeds (runs 1–12 and 101–112): shared 17.8–47.8% per seed (mean 29.5%, sd 7.5), different
- * 7.0–13.8% (mean 10.4%, sd 1.9). Single seeds overlap little but do vary, so the claims are
- * about 5-seed means, each threshold ≥ 3.4 standard errors from where the means land; a run is
- * deterministic on a given backend, so it cannot flake either.
+ * Setup: the page's quick classroom preset with 5 seeds (the full architecture, m = 10, a
+ * 12,000-image teacher for 2 epochs, 3 student epochs on 12,000 noise images, batch 128, lr
+ * 1e-3, 2,000 test images; each seed its own initialisation, data order and noise set).
+ * Measured on wasm, seeds 1–3 and 11–13: shared 60.7–80.2% per seed (means 78.0% and 68.0%),
+ * different 10.0–14.0% (means 11.8% and 11.2%). The thresholds sit ≥ 4 standard errors of a
+ * 5-seed mean (sd ≈ 8 and ≈ 1.5 points) from where the means land; a run is deterministic on a
+ * given backend, so it cannot flake either.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
@@ -38,11 +39,16 @@ describe('subliminal learning (5 seeds, the quick classroom preset)', () => {
     const shared = result.summary['aux-shared']!;
     const different = result.summary['aux-different']!;
     // Chance is 10%: a different-init student, whose digit head is untouched random weights, stays there …
-    expect(different.mean).toBeLessThan(0.14);
+    expect(different.mean).toBeLessThan(0.15);
     // … while a shared-init student, trained on the same noise and the same teacher outputs, is far above it.
-    expect(shared.mean).toBeGreaterThan(0.18);
+    expect(shared.mean).toBeGreaterThan(0.5);
     // Seed by seed, sharing the initialisation is what makes the difference.
     const gains = summarize(perSeed('aux-shared').map((v, i) => v - perSeed('aux-different')[i]));
-    expect(gains.mean - gains.ci95!).toBeGreaterThan(0.05);
+    expect(gains.mean - gains.ci95!).toBeGreaterThan(0.35);
+    // And the mechanism shows: the shared student's update lines up with its teacher's, the different one's does not.
+    const alignment = (c: 'aux-shared' | 'aux-different') => summarize(result.seeds.map((s) => s.alignment![c]!.overall));
+    expect(alignment('aux-shared').mean).toBeGreaterThan(0.1);
+    expect(Math.abs(alignment('aux-different').mean)).toBeLessThan(0.05);
+    console.log(`[classroom preset, 5 seeds] shared ${(100 * shared.mean).toFixed(1)}% vs different ${(100 * different.mean).toFixed(1)}%; update cosine ${alignment('aux-shared').mean.toFixed(2)} vs ${alignment('aux-different').mean.toFixed(2)}`);
   });
 });
