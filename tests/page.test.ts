@@ -67,7 +67,10 @@ describe('the page', () => {
     expect(points).toBe(2 * (1 + 5 + 3 + 3));
     // A thin line per seed and condition, and a mean line per condition (2 seeds make a band).
     expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4 + 4);
-    expect(Number(await page.getAttribute('[data-testid=results-figure]', 'data-bars'))).toBe(4);
+    expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
+    // The recorded paper result stays beside the live one, marked as recorded.
+    expect(Number(await page.getAttribute('[data-testid=recorded] [data-testid=results-figure]', 'data-bars'))).toBe(6);
+    expect(await page.textContent('[data-testid=recorded]')).toMatch(/Recorded, not live: 25 seeds .*npm run experiment -- --seed 1 --seeds 25/);
     expect(await page.locator('[data-testid=loss-chart] .recharts-line').count()).toBe(3); // the mean over seeds training together
     expect(await page.locator('[data-testid=digit-chart] .recharts-bar-rectangle').count()).toBeGreaterThan(10);
     const rows = await page.locator('[data-testid=results] tbody tr').allTextContents();
@@ -103,14 +106,18 @@ describe('the page', () => {
     await page.getByRole('button', { name: '❚❚ Pause' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
     const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]'))!)![1]);
-    // Paused means paused: once the page shows the step the worker stopped at, it stays there.
+    const phaseStep = async () => Number(/ step (\d+)\/\d+/.exec((await page.textContent('[data-testid=run-progress]'))!)![1]);
+    // Paused means paused: once the page shows the step the workers stopped at, it stays there.
     let last = -1;
     await expect.poll(async () => last === (last = await doneSteps()), { interval: 500, timeout: 10_000 }).toBe(true);
     const before = last;
+    const stepBefore = await phaseStep();
     await page.waitForTimeout(1000);
     expect(await doneSteps()).toBe(before);
+    // Step: one training step (in each worker), and the page shows it.
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect.poll(doneSteps, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(phaseStep, { timeout: 10_000 }).toBe(stepBefore + 1);
+    expect(await doneSteps()).toBeGreaterThan(before);
     await page.getByRole('button', { name: '▶ Resume' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.getByRole('button', { name: '↺ Reset' }).click();
@@ -147,7 +154,7 @@ describe('the page', () => {
     await page.getByText('All logits', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('distill')).toBe('all');
     // The toggles say exactly what will train.
-    await expect.poll(() => page.textContent('[data-testid=will-train]')).toMatch(/of: teacher · student · all logits · different init$/);
+    await expect.poll(() => page.textContent('[data-testid=will-train]')).toMatch(/of: teacher · student · all logits · different init( —|$)/);
     const shared = page.url();
     const again = await browser.newPage();
     await again.goto(shared);

@@ -4,6 +4,9 @@ import { activateNodeBackend } from '../node/backend';
 import { UpdateAlignment } from './alignment';
 import { Mlp, PARAM_NAMES } from './mlp';
 
+/** Tensors and bytes alive: a leak shows in either. */
+const memory = () => ({ tensors: tf.memory().numTensors, bytes: tf.memory().numBytes });
+
 beforeAll(async () => {
   await activateNodeBackend('wasm');
 });
@@ -28,7 +31,7 @@ describe('update alignment', () => {
     const against = moved(start, -0.2);
     const otherWay = moved(start, 0.5, PARAM_NAMES, 99);
     const hiddenOnly = moved(start, 0.3, ['w1', 'b1']);
-    const before = tf.memory().numTensors;
+    const before = memory();
     for (const a of await alignment.measure(along, start)) {
       expect(a.overall).toBeCloseTo(1, 4);
       for (const layer of a.layers) expect(layer).toBeCloseTo(1, 4);
@@ -40,7 +43,7 @@ describe('update alignment', () => {
       expect(a.layers.slice(1)).toEqual([0, 0]); // a layer that did not move has no direction
     }
     expect(await alignment.measure(start, start)).toEqual([0, 1].map(() => ({ overall: 0, layers: [0, 0, 0] })));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(memory()).toEqual(before);
     for (const m of [reference, teacher, start, along, against, otherWay, hiddenOnly]) m.dispose();
     alignment.dispose();
   });

@@ -14,6 +14,9 @@ import { initHostParams, Mlp, type HostParams } from './mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
 import { trainPhase } from './train';
 
+/** Tensors and bytes alive: a leak shows in either. */
+const memory = () => ({ tensors: tf.memory().numTensors, bytes: tf.memory().numBytes });
+
 let mnist: MnistData;
 
 beforeAll(async () => {
@@ -89,10 +92,10 @@ describe('what each phase may change', () => {
 describe('runExperiment', () => {
   it('reports typed progress and leaves no tensor behind', async () => {
     const config = tiny({ evalEvery: 4, logEvery: 3 });
-    const before = tf.memory().numTensors;
+    const before = memory();
     const events: ExperimentEvent[] = [];
     const result = await runExperiment(config, mnist, { onEvent: (e) => events.push(e) });
-    expect(tf.memory().numTensors).toBe(before);
+    expect(memory()).toEqual(before);
 
     const steps = events.filter((e) => e.type === 'step');
     // Progress counts all the work: every training step, and the evaluations and the teacher's
@@ -120,7 +123,7 @@ describe('runExperiment', () => {
   });
 
   it('stops at the next step when cancelled, and still frees every tensor', async () => {
-    const before = tf.memory().numTensors;
+    const before = memory();
     const controller = new AbortController();
     let stepsSeen = 0;
     const run = runExperiment(tiny(), mnist, {
@@ -131,7 +134,7 @@ describe('runExperiment', () => {
     });
     await expect(run).rejects.toBeInstanceOf(ExperimentCancelled);
     expect(stepsSeen).toBe(3);
-    expect(tf.memory().numTensors).toBe(before);
+    expect(memory()).toEqual(before);
   });
 
   it('is deterministic for a given seed and backend', async () => {
@@ -186,10 +189,10 @@ describe('runExperiment', () => {
   });
 
   it('stops a diverging run with an explanation, and frees every tensor', async () => {
-    const before = tf.memory().numTensors;
+    const before = memory();
     const run = runExperiment(tiny({ lr: 1, logEvery: 1, teacherEpochs: 4, hidden: 64 }), mnist);
     await expect(run).rejects.toBeInstanceOf(TrainingDiverged);
     await expect(run).rejects.toThrow(/teacher's loss is .* at step \d+.*Lower the learning rate \(lr = 1;/);
-    expect(tf.memory().numTensors).toBe(before);
+    expect(memory()).toEqual(before);
   });
 });

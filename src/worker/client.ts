@@ -52,14 +52,16 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
   let helpers: Worker[] = [];
   let run: PooledRun | null = null;
   /** A run asked for while helpers are still starting (a second or two): it waits for them, not for ever. */
-  let waiting: { command: Extract<WorkerCommand, { type: 'run' }>; timer: ReturnType<typeof setTimeout> } | null = null;
+  let waiting: { command: Extract<WorkerCommand, { type: 'run' }>; timer: ReturnType<typeof setTimeout>; paused: boolean } | null = null;
   const HELPER_WAIT_MS = 8000;
   const startWaitingRun = () => {
     if (!waiting) return;
     clearTimeout(waiting.timer);
-    const { command } = waiting;
+    const { command, paused } = waiting;
     waiting = null;
     startRun(command);
+    // Paused before it began: the workers start it and stop at its first step.
+    if (paused) broadcast({ type: 'pause' });
   };
 
   const stopHelpers = () => {
@@ -176,8 +178,16 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
         case 'run':
           if (waiting) clearTimeout(waiting.timer);
           waiting = null;
-          if (helpers.length > 0) waiting = { command, timer: setTimeout(startWaitingRun, HELPER_WAIT_MS) };
+          if (helpers.length > 0) waiting = { command, timer: setTimeout(startWaitingRun, HELPER_WAIT_MS), paused: false };
           else startRun(command);
+          return;
+        case 'pause':
+        case 'resume':
+          if (waiting) {
+            waiting.paused = command.type === 'pause';
+            publish({ type: 'run-state', runId: waiting.command.runId, state: waiting.paused ? 'paused' : 'running' });
+          }
+          broadcast(command);
           return;
         case 'cancel':
           if (waiting) clearTimeout(waiting.timer);

@@ -59,9 +59,12 @@ function chooseBackend(requested: Parameters<typeof selectBackend>[0], why = '')
   );
 }
 
-/** The run in progress, so that a lost GPU can restart it on the next backend. */
+/** The run in progress, and a run a lost GPU interrupted (restarted on the next backend). */
 let activeRun: Extract<WorkerCommand, { type: 'run' }> | null = null;
+let interruptedRun: Extract<WorkerCommand, { type: 'run' }> | null = null;
 let gpuLost = false;
+/** Resolves when the GPU device in use is lost. */
+let deviceLost: Promise<unknown> | null = null;
 const watched = new WeakSet<object>();
 
 /**
@@ -74,19 +77,29 @@ function watchGpu() {
   const device = (tf.backend() as unknown as { device?: { lost: Promise<{ reason: string; message: string }> } }).device;
   if (!device || watched.has(device)) return;
   watched.add(device);
+  deviceLost = device.lost;
   void device.lost.then(async (info) => {
     gpuLost = true;
-    const interrupted = activeRun;
     const why = `the GPU was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
-    post({ type: 'backend-lost', message: `${why}${interrupted ? ': the run restarts on another backend' : ''}.` });
+    post({ type: 'backend-lost', message: `${why}${activeRun ? ': the run restarts on another backend' : ''}.` });
     abort?.abort();
     release();
     await running;
     tf.removeBackend('webgpu');
+    deviceLost = null;
     gpuLost = false;
     chooseBackend('auto', why);
-    if (interrupted) void run(interrupted);
+    const restart = interruptedRun;
+    interruptedRun = null;
+    if (restart) void run(restart);
   });
+}
+
+/** Whether an error of a run was the GPU going away (its read-backs fail a moment before the device reports the loss). */
+async function lostTheGpu(): Promise<boolean> {
+  if (gpuLost) return true;
+  if (!deviceLost) return false;
+  return Promise.race([deviceLost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]);
 }
 
 /** Settles when the current run has ended and freed its tensors. */
@@ -133,8 +146,9 @@ async function runNow(command: Extract<WorkerCommand, { type: 'run' }>) {
     });
     post({ type: 'run-state', runId, state: 'finished' });
   } catch (error) {
-    // A run stopped by a lost GPU is restarted, not reported as failed.
-    if (error instanceof ExperimentCancelled || gpuLost) post({ type: 'run-state', runId, state: 'cancelled' });
+    // A run stopped by a lost GPU is restarted on the next backend, not reported as failed.
+    if (await lostTheGpu()) interruptedRun = command;
+    if (error instanceof ExperimentCancelled || interruptedRun === command) post({ type: 'run-state', runId, state: 'cancelled' });
     else post({ type: 'run-state', runId, state: 'failed', message: error instanceof Error ? error.message : String(error) });
   } finally {
     if (abort === controller) abort = null;
