@@ -146,6 +146,21 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('fits a phone: no horizontal scrolling at 390 px, before, during and after a run', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${appUrl}?${LONG_QUERY}&backend=wasm`);
+    await ready(page);
+    const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+    expect(await width()).toBeLessThanOrEqual(390);
+    await screenshot(page, 'phone-390-finished');
+    await page.close();
+  });
+
   it('keeps the headline toggle in the URL, and a shared link restores it', async () => {
     const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);

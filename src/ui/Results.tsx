@@ -28,6 +28,7 @@ export function Results() {
       </div>
       {seeds === 1 && <p className="notice">One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing conclusions.</p>}
       <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
+      <div className="scroll">
       <table>
         <thead>
           <tr>
@@ -52,6 +53,7 @@ export function Results() {
           ))}
         </tbody>
       </table>
+      </div>
       <p className="hint" data-testid="paper-difference">
         {paper ? "Orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
       </p>
