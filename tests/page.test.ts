@@ -77,6 +77,29 @@ describe('the page', () => {
     expect(rows).toHaveLength(4);
     expect(rows[2]).toMatch(/shared init\d+\.\d%± \d+\.\d%/);
     expect(await page.locator('.predictions tr').count()).toBe(1 + 3);
+    // The mechanism: each student's update against its teacher's, over its steps and per layer.
+    expect(Number(await page.getAttribute('[data-testid=alignment-chart]', 'data-points'))).toBe(2 * (3 + 3));
+    expect(await page.locator('[data-testid=alignment-table] tbody tr').count()).toBe(2);
+    // Look inside: where each model's answers go, how its first layer moved, what the students imitate.
+    expect(await page.locator('[data-testid=confusion-matrices] figure').count()).toBe(3);
+    expect(await page.locator('[data-testid=unit-changes] tr').count()).toBe(3);
+    expect(await page.locator('[data-testid=aux-outputs] tbody tr').count()).toBe(3);
+    // Draw a digit: a scripted stroke gets a reading from every model.
+    const pad = page.getByTestId('draw-canvas');
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+    await page.mouse.move(...at(0.3, 0.2));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.7, 0.2), { steps: 6 });
+    await page.mouse.move(...at(0.45, 0.85), { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[data-testid=draw-readings] .reading').count()).toBe(3);
+    const readings = await page.locator('[data-testid=draw-readings] .reading').evaluateAll((els) => els.map((e) => [e.getAttribute('data-condition'), Number(e.getAttribute('data-prediction'))]));
+    expect(readings.map(([c]) => c)).toEqual(['teacher', 'aux-shared', 'aux-different']);
+    for (const [, digit] of readings) expect(digit).toBeGreaterThanOrEqual(0);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.locator('[data-testid=draw-readings] .reading').count()).toBe(0);
     await screenshot(page, 'finished-run-wasm');
 
     // Exports: the same JSON schema as the CLI, a CSV row per seed and evaluation, charts as PNG.

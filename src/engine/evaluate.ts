@@ -63,6 +63,13 @@ export class TestSet {
     };
   }
 
+  /** Counts of (true digit, predicted digit), row-major [10 × 10]: where a model's mistakes go. */
+  confusion(predicted: Int32Array): number[] {
+    const counts = new Array<number>(DIGITS * DIGITS).fill(0);
+    for (let i = 0; i < this.count; i++) counts[this.labels[i] * DIGITS + predicted[i]] += 1;
+    return counts;
+  }
+
   dispose(): void {
     for (const x of this.chunks) x.dispose();
   }

@@ -27,6 +27,8 @@ export interface ExperimentOptions {
   seeds?: readonly number[];
   /** Which of the run's students to train here (default: all); the teacher trains whenever a student does. */
   students?: readonly StudentCondition[];
+  /** Also report the weights of the first seed's models at every evaluation (for a page to look inside them). */
+  weights?: boolean;
 }
 
 export class ExperimentCancelled extends Error {
@@ -103,10 +105,12 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     const predicted = known ?? (await testSet.predictDigits(model, layout));
     if (!known) countWork(evalSteps(config));
     const alignments = studentStart && alignment ? await alignment.measure(model, studentStart) : null;
+    if (options.weights) emit({ type: 'weights', seed: seeds[0], condition, step, shape, params: await model.toHost(0) });
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
       const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
-      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions, ...(alignments && { alignment: alignments[k] }) });
+      const confusion = testSet.confusion(digits);
+      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions, confusion, ...(alignments && { alignment: alignments[k] }) });
       if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
       if (final && alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];

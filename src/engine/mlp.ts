@@ -7,23 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { Rng } from '../protocol/random';
+import type { ModelParams as HostParams, ModelShape as MlpShape } from '../protocol/results';
 import type { ModelLayout, PerModel } from './layout';
 
-export interface MlpShape {
-  hidden: number;
-  /** Auxiliary logits after the 10 digit logits. */
-  m: number;
-}
-
-/** One model's parameters as plain arrays, weight matrices stored [fanIn, fanOut] row-major. */
-export interface HostParams {
-  w1: Float32Array;
-  b1: Float32Array;
-  w2: Float32Array;
-  b2: Float32Array;
-  w3: Float32Array;
-  b3: Float32Array;
-}
+export type { ModelShape as MlpShape, ModelParams as HostParams } from '../protocol/results';
 
 export const PARAM_NAMES = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
@@ -119,13 +106,17 @@ export class Mlp {
     return new Mlp(this.shape, this.count, params);
   }
 
-  /** Model `index`'s parameters, in the single-model layout of HostParams. */
+  /** Model `index`'s parameters, in the single-model layout of HostParams (only that model is read back). */
   async toHost(index: number): Promise<HostParams> {
     const host = {} as HostParams;
     for (const name of PARAM_NAMES) {
-      const all = (await this.params[name].data()) as Float32Array;
-      const size = all.length / this.count;
-      host[name] = all.slice(index * size, (index + 1) * size);
+      const param = this.params[name];
+      const one = tf.slice(param, [index, ...param.shape.slice(1).map(() => 0)], [1, ...param.shape.slice(1)]);
+      try {
+        host[name] = (await one.data()) as Float32Array;
+      } finally {
+        one.dispose();
+      }
     }
     return host;
   }

@@ -56,6 +56,22 @@ export interface Alignment {
   layers: number[];
 }
 
+export interface ModelShape {
+  hidden: number;
+  /** Auxiliary logits after the 10 digit logits. */
+  m: number;
+}
+
+/** One model's parameters, weight matrices [fanIn, fanOut] row-major: 784 → h → h → 10 + m. */
+export interface ModelParams {
+  w1: Float32Array;
+  b1: Float32Array;
+  w2: Float32Array;
+  b2: Float32Array;
+  w3: Float32Array;
+  b3: Float32Array;
+}
+
 /** How many test images' predictions each evaluation reports, for showing examples. */
 export const SAMPLE_COUNT = 12;
 
@@ -74,7 +90,11 @@ export type ExperimentEvent =
       samplePredictions: number[];
       /** Students: how the student's update so far lines up with its teacher's. */
       alignment?: Alignment;
+      /** Counts of (true digit, predicted digit), row-major 10 × 10. */
+      confusion: number[];
     }
+  /** One model's weights as they are now (the run's first seed only), for looking inside it and for drawn digits. */
+  | { type: 'weights'; seed: number; condition: Condition; step: number; shape: ModelShape; params: ModelParams }
   | { type: 'done'; result: ExperimentResult };
 
 /**

@@ -6,7 +6,7 @@ import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../proto
 import { teacherSteps } from '../protocol/schedule';
 import type { Config, ConfigIssue } from '../protocol/config';
 import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
-import type { Accuracy, Alignment, ExperimentResult, SeedResult } from '../protocol/results';
+import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
 import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
 
 export interface RunView {
@@ -52,12 +52,25 @@ export interface AppState {
   alignment: Partial<Record<Condition, CurvePoint[]>>;
   /** Students: each seed's latest alignment, overall and per layer. */
   latestAlignment: Partial<Record<Condition, Record<number, Alignment>>>;
+  /** Each seed's latest confusion counts (true × predicted digit) per model. */
+  confusion: Partial<Record<Condition, Record<number, number[]>>>;
+  /** The run's first seed: each model's latest weights, to look inside and to read drawn digits with. */
+  weights: Partial<Record<Condition, Snapshot>>;
+  /** …and each model's weights when it started (a shared student starts as the reference). */
+  startWeights: Partial<Record<Condition, Snapshot>>;
   /** Each seed's latest evaluation of each model: final once its phase is done. */
   latest: Pick<SeedResult, 'seed' | 'accuracy'>[];
   predictions: Partial<Record<Condition, number[]>>;
   result: ExperimentResult | null;
   /** Derived once here, for every component that draws them. */
   derived: { accuracy: Series[]; bands: Band[]; loss: Series[]; bars: FigureBar[]; alignment: Series[]; alignmentBands: Band[] };
+}
+
+/** One model's weights at a step of its phase. */
+export interface Snapshot {
+  step: number;
+  shape: ModelShape;
+  params: ModelParams;
 }
 
 export const idleRun = (id = 0): RunView => ({
@@ -91,8 +104,11 @@ export function initialState(config: Config, notices: ConfigIssue[]): AppState {
   };
 }
 
-export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'alignment' | 'latestAlignment' | 'latest' | 'predictions' | 'result' | 'derived'> {
+export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'alignment' | 'latestAlignment' | 'confusion' | 'weights' | 'startWeights' | 'latest' | 'predictions' | 'result' | 'derived'> {
   return {
+    confusion: {},
+    weights: {},
+    startWeights: {},
     accuracy: {},
     loss: {},
     alignment: {},
@@ -191,6 +207,7 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             ...state,
             accuracy,
             latest,
+            confusion: { ...state.confusion, [e.condition]: { ...state.confusion[e.condition], [e.seed]: e.confusion } },
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
             derived: { ...state.derived, accuracy: series, bands: bandsOf(series), bars: barsOf(latest) },
           };
@@ -203,6 +220,12 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             latestAlignment: { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } },
             derived: { ...next.derived, alignment: alignmentSeries, alignmentBands: bandsOf(alignmentSeries) },
           };
+        }
+        case 'weights': {
+          if (e.seed !== state.run.seeds[0]) return state;
+          const snapshot = { step: e.step, shape: e.shape, params: e.params };
+          const first = state.startWeights[e.condition] ?? (e.step === 0 ? snapshot : undefined);
+          return { ...state, weights: { ...state.weights, [e.condition]: snapshot }, startWeights: first ? { ...state.startWeights, [e.condition]: first } : state.startWeights };
         }
         case 'done':
           // From here on the figure is the result's: the very summary the exports write.

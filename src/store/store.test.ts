@@ -45,10 +45,10 @@ describe('the app store', () => {
     emit({ type: 'run-state', runId: 1, state: 'running' });
     emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', seeds: [1, 2, 3], totalSteps: 100 } });
     emit({ type: 'experiment', runId: 1, event: { type: 'phase', condition: 'teacher', phaseSteps: 50 } });
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2] } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2], confusion: [] } });
     emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
     // A late event of an older run changes nothing.
-    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] } });
+    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [], confusion: [] } });
     const s = store.getState();
     expect(s.accuracy.teacher).toEqual([{ seed: 1, step: 10, value: 0.5 }]);
     expect(s.loss.teacher).toEqual([{ seed: 1, step: 10, value: 0.7 }]);
@@ -68,7 +68,7 @@ describe('the app store', () => {
     const { store, sent, emit } = setup();
     store.actions.setConfig({ seed: 42 });
     store.actions.run();
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 42, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [] } });
+    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 42, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [], confusion: [] } });
     store.actions.reset();
     expect(sent.at(-1)).toEqual({ type: 'cancel' });
     expect(store.getState().accuracy).toEqual({});
@@ -103,11 +103,11 @@ describe('the app store', () => {
     // The quick preset's teacher trains 2 epochs of 12,000 images in batches of 128: 188 steps.
     event({ type: 'start', config: PRESETS.quick.config, backend: 'wasm', seeds: [1], totalSteps: 938 });
     event({ type: 'phase', condition: 'teacher', phaseSteps: 188 });
-    event({ type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [] });
+    event({ type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [], confusion: [] });
     // Students may train in parallel workers: each starts where the teacher ended.
     for (const condition of ['aux-different', 'aux-shared'] as const) {
-      event({ type: 'eval', seed: 1, condition, step: 0, accuracy: accuracy(0.1), samplePredictions: [] });
-      event({ type: 'eval', seed: 1, condition, step: 5, accuracy: accuracy(0.3), samplePredictions: [] });
+      event({ type: 'eval', seed: 1, condition, step: 0, accuracy: accuracy(0.1), samplePredictions: [], confusion: [] });
+      event({ type: 'eval', seed: 1, condition, step: 5, accuracy: accuracy(0.3), samplePredictions: [], confusion: [] });
     }
     expect(store.getState().accuracy.teacher!.map((p) => p.step)).toEqual([20]);
     expect(store.getState().accuracy['aux-shared']!.map((p) => p.step)).toEqual([188, 193]);
@@ -126,7 +126,7 @@ describe('the app store', () => {
           for (const seed of seeds) {
             const a = accuracy(0.1 + (condition.length * seed.seed) / 100);
             seed.accuracy[condition] = a;
-            emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [] } });
+            emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [], confusion: [] } });
           }
         const result = assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds, phaseMs: {}, wallMs: 1 });
         const live = store.getState().derived.bars;

@@ -1,5 +1,7 @@
 import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
 import { Controls } from './Controls';
+import { DrawDigit } from './DrawDigit';
+import { LookInside } from './LookInside';
 import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';
@@ -77,7 +79,9 @@ export function App() {
         <Results />
       </div>
       <AlignmentChart />
+      <DrawDigit />
       <PerDigitChart />
+      <LookInside />
       <Samples />
       <Explainer />
       <footer>

@@ -1,26 +1,11 @@
 /** What the student sees (noise) beside what it is tested on (digits), with each model's guesses. */
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
+import { Pixels } from './Pixels';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
-
-/** A 28×28 image from values in [-1, 1]. */
-function Pixels({ values, label }: { values: Float32Array; label: string }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const context = canvas.current?.getContext('2d');
-    if (!context) return;
-    const image = context.createImageData(28, 28);
-    for (let i = 0; i < IMAGE_PIXELS; i++) {
-      const v = Math.round(((values[i] + 1) / 2) * 255);
-      image.data.set([v, v, v, 255], i * 4);
-    }
-    context.putImageData(image, 0, 0);
-  }, [values]);
-  return <canvas ref={canvas} width={28} height={28} className="pixels" aria-label={label} role="img" />;
-}
 
 const NOISE_SHOWN = 6;
 

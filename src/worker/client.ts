@@ -127,6 +127,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
         return;
       case 'phase':
       case 'eval':
+      case 'weights':
         if (shareReports(share, e.condition)) wrap(e);
         return;
       case 'step': {

@@ -130,6 +130,7 @@ async function runNow(command: Extract<WorkerCommand, { type: 'run' }>) {
       signal: controller.signal,
       seeds,
       students,
+      weights: true,
       beforeStep: gate,
       onEvent: (event: ExperimentEvent) => {
         if (event.type === 'step' && event.loss === null && event.doneSteps !== event.totalSteps) {

@@ -1,0 +1,199 @@
+/**
+ * Look inside the models: where each one's mistakes go (confusion matrices), how its first layer
+ * moved (the teacher's and the students' weight changes, side by side), and what the students
+ * actually imitate (the auxiliary outputs on the same noise images).
+ */
+import { useMemo } from 'react';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import { pct } from '../protocol/format';
+import { fillNoise, seedStreams } from '../protocol/random';
+import { auxLogits } from '../store/readDigit';
+import type { Snapshot } from '../store/state';
+import { Pixels } from './Pixels';
+import { useAppState } from './useStore';
+
+const MODELS: Condition[] = ['teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different'];
+const short = (c: Condition) => CONDITION_TABLE[c].short;
+
+function Confusion({ condition, counts }: { condition: Condition; counts: number[] }) {
+  const rows = Array.from({ length: DIGITS }, (_, t) => counts.slice(t * DIGITS, (t + 1) * DIGITS));
+  const totals = rows.map((row) => row.reduce((a, b) => a + b, 0));
+  const guessed = Array.from({ length: DIGITS }, (_, p) => rows.reduce((sum, row) => sum + row[p], 0));
+  const favourite = guessed.indexOf(Math.max(...guessed));
+  const all = totals.reduce((a, b) => a + b, 0);
+  return (
+    <figure className="confusion" data-condition={condition}>
+      <figcaption style={{ color: CONDITION_TABLE[condition].color }}>{short(condition)}</figcaption>
+      <table aria-label={`Confusion matrix of the ${short(condition)}: rows are the true digits, columns the answers, each cell the share of that row`}>
+        <thead>
+          <tr>
+            <th scope="col">true ↓ / said →</th>
+            {guessed.map((_, p) => (
+              <th key={p} scope="col">
+                {p}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, t) => (
+            <tr key={t}>
+              <th scope="row">{t}</th>
+              {row.map((n, p) => {
+                const share = totals[t] > 0 ? n / totals[t] : 0;
+                return (
+                  <td key={p} title={`${n} of the ${totals[t]} ${t}s read as ${p}`} style={{ background: `rgba(17, 24, 39, ${share})`, color: share > 0.5 ? 'white' : '#111827' }}>
+                    {share >= 0.1 ? Math.round(100 * share) : ''}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint">
+        Most common answer: {favourite} ({pct(guessed[favourite] / Math.max(1, all), 0)} of all answers)
+      </p>
+    </figure>
+  );
+}
+
+/** How hidden unit j's incoming weights changed, as a 28 × 28 image (grey: no change). */
+function unitChanges(now: Snapshot, start: Snapshot, units: number): { images: Float32Array[]; scale: number } {
+  const { hidden } = now.shape;
+  const images = Array.from({ length: units }, (_, j) => Float32Array.from({ length: IMAGE_PIXELS }, (_, i) => now.params.w1[i * hidden + j] - start.params.w1[i * hidden + j]));
+  const scale = Math.max(1e-8, ...images.map((img) => Math.max(...img.map(Math.abs))));
+  return { images, scale };
+}
+
+const UNITS = 6;
+const NOISE_IMAGES = 3;
+
+export function LookInside() {
+  const confusion = useAppState((s) => s.confusion);
+  const weights = useAppState((s) => s.weights);
+  const startWeights = useAppState((s) => s.startWeights);
+  const seed = useAppState((s) => s.run.seeds[0] ?? null);
+
+  const matrices = useMemo(
+    () =>
+      MODELS.flatMap((condition) => {
+        const perSeed = Object.values(confusion[condition] ?? {});
+        if (perSeed.length === 0) return [];
+        return [{ condition, counts: perSeed.reduce((sum, counts) => sum.map((n, i) => n + counts[i])) }];
+      }),
+    [confusion],
+  );
+
+  const changes = useMemo(
+    () =>
+      MODELS.flatMap((condition) => {
+        const now = weights[condition];
+        // A shared student and the teacher start from the reference; a different student from its own draw.
+        const start = CONDITION_TABLE[condition].init === 'different' ? startWeights[condition] : startWeights.reference;
+        return now && start ? [{ condition, ...unitChanges(now, start, UNITS) }] : [];
+      }),
+    [weights, startWeights],
+  );
+
+  const aux = useMemo(() => {
+    if (seed === null) return null;
+    const teacher = weights.teacher;
+    if (!teacher) return null;
+    const noise = new Float32Array(NOISE_IMAGES * IMAGE_PIXELS);
+    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_IMAGES }, (_, i) => i), noise);
+    const images = Array.from({ length: NOISE_IMAGES }, (_, i) => noise.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
+    const models = (['teacher', 'aux-shared', 'aux-different'] as Condition[]).filter((c) => weights[c]);
+    return { images, rows: models.map((c) => ({ condition: c, outputs: images.map((x) => auxLogits(weights[c]!.params, weights[c]!.shape, x)) })) };
+  }, [weights, seed]);
+
+  if (matrices.length === 0 && changes.length === 0) return null;
+  return (
+    <section className="inside" aria-labelledby="inside-title" data-testid="look-inside">
+      <h2 id="inside-title">Look inside</h2>
+
+      <h3>Where the answers go</h3>
+      <p className="hint">Each row is a true digit, each column an answer: a good reader is dark along the diagonal. A student that did not learn tends to give one answer to everything.</p>
+      <div className="confusions" data-testid="confusion-matrices">
+        {matrices.map(({ condition, counts }) => (
+          <Confusion key={condition} condition={condition} counts={counts} />
+        ))}
+      </div>
+
+      {changes.length > 0 && (
+        <>
+          <h3>How the first layer moved</h3>
+          <p className="hint">
+            The change in the incoming weights of the first {UNITS} hidden units since each model started (seed {seed}), as 28 × 28 images: grey is no change, white up, black
+            down. The teacher's change is shaped by digits. A shared-init student, trained only on noise, moves the same units in a similar pattern; a different-init student's
+            units are other units altogether.
+          </p>
+          <div className="scroll">
+          <table className="unit-changes" data-testid="unit-changes">
+            <tbody>
+              {changes.map(({ condition, images, scale }) => (
+                <tr key={condition}>
+                  <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
+                    {short(condition)}
+                  </th>
+                  {images.map((image, j) => (
+                    <td key={j}>
+                      <Pixels values={image} low={-scale} high={scale} label={`${short(condition)}: change of hidden unit ${j + 1}'s weights`} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+        </>
+      )}
+
+      {aux && aux.rows.length > 1 && (
+        <>
+          <h3>What the students imitate</h3>
+          <p className="hint">
+            The auxiliary outputs — the only thing an aux-only student is trained to copy — on the same noise images. Both students learn to copy them; only the one that shares
+            the teacher's start also picks up its digits.
+          </p>
+          <div className="scroll">
+          <table className="aux-outputs" data-testid="aux-outputs">
+            <thead>
+              <tr>
+                <th scope="col">noise image</th>
+                {aux.images.map((image, i) => (
+                  <th key={i} scope="col">
+                    <Pixels values={image} label={`noise image ${i + 1}`} />
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {aux.rows.map(({ condition, outputs }) => (
+                <tr key={condition}>
+                  <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
+                    {short(condition)}
+                  </th>
+                  {outputs.map((values, i) => {
+                    const max = Math.max(...values.map(Math.abs), 1e-6);
+                    return (
+                      <td key={i}>
+                        <div className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
+                          {values.map((v, k) => (
+                            <span key={k} className={v >= 0 ? 'up' : 'down'} style={{ height: `${(50 * Math.abs(v)) / max}%`, background: CONDITION_TABLE[condition].color }} />
+                          ))}
+                        </div>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
