@@ -8,14 +8,15 @@ import { StoreContext } from './ui/useStore';
 import { startTrainingWorkers } from './worker/client';
 import './ui/app.css';
 
-const { config, issues } = configFromQuery(location.search);
-const writeUrl = (c: typeof config) => history.replaceState(null, '', location.pathname + queryFromConfig(c) + location.hash);
-writeUrl(config);
+const { config, view, issues } = configFromQuery(location.search);
+const writeUrl = (c: typeof config, v: typeof view) => history.replaceState(null, '', location.pathname + queryFromConfig(c, v) + location.hash);
+writeUrl(config, view);
 
 const store = createAppStore({
   client: startTrainingWorkers(),
   config,
   notices: issues,
+  view,
   baseUrl: new URL(import.meta.env.BASE_URL, document.baseURI).href,
   onConfigChange: writeUrl,
   schedule: (callback) => requestAnimationFrame(callback),

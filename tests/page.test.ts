@@ -184,6 +184,54 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('walks a newcomer through the page, step by step, highlighting what each step is about', async () => {
+    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    await ready(page);
+    await page.getByRole('button', { name: 'Start the walk-through' }).click();
+    const targets: string[] = [];
+    for (let step = 0; ; step++) {
+      await page.waitForSelector(`[data-testid=tour][data-step="${step}"]`);
+      targets.push((await page.locator('.tour-focus').getAttribute('data-tour'))!);
+      if ((await page.getByRole('button', { name: 'Next' }).count()) === 0) break;
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+    expect(targets).toEqual(['accuracy', 'noise', 'init', 'results', 'mechanism', 'draw', 'recorded']);
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Skip' }).click();
+    expect(await page.locator('.tour-focus').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs a class from the keyboard, in presentation mode, with only the controls a link keeps', async () => {
+    const { page, errors } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm&hide=settings,presets,distill,tour`);
+    await ready(page);
+    // A shared link shows only what the teacher kept: the initialisation toggle and Run.
+    expect(await page.locator('[data-field=init]').count()).toBe(1);
+    for (const gone of ['[data-field=distill]', '.presets', 'details.settings', '[data-testid=tour]']) expect(await page.locator(gone).count(), gone).toBe(0);
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+    await page.keyboard.press('p');
+    await expect.poll(() => new URL(page.url()).searchParams.get('present')).toBe('1');
+    await expect.poll(() => page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(40);
+    await page.keyboard.press('i');
+    await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('shared');
+    await page.keyboard.press('r');
+    await page.waitForSelector('[data-testid=run-progress][data-state=running]');
+    await page.keyboard.press('r');
+    await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
+    await page.keyboard.press('r');
+    await page.waitForSelector('[data-testid=run-progress][data-state=running]');
+    await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
+    await screenshot(page, 'presentation-mode');
+    await page.keyboard.press('x');
+    await page.waitForSelector('[data-testid=run-progress]', { state: 'detached' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps the headline toggle in the URL, and a shared link restores it', async () => {
     const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);

@@ -8,6 +8,7 @@ import type { Config, ConfigIssue } from '../protocol/config';
 import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
 import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
+import { DEFAULT_VIEW, type View } from './url';
 
 export interface RunView {
   /** Which run this is; events of any other run are ignored. */
@@ -34,6 +35,9 @@ export interface RunView {
 
 export interface AppState {
   config: Config;
+  view: View;
+  /** The keyboard shortcuts overlay. */
+  help: boolean;
   notices: ConfigIssue[];
   data: { status: 'loading' | 'ready' | 'error'; loadedBytes: number; totalBytes: number; fromCache: boolean; ms?: number; message?: string };
   samples: { images: Uint8Array; labels: number[] } | null;
@@ -89,9 +93,11 @@ export const idleRun = (id = 0): RunView => ({
   updatedAt: 0,
 });
 
-export function initialState(config: Config, notices: ConfigIssue[]): AppState {
+export function initialState(config: Config, notices: ConfigIssue[], view: View = DEFAULT_VIEW): AppState {
   return {
     config,
+    view,
+    help: false,
     notices,
     data: { status: 'loading', loadedBytes: 0, totalBytes: 0, fromCache: false },
     samples: null,

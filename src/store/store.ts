@@ -4,6 +4,7 @@
  */
 import { validateConfig, type BackendChoice, type Config, type ConfigIssue } from '../protocol/config';
 import { PRESETS, type PresetName } from '../protocol/presets';
+import { DEFAULT_VIEW, type View } from './url';
 import type { TrainingClient } from '../worker/client';
 import { clearedResults, idleRun, initialState, reduce, type AppState } from './state';
 
@@ -21,6 +22,9 @@ export interface AppStore {
     /** Stops the run and clears the charts; the seed (so the initial weights) stays. */
     reset(): void;
     setBackend(backend: BackendChoice): void;
+    setView(patch: Partial<View>): void;
+    /** Shows or hides the keyboard shortcuts. */
+    toggleHelp(show?: boolean): void;
   };
 }
 
@@ -29,8 +33,9 @@ export interface StoreOptions {
   config: Config;
   notices?: ConfigIssue[];
   baseUrl: string;
-  /** Called whenever the settings change (the page writes them to the URL). */
-  onConfigChange?(config: Config): void;
+  view?: View;
+  /** Called whenever the settings or the view change (the page writes them to the URL). */
+  onConfigChange?(config: Config, view: View): void;
   /** Coalesces notifications (the page passes requestAnimationFrame). */
   schedule?(callback: () => void): void;
   /**
@@ -44,7 +49,7 @@ export interface StoreOptions {
 export function createAppStore(options: StoreOptions): AppStore {
   const { client } = options;
   const now = options.now ?? (() => performance.now());
-  let state = initialState(options.config, options.notices ?? []);
+  let state = initialState(options.config, options.notices ?? [], options.view ?? DEFAULT_VIEW);
   const listeners = new Set<() => void>();
   let scheduled = false;
 
@@ -74,7 +79,7 @@ export function createAppStore(options: StoreOptions): AppStore {
   const changeConfig = (config: Config, issues: ConfigIssue[]) => {
     const backendChanged = config.backend !== state.config.backend;
     set({ ...state, config, notices: issues });
-    options.onConfigChange?.(config);
+    options.onConfigChange?.(config, state.view);
     if (backendChanged) client.send({ type: 'select-backend', backend: config.backend });
   };
 
@@ -112,6 +117,13 @@ export function createAppStore(options: StoreOptions): AppStore {
       },
       setBackend(backend) {
         this.setConfig({ backend });
+      },
+      setView(patch) {
+        set({ ...state, view: { ...state.view, ...patch } });
+        options.onConfigChange?.(state.config, state.view);
+      },
+      toggleHelp(show) {
+        set({ ...state, help: show ?? !state.help });
       },
     },
   };

@@ -7,7 +7,7 @@ const quick = PRESETS.quick.config;
 
 describe('settings in the URL', () => {
   it('opens the quick classroom preset when the link has no settings, and writes no query for it', () => {
-    expect(configFromQuery('')).toEqual({ config: quick, issues: [] });
+    expect(configFromQuery('')).toEqual({ config: quick, view: { present: false, hidden: [] }, issues: [] });
     expect(queryFromConfig(quick)).toBe('');
   });
 
@@ -16,7 +16,7 @@ describe('settings in the URL', () => {
       for (const distill of CONFIG_SCHEMA.distill.values) {
         const config = { ...quick, init, distill, m: 7, backend: 'webgpu' as const };
         const query = queryFromConfig(config);
-        expect(configFromQuery(query), query).toEqual({ config, issues: [] });
+        expect(configFromQuery(query), query).toMatchObject({ config, issues: [] });
         expect([...new URLSearchParams(query).keys()].every((k) => k === 'init' || k === 'distill' || k === 'm' || k === 'backend')).toBe(true);
       }
   });
@@ -40,5 +40,13 @@ describe('settings in the URL', () => {
 
   it('understands links from before init and distill were settings', () => {
     expect(configFromQuery('?conditions=teacher,all-shared').config).toEqual({ ...quick, init: 'shared', distill: 'all' });
+  });
+
+  it('carries the view too: presentation mode and the parts a teacher hides', () => {
+    const { config, view, issues } = configFromQuery('?present=1&hide=settings,presets,distill,nonsense&init=shared');
+    expect(view).toEqual({ present: true, hidden: ['settings', 'presets', 'distill'] });
+    expect(config).toEqual({ ...quick, init: 'shared' });
+    expect(issues.map((i) => i.message)).toEqual([expect.stringMatching(/^hide = "nonsense" is not a part of the page that can be hidden/)]);
+    expect(queryFromConfig(config, view)).toBe('?init=shared&present=1&hide=settings,presets,distill');
   });
 });

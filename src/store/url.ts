@@ -29,13 +29,44 @@ function queryPairs(search: string): [string, string][] {
     });
 }
 
-export function configFromQuery(search: string): { config: Config; issues: ConfigIssue[] } {
-  return configFromStrings(queryPairs(search), DEFAULT_LINK_CONFIG);
+/** Parts of the page a link can hide, so a teacher shares exactly the knobs that matter. */
+export const HIDEABLE = ['init', 'distill', 'presets', 'settings', 'tour', 'recorded'] as const;
+export type Hideable = (typeof HIDEABLE)[number];
+
+/** How the page is shown (not what it trains): also in the link, never in the experiment's config. */
+export interface View {
+  /** Large type and full-width charts, for a projector. */
+  present: boolean;
+  hidden: Hideable[];
 }
 
-/** The shortest query for a config: the settings that differ from the default link. */
-export function queryFromConfig(config: Config): string {
+export const DEFAULT_VIEW: View = { present: false, hidden: [] };
+
+/** The link's settings and view; view keys are `present` and `hide` (a comma-separated list of HIDEABLE). */
+export function configFromQuery(search: string): { config: Config; view: View; issues: ConfigIssue[] } {
+  const pairs = queryPairs(search);
+  const view: View = { present: false, hidden: [] };
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of pairs) {
+    if (key === 'present') view.present = value !== '0' && value !== 'false';
+    if (key !== 'hide') continue;
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      if ((HIDEABLE as readonly string[]).includes(part)) view.hidden.push(part as Hideable);
+      else issues.push({ field: 'hide', message: `hide = "${part}" is not a part of the page that can be hidden (${HIDEABLE.join(', ')}); ignored` });
+    }
+  }
+  const parsed = configFromStrings(
+    pairs.filter(([key]) => key !== 'present' && key !== 'hide'),
+    DEFAULT_LINK_CONFIG,
+  );
+  return { config: parsed.config, view, issues: [...parsed.issues, ...issues] };
+}
+
+/** The shortest query for a config and view: what differs from the default link. */
+export function queryFromConfig(config: Config, view: View = DEFAULT_VIEW): string {
   const params = new URLSearchParams(configToStrings(config, DEFAULT_LINK_CONFIG));
-  const query = params.toString();
+  if (view.present) params.set('present', '1');
+  if (view.hidden.length > 0) params.set('hide', view.hidden.join(','));
+  const query = params.toString().replace(/%2C/g, ',');
   return query === '' ? '' : '?' + query;
 }

@@ -1,5 +1,7 @@
 import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
 import { Controls } from './Controls';
+import { ShortcutHelp, useShortcuts } from './Shortcuts';
+import { Tour } from './Tour';
 import { DrawDigit } from './DrawDigit';
 import { LookInside } from './LookInside';
 import { RecordedResult } from './Recorded';
@@ -57,10 +59,23 @@ function Explainer() {
 }
 
 export function App() {
+  useShortcuts();
+  const store = useAppStore();
+  const view = useAppState((s) => s.view);
   return (
-    <main>
+    <main className={view.present ? 'present' : ''} data-present={view.present}>
       <header>
-        <h1>Subliminal learning, live</h1>
+        <div className="title-row">
+          <h1>Subliminal learning, live</h1>
+          <span className="view-buttons">
+            <button className="small" aria-pressed={view.present} onClick={() => store.actions.setView({ present: !view.present })} title="Large type and full-width charts for a projector (P)">
+              Presentation mode
+            </button>
+            <button className="small" onClick={() => store.actions.toggleHelp(true)} title="Keyboard shortcuts (?)">
+              Shortcuts
+            </button>
+          </span>
+        </div>
         <p className="tagline">A student that never saw a digit learns digits, if it shares its teacher's initialisation.</p>
         <div className="status">
           <DataStatus />
@@ -68,14 +83,17 @@ export function App() {
         </div>
       </header>
       <Notices />
-      <Controls />
+      <div className="top">
+        <Controls />
+        {!view.hidden.includes('tour') && <Tour />}
+      </div>
       <RunProgress />
       <div className="grid">
         <AccuracyChart />
         <LossChart />
       </div>
-      <div className="figures">
-        <RecordedResult />
+      <div className="figures" data-tour="results">
+        {!view.hidden.includes('recorded') && <RecordedResult />}
         <Results />
       </div>
       <AlignmentChart />
@@ -84,6 +102,7 @@ export function App() {
       <LookInside />
       <Samples />
       <Explainer />
+      <ShortcutHelp />
       <footer>
         Everything runs in your browser, in a Web Worker, with TensorFlow.js; MNIST is served by this page. Protocol: MLP 784–256–256–(10+m),
         Adam, KL distillation on noise (Cloud et al. 2025, arXiv 2507.14805).

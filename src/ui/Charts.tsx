@@ -91,7 +91,7 @@ export function AccuracyChart() {
   const teacherFinal = useAppState((s) => s.derived.bars.find((b) => b.condition === 'teacher')?.mean ?? null);
   const figure = useRef<HTMLElement>(null);
   return (
-    <figure ref={figure} className="chart" data-testid="accuracy-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
+    <figure ref={figure} className="chart" data-tour="accuracy" data-testid="accuracy-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
       <figcaption>
         Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)
         <PngButton target={figure} name="accuracy" />
@@ -183,7 +183,7 @@ export function AlignmentChart() {
     [latest],
   );
   return (
-    <figure ref={figure} className="chart mechanism" data-testid="alignment-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
+    <figure ref={figure} className="chart mechanism" data-tour="mechanism" data-testid="alignment-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
       <figcaption>
         Why it works: does the student move the way its teacher moved?
         <PngButton target={figure} name="alignment" />

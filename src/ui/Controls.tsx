@@ -18,7 +18,7 @@ const NUMBER_FIELDS = CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'nu
 function Toggle({ field, value, disabled, onChange }: { field: ToggleKey; value: string; disabled: boolean; onChange(v: string): void }) {
   const schema = CONFIG_SCHEMA[field];
   return (
-    <fieldset className="segmented" disabled={disabled} data-field={field}>
+    <fieldset className="segmented" disabled={disabled} data-field={field} data-tour={field}>
       <legend>{schema.label}</legend>
       <div className="choices">
         {schema.values.map((choice) => (
@@ -69,6 +69,7 @@ function NumberField({ field, value, disabled, onCommit }: { field: ConfigKey; v
 export function Controls() {
   const store = useAppStore();
   const config = useAppState((s) => s.config);
+  const hidden = useAppState((s) => s.view.hidden);
   const runState = useAppState((s) => s.run.state);
   const ready = useAppState((s) => s.data.status === 'ready' && s.backend.status === 'ready');
   const active = runState === 'running' || runState === 'paused';
@@ -84,7 +85,7 @@ export function Controls() {
   return (
     <section className="controls" aria-label="Controls">
       <div className="headline">
-        {TOGGLES.map((field) => (
+        {TOGGLES.filter((field) => !hidden.includes(field)).map((field) => (
           <Toggle key={field} field={field} value={config[field]} disabled={active} onChange={(v) => set({ [field]: v })} />
         ))}
       </div>
@@ -119,6 +120,7 @@ export function Controls() {
         <button onClick={store.actions.reset} title="Stop and clear. The seed stays, so the next run starts from the same initial weights.">
           ↺ Reset
         </button>
+        {!hidden.includes('presets') && (
         <span className="presets" role="group" aria-label="Presets">
           {(Object.keys(PRESETS) as PresetName[]).map((name) => (
             <button key={name} disabled={active} aria-pressed={preset === name} title={PRESETS[name].description} onClick={() => store.actions.applyPreset(name)}>
@@ -126,11 +128,13 @@ export function Controls() {
             </button>
           ))}
         </span>
+        )}
       </div>
       <p className="hint" data-testid="preset-note">
         {preset ? `${PRESETS[preset].label}: ${PRESETS[preset].description}` : 'Custom settings (no preset).'}
       </p>
 
+      {!hidden.includes('settings') && (
       <details className="settings">
         <summary>All settings</summary>
         <div className="fields">
@@ -154,6 +158,7 @@ export function Controls() {
           </p>
         )}
       </details>
+      )}
     </section>
   );
 }

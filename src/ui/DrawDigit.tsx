@@ -66,7 +66,7 @@ export function DrawDigit() {
   );
 
   return (
-    <section className="draw" aria-labelledby="draw-title" data-testid="draw-digit">
+    <section className="draw" aria-labelledby="draw-title" data-tour="draw" data-testid="draw-digit">
       <h2 id="draw-title">Draw a digit</h2>
       <p className="hint">
         Draw a digit from 0 to 9 in the black square. It is prepared as MNIST's digits were (fitted into 20 × 20 pixels, centred) and read by the teacher and by each student

@@ -20,7 +20,7 @@ export function RecordedResult() {
   const store = useAppStore();
   const active = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
   return (
-    <section className="recorded" data-testid="recorded" aria-labelledby="recorded-title">
+    <section className="recorded" data-tour="recorded" data-testid="recorded" aria-labelledby="recorded-title">
       <h2 id="recorded-title">The paper's result, recorded</h2>
       <p className="hint">
         <strong>Recorded, not live:</strong> {seeds.length} seeds of the paper's full protocol (60,000 images, 5 + 5 epochs, m = 3), each with its own

@@ -31,7 +31,7 @@ export function Samples() {
   const meanOf = (c: Condition) => bars.find((b) => b.condition === c)?.mean;
   return (
     <section className="samples" aria-label="What the student sees">
-      <div>
+      <div data-tour="noise">
         <h3>What the student trains on</h3>
         <p className="hint">Uniform noise. Never a digit, never the teacher's digit outputs.</p>
         <div className="strip">
