@@ -16,7 +16,7 @@ const short = (c: Condition) => CONDITION_TABLE[c].short;
 /** Where the students start on the run's timeline: after the teacher, each from its outputs. */
 function studentsStartMark(config: Config | null) {
   if (!config) return null;
-  return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students start from the trained teacher →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
+  return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
