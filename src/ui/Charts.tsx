@@ -9,6 +9,7 @@ import { summarize } from '../protocol/stats';
 import type { Band, Series } from '../store/derive';
 import { PngButton } from './Export';
 import { useAppState } from './useStore';
+import { ModelRowHeader } from './ModelName';
 
 const color = (c: Condition) => CONDITION_TABLE[c].color;
 const short = (c: Condition) => CONDITION_TABLE[c].short;
@@ -213,9 +214,7 @@ export function AlignmentChart() {
             <tbody>
               {rows.map((row) => (
                 <tr key={row.condition} data-condition={row.condition}>
-                  <th scope="row" style={{ color: color(row.condition) }}>
-                    {short(row.condition)}
-                  </th>
+                  <ModelRowHeader condition={row.condition} />
                   <td>{row.overall.toFixed(2)}</td>
                   {row.layers.map((v, l) => (
                     <td key={l}>{v.toFixed(2)}</td>

@@ -12,6 +12,7 @@ import { auxLogits } from '../store/readDigit';
 import type { Snapshot } from '../store/state';
 import { Pixels } from './Pixels';
 import { useAppState } from './useStore';
+import { ModelRowHeader } from './ModelName';
 
 const MODELS: Condition[] = ['teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different'];
 const short = (c: Condition) => CONDITION_TABLE[c].short;
@@ -134,9 +135,7 @@ export function LookInside() {
             <tbody>
               {changes.map(({ condition, images, scale }) => (
                 <tr key={condition}>
-                  <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
-                    {short(condition)}
-                  </th>
+                  <ModelRowHeader condition={condition} />
                   {images.map((image, j) => (
                     <td key={j}>
                       <Pixels values={image} low={-scale} high={scale} label={`${short(condition)}: change of hidden unit ${j + 1}'s weights`} />
@@ -172,9 +171,7 @@ export function LookInside() {
             <tbody>
               {aux.rows.map(({ condition, outputs }) => (
                 <tr key={condition}>
-                  <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
-                    {short(condition)}
-                  </th>
+                  <ModelRowHeader condition={condition} />
                   {outputs.map((values, i) => {
                     const max = Math.max(...values.map(Math.abs), 1e-6);
                     return (

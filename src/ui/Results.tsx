@@ -6,14 +6,15 @@ import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
 import { PngButton, ResultDownloads } from './Export';
 import { ResultsFigure } from './ResultsFigure';
 import { useAppState } from './useStore';
+import { ModelRowHeader } from './ModelName';
 
 export function Results() {
   const bars = useAppState((s) => s.derived.bars);
   const runConfig = useAppState((s) => s.run.config);
   const running = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
+  const seeds = useAppState((s) => s.run.seeds.length);
   const figure = useRef<SVGSVGElement>(null);
   if (bars.length === 0 || !runConfig) return null;
-  const seeds = Math.max(...bars.map((b) => b.values.length));
   const paper = isPaperProtocol(runConfig);
   return (
     <section className="results" data-testid="results">
@@ -42,9 +43,7 @@ export function Results() {
         <tbody>
           {bars.map(({ condition, values, mean, ci95 }) => (
             <tr key={condition} data-condition={condition}>
-              <th scope="row" style={{ color: CONDITION_TABLE[condition].color }}>
-                {CONDITION_TABLE[condition].short}
-              </th>
+              <ModelRowHeader condition={condition} />
               <td>{pct(mean)}</td>
               <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
               <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>

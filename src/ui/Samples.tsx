@@ -1,11 +1,12 @@
 /** What the student sees (noise) beside what it is tested on (digits), with each model's guesses. */
 import { useMemo } from 'react';
 import { Pixels } from './Pixels';
-import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import type { Condition } from '../protocol/conditions';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
+import { ModelRowHeader } from './ModelName';
 
 const NOISE_SHOWN = 6;
 
@@ -61,9 +62,7 @@ export function Samples() {
             </tr>
             {models.map((c) => (
               <tr key={c}>
-                <th scope="row" style={{ color: CONDITION_TABLE[c].color }}>
-                  {CONDITION_TABLE[c].short}
-                </th>
+                <ModelRowHeader condition={c} />
                 {predictions[c]!.map((p, i) => (
                   <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>
                     {p}
