@@ -137,10 +137,17 @@ describe('the page', () => {
     const stepBefore = await phaseStep();
     await page.waitForTimeout(1000);
     expect(await doneSteps()).toBe(before);
-    // Step: one training step (in each worker), and the page shows it.
+    // Step: one training step in each worker (the two may stand a step apart), reported in full: the charts move with it, then the run waits again.
+    const points = () => page.getAttribute('[data-testid=accuracy-chart]', 'data-points').then(Number);
+    const pointsBefore = await points();
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect.poll(phaseStep, { timeout: 10_000 }).toBe(stepBefore + 1);
-    expect(await doneSteps()).toBeGreaterThan(before);
+    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(pointsBefore);
+    const stepped = await doneSteps();
+    expect(stepped).toBeGreaterThan(before);
+    expect(await phaseStep()).toBeGreaterThan(stepBefore);
+    expect(await phaseStep()).toBeLessThanOrEqual(stepBefore + 2);
+    await page.waitForTimeout(1000);
+    expect(await doneSteps()).toBe(stepped);
     await page.getByRole('button', { name: '▶ Resume' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.getByRole('button', { name: '↺ Reset' }).click();

@@ -122,6 +122,20 @@ describe('runExperiment', () => {
     expect(teacherHistory.at(-1)!.accuracy).toBe(result.seeds[0].accuracy.teacher!.overall);
   });
 
+  it('reports a step taken by hand in full (loss and evaluation), outside the planned work', async () => {
+    const config = tiny({ evalEvery: 4, logEvery: 100 });
+    let calls = 0;
+    const events: ExperimentEvent[] = [];
+    const result = await runExperiment(config, mnist, { beforeStep: async () => ++calls === 3, onEvent: (e) => events.push(e) });
+    const third = events.find((e) => e.type === 'step' && e.condition === 'teacher' && e.step === 3);
+    expect(third).toMatchObject({ loss: expect.any(Number) });
+    expect(events.some((e) => e.type === 'eval' && e.condition === 'teacher' && e.step === 3)).toBe(true);
+    // The export's history keeps the schedule, so a run's file does not depend on who clicked what.
+    expect(result.seeds[0].history.teacher!.map((p) => p.step)).toEqual([0, 4, 8]);
+    const last = events.filter((e) => e.type === 'step').at(-1)!;
+    expect(last).toMatchObject({ doneSteps: totalSteps(config), totalSteps: totalSteps(config) });
+  });
+
   it('stops at the next step when cancelled, and still frees every tensor', async () => {
     const before = memory();
     const controller = new AbortController();

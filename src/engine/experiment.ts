@@ -21,8 +21,11 @@ import { trainPhase, type PhasePlan } from './train';
 export interface ExperimentOptions {
   onEvent?(event: ExperimentEvent): void;
   signal?: AbortSignal;
-  /** Awaited before every training step; a host pauses a run by not resolving it yet. */
-  beforeStep?(): Promise<void>;
+  /**
+   * Awaited before every training step; a host pauses a run by not resolving it yet, and
+   * resolves true for a step taken by hand, which is then reported in full (loss and evaluation).
+   */
+  beforeStep?(): Promise<boolean | void>;
   /** Which of the run's seeds to train here (default: all of them); a host runs the others elsewhere. */
   seeds?: readonly number[];
   /** Which of the run's students to train here (default: all); the teacher trains whenever a student does. */
@@ -86,8 +89,9 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
 
   const beforeStep = async () => {
     await yieldToHost();
-    await options.beforeStep?.();
+    const inspect = await options.beforeStep?.();
     if (options.signal?.aborted) throw new ExperimentCancelled();
+    return inspect;
   };
 
   /**
@@ -101,9 +105,10 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     if (lastStep) emit((lastStep = { ...lastStep, doneSteps, loss: null }));
   };
 
-  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[]) => {
+  /** `extra`: an evaluation outside the schedule (a step taken by hand), so not in the run's planned work. */
+  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[], extra = false) => {
     const predicted = known ?? (await testSet.predictDigits(model, layout));
-    if (!known) countWork(evalSteps(config));
+    if (!known && !extra) countWork(evalSteps(config));
     const alignments = studentStart && alignment ? await alignment.measure(model, studentStart) : null;
     if (options.weights) emit({ type: 'weights', seed: seeds[0], condition, step, shape, params: await model.toHost(0) });
     predicted.forEach((digits, k) => {
@@ -111,7 +116,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
       const confusion = testSet.confusion(digits);
       emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions, confusion, ...(alignments && { alignment: alignments[k] }) });
-      if (config.evalEvery > 0) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
+      if (config.evalEvery > 0 && !extra) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
       if (final && alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
     });
@@ -128,11 +133,12 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       layout,
       logEvery: config.logEvery,
       beforeStep,
-      afterStep: async (info) => {
+      afterStep: async (info, inspect) => {
         if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS)) throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
         doneSteps += 1;
         emit((lastStep = { type: 'step', condition, doneSteps, totalSteps: total, ...info }));
-        if (config.evalEvery > 0 && info.step % config.evalEvery === 0 && info.step !== steps) await evaluate(condition, model, info.step, false);
+        const scheduled = config.evalEvery > 0 && info.step % config.evalEvery === 0;
+        if (info.step !== steps && (scheduled || inspect)) await evaluate(condition, model, info.step, false, undefined, !scheduled);
       },
     });
     await evaluate(condition, model, steps, true);

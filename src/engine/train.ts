@@ -26,9 +26,13 @@ export interface PhasePlan {
 export interface PhaseHooks {
   layout: ModelLayout;
   logEvery: number;
-  /** Awaited before every step: where a run yields to its host, pauses, or is cancelled (by throwing). */
-  beforeStep(): Promise<void>;
-  afterStep(info: StepInfo): Promise<void>;
+  /**
+   * Awaited before every step: where a run yields to its host, pauses, or is cancelled (by
+   * throwing). Resolves true for a step the host wants reported in full (one taken by hand).
+   */
+  beforeStep(): Promise<boolean | void>;
+  /** `inspect`: the step is to be reported in full (its loss read, the model evaluated). */
+  afterStep(info: StepInfo, inspect: boolean): Promise<void>;
 }
 
 export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<void> {
@@ -46,7 +50,7 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
     for (let epoch = 1; epoch <= plan.epochs; epoch++) {
       const orders = rngs.map((rng) => rng.permutation(plan.exampleCount));
       for (const [start, end] of batchRanges(plan.exampleCount, plan.batchSize)) {
-        await hooks.beforeStep();
+        const inspect = (await hooks.beforeStep()) === true;
         step += 1;
         const size = end - start;
         const indices = orders.map((order) => order.subarray(start, end));
@@ -63,14 +67,14 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
           optimizer.apply(model.backward(x, forward, dLogits, hooks.layout, xT));
           return loss;
         });
-        const read = step % hooks.logEvery === 0 || step === total;
+        const read = inspect || step % hooks.logEvery === 0 || step === total;
         let lossValue: number | null = null;
         try {
           if (read) lossValue = (await loss.data())[0];
         } finally {
           loss.dispose();
         }
-        await hooks.afterStep({ step, epoch, phaseSteps: total, loss: lossValue });
+        await hooks.afterStep({ step, epoch, phaseSteps: total, loss: lossValue }, inspect);
       }
     }
   } finally {

@@ -40,13 +40,15 @@ function release() {
   wake = null;
 }
 
-/** Awaited before each training step: holds the run while paused; "step" lets one through. */
-async function gate(): Promise<void> {
+/** Awaited before each training step: holds the run while paused; "step" lets one through, to be reported in full. */
+async function gate(): Promise<boolean> {
   if (paused && stepsAllowed === 0) flushHeldStep();
   while (paused && stepsAllowed === 0 && !abort?.signal.aborted) {
     await new Promise<void>((resolve) => (wake = resolve));
   }
-  if (stepsAllowed > 0) stepsAllowed -= 1;
+  if (stepsAllowed === 0) return false;
+  stepsAllowed -= 1;
+  return true;
 }
 
 function chooseBackend(requested: Parameters<typeof selectBackend>[0], why = '') {
