@@ -94,14 +94,6 @@ export type StudentCondition = Exclude<TrainedCondition, 'teacher'>;
 export const ALL_CONDITIONS = Object.keys(CONDITION_TABLE) as Condition[];
 export const STUDENT_CONDITIONS = ALL_CONDITIONS.filter((c): c is StudentCondition => CONDITION_TABLE[c].role === 'student');
 
-export function conditionInfo(condition: Condition): ConditionInfo {
-  return CONDITION_TABLE[condition];
-}
-
-export function studentCondition(distill: Distill, init: Init): StudentCondition {
-  return `${distill}-${init}`;
-}
-
 /** A toggle's choice: one side, or both side by side. */
 export type Choice<T extends string> = T | 'both';
 

@@ -145,7 +145,7 @@ function setRunState(run: RunView, state: RunState, now: number, message?: strin
  * A phase's step on the run's timeline: the teacher first, then the students, each of which
  * starts from the trained teacher's outputs (they may train in parallel workers; none depends on another).
  */
-export const timeline = (run: Pick<RunView, 'config'>, condition: Condition, step: number) =>
+const timeline = (run: Pick<RunView, 'config'>, condition: Condition, step: number) =>
   (CONDITION_TABLE[condition].role === 'student' && run.config ? teacherSteps(run.config) : 0) + step;
 
 /**

@@ -14,7 +14,7 @@ import { useAppStore, useAppState } from './useStore';
 const recorded = checkExport(recordedJson);
 const bars = barsOfResult(recorded);
 const seeds = recorded.seeds.map((s) => s.seed);
-export const REPRODUCE_COMMAND = `npm run experiment -- --seed ${seeds[0]} --seeds ${seeds.length}`;
+const REPRODUCE_COMMAND = `npm run experiment -- --seed ${seeds[0]} --seeds ${seeds.length}`;
 
 export function RecordedResult() {
   const store = useAppStore();

@@ -6,7 +6,7 @@ import { useAppState, useAppStore } from './useStore';
 
 const next = <T,>(values: readonly T[], value: T) => values[(values.indexOf(value) + 1) % values.length];
 
-export const SHORTCUTS: [string, string][] = [
+const SHORTCUTS: [string, string][] = [
   ['R', 'run, pause or resume'],
   ['S', 'one training step (while paused)'],
   ['X', 'reset (the seed, so the initial weights, stays)'],

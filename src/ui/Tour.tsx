@@ -12,7 +12,7 @@ interface TourStep {
   text: (m: number) => string;
 }
 
-export const TOUR: TourStep[] = [
+const TOUR: TourStep[] = [
   {
     target: 'accuracy',
     title: 'The teacher learns digits',

@@ -96,8 +96,12 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
   // Helpers start once the first worker has both MNIST (so they read it from the cache) and a backend.
   let dataReady = false;
   let chosenBackend: string | null = null;
+  /** Helpers are tried once per backend choice: one that fails is not started again and again. */
+  let helpersTried = false;
   const maybeStartHelpers = () => {
-    if (dataReady && chosenBackend && helpers.length === 0 && ready.length === 1) startHelpers(chosenBackend);
+    if (!dataReady || !chosenBackend || helpersTried) return;
+    helpersTried = true;
+    startHelpers(chosenBackend);
   };
 
   const primary = spawn((event) => {
@@ -106,6 +110,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
     if (event.type === 'backend') {
       stopHelpers();
       chosenBackend = event.info.name;
+      helpersTried = false;
     }
     maybeStartHelpers();
     publish(event);
@@ -149,6 +154,8 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
 
   function runState(index: number, event: Extract<WorkerEvent, { type: 'run-state' }>) {
     if (!run) return;
+    // A worker that lost its GPU restarts the run: its new start clears what the page shows.
+    if (event.state === 'cancelled') run.startSent = false;
     if (event.state === 'finished') {
       run.finished += 1;
       if (run.finished === run.shares.length) publish(event);
@@ -174,6 +181,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
           broadcast({ type: 'cancel' });
           stopHelpers();
           chosenBackend = null;
+          helpersTried = false;
           primary.postMessage(command);
           return;
         case 'run':
