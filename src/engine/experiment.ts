@@ -94,10 +94,6 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     return inspect;
   };
 
-  /**
-   * Evaluates all K models (or reports predictions already made for identical weights);
-   * records the final accuracy at a phase's end. Returns the predictions.
-   */
   /** Counts work done outside training steps, and reports it as progress of the phase's current step. */
   let lastStep: Extract<ExperimentEvent, { type: 'step' }> | null = null;
   const countWork = (steps: number) => {
@@ -105,7 +101,11 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     if (lastStep) emit((lastStep = { ...lastStep, doneSteps, loss: null }));
   };
 
-  /** `extra`: an evaluation outside the schedule (a step taken by hand), so not in the run's planned work. */
+  /**
+   * Evaluates all K models (or reports predictions already made for identical weights);
+   * records the final accuracy at a phase's end. Returns the predictions. `extra`: an
+   * evaluation outside the schedule (a step taken by hand), so not in the run's planned work.
+   */
   const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[], extra = false) => {
     const predicted = known ?? (await testSet.predictDigits(model, layout));
     if (!known && !extra) countWork(evalSteps(config));
