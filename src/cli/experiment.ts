@@ -43,17 +43,17 @@ function progressReporter(total: number) {
 }
 
 /** Trains each share in a worker thread of its own. */
-function runShares(input: Pick<SeedWorkerInput, 'config' | 'backend'>, shares: Share[], onStep: (what: string) => void): Promise<ExperimentResult[]> {
+function runShares(input: Pick<SeedWorkerInput, 'config' | 'backend'>, shares: Share[], onStep: (share: number, doneSteps: number, what: string) => void): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
   return Promise.all(
     shares.map(
-      (share) =>
+      (share, index) =>
         new Promise<ExperimentResult>((resolve, reject) => {
           const workerData: SeedWorkerInput = { ...input, entry, seeds: share.seeds, students: share.students };
           const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
           let result: ExperimentResult | null = null;
           worker.on('message', (message: SeedWorkerMessage) => {
-            if (message.type === 'event' && message.event.type === 'step') onStep(`${message.event.condition} epoch ${message.event.epoch}`);
+            if (message.type === 'event' && message.event.type === 'step') onStep(index, message.event.doneSteps, `${message.event.condition} epoch ${message.event.epoch}`);
             else if (message.type === 'result') result = message.result;
             else if (message.type === 'error') reject(new Error(message.message));
           });
@@ -101,10 +101,14 @@ async function main(): Promise<number> {
 
   const total = shares.reduce((sum, share) => sum + totalSteps(config, share.students), 0);
   const progress = progressReporter(total);
-  let done = 0;
+  // Each worker reports the work it has done (training steps, evaluations and the noise pass, in steps' worth).
+  const done = shares.map(() => 0);
   const started = performance.now();
   report(`Training ${seedRangeText(shares.flatMap((s) => s.seeds).filter((s, i, all) => all.indexOf(s) === i).sort((a, b) => a - b))} on ${backend}, ${workers} worker thread(s).`);
-  const parts = await runShares({ config, backend }, shares, (what) => progress(++done, what));
+  const parts = await runShares({ config, backend }, shares, (share, doneSteps, what) => {
+    done[share] = doneSteps;
+    progress(done.reduce((a, b) => a + b, 0), what);
+  });
   const result = mergeShares(config, shares, parts, performance.now() - started);
 
   report('\n' + resultsTable(result) + '\n');
