@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseExport } from '../src/protocol/export';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, LONG_QUERY, openPage, screenshot, TINY_QUERY } from './e2e/browser';
@@ -232,6 +233,28 @@ describe('the page', () => {
     await page.keyboard.press('x');
     await page.waitForSelector('[data-testid=run-progress]', { state: 'detached' });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is accessible: no serious or critical axe violations at load or after a run, focus stays on the pressed control, results announced', async () => {
+    // axe is injected as a script, which the page's own policy rightly forbids: this page alone bypasses it.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+    await page.goto(`${appUrl}?${TINY_QUERY}&backend=wasm`);
+    await ready(page);
+    const axeViolations = async () => {
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run());
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
+    };
+    expect(await axeViolations()).toEqual([]);
+    const run = page.getByRole('button', { name: '▶ Run' });
+    await run.focus();
+    await page.keyboard.press('Enter');
+    // The same button now says Pause (or Run again, if the tiny run already ended), and still has the focus.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/Pause|Run/);
+    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await expect.poll(() => page.textContent('[data-testid=announcer]')).toMatch(/^Finished\. .*student, aux only, shared init: \d+\.\d%/);
+    expect(await axeViolations()).toEqual([]);
     await page.close();
   });
 

@@ -24,7 +24,11 @@ interface ConditionInfo {
   label: string;
   /** Compact, for charts; ' · ' separates the parts a chart may put on separate lines. */
   short: string;
+  /** Text-safe on white (contrast ≥ 4.5) and told apart without colour vision: blue and orange for the headline pair. */
   color: string;
+  /** A cue beside colour: the dots' shape in figures, and dashed lines for a different initialisation. */
+  marker: 'circle' | 'square' | 'diamond' | 'triangle';
+  dashed: boolean;
   expected: Expectation;
 }
 
@@ -36,7 +40,9 @@ export const CONDITION_TABLE = {
     distill: null,
     label: 'reference (untrained)',
     short: 'untrained',
-    color: '#9ca3af',
+    color: '#6b7280',
+    marker: 'circle',
+    dashed: false,
     expected: { low: 0.08, high: 0.12, label: '≈ 10% (untrained)' },
   },
   teacher: {
@@ -45,7 +51,9 @@ export const CONDITION_TABLE = {
     distill: null,
     label: 'teacher',
     short: 'teacher',
-    color: '#374151',
+    color: '#1f2937',
+    marker: 'diamond',
+    dashed: false,
     expected: { low: 0.93, high: 0.95, label: '93–95%' },
   },
   'aux-shared': {
@@ -54,7 +62,9 @@ export const CONDITION_TABLE = {
     distill: 'aux',
     label: 'student, aux only, shared init',
     short: 'student · aux · shared init',
-    color: '#059669',
+    color: '#0b6aa8',
+    marker: 'circle',
+    dashed: false,
     expected: { low: 0.5, high: 0.57, label: '50–57% (paper: "over 50%")' },
   },
   'aux-different': {
@@ -63,7 +73,9 @@ export const CONDITION_TABLE = {
     distill: 'aux',
     label: 'student, aux only, different init',
     short: 'student · aux · different init',
-    color: '#dc2626',
+    color: '#b34700',
+    marker: 'square',
+    dashed: true,
     expected: { low: 0.06, high: 0.12, label: '≈ 9% (chance)' },
   },
   'all-shared': {
@@ -72,7 +84,9 @@ export const CONDITION_TABLE = {
     distill: 'all',
     label: 'student, all logits, shared init',
     short: 'student · all logits · shared init',
-    color: '#2563eb',
+    color: '#00745a',
+    marker: 'triangle',
+    dashed: false,
     expected: { low: 0.89, high: 0.93, label: '≈ 91%' },
   },
   'all-different': {
@@ -81,7 +95,9 @@ export const CONDITION_TABLE = {
     distill: 'all',
     label: 'student, all logits, different init',
     short: 'student · all logits · different init',
-    color: '#d97706',
+    color: '#a0507c',
+    marker: 'square',
+    dashed: true,
     expected: { low: 0.7, high: 0.78, label: '≈ 74%' },
   },
 } as const satisfies Record<string, ConditionInfo>;

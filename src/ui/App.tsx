@@ -7,7 +7,7 @@ import { LookInside } from './LookInside';
 import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';
-import { BackendBadge, DataStatus, RunProgress } from './StatusBar';
+import { Announcer, BackendBadge, DataStatus, RunProgress } from './StatusBar';
 import { useAppState, useAppStore } from './useStore';
 
 function Notices() {
@@ -88,6 +88,7 @@ export function App() {
         {!view.hidden.includes('tour') && <Tour />}
       </div>
       <RunProgress />
+      <Announcer />
       <div className="grid">
         <AccuracyChart />
         <LossChart />

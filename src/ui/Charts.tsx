@@ -25,7 +25,7 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
     <ul className="legend">
       {conditions.map((c) => (
         <li key={c}>
-          <span className="swatch" style={{ background: color(c) }} />
+          <span className={CONDITION_TABLE[c].dashed ? 'swatch dashed' : 'swatch'} style={{ background: CONDITION_TABLE[c].dashed ? undefined : color(c), borderColor: color(c) }} />
           {short(c)}
         </li>
       ))}
@@ -69,6 +69,7 @@ function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, 
               dataKey="value"
               name={banded.has(s.condition) ? `${short(s.condition)} (seed ${s.seed})` : short(s.condition)}
               stroke={color(s.condition)}
+              strokeDasharray={CONDITION_TABLE[s.condition].dashed ? '6 3' : undefined}
               // With a band, seeds are thin context lines and the mean carries the story.
               strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
               strokeWidth={banded.has(s.condition) ? 1 : 2}
@@ -77,7 +78,7 @@ function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, 
             />
           ))}
           {bands.map((b) => (
-            <Line key={`${b.condition}-mean`} data={b.points} dataKey="mean" name={`${short(b.condition)}: mean`} stroke={color(b.condition)} strokeWidth={2.5} dot={false} isAnimationActive={false} />
+            <Line key={`${b.condition}-mean`} data={b.points} dataKey="mean" name={`${short(b.condition)}: mean`} stroke={color(b.condition)} strokeDasharray={CONDITION_TABLE[b.condition].dashed ? '6 3' : undefined} strokeWidth={2.5} dot={false} isAnimationActive={false} />
           ))}
         </ComposedChart>
       </ResponsiveContainer>

@@ -101,21 +101,18 @@ export function Controls() {
       )}
 
       <div className="buttons">
-        {!active && (
-          <button className="primary" onClick={store.actions.run} disabled={!ready || tooBig !== null}>
-            ▶ Run
-          </button>
-        )}
-        {runState === 'running' && <button onClick={store.actions.pause}>❚❚ Pause</button>}
+        {/* One button for Run, Pause and Resume: the same element keeps the keyboard focus as it changes. */}
+        <button
+          className={runState === 'running' ? '' : 'primary'}
+          onClick={runState === 'running' ? store.actions.pause : runState === 'paused' ? store.actions.resume : store.actions.run}
+          disabled={!active && (!ready || tooBig !== null)}
+        >
+          {runState === 'running' ? '❚❚ Pause' : runState === 'paused' ? '▶ Resume' : '▶ Run'}
+        </button>
         {runState === 'paused' && (
-          <>
-            <button className="primary" onClick={store.actions.resume}>
-              ▶ Resume
-            </button>
-            <button onClick={store.actions.step} title="Run one training step">
-              Step
-            </button>
-          </>
+          <button onClick={store.actions.step} title="Run one training step">
+            Step
+          </button>
         )}
         <button onClick={store.actions.reset} title="Stop and clear. The seed stays, so the next run starts from the same initial weights.">
           ↺ Reset

@@ -13,6 +13,7 @@ import type { Snapshot } from '../store/state';
 import { Pixels } from './Pixels';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
+import { Scroll } from './Scroll';
 
 const MODELS: Condition[] = ['teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different'];
 const short = (c: Condition) => CONDITION_TABLE[c].short;
@@ -44,7 +45,7 @@ function Confusion({ condition, counts }: { condition: Condition; counts: number
               {row.map((n, p) => {
                 const share = totals[t] > 0 ? n / totals[t] : 0;
                 return (
-                  <td key={p} title={`${n} of the ${totals[t]} ${t}s read as ${p}`} style={{ background: `rgba(17, 24, 39, ${share})`, color: share > 0.5 ? 'white' : '#111827' }}>
+                  <td key={p} title={`${n} of the ${totals[t]} ${t}s read as ${p}`} style={{ background: `rgba(11, 106, 168, ${0.55 * share})` }}>
                     {share >= 0.1 ? Math.round(100 * share) : ''}
                   </td>
                 );
@@ -130,7 +131,7 @@ export function LookInside() {
             down. The teacher's change is shaped by digits. A shared-init student, trained only on noise, moves the same units in a similar pattern; a different-init student's
             units are other units altogether.
           </p>
-          <div className="scroll">
+          <Scroll label="changes of the first layer">
           <table className="unit-changes" data-testid="unit-changes">
             <tbody>
               {changes.map(({ condition, images, scale }) => (
@@ -145,7 +146,7 @@ export function LookInside() {
               ))}
             </tbody>
           </table>
-          </div>
+          </Scroll>
         </>
       )}
 
@@ -156,7 +157,7 @@ export function LookInside() {
             The auxiliary outputs — the only thing an aux-only student is trained to copy — on the same noise images. Both students learn to copy them; only the one that shares
             the teacher's start also picks up its digits.
           </p>
-          <div className="scroll">
+          <Scroll label="auxiliary outputs on noise">
           <table className="aux-outputs" data-testid="aux-outputs">
             <thead>
               <tr>
@@ -188,7 +189,7 @@ export function LookInside() {
               ))}
             </tbody>
           </table>
-          </div>
+          </Scroll>
         </>
       )}
     </section>

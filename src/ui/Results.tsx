@@ -7,6 +7,7 @@ import { PngButton, ResultDownloads } from './Export';
 import { ResultsFigure } from './ResultsFigure';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
+import { Scroll } from './Scroll';
 
 export function Results() {
   const bars = useAppState((s) => s.derived.bars);
@@ -29,7 +30,7 @@ export function Results() {
       </div>
       {seeds === 1 && <p className="notice">One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing conclusions.</p>}
       <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
-      <div className="scroll">
+      <Scroll label="results table">
       <table>
         <thead>
           <tr>
@@ -52,7 +53,7 @@ export function Results() {
           ))}
         </tbody>
       </table>
-      </div>
+      </Scroll>
       <p className="hint" data-testid="paper-difference">
         {paper ? "Orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
       </p>

@@ -12,6 +12,17 @@ const WIDTH = 760;
 const HEIGHT = 340;
 const MARGIN = { top: 16, right: 16, bottom: 72, left: 48 };
 
+/** One seed's dot, shaped by its condition so that conditions differ by more than colour. */
+function Marker({ shape, x, y, color, title }: { shape: 'circle' | 'square' | 'diamond' | 'triangle'; x: number; y: number; color: string; title: string }) {
+  const r = 3.4;
+  const common = { fill: color, stroke: 'white', strokeWidth: 0.8 };
+  const label = <title>{title}</title>;
+  if (shape === 'square') return <rect x={x - r} y={y - r} width={2 * r} height={2 * r} {...common}>{label}</rect>;
+  if (shape === 'diamond') return <polygon points={`${x},${y - r * 1.3} ${x + r * 1.3},${y} ${x},${y + r * 1.3} ${x - r * 1.3},${y}`} {...common}>{label}</polygon>;
+  if (shape === 'triangle') return <polygon points={`${x},${y - r * 1.3} ${x + r * 1.2},${y + r} ${x - r * 1.2},${y + r}`} {...common}>{label}</polygon>;
+  return <circle cx={x} cy={y} r={r} {...common}>{label}</circle>;
+}
+
 /** A fixed, seed-independent horizontal offset for dot i, so dots of one bar do not hide each other. */
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
@@ -33,12 +44,12 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
         </g>
       ))}
       <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0.1)} y2={y(0.1)} stroke="#9ca3af" strokeDasharray="6 4" />
-      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={10} fill="#9ca3af">
+      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={10} fill="#6b7280">
         chance
       </text>
       {bars.map((bar, i) => {
         const cx = MARGIN.left + slot * (i + 0.5);
-        const { color, expected, short } = CONDITION_TABLE[bar.condition];
+        const { color, expected, short, marker } = CONDITION_TABLE[bar.condition];
         const lo = bar.ci95 === null ? null : Math.max(0, bar.mean - bar.ci95);
         const hi = bar.ci95 === null ? null : Math.min(1, bar.mean + bar.ci95);
         return (
@@ -58,9 +69,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
               </g>
             )}
             {bar.values.map((v, j) => (
-              <circle key={j} cx={cx + jitter(j) * barW} cy={y(v)} r={3} fill={color} stroke="white" strokeWidth={0.8}>
-                <title>{pct(v)}</title>
-              </circle>
+              <Marker key={j} shape={marker} x={cx + jitter(j) * barW} y={y(v)} color={color} title={pct(v)} />
             ))}
             <text x={cx} y={y(bar.mean) - 6} textAnchor="middle" fontSize={12} fontWeight={600} fill="#111827">
               {pct(bar.mean)}

@@ -7,6 +7,7 @@ import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
+import { Scroll } from './Scroll';
 
 const NOISE_SHOWN = 6;
 
@@ -47,7 +48,7 @@ export function Samples() {
           Real MNIST test digits, with one seed's latest guesses. Twelve digits are a glimpse: the last column is each model's score on all {testCount.toLocaleString('en')} test
           digits (mean over seeds).
         </p>
-        <div className="scroll">
+        <Scroll label="test digits and each model's guesses">
         <table className="predictions">
           <tbody>
             <tr>
@@ -76,7 +77,7 @@ export function Samples() {
             ))}
           </tbody>
         </table>
-        </div>
+        </Scroll>
       </div>
     </section>
   );

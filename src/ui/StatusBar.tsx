@@ -1,6 +1,6 @@
 /** Data loading, backend badge and the run's progress with ETA. */
 import { CONDITION_TABLE } from '../protocol/conditions';
-import { duration } from '../protocol/format';
+import { duration, pct } from '../protocol/format';
 import { seedRangeText } from '../protocol/results';
 import { activeTime, eta } from '../store/state';
 import { useAppState } from './useStore';
@@ -65,5 +65,24 @@ export function RunProgress() {
         {left !== null && ` · about ${duration(left)} left`}
       </span>
     </div>
+  );
+}
+
+/** What a screen reader hears: each phase as it starts, and the result when the run ends (not every step). */
+export function Announcer() {
+  const run = useAppState((s) => s.run);
+  const bars = useAppState((s) => s.derived.bars);
+  let message = '';
+  // Students may train in parallel workers: one message for them all, not one per event.
+  if (run.state === 'running' && run.condition)
+    message = CONDITION_TABLE[run.condition].role === 'student' ? "Training the students on the teacher's outputs on noise." : 'Training the teacher on digits.';
+  else if (run.state === 'paused') message = 'Paused.';
+  else if (run.state === 'failed') message = `The run failed: ${run.message}`;
+  else if (run.state === 'finished')
+    message = `Finished. ${bars.map((b) => `${CONDITION_TABLE[b.condition].label}: ${pct(b.mean)}${b.ci95 === null ? '' : ` plus or minus ${pct(b.ci95)}`}`).join('; ')}.`;
+  return (
+    <p className="visually-hidden" aria-live="polite" data-testid="announcer">
+      {message}
+    </p>
   );
 }
