@@ -33,6 +33,9 @@ describe('the page', () => {
     const started = Date.now();
     const { page, errors, foreignRequests } = await openPage(browser, appUrl);
     await page.getByRole('button', { name: '▶ Run' }).waitFor();
+    // Before a run there is nothing to export, and the buttons say so instead of doing nothing.
+    expect(await page.locator('button[data-png=accuracy]').isDisabled()).toBe(true);
+    expect(await page.getAttribute('button[data-png=accuracy]', 'title')).toMatch(/Nothing to save yet/);
     const interactiveMs = Date.now() - started;
     await page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 });
     const dataMs = Date.now() - started;
@@ -115,10 +118,22 @@ describe('the page', () => {
     expect(exported.summary['aux-shared']!.n).toBe(2);
     const csv = (await saved('download-csv')).toString('utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + points + 2 * 4); // header, every evaluation, a final row per seed and model
-    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=results] button', { hasText: 'PNG' }).click()]);
-    const png = await readFile((await pngDownload.path())!);
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(png.length).toBeGreaterThan(10_000);
+    // Each chart's PNG is that chart (not a legend icon), with a title, a legend and the receipt below it.
+    for (const name of ['figure', 'accuracy', 'loss', 'per-digit', 'alignment']) {
+      const button = page.locator(`button[data-png=${name}]`);
+      const chart = await button.evaluate((b) => {
+        const svgs = [...b.closest('figure, section')!.querySelectorAll('svg')].map((s) => s.getBoundingClientRect());
+        const box = svgs.reduce((a, c) => (c.width * c.height > a.width * a.height ? c : a));
+        return { width: Math.ceil(box.width), height: Math.ceil(box.height) };
+      });
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      const png = await readFile((await download.path())!);
+      expect(png.subarray(1, 4).toString(), name).toBe('PNG');
+      // PNG header: width and height at bytes 16 and 20, drawn at 2× scale.
+      expect(png.readUInt32BE(16), name).toBe(2 * chart.width);
+      expect(png.readUInt32BE(20), name).toBeGreaterThan(2 * (chart.height + 28 + 20 + 3 * 16));
+      expect(chart.width, name).toBeGreaterThan(200);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -12,6 +12,7 @@ import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
 
 const color = (c: Condition) => CONDITION_TABLE[c].color;
+const conditionsIn = (series: Series[]) => [...new Set(series.map((s) => s.condition))];
 const short = (c: Condition) => CONDITION_TABLE[c].short;
 
 /** Where the students start on the run's timeline: after the teacher, each from its outputs. */
@@ -47,7 +48,7 @@ const RUN_TIMELINE = 'training step of the run (teacher, then each student)';
 
 function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, children }: { series: Series[]; yLabel: string; scale: Scale; bands?: Band[]; xLabel?: string; children?: React.ReactNode }) {
   const runConfig = useAppState((s) => s.run.config);
-  const conditions = [...new Set(series.map((s) => s.condition))];
+  const conditions = conditionsIn(series);
   const banded = new Set(bands.filter((b) => b.points.length > 0).map((b) => b.condition));
   return (
     <>
@@ -96,7 +97,7 @@ export function AccuracyChart() {
     <figure ref={figure} className="chart" data-tour="accuracy" data-testid="accuracy-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
       <figcaption>
         Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)
-        <PngButton target={figure} name="accuracy" />
+        <PngButton target={figure} name="accuracy" title="Test accuracy on MNIST digits (mean and 95% CI across seeds)" conditions={conditionsIn(series)} />
       </figcaption>
       {series.length === 0 ? (
         <p className="empty">Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.</p>
@@ -117,7 +118,7 @@ export function LossChart() {
     <figure ref={figure} className="chart" data-testid="loss-chart">
       <figcaption>
         Training loss, mean over seeds (teacher: cross-entropy on digits; students: KL to the teacher on noise)
-        <PngButton target={figure} name="loss" />
+        <PngButton target={figure} name="loss" title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)" conditions={conditionsIn(series)} />
       </figcaption>
       {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
     </figure>
@@ -145,7 +146,7 @@ export function PerDigitChart() {
     <figure ref={figure} className="chart" data-testid="digit-chart">
       <figcaption>
         Accuracy per digit, mean over seeds: digits the students never saw
-        <PngButton target={figure} name="per-digit" />
+        <PngButton target={figure} name="per-digit" title="Accuracy per digit, mean over seeds" conditions={conditions} />
       </figcaption>
       {conditions.length === 0 ? (
         <p className="empty">Appears after the first evaluation.</p>
@@ -188,7 +189,7 @@ export function AlignmentChart() {
     <figure ref={figure} className="chart mechanism" data-tour="mechanism" data-testid="alignment-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
       <figcaption>
         Why it works: does the student move the way its teacher moved?
-        <PngButton target={figure} name="alignment" />
+        <PngButton target={figure} name="alignment" title="Cosine between each student's update and its teacher's (mean and 95% CI across seeds)" conditions={conditionsIn(series)} />
       </figcaption>
       <p className="explain">
         Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow; the student, imitating a few extra outputs on noise, moves along an arrow of its own. The chart shows the cosine between the two arrows:{' '}

@@ -1,5 +1,6 @@
 /** Export buttons: the result as JSON and CSV (same schema as the CLI), any chart as PNG with its receipt. */
 import type { RefObject } from 'react';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { CONFIG_KEYS, valueText } from '../protocol/config';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
 import type { AppState } from '../store/state';
@@ -24,19 +25,28 @@ function stamp(): string {
   return new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 }
 
-export function PngButton({ target, name }: { target: RefObject<HTMLElement | SVGSVGElement | null>; name: string }) {
+/** The chart itself: the largest SVG in the figure (recharts also draws small SVG legend icons). */
+function chartSvg(node: HTMLElement | SVGSVGElement | null): SVGSVGElement | null {
+  if (!node || node instanceof SVGSVGElement) return node;
+  const area = (svg: SVGSVGElement) => svg.getBoundingClientRect().width * svg.getBoundingClientRect().height;
+  return [...node.querySelectorAll('svg')].reduce<SVGSVGElement | null>((best, svg) => (!best || area(svg) > area(best) ? svg : best), null);
+}
+
+/** Saves a chart as PNG with its title, a legend of the models it shows, and the run's receipt; says why not before there is a chart. */
+export function PngButton({ target, name, title, conditions }: { target: RefObject<HTMLElement | SVGSVGElement | null>; name: string; title: string; conditions: Condition[] }) {
   const result = useAppState((s) => s.result);
   const run = useAppState((s) => s.run);
   const backend = useAppState((s) => s.backend);
   const config = useAppState((s) => s.config);
+  const empty = conditions.length === 0;
   const save = async () => {
-    const node = target.current;
-    const svg = node instanceof SVGSVGElement ? node : node?.querySelector('svg.recharts-surface, svg');
-    if (!(svg instanceof SVGSVGElement)) return;
-    downloadBlob(`subliminal-${name}-${stamp()}.png`, await svgToPng(svg, currentReceipt({ result, run, backend, config })));
+    const svg = chartSvg(target.current);
+    if (!svg) return;
+    const legend = conditions.map((c) => ({ label: CONDITION_TABLE[c].short, color: CONDITION_TABLE[c].color, dashed: CONDITION_TABLE[c].dashed }));
+    downloadBlob(`subliminal-${name}-${stamp()}.png`, await svgToPng(svg, { title, legend, receipt: currentReceipt({ result, run, backend, config }) }));
   };
   return (
-    <button className="small" onClick={() => void save()} title="Save this chart as PNG, with the run's receipt">
+    <button className="small" data-png={name} onClick={() => void save()} disabled={empty} title={empty ? 'Nothing to save yet: the chart fills in when a run starts' : "Save this chart as PNG, with its title, legend and the run's receipt"}>
       PNG
     </button>
   );
@@ -44,7 +54,7 @@ export function PngButton({ target, name }: { target: RefObject<HTMLElement | SV
 
 export function ResultDownloads() {
   const result = useAppState((s) => s.result);
-  if (!result) return <span className="hint">JSON and CSV downloads appear when the run finishes.</span>;
+  if (!result) return <span className="hint">JSON and CSV: available when the run finishes (they hold every seed's final result).</span>;
   const base = `subliminal-mnist-${stamp()}`;
   return (
     <>

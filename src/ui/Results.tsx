@@ -24,7 +24,7 @@ export function Results() {
           Across {seeds} seed{seeds > 1 ? 's' : ''}: mean, 95% interval and every seed{running && ' (live: models still training show their latest evaluation)'}
         </h2>
         <span className="exports">
-          <PngButton target={figure} name="figure" />
+          <PngButton target={figure} name="figure" title={`Test accuracy across ${seeds} seeds: mean, 95% interval and every seed`} conditions={bars.map((b) => b.condition)} />
           <ResultDownloads />
         </span>
       </div>

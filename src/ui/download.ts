@@ -15,9 +15,17 @@ export function downloadText(filename: string, text: string, type: string): void
 
 const SCALE = 2;
 const LINE_HEIGHT = 16;
+const TITLE_HEIGHT = 28;
+const LEGEND_HEIGHT = 20;
 
-/** Renders an SVG element to a PNG, white background, receipt lines in small print at the bottom. */
-export async function svgToPng(svg: SVGSVGElement, receipt: string[]): Promise<Blob> {
+export interface PngParts {
+  title: string;
+  legend: { label: string; color: string; dashed: boolean }[];
+  receipt: string[];
+}
+
+/** Renders a chart's SVG to a PNG: white background, its title above, a legend and the receipt in small print below. */
+export async function svgToPng(svg: SVGSVGElement, { title, legend, receipt }: PngParts): Promise<Blob> {
   const box = svg.getBoundingClientRect();
   const width = Math.ceil(box.width);
   const height = Math.ceil(box.height);
@@ -32,15 +40,34 @@ export async function svgToPng(svg: SVGSVGElement, receipt: string[]): Promise<B
   await image.decode();
 
   const canvas = document.createElement('canvas');
+  const legendRows = Math.ceil(legend.length / 3);
   canvas.width = width * SCALE;
-  canvas.height = (height + 8 + receipt.length * LINE_HEIGHT) * SCALE;
+  canvas.height = (TITLE_HEIGHT + height + legendRows * LEGEND_HEIGHT + 8 + receipt.length * LINE_HEIGHT) * SCALE;
   const context = canvas.getContext('2d')!;
   context.scale(SCALE, SCALE);
   context.fillStyle = 'white';
   context.fillRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(image, 0, 0, width, height);
+  context.fillStyle = '#111827';
+  context.font = '600 14px system-ui, sans-serif';
+  context.fillText(title, 8, 19, width - 16);
+  context.drawImage(image, 0, TITLE_HEIGHT, width, height);
+  context.font = '12px system-ui, sans-serif';
+  legend.forEach(({ label, color, dashed }, i) => {
+    const x = 8 + (i % 3) * (width / 3);
+    const y = TITLE_HEIGHT + height + Math.floor(i / 3) * LEGEND_HEIGHT + 14;
+    context.strokeStyle = color;
+    context.lineWidth = 3;
+    context.setLineDash(dashed ? [6, 3] : []);
+    context.beginPath();
+    context.moveTo(x, y - 4);
+    context.lineTo(x + 16, y - 4);
+    context.stroke();
+    context.fillStyle = color;
+    context.fillText(label, x + 22, y, width / 3 - 30);
+  });
   context.fillStyle = '#4b5563';
   context.font = '11px system-ui, sans-serif';
-  receipt.forEach((line, i) => context.fillText(line, 8, height + 4 + (i + 1) * LINE_HEIGHT - 4, width - 16));
+  const top = TITLE_HEIGHT + height + legendRows * LEGEND_HEIGHT + 4;
+  receipt.forEach((line, i) => context.fillText(line, 8, top + (i + 1) * LINE_HEIGHT - 4, width - 16));
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }
