@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { mnistAssets } from './build/mnist-assets';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './build/security';
+import { serviceWorker } from './build/service-worker';
 
 export default defineConfig({
   // Relative base: the static build works from any host and any sub-path.
@@ -9,6 +10,7 @@ export default defineConfig({
   plugins: [
     react(),
     mnistAssets(),
+    serviceWorker(),
     {
       // The policy as a <meta>, for static hosts that send no headers (the dev server's HMR needs inline scripts, so only the build).
       name: 'content-security-policy',

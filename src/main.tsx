@@ -23,6 +23,14 @@ const store = createAppStore({
   minNotifyIntervalMs: 250,
 });
 
+// The built site stores itself for offline use (a classroom without network, after one visit).
+if (import.meta.env.PROD && 'serviceWorker' in navigator && location.protocol !== 'file:') {
+  navigator.serviceWorker.register('./sw.js').then(
+    () => navigator.serviceWorker.ready.then(() => store.actions.offlineReady()),
+    () => undefined, // e.g. a private window without storage: the page still works online
+  );
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ErrorBoundary>

@@ -273,6 +273,22 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('works offline after one visit: the page says so, reloads with no network, and still trains', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${appUrl}?${TINY_QUERY}&backend=wasm`);
+    await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await ready(page);
+    await runToEnd(page);
+    expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('keeps the headline toggle in the URL, and a shared link restores it', async () => {
     const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);

@@ -46,6 +46,8 @@ export interface AppState {
   workers: number;
   /** Something the page must say that is not about a setting (e.g. a lost GPU). */
   alert: string | null;
+  /** Whether the site is stored for offline use (its service worker is active). */
+  offlineReady: boolean;
   /** tfjs memory in the (first) worker after its last run. */
   memory: { numTensors: number; numBytes: number } | null;
   run: RunView;
@@ -104,6 +106,7 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
     backend: { status: 'selecting', text: 'starting…', info: null },
     workers: 1,
     alert: null,
+    offlineReady: false,
     memory: null,
     run: idleRun(),
     ...clearedResults(),

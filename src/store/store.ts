@@ -25,6 +25,8 @@ export interface AppStore {
     setView(patch: Partial<View>): void;
     /** Shows or hides the keyboard shortcuts. */
     toggleHelp(show?: boolean): void;
+    /** The site is now stored for offline use. */
+    offlineReady(): void;
   };
 }
 
@@ -124,6 +126,9 @@ export function createAppStore(options: StoreOptions): AppStore {
       },
       toggleHelp(show) {
         set({ ...state, help: show ?? !state.help });
+      },
+      offlineReady() {
+        set({ ...state, offlineReady: true });
       },
     },
   };

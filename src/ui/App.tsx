@@ -7,7 +7,7 @@ import { LookInside } from './LookInside';
 import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';
-import { Announcer, BackendBadge, DataStatus, RunProgress } from './StatusBar';
+import { Announcer, BackendBadge, DataStatus, OfflineStatus, RunProgress } from './StatusBar';
 import { useAppState, useAppStore } from './useStore';
 
 function Notices() {
@@ -79,6 +79,7 @@ export function App() {
         <p className="tagline">A student that never saw a digit learns digits, if it shares its teacher's initialisation.</p>
         <div className="status">
           <DataStatus />
+          <OfflineStatus />
           <BackendBadge />
         </div>
       </header>

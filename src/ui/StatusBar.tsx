@@ -23,6 +23,15 @@ export function DataStatus() {
   );
 }
 
+export function OfflineStatus() {
+  const ready = useAppState((s) => s.offlineReady);
+  return ready ? (
+    <span className="pill" data-testid="offline-ready" title="The app and MNIST are stored in this browser: the page opens and trains without a network.">
+      Ready for offline use
+    </span>
+  ) : null;
+}
+
 export function BackendBadge() {
   const backend = useAppState((s) => s.backend);
   const workers = useAppState((s) => s.workers);
