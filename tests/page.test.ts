@@ -81,6 +81,8 @@ describe('the page', () => {
     expect(rows).toHaveLength(4);
     expect(rows[2]).toMatch(/shared init\d+\.\d%± \d+\.\d%/);
     expect(await page.locator('.predictions tr').count()).toBe(1 + 3);
+    // Every chart has its numbers as a table (its text alternative).
+    for (const chart of ['accuracy-chart', 'loss-chart', 'digit-chart']) expect(await page.locator(`[data-testid=${chart}] details.numbers-table table tbody tr`).count(), chart).toBeGreaterThan(2);
     // The mechanism: each student's update against its teacher's, over its steps and per layer.
     expect(Number(await page.getAttribute('[data-testid=alignment-chart]', 'data-points'))).toBe(2 * (3 + 3));
     expect(await page.locator('[data-testid=alignment-table] tbody tr').count()).toBe(2);

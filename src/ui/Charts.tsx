@@ -8,6 +8,7 @@ import { teacherSteps } from '../protocol/schedule';
 import { summarize } from '../protocol/stats';
 import type { Band, Series } from '../store/derive';
 import { PngButton } from './Export';
+import { Scroll } from './Scroll';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
 
@@ -19,6 +20,46 @@ const short = (c: Condition) => CONDITION_TABLE[c].short;
 function studentsStartMark(config: Config | null) {
   if (!config) return null;
   return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
+}
+
+/** A chart's numbers as a table (its text alternative): one row per step, the mean over seeds per model. */
+function NumbersTable({ series, format, caption }: { series: Series[]; format: (v: number) => string; caption: string }) {
+  const conditions = conditionsIn(series);
+  const steps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
+  const mean = (condition: Condition, step: number) => {
+    const values = series.filter((s) => s.condition === condition).flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
+    return values.length ? format(values.reduce((a, b) => a + b, 0) / values.length) : '';
+  };
+  return (
+    <details className="numbers-table">
+      <summary>The numbers</summary>
+      <Scroll label={caption}>
+        <table className="numbers">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">step</th>
+              {conditions.map((c) => (
+                <th key={c} scope="col">
+                  {short(c)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {steps.map((step) => (
+              <tr key={step}>
+                <th scope="row">{step}</th>
+                {conditions.map((c) => (
+                  <td key={c}>{mean(c, step)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
+    </details>
+  );
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
@@ -107,6 +148,7 @@ export function AccuracyChart() {
           {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={color('teacher')} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
         </CurveChart>
       )}
+      {series.length > 0 && <NumbersTable series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />}
     </figure>
   );
 }
@@ -121,6 +163,7 @@ export function LossChart() {
         <PngButton target={figure} name="loss" title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)" conditions={conditionsIn(series)} />
       </figcaption>
       {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
+      {series.length > 0 && <NumbersTable series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />}
     </figure>
   );
 }
@@ -164,6 +207,36 @@ export function PerDigitChart() {
             ))}
           </BarChart>
         </ResponsiveContainer>
+      )}
+      {conditions.length > 0 && (
+        <details className="numbers-table">
+          <summary>The numbers</summary>
+          <Scroll label="accuracy per digit">
+            <table className="numbers">
+              <caption>Accuracy per digit, mean over seeds</caption>
+              <thead>
+                <tr>
+                  <th scope="col">digit</th>
+                  {conditions.map((c) => (
+                    <th key={c} scope="col">
+                      {short(c)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.digit}>
+                    <th scope="row">{row.digit}</th>
+                    {conditions.map((c) => (
+                      <td key={c}>{typeof row[c] === 'number' ? pct(row[c] as number) : ''}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        </details>
       )}
     </figure>
   );
