@@ -201,6 +201,20 @@ describe('the page', () => {
     expect(await width()).toBeLessThanOrEqual(390);
     await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
     expect(await width()).toBeLessThanOrEqual(390);
+    // And legible: no text in the page or its figures drawn below 11 px.
+    const smallest = await page.evaluate(() =>
+      Math.min(
+        ...[...document.querySelectorAll('main *')]
+          .filter((e) => e.childNodes.length > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim() !== '') && e.getClientRects().length > 0)
+          .map((e) => {
+            const size = parseFloat(getComputedStyle(e).fontSize);
+            const svg = e.closest('svg');
+            // SVG text scales with its viewBox.
+            return svg?.viewBox.baseVal?.width ? (size * svg.getBoundingClientRect().width) / svg.viewBox.baseVal.width : size;
+          }),
+      ),
+    );
+    expect(smallest).toBeGreaterThanOrEqual(11);
     await screenshot(page, 'phone-390-finished');
     await page.close();
   });

@@ -9,6 +9,7 @@ import { duration } from '../protocol/format';
 import { PRESETS } from '../protocol/presets';
 import { barsOfResult } from '../store/derive';
 import { ResultsFigure } from './ResultsFigure';
+import { Scroll } from './Scroll';
 import { useAppStore, useAppState } from './useStore';
 
 const recorded = checkExport(recordedJson);
@@ -31,7 +32,9 @@ export function RecordedResult() {
         </button>{' '}
         then Run.
       </p>
-      <ResultsFigure bars={bars} showExpected label={`Recorded: mean test accuracy over ${seeds.length} seeds of the paper protocol, with 95% intervals`} />
+      <Scroll label="recorded results figure">
+        <ResultsFigure bars={bars} showExpected label={`Recorded: mean test accuracy over ${seeds.length} seeds of the paper protocol, with 95% intervals`} />
+      </Scroll>
     </section>
   );
 }

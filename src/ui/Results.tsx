@@ -29,7 +29,9 @@ export function Results() {
         </span>
       </div>
       {seeds === 1 && <p className="notice">One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing conclusions.</p>}
-      <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
+      <Scroll label="results figure">
+        <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
+      </Scroll>
       <Scroll label="results table">
       <table>
         <thead>

@@ -9,8 +9,12 @@ import { pct } from '../protocol/format';
 import type { FigureBar } from '../store/derive';
 
 const WIDTH = 760;
-const HEIGHT = 340;
-const MARGIN = { top: 16, right: 16, bottom: 72, left: 48 };
+const HEIGHT = 360;
+const MARGIN = { top: 20, right: 16, bottom: 84, left: 56 };
+/**
+ * The figure scales with its column, down to MIN_WIDTH (CSS; narrower screens scroll it), so
+ * type set at 15 units never shows below 15 × 560 / 760 ≈ 11 px.
+ */
 
 /** One seed's dot, shaped by its condition so that conditions differ by more than colour. */
 function Marker({ shape, x, y, color, title }: { shape: 'circle' | 'square' | 'diamond' | 'triangle'; x: number; y: number; color: string; title: string }) {
@@ -38,13 +42,13 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
           <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
-          <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fontSize={11} fill="#6b7280">
+          <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fontSize={15} fill="#4b5563">
             {Math.round(t * 100)}%
           </text>
         </g>
       ))}
       <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0.1)} y2={y(0.1)} stroke="#9ca3af" strokeDasharray="6 4" />
-      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={10} fill="#6b7280">
+      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={15} fill="#4b5563">
         chance
       </text>
       {bars.map((bar, i) => {
@@ -71,12 +75,12 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
             {bar.values.map((v, j) => (
               <Marker key={j} shape={marker} x={cx + jitter(j) * barW} y={y(v)} color={color} title={pct(v)} />
             ))}
-            <text x={cx} y={y(bar.mean) - 6} textAnchor="middle" fontSize={12} fontWeight={600} fill="#111827">
+            <text x={cx} y={y(bar.mean) - 6} textAnchor="middle" fontSize={16} fontWeight={600} fill="#111827">
               {pct(bar.mean)}
               {bar.ci95 !== null && ` ± ${(100 * bar.ci95).toFixed(1)}`}
             </text>
             {short.split(' · ').map((part, k) => (
-              <text key={k} x={cx} y={HEIGHT - MARGIN.bottom + 16 + 13 * k} textAnchor="middle" fontSize={11} fill={color}>
+              <text key={k} x={cx} y={HEIGHT - MARGIN.bottom + 20 + 17 * k} textAnchor="middle" fontSize={15} fill={color}>
                 {part}
               </text>
             ))}
