@@ -22,14 +22,8 @@ function studentsStartMark(config: Config | null) {
   return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
 }
 
-/** A chart's numbers as a table (its text alternative): one row per step, the mean over seeds per model. */
-function NumbersTable({ series, format, caption }: { series: Series[]; format: (v: number) => string; caption: string }) {
-  const conditions = conditionsIn(series);
-  const steps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
-  const mean = (condition: Condition, step: number) => {
-    const values = series.filter((s) => s.condition === condition).flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
-    return values.length ? format(values.reduce((a, b) => a + b, 0) / values.length) : '';
-  };
+/** A chart's numbers as a table (its text alternative), under a disclosure: a row per step or digit, a column per model. */
+function NumbersTable({ caption, rowHeader, conditions, rows }: { caption: string; rowHeader: string; conditions: Condition[]; rows: { key: string; cells: string[] }[] }) {
   return (
     <details className="numbers-table">
       <summary>The numbers</summary>
@@ -38,7 +32,7 @@ function NumbersTable({ series, format, caption }: { series: Series[]; format: (
           <caption>{caption}</caption>
           <thead>
             <tr>
-              <th scope="col">step</th>
+              <th scope="col">{rowHeader}</th>
               {conditions.map((c) => (
                 <th key={c} scope="col">
                   {short(c)}
@@ -47,11 +41,11 @@ function NumbersTable({ series, format, caption }: { series: Series[]; format: (
             </tr>
           </thead>
           <tbody>
-            {steps.map((step) => (
-              <tr key={step}>
-                <th scope="row">{step}</th>
-                {conditions.map((c) => (
-                  <td key={c}>{mean(c, step)}</td>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.key}</th>
+                {row.cells.map((cell, i) => (
+                  <td key={conditions[i]}>{cell}</td>
                 ))}
               </tr>
             ))}
@@ -60,6 +54,17 @@ function NumbersTable({ series, format, caption }: { series: Series[]; format: (
       </Scroll>
     </details>
   );
+}
+
+/** A curve chart's table: each evaluated step, the mean over seeds of each model. */
+function SeriesNumbers({ series, format, caption }: { series: Series[]; format: (v: number) => string; caption: string }) {
+  const conditions = conditionsIn(series);
+  const steps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
+  const mean = (condition: Condition, step: number) => {
+    const values = series.filter((s) => s.condition === condition).flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
+    return values.length ? format(values.reduce((a, b) => a + b, 0) / values.length) : '';
+  };
+  return <NumbersTable caption={caption} rowHeader="step" conditions={conditions} rows={steps.map((step) => ({ key: String(step), cells: conditions.map((c) => mean(c, step)) }))} />;
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
@@ -148,7 +153,7 @@ export function AccuracyChart() {
           {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={color('teacher')} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
         </CurveChart>
       )}
-      {series.length > 0 && <NumbersTable series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />}
+      {series.length > 0 && <SeriesNumbers series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />}
     </figure>
   );
 }
@@ -163,7 +168,7 @@ export function LossChart() {
         <PngButton target={figure} name="loss" title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)" conditions={conditionsIn(series)} />
       </figcaption>
       {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
-      {series.length > 0 && <NumbersTable series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />}
+      {series.length > 0 && <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />}
     </figure>
   );
 }
@@ -209,34 +214,12 @@ export function PerDigitChart() {
         </ResponsiveContainer>
       )}
       {conditions.length > 0 && (
-        <details className="numbers-table">
-          <summary>The numbers</summary>
-          <Scroll label="accuracy per digit">
-            <table className="numbers">
-              <caption>Accuracy per digit, mean over seeds</caption>
-              <thead>
-                <tr>
-                  <th scope="col">digit</th>
-                  {conditions.map((c) => (
-                    <th key={c} scope="col">
-                      {short(c)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.digit}>
-                    <th scope="row">{row.digit}</th>
-                    {conditions.map((c) => (
-                      <td key={c}>{typeof row[c] === 'number' ? pct(row[c] as number) : ''}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
-        </details>
+        <NumbersTable
+          caption="Accuracy per digit, mean over seeds"
+          rowHeader="digit"
+          conditions={conditions}
+          rows={rows.map((row) => ({ key: String(row.digit), cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')) }))}
+        />
       )}
     </figure>
   );
