@@ -30,7 +30,6 @@ export interface RunView {
   runningSince: number | null;
   /** When the run last reported, so elapsed time renders without reading the clock. */
   updatedAt: number;
-
 }
 
 export interface AppState {

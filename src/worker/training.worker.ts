@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadMnistAssets } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
-import { ExperimentCancelled, runExperiment } from '../engine/experiment';
+import { ExperimentCancelled, runExperiment, TrainingDiverged } from '../engine/experiment';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
 import { SAMPLE_COUNT, type ExperimentEvent } from '../protocol/results';
@@ -97,10 +97,14 @@ function watchGpu() {
   });
 }
 
-/** Whether an error of a run was the GPU going away (its read-backs fail a moment before the device reports the loss). */
-async function lostTheGpu(): Promise<boolean> {
+/**
+ * Whether an error of a run was the GPU going away (its read-backs fail a moment before the
+ * device reports the loss). Errors the engine names itself (a cancel, a divergence) are not:
+ * those are answered at once, never after waiting for the device.
+ */
+async function lostTheGpu(error: unknown): Promise<boolean> {
   if (gpuLost) return true;
-  if (!deviceLost) return false;
+  if (!deviceLost || error instanceof ExperimentCancelled || error instanceof TrainingDiverged) return false;
   return Promise.race([deviceLost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]);
 }
 
@@ -150,7 +154,7 @@ async function runNow(command: Extract<WorkerCommand, { type: 'run' }>) {
     post({ type: 'run-state', runId, state: 'finished' });
   } catch (error) {
     // A run stopped by a lost GPU is restarted on the next backend, not reported as failed.
-    if (await lostTheGpu()) interruptedRun = command;
+    if (await lostTheGpu(error)) interruptedRun = command;
     if (error instanceof ExperimentCancelled || interruptedRun === command) post({ type: 'run-state', runId, state: 'cancelled' });
     else post({ type: 'run-state', runId, state: 'failed', message: error instanceof Error ? error.message : String(error) });
   } finally {
