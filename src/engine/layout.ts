@@ -5,6 +5,7 @@
  * Every parameter is stored stacked, [K, …]; what differs is how a layer is computed:
  * - `stacked` (GPU backends): one [K, B, n] tensor and 3-D batched matmuls with transpose
  *   flags, so a step launches the same kernels whatever K is;
+ * - `fused` (WebGPU): stacked, and training steps run as fused kernels (webgpu/trainer.ts);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
  *   README). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
@@ -16,7 +17,9 @@ import * as tf from '@tensorflow/tfjs-core';
 export type PerModel = tf.Tensor[];
 
 export interface ModelLayout {
-  readonly name: 'stacked' | 'list';
+  readonly name: 'stacked' | 'fused' | 'list';
+  /** Whether training steps run as the fused WebGPU kernels (webgpu/trainer.ts) instead of tfjs's. */
+  readonly fusedSteps: boolean;
   /** Whether training should write xᵀ beside x (see `inputs`). */
   readonly wantsTransposedInputs: boolean;
   /**
@@ -44,6 +47,7 @@ export interface ModelLayout {
 
 const stacked: ModelLayout = {
   name: 'stacked',
+  fusedSteps: false,
   wantsTransposedInputs: false,
   inputs: (x, _xT, k, batch, width) => ({ x: [tf.tensor3d(x, [k, batch, width])], xT: null }),
   weights: (w) => [w],
@@ -67,6 +71,7 @@ const stacked: ModelLayout = {
 
 const list: ModelLayout = {
   name: 'list',
+  fusedSteps: false,
   wantsTransposedInputs: true,
   inputs(x, xT, k, batch, width) {
     const block = (buffer: Float32Array, i: number, shape: [number, number]) => tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
@@ -92,9 +97,12 @@ const list: ModelLayout = {
   fromRows: (x, k) => (k === 1 ? [x] : tf.split(x, k, 0)),
 };
 
-/** The layout for a tfjs backend: batched kernels on GPUs, 2-D loops on the CPU. */
+/** WebGPU: stacked for inference, and training steps as a few fused kernels in one submit. */
+const fused: ModelLayout = { ...stacked, name: 'fused', fusedSteps: true };
+
+/** The layout for a tfjs backend: fused steps on WebGPU, batched kernels on WebGL, 2-D loops on the CPU. */
 export function layoutFor(backend: string): ModelLayout {
-  return backend === 'webgpu' || backend === 'webgl' ? stacked : list;
+  return backend === 'webgpu' ? fused : backend === 'webgl' ? stacked : list;
 }
 
-export const LAYOUTS = { stacked, list } as const;
+export const LAYOUTS = { stacked, fused, list } as const;

@@ -6,11 +6,16 @@ import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { fillNoise } from '../protocol/random';
 import { batchRanges, fillImages, fillOneHot, type MnistSplit } from './data';
 import type { ModelLayout } from './layout';
-import { digitCrossEntropy, distillationKl, distilledColumns } from './losses';
+import { digitCrossEntropy, distillationKl, distilledColumns, type LossAndGrad } from './losses';
 import type { Mlp } from './mlp';
 import type { PhasePlan } from './train';
 
 type PlanSettings = Pick<Config, 'batchSize' | 'lr'>;
+
+/** Where a phase's inputs come from, as data (so a GPU can hold it and gather batches itself). */
+export type PhaseInputs = { kind: 'images'; split: MnistSplit } | { kind: 'noise'; seeds: readonly number[] };
+/** What a phase's loss compares the logits with. */
+export type PhaseObjective = { kind: 'digits'; split: MnistSplit } | { kind: 'distill'; targets: NoiseTargets; distill: Distill };
 
 /** Teacher: cross-entropy on the digit logits over MNIST training images (the first `count`), each model in its own order. */
 export function teacherPlan(
@@ -18,21 +23,44 @@ export function teacherPlan(
   train: MnistSplit,
   orderSeeds: readonly number[],
 ): PhasePlan {
-  const oneHot = new Float32Array(orderSeeds.length * settings.batchSize * DIGITS);
   return {
     epochs: settings.teacherEpochs,
     exampleCount: Math.min(settings.trainCount, train.count),
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeeds,
-    fillInputs: (_model, indices, x, xT) => fillImages(train, indices, x, xT),
-    lossFor: (logits, indices) => {
-      const batch = indices[0].length;
-      const labels = oneHot.subarray(0, indices.length * batch * DIGITS);
-      indices.forEach((modelIndices, k) => fillOneHot(train, modelIndices, labels.subarray(k * batch * DIGITS, (k + 1) * batch * DIGITS)));
-      return digitCrossEntropy(logits, tf.tensor2d(labels, [indices.length * batch, DIGITS]), batch);
-    },
+    inputs: { kind: 'images', split: train },
+    objective: { kind: 'digits', split: train },
   };
+}
+
+/** Writes model `model`'s inputs for the examples at `indices` into `x` (row-major, 784 per example) and, if given, transposed into `xT`. */
+export function fillInputs(inputs: PhaseInputs, model: number, indices: Uint32Array, x: Float32Array, xT?: Float32Array): void {
+  if (inputs.kind === 'images') fillImages(inputs.split, indices, x, xT);
+  else fillNoise(inputs.seeds[model], indices, x, xT);
+}
+
+/** The loss and its gradient with respect to the logits (model-major rows), given each model's example indices. Call inside tf.tidy. */
+export function lossFor(objective: PhaseObjective, logits: tf.Tensor2D, indices: readonly Uint32Array[]): LossAndGrad {
+  const models = indices.length;
+  const batch = indices[0].length;
+  if (objective.kind === 'digits') {
+    const labels = new Float32Array(models * batch * DIGITS);
+    indices.forEach((modelIndices, k) => fillOneHot(objective.split, modelIndices, labels.subarray(k * batch * DIGITS, (k + 1) * batch * DIGITS)));
+    return digitCrossEntropy(logits, tf.tensor2d(labels, [models * batch, DIGITS]), batch);
+  }
+  const { targets, distill } = objective;
+  const { width } = targets;
+  const { start, size } = distilledColumns(distill, width);
+  const chosen = new Float32Array(models * batch * size);
+  indices.forEach((modelIndices, k) => {
+    const teacher = targets.logits[k];
+    for (let r = 0; r < batch; r++) {
+      const from = modelIndices[r] * width + start;
+      chosen.set(teacher.subarray(from, from + size), (k * batch + r) * size);
+    }
+  });
+  return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), distill, batch);
 }
 
 /** Each model's logits on its own noise set, computed once and shared by all its students. */
@@ -75,28 +103,13 @@ export function studentPlan(
   targets: NoiseTargets,
   distill: Distill,
 ): PhasePlan {
-  const { width, count } = targets;
-  const models = orderSeeds.length;
-  const { start, size } = distilledColumns(distill, width);
-  const chosenBuffer = new Float32Array(models * settings.batchSize * size);
   return {
     epochs: settings.studentEpochs,
-    exampleCount: count,
+    exampleCount: targets.count,
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeeds,
-    fillInputs: (model, indices, x, xT) => fillNoise(noiseSeeds[model], indices, x, xT),
-    lossFor: (logits, indices) => {
-      const batch = indices[0].length;
-      const chosen = chosenBuffer.subarray(0, models * batch * size);
-      indices.forEach((modelIndices, k) => {
-        const teacher = targets.logits[k];
-        for (let r = 0; r < batch; r++) {
-          const from = modelIndices[r] * width + start;
-          chosen.set(teacher.subarray(from, from + size), (k * batch + r) * size);
-        }
-      });
-      return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), distill, batch);
-    },
+    inputs: { kind: 'noise', seeds: noiseSeeds },
+    objective: { kind: 'distill', targets, distill },
   };
 }

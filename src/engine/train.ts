@@ -7,8 +7,9 @@ import { Adam } from './adam';
 import { phaseSteps } from '../protocol/schedule';
 import { batchRanges } from './data';
 import type { ModelLayout } from './layout';
-import type { LossAndGrad } from './losses';
 import type { Mlp } from './mlp';
+import { fillInputs, lossFor, type PhaseInputs, type PhaseObjective } from './plans';
+import { createFusedStep, fusedStepFits } from './webgpu/trainer';
 
 export interface PhasePlan {
   epochs: number;
@@ -17,10 +18,8 @@ export interface PhasePlan {
   lr: number;
   /** Seed of each model's per-epoch shuffles: one per model, so K = orderSeeds.length. */
   orderSeeds: readonly number[];
-  /** Writes model `model`'s inputs for the examples at `indices` into `x` (row-major, 784 per example) and, if given, transposed into `xT`. */
-  fillInputs(model: number, indices: Uint32Array, x: Float32Array, xT?: Float32Array): void;
-  /** The loss and its gradient with respect to the logits (model-major rows), given each model's example indices. Runs inside tf.tidy. */
-  lossFor(logits: tf.Tensor2D, indices: readonly Uint32Array[]): LossAndGrad;
+  inputs: PhaseInputs;
+  objective: PhaseObjective;
 }
 
 export interface PhaseHooks {
@@ -35,49 +34,68 @@ export interface PhaseHooks {
   afterStep(info: StepInfo, inspect: boolean): Promise<void>;
 }
 
-export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<void> {
+/** One training step of every model on its example indices; resolves to the mean loss when `readLoss`. */
+type Step = (indices: readonly Uint32Array[], readLoss: boolean) => Promise<number | null>;
+
+/** The step written with tfjs kernels, for any backend: batches built on the host, Adam as adam.ts. */
+function tfjsStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): { run: Step; dispose(): void } {
   const k = plan.orderSeeds.length;
-  if (k !== model.count) throw new Error(`trainPhase: ${k} data orders for ${model.count} models`);
   const optimizer = new Adam(model.params, plan.lr);
-  const rngs = plan.orderSeeds.map((seed) => new Rng(seed));
-  const total = phaseSteps(plan);
   // Input buffers for the whole phase, K model-major blocks; tf.tensor copies them, so reuse is safe.
   const block = plan.batchSize * IMAGE_PIXELS;
   const xBuffer = new Float32Array(k * block);
-  const xTBuffer = hooks.layout.wantsTransposedInputs ? new Float32Array(k * block) : null;
-  let step = 0;
+  const xTBuffer = layout.wantsTransposedInputs ? new Float32Array(k * block) : null;
+  return {
+    async run(indices, readLoss) {
+      const size = indices[0].length;
+      const per = size * IMAGE_PIXELS;
+      const xValues = xBuffer.subarray(0, k * per);
+      const xTValues = xTBuffer?.subarray(0, k * per) ?? null;
+      indices.forEach((modelIndices, i) =>
+        fillInputs(plan.inputs, i, modelIndices, xValues.subarray(i * per, (i + 1) * per), xTValues?.subarray(i * per, (i + 1) * per)),
+      );
+      const loss = tf.tidy(() => {
+        const { x, xT } = layout.inputs(xValues, xTValues, k, size, IMAGE_PIXELS);
+        const forward = model.forward(x, layout);
+        const { loss, dLogits } = lossFor(plan.objective, forward.logits, indices);
+        optimizer.apply(model.backward(x, forward, dLogits, layout, xT));
+        return loss;
+      });
+      try {
+        return readLoss ? (await loss.data())[0] : null;
+      } finally {
+        loss.dispose();
+      }
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+/** The layout's step: fused WebGPU kernels where the layout asks for them and the phase fits the device, else tfjs's. */
+async function stepFor(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<{ run: Step; dispose(): void }> {
+  if (layout.fusedSteps && fusedStepFits(model, plan.objective)) return createFusedStep(model, plan.inputs, plan.objective, plan.batchSize, plan.lr);
+  return tfjsStep(model, plan, layout);
+}
+
+export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<void> {
+  const k = plan.orderSeeds.length;
+  if (k !== model.count) throw new Error(`trainPhase: ${k} data orders for ${model.count} models`);
+  const rngs = plan.orderSeeds.map((seed) => new Rng(seed));
+  const total = phaseSteps(plan);
+  const step = await stepFor(model, plan, hooks.layout);
+  let done = 0;
   try {
     for (let epoch = 1; epoch <= plan.epochs; epoch++) {
       const orders = rngs.map((rng) => rng.permutation(plan.exampleCount));
       for (const [start, end] of batchRanges(plan.exampleCount, plan.batchSize)) {
         const inspect = (await hooks.beforeStep()) === true;
-        step += 1;
-        const size = end - start;
+        done += 1;
         const indices = orders.map((order) => order.subarray(start, end));
-        const xValues = xBuffer.subarray(0, k * size * IMAGE_PIXELS);
-        const xTValues = xTBuffer?.subarray(0, k * size * IMAGE_PIXELS) ?? null;
-        const per = size * IMAGE_PIXELS;
-        indices.forEach((modelIndices, i) =>
-          plan.fillInputs(i, modelIndices, xValues.subarray(i * per, (i + 1) * per), xTValues?.subarray(i * per, (i + 1) * per)),
-        );
-        const loss = tf.tidy(() => {
-          const { x, xT } = hooks.layout.inputs(xValues, xTValues, k, size, IMAGE_PIXELS);
-          const forward = model.forward(x, hooks.layout);
-          const { loss, dLogits } = plan.lossFor(forward.logits, indices);
-          optimizer.apply(model.backward(x, forward, dLogits, hooks.layout, xT));
-          return loss;
-        });
-        const read = inspect || step % hooks.logEvery === 0 || step === total;
-        let lossValue: number | null = null;
-        try {
-          if (read) lossValue = (await loss.data())[0];
-        } finally {
-          loss.dispose();
-        }
-        await hooks.afterStep({ step, epoch, phaseSteps: total, loss: lossValue }, inspect);
+        const loss = await step.run(indices, inspect || done % hooks.logEvery === 0 || done === total);
+        await hooks.afterStep({ step: done, epoch, phaseSteps: total, loss }, inspect);
       }
     }
   } finally {
-    optimizer.dispose();
+    step.dispose();
   }
 }

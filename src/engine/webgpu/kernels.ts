@@ -1,0 +1,305 @@
+/**
+ * WGSL for the fused WebGPU training step (trainer.ts): one tiled matmul template whose operand
+ * loads and epilogue are filled in per use, one loss kernel per objective and one Adam kernel.
+ * The inputs are read where they live on the GPU: MNIST as packed bytes, gathered by example
+ * index, or the noise set generated from the same counter-based hash as protocol/random.ts
+ * (bit for bit: u32 arithmetic wraps as Math.imul does), so no batch is ever uploaded.
+ */
+import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
+
+/** Output tile edge and reduction chunk of the matmul template; a workgroup is 16×16 threads, 4×4 outputs each. */
+export const TILE = 64;
+const CHUNK = 16;
+
+/** Per-step values every kernel can read: the batch's row count and Adam's bias corrections. */
+const STEP_UNIFORM = /* wgsl */ `
+struct Step { rows: u32, stepSize: f32, sqrtBias2: f32, pad: u32 }
+@group(0) @binding(0) var<uniform> step: Step;`;
+export const STEP_UNIFORM_BYTES = 16;
+
+export interface Dims {
+  /** Models side by side. */
+  k: number;
+  /** Rows reserved per model: the phase's batch size (a step may use fewer). */
+  batch: number;
+  hidden: number;
+  /** 10 + m logits. */
+  outputs: number;
+}
+
+/** Where a phase's inputs come from; both are gathered on the GPU from the batch's example indices. */
+export type InputKind = 'images' | 'noise';
+
+const HASH = /* wgsl */ `
+fn hash32(x0: u32) -> u32 {
+  var x = x0;
+  x ^= x >> 16u; x *= 0x7feb352du; x ^= x >> 15u; x *= 0x846ca68bu; x ^= x >> 16u;
+  return x;
+}`;
+
+/** `fn pixel(k, row, t)`: input t of model k's row `row` in this step's batch, and the bindings it reads (from binding 1 on). */
+function inputSource(kind: InputKind, dims: Dims): { bindings: string[]; code: string } {
+  const example = `idx[k * ${dims.batch}u + row] * ${IMAGE_PIXELS}u + t`;
+  if (kind === 'images')
+    return {
+      bindings: ['idx: array<u32>', 'images: array<u32>', 'lut: array<f32>'],
+      code: /* wgsl */ `
+fn pixel(k: u32, row: u32, t: u32) -> f32 {
+  let p = ${example};
+  return lut[(images[p >> 2u] >> ((p & 3u) * 8u)) & 255u];
+}`,
+    };
+  return {
+    bindings: ['idx: array<u32>', 'noiseSeeds: array<u32>'],
+    code: /* wgsl */ `${HASH}
+fn pixel(k: u32, row: u32, t: u32) -> f32 {
+  let seed = noiseSeeds[k];
+  return f32(hash32(hash32((${example}) ^ seed) + seed) >> 8u) / 8388608.0 - 1.0;
+}`,
+  };
+}
+
+function declare(bindings: string[], writable: ReadonlySet<string>, first = 1): string {
+  return bindings
+    .map((decl, i) => {
+      const name = decl.split(':')[0];
+      return `@group(0) @binding(${i + first}) var<storage, ${writable.has(name) ? 'read_write' : 'read'}> ${decl};`;
+    })
+    .join('\n');
+}
+
+interface MatmulSpec {
+  /** Storage bindings, in binding order from 1, as `name: type`. */
+  bindings: string[];
+  writable: string[];
+  /** Extra WGSL (helper functions). */
+  helpers?: string;
+  /** C[k, m, n] = Σ_t A(k, m, t)·B(k, t, n): WGSL expressions for the bounds and the operands. */
+  m: string;
+  n: number;
+  t: string;
+  a: string;
+  b: string;
+  /** Which index of A and of B is contiguous in memory, so neighbouring threads load neighbouring words. */
+  aContiguous: 'm' | 't';
+  bContiguous: 'n' | 't';
+  /** Statement storing `value` at (k, m, n). */
+  store: string;
+}
+
+function matmul(spec: MatmulSpec): string {
+  const span = TILE * CHUNK;
+  const loadIndex = (contiguous: boolean) =>
+    contiguous ? `let mm = i % ${TILE}u; let tt = i / ${TILE}u;` : `let mm = i / ${CHUNK}u; let tt = i % ${CHUNK}u;`;
+  return /* wgsl */ `${STEP_UNIFORM}
+${declare(spec.bindings, new Set(spec.writable))}
+${spec.helpers ?? ''}
+var<workgroup> tileA: array<f32, ${span}>;
+var<workgroup> tileB: array<f32, ${span}>;
+fn operandA(k: u32, m: u32, t: u32) -> f32 { return ${spec.a}; }
+fn operandB(k: u32, t: u32, n: u32) -> f32 { return ${spec.b}; }
+@compute @workgroup_size(16, 16, 1)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = group.z;
+  let m0 = group.y * ${TILE}u;
+  let n0 = group.x * ${TILE}u;
+  let M = ${spec.m};
+  let T = ${spec.t};
+  let N = ${spec.n}u;
+  var acc: array<f32, 16>;
+  for (var t0 = 0u; t0 < T; t0 += ${CHUNK}u) {
+    for (var i = lid; i < ${span}u; i += 256u) {
+      { ${loadIndex(spec.aContiguous === 'm')}
+        var value = 0.0;
+        if (m0 + mm < M && t0 + tt < T) { value = operandA(k, m0 + mm, t0 + tt); }
+        tileA[tt * ${TILE}u + mm] = value; }
+      { ${loadIndex(spec.bContiguous === 'n')}
+        var value = 0.0;
+        if (n0 + mm < N && t0 + tt < T) { value = operandB(k, t0 + tt, n0 + mm); }
+        tileB[tt * ${TILE}u + mm] = value; }
+    }
+    workgroupBarrier();
+    for (var tt = 0u; tt < ${CHUNK}u; tt++) {
+      let a = vec4<f32>(tileA[tt * ${TILE}u + local.y * 4u], tileA[tt * ${TILE}u + local.y * 4u + 1u], tileA[tt * ${TILE}u + local.y * 4u + 2u], tileA[tt * ${TILE}u + local.y * 4u + 3u]);
+      let b = vec4<f32>(tileB[tt * ${TILE}u + local.x * 4u], tileB[tt * ${TILE}u + local.x * 4u + 1u], tileB[tt * ${TILE}u + local.x * 4u + 2u], tileB[tt * ${TILE}u + local.x * 4u + 3u]);
+      for (var r = 0u; r < 4u; r++) {
+        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] += a[r] * b[c]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var r = 0u; r < 4u; r++) {
+    for (var c = 0u; c < 4u; c++) {
+      let m = m0 + local.y * 4u + r;
+      let n = n0 + local.x * 4u + c;
+      if (m < M && n < N) { let value = acc[r * 4u + c]; ${spec.store} }
+    }
+  }
+}`;
+}
+
+/** Rows of model k's activations: [K, batch, width] row-major. */
+const at = (dims: Dims, width: number, row: string, col: string) => `(k * ${dims.batch}u + ${row}) * ${width}u + ${col}`;
+
+/**
+ * Layer `layer` forward: z = a·W + b for each model, ReLU on the hidden layers. Layer 1 reads its
+ * inputs through `pixel`; layers 2 and 3 read the previous layer's output.
+ */
+export function denseForward(dims: Dims, layer: 1 | 2 | 3, input: InputKind): string {
+  const inWidth = layer === 1 ? IMAGE_PIXELS : dims.hidden;
+  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
+  const source = layer === 1 ? inputSource(input, dims) : { bindings: ['x: array<f32>'], code: '' };
+  const value = layer === 3 ? 'value + bias[k * N + n]' : 'max(value + bias[k * N + n], 0.0)';
+  return matmul({
+    bindings: [...source.bindings, 'weight: array<f32>', 'bias: array<f32>', 'out: array<f32>'],
+    writable: ['out'],
+    helpers: source.code,
+    m: 'step.rows',
+    n: outWidth,
+    t: `${inWidth}u`,
+    a: layer === 1 ? 'pixel(k, m, t)' : `x[${at(dims, inWidth, 'm', 't')}]`,
+    b: `weight[(k * ${inWidth}u + t) * ${outWidth}u + n]`,
+    aContiguous: 't',
+    bContiguous: 'n',
+    store: `out[${at(dims, outWidth, 'm', 'n')}] = ${value};`,
+  });
+}
+
+/** dz = (d·Wᵀ) ⊙ [h > 0]: the gradient through layer `layer`'s weights and the ReLU below it. */
+export function inputGradient(dims: Dims, layer: 2 | 3): string {
+  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
+  const inWidth = dims.hidden;
+  return matmul({
+    bindings: ['d: array<f32>', 'weight: array<f32>', 'h: array<f32>', 'dz: array<f32>'],
+    writable: ['dz'],
+    m: 'step.rows',
+    n: inWidth,
+    t: `${outWidth}u`,
+    a: `d[${at(dims, outWidth, 'm', 't')}]`,
+    b: `weight[(k * ${inWidth}u + n) * ${outWidth}u + t]`,
+    aContiguous: 't',
+    bContiguous: 't',
+    store: `let i = ${at(dims, inWidth, 'm', 'n')}; dz[i] = select(0.0, value, h[i] > 0.0);`,
+  });
+}
+
+/**
+ * Layer `layer`'s weight and bias gradients: gW = aᵀ·d, and gb = Σ rows of d as the product's
+ * extra row m = fan-in, where the input is taken as 1, so one dispatch gives both.
+ */
+export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind): string {
+  const inWidth = layer === 1 ? IMAGE_PIXELS : dims.hidden;
+  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
+  const source = layer === 1 ? inputSource(input, dims) : { bindings: ['x: array<f32>'], code: '' };
+  const activation = layer === 1 ? 'pixel(k, t, m)' : `x[${at(dims, inWidth, 't', 'm')}]`;
+  return matmul({
+    bindings: [...source.bindings, 'd: array<f32>', 'gradWeight: array<f32>', 'gradBias: array<f32>'],
+    writable: ['gradWeight', 'gradBias'],
+    helpers: source.code,
+    m: `${inWidth + 1}u`,
+    n: outWidth,
+    t: 'step.rows',
+    a: `select(${activation}, 1.0, m == ${inWidth}u)`,
+    b: `d[${at(dims, outWidth, 't', 'n')}]`,
+    aContiguous: 'm',
+    bContiguous: 'n',
+    store: `if (m == ${inWidth}u) { gradBias[k * N + n] = value; } else { gradWeight[(k * ${inWidth}u + m) * N + n] = value; }`,
+  });
+}
+
+/** What a phase's loss compares the logits with. */
+export type ObjectiveKind = { kind: 'digits' } | { kind: 'distill'; start: number; size: number; /** Teacher logits per model. */ examples: number };
+
+/**
+ * The loss of each model (batch mean) into loss[k] and d(loss)/d(logits) into dLogits, one
+ * workgroup per model: cross-entropy on the digit logits against the gathered labels, or
+ * KL(teacher ‖ student) on the chosen logits against the teacher's logits gathered by example.
+ * Columns outside the loss get exactly zero gradient, as in losses.ts.
+ */
+export function lossKernel(dims: Dims, objective: ObjectiveKind): string {
+  const width = dims.outputs;
+  const common = `${STEP_UNIFORM}
+var<workgroup> partial: array<f32, 256>;`;
+  const reduce = /* wgsl */ `
+  partial[lid] = total;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    if (lid < s) { partial[lid] += partial[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { loss[k] = partial[0] / f32(step.rows); }`;
+  if (objective.kind === 'digits')
+    return /* wgsl */ `${common}
+${declare(['idx: array<u32>', 'labels: array<u32>', 'logits: array<f32>', 'dLogits: array<f32>', 'loss: array<f32>'], new Set(['dLogits', 'loss']))}
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = group.x;
+  var total = 0.0;
+  for (var row = lid; row < step.rows; row += 256u) {
+    let base = (k * ${dims.batch}u + row) * ${width}u;
+    let label = labels[idx[k * ${dims.batch}u + row]];
+    var top = logits[base];
+    for (var c = 1u; c < ${DIGITS}u; c++) { top = max(top, logits[base + c]); }
+    var sum = 0.0;
+    for (var c = 0u; c < ${DIGITS}u; c++) { sum += exp(logits[base + c] - top); }
+    let logSum = log(sum);
+    total += logSum - (logits[base + label] - top);
+    for (var c = 0u; c < ${width}u; c++) {
+      var g = 0.0;
+      if (c < ${DIGITS}u) { g = (exp(logits[base + c] - top - logSum) - select(0.0, 1.0, c == label)) / f32(step.rows); }
+      dLogits[base + c] = g;
+    }
+  }
+${reduce}
+}`;
+  const { start, size } = objective;
+  return /* wgsl */ `${common}
+${declare(['idx: array<u32>', 'teacher: array<f32>', 'logits: array<f32>', 'dLogits: array<f32>', 'loss: array<f32>'], new Set(['dLogits', 'loss']))}
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let k = group.x;
+  var total = 0.0;
+  for (var row = lid; row < step.rows; row += 256u) {
+    let base = (k * ${dims.batch}u + row) * ${width}u;
+    let teacherRow = (k * ${objective.examples}u + idx[k * ${dims.batch}u + row]) * ${size}u;
+    var topS = logits[base + ${start}u];
+    var topT = teacher[teacherRow];
+    for (var c = 1u; c < ${size}u; c++) { topS = max(topS, logits[base + ${start}u + c]); topT = max(topT, teacher[teacherRow + c]); }
+    var sumS = 0.0;
+    var sumT = 0.0;
+    for (var c = 0u; c < ${size}u; c++) { sumS += exp(logits[base + ${start}u + c] - topS); sumT += exp(teacher[teacherRow + c] - topT); }
+    let logSumS = log(sumS);
+    let logSumT = log(sumT);
+    for (var c = 0u; c < ${width}u; c++) {
+      var g = 0.0;
+      if (c >= ${start}u && c < ${start + size}u) {
+        let logS = logits[base + c] - topS - logSumS;
+        let logT = teacher[teacherRow + c - ${start}u] - topT - logSumT;
+        let pT = exp(logT);
+        total += pT * (logT - logS);
+        g = (exp(logS) - pT) / f32(step.rows);
+      }
+      dLogits[base + c] = g;
+    }
+  }
+${reduce}
+}`;
+}
+
+/** Adam, as adam.ts (PyTorch's default), over one parameter tensor in place: one dispatch instead of ≈ 10 kernels. */
+export const ADAM = /* wgsl */ `${STEP_UNIFORM}
+@group(0) @binding(1) var<storage, read_write> param: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = id.x + id.y * groups.x * 256u;
+  if (i >= arrayLength(&param)) { return; }
+  let g = grad[i];
+  let mi = m[i] * 0.9 + g * 0.1;
+  let vi = v[i] * 0.999 + g * g * 0.001;
+  m[i] = mi;
+  v[i] = vi;
+  param[i] = param[i] - mi / (sqrt(vi) / step.sqrtBias2 + 1e-8) * step.stepSize;
+}`;
