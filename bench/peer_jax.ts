@@ -1,7 +1,7 @@
 /**
  * The in-browser peer for `npm run bench`: the same training step (MLP 784-256-256-13,
  * batch 1024, Adam with bias correction) written with @jax-js/jax, jit-compiled, on its wasm
- * device. Runs in Node and in Chromium. The loss is cross-entropy over the 13 logits: the step's
+ * or WebGPU device. Runs in Node and in Chromium. The loss is cross-entropy over the 13 logits: the step's
  * cost is in the matmuls, which are the same as the project's.
  */
 import { defaultDevice, init, jit, nn, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
@@ -17,9 +17,10 @@ function randomArray(size: number, scale: number, shape: number[]): np.Array {
   return np.array(values).reshape(shape);
 }
 
-export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5 } = {}): Promise<{ medianMs: number; samplesMs: number[] }> {
-  await init('wasm');
-  defaultDevice('wasm');
+export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5, device = 'wasm' as 'wasm' | 'webgpu' } = {}): Promise<{ medianMs: number; samplesMs: number[] }> {
+  const devices = await init(device);
+  if (!devices.includes(device)) throw new Error(`jax-js has no ${device} device here`);
+  defaultDevice(device);
   const B = batchSize;
   let params: Params = {
     w1: randomArray(784 * HIDDEN, 1 / 28, [784, HIDDEN]),

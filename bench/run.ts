@@ -10,6 +10,9 @@
  *    correctness, not speed, unless the machine has a real GPU).
  *
  * Medians over rounds; results in bench/results.json. BENCH_ROUNDS sets the rounds (default 3).
+ *
+ * `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
+ * machine without a GPU, on SwiftShader, which still counts dispatches, buffers and submits).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { mnistDataDir } from '../src/node/mnist';
 import { launch } from '../tests/e2e/browser';
 import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
+import { dawnEnvironment, ensureDawnInstalled } from './dawn';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MODELS = [1, 5, 25];
@@ -76,15 +80,25 @@ function findTorchPython(): string | null {
   return null;
 }
 
-function torchTriple(python: string): { wall: number; phases: Record<string, number>; accuracy: Record<string, number> } {
+/** How the PyTorch peer's BLAS was set up (bench/peer_torch.py chooses OpenBLAS's core type and checks it against float64). */
+interface PeerBlas {
+  coretype: string;
+  corename: string | null;
+  matmulGflops: number;
+  maxRelError: number;
+}
+
+function torchTriple(python: string): { wall: number; phases: Record<string, number>; accuracy: Record<string, number>; blas: PeerBlas } {
   const started = performance.now();
   const output = execFileSync(python, ['bench/peer_torch.py', mnistDataDir(), '--threads', String(Math.min(2, cpus().length))], { encoding: 'utf8' });
-  const wall = (performance.now() - started) / 1000;
   const result = JSON.parse(output.trim().split('\n').at(-1)!);
+  // The core-type choice is the peer's set-up, not its training: leave it out of its time.
+  const wall = (performance.now() - started) / 1000 - result.blas_setup_seconds;
   return {
     wall,
     phases: result.seconds,
     accuracy: { teacher: result.teacher_accuracy, 'aux-shared': result['aux-shared_accuracy'], 'aux-different': result['aux-different_accuracy'] },
+    blas: { coretype: result.openblas_coretype, corename: result.openblas_corename, matmulGflops: result.matmul_gflops, maxRelError: result.blas_max_rel_error },
   };
 }
 
@@ -134,7 +148,7 @@ async function main() {
   const nodeSteps = stepRows(timings);
   log(`node wasm steps: ${JSON.stringify(nodeSteps)}`);
   const kernels: Record<string, number> = {};
-  for (const models of [1, 25]) for (const layout of Object.values(LAYOUTS)) kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
+  for (const models of [1, 25]) for (const layout of [LAYOUTS.stacked, LAYOUTS.list]) kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
   log(`kernels per step: ${JSON.stringify(kernels)}`);
   const jaxNode = await timeJaxStep();
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);
@@ -167,7 +181,7 @@ async function main() {
     triple: {
       flop: TRIPLE_FLOP,
       project: { wallSeconds: projectWall, phaseSeconds: phaseMedians(project), gflops: TRIPLE_FLOP / projectWall / 1e9, accuracy: project.at(-1)!.accuracy, runs: project.map((r) => r.wall) },
-      pytorch: torchWall === null ? null : { wallSeconds: torchWall, phaseSeconds: phaseMedians(torch), gflops: TRIPLE_FLOP / torchWall / 1e9, accuracy: torch.at(-1)!.accuracy, runs: torch.map((r) => r.wall) },
+      pytorch: torchWall === null ? null : { wallSeconds: torchWall, phaseSeconds: phaseMedians(torch), gflops: TRIPLE_FLOP / torchWall / 1e9, accuracy: torch.at(-1)!.accuracy, runs: torch.map((r) => r.wall), blas: torch.map((r) => r.blas) },
       ratio: torchWall === null ? null : projectWall / torchWall,
     },
     chromium: browser,
@@ -182,7 +196,11 @@ async function main() {
   const row = (name: string, r: { wallSeconds: number; phaseSeconds: Record<string, number>; gflops: number }, ratio: string) =>
     console.log(`| ${name} | ${f(r.wallSeconds)} | ${f(r.phaseSeconds.teacher)} | ${f(r.phaseSeconds['aux-shared'])} | ${f(r.phaseSeconds['aux-different'])} | ${f(r.gflops)} | ${ratio} |`);
   row('project, Node tfjs-wasm, 2 worker threads', results.triple.project, results.triple.ratio === null ? '—' : `${f(results.triple.ratio, 2)}× the peer`);
-  if (results.triple.pytorch) row('PyTorch CPU, 2 threads (peer)', results.triple.pytorch, '1×');
+  if (results.triple.pytorch) {
+    row('PyTorch CPU, 2 threads (peer)', results.triple.pytorch, '1×');
+    const blas = results.triple.pytorch.blas.map((b) => `OPENBLAS_CORETYPE=${b.coretype} (${b.corename}), ${f(b.matmulGflops)} GFLOP/s, max rel. error ${b.maxRelError.toExponential(1)} against float64`);
+    console.log(`\nPeer's OpenBLAS per round: ${blas.join('; ')}`);
+  }
   console.log(`\nTraining step, batch 1024, K models side by side (matmul alone: ${f(matmul)} GFLOP/s on Node wasm):`);
   console.log('| where | K | ms/step | ms/step per seed | GFLOP/s |');
   console.log('| --- | --- | --- | --- | --- |');
@@ -200,4 +218,19 @@ async function main() {
   console.log('\nWrote bench/results.json');
 }
 
+/** The GPU benchmark in a child process: Dawn's Vulkan loader must be in its environment from the start. */
+function gpuBench(): number {
+  ensureDawnInstalled();
+  const tsx = join('node_modules', '.bin', 'tsx');
+  const args = ['bench/gpu.ts', ...process.argv.slice(2).filter((a) => a !== '--gpu')];
+  const software = process.argv.includes('--software');
+  let status = spawnSync(tsx, args, { stdio: 'inherit', env: dawnEnvironment(software) }).status;
+  if (status === 3 && !software) {
+    log('No GPU adapter: counting on SwiftShader (a CPU Vulkan) instead.');
+    status = spawnSync(tsx, args, { stdio: 'inherit', env: dawnEnvironment(true) }).status;
+  }
+  return status ?? 1;
+}
+
+if (process.argv.includes('--gpu')) process.exit(gpuBench());
 await main();

@@ -9,6 +9,7 @@ import type { ModelLayout } from './layout';
 import { digitCrossEntropy, distillationKl, distilledColumns, type LossAndGrad } from './losses';
 import type { Mlp } from './mlp';
 import type { PhasePlan } from './train';
+import { fusedNoiseLogits, fusedNoiseLogitsFit } from './webgpu/trainer';
 
 type PlanSettings = Pick<Config, 'batchSize' | 'lr'>;
 
@@ -75,6 +76,7 @@ export interface NoiseTargets {
 
 /** Teacher k's logits on noise set `noiseSeeds[k]`. */
 export async function teacherLogitsOnNoise(teacher: Mlp, layout: ModelLayout, noiseSeeds: readonly number[], count: number, batchSize: number): Promise<NoiseTargets> {
+  if (layout.fusedSteps && fusedNoiseLogitsFit(teacher, count)) return fusedNoiseLogits(teacher, noiseSeeds, count, batchSize);
   const k = teacher.count;
   const width = DIGITS + teacher.shape.m;
   const logits = Array.from({ length: k }, () => new Float32Array(count * width));

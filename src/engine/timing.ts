@@ -32,8 +32,9 @@ function stepPhase(models: number, batchSize: number, steps: number) {
 }
 
 /**
- * Kernels (GPU dispatches, on WebGPU) that one training step of K models launches in the given
- * layout, counted with tf.profile on the active backend.
+ * Kernels (GPU dispatches on tfjs's WebGPU path) that one training step of K models launches in
+ * the given layout, counted with tf.profile: phases of 3 and of 1 steps, so the difference leaves
+ * out each phase's set-up and clean-up.
  */
 export async function kernelsPerStep(models: number, layout: ModelLayout, batchSize = 256): Promise<number> {
   const kernelsOfPhase = async (steps: number) => {
@@ -45,17 +46,32 @@ export async function kernelsPerStep(models: number, layout: ModelLayout, batchS
       model.dispose();
     }
   };
-  // The difference leaves out the optimiser's set-up and clean-up.
-  return (await kernelsOfPhase(2)) - (await kernelsOfPhase(1));
+  return ((await kernelsOfPhase(3)) - (await kernelsOfPhase(1))) / 2;
 }
 
-export async function timeTrainingSteps({ models = 1, batchSize = 1024, warmup = 2, steps = 5 } = {}): Promise<StepTiming> {
+/**
+ * A steady-state training step's cost by some counter (dispatches, buffers…): `read` is taken
+ * after each step, and the mean difference over the steps after the first two is returned.
+ */
+export async function perStep(read: () => number[], models: number, layout: ModelLayout, batchSize = 256, steps = 5): Promise<number[]> {
+  const { model, plan } = stepPhase(models, batchSize, steps);
+  const readings: number[][] = [];
+  try {
+    await trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => void readings.push(read()) });
+  } finally {
+    model.dispose();
+  }
+  const [first, last] = [readings[1], readings[readings.length - 1]];
+  return first.map((value, i) => (last[i] - value) / (readings.length - 2));
+}
+
+export async function timeTrainingSteps({ models = 1, batchSize = 1024, warmup = 2, steps = 5, layout = layoutFor(tf.getBackend()) } = {}): Promise<StepTiming> {
   const { model, plan } = stepPhase(models, batchSize, warmup + steps);
   const times: number[] = [];
   let last = 0;
   try {
     await trainPhase(model, plan, {
-      layout: layoutFor(tf.getBackend()),
+      layout,
       logEvery: 1,
       beforeStep: async () => {
         last = performance.now();

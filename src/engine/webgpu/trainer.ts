@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
 import { distilledColumns } from '../losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
-import type { PhaseInputs, PhaseObjective } from '../plans';
+import type { NoiseTargets, PhaseInputs, PhaseObjective } from '../plans';
 import { ADAM, STEP_UNIFORM_BYTES, TILE, denseForward, inputGradient, lossKernel, parameterGradient, type Dims, type InputKind, type ObjectiveKind } from './kernels';
 
 /** The parts of tfjs's WebGPU backend this module uses (not in its public typings). */
@@ -95,13 +95,21 @@ interface Dispatch {
   groups(rows: number): [number, number, number];
 }
 
-/** Whether the fused step can hold this phase's data within the device's limits. */
+/** Whether buffers of these sizes (bytes) fit the device's limits (else the caller keeps to tfjs's kernels). */
+function fits(...bytes: number[]): boolean {
+  const { limits } = webGpuBackend().device;
+  return limits.maxStorageBuffersPerShaderStage >= 6 && bytes.every((size) => size <= Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
+}
+
+/** Whether the fused step can hold this phase's parameters and targets. */
 export function fusedStepFits(model: Mlp, objective: PhaseObjective): boolean {
-  const { device } = webGpuBackend();
-  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  const biggest = [IMAGE_PIXELS * model.shape.hidden * model.count * 4];
-  if (objective.kind === 'distill') biggest.push(model.count * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4);
-  return biggest.every((bytes) => bytes <= limit) && device.limits.maxStorageBuffersPerShaderStage >= 6;
+  const targets = objective.kind === 'distill' ? model.count * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4 : 0;
+  return fits((IMAGE_PIXELS + 1) * model.shape.hidden * model.count * 4, targets);
+}
+
+/** Whether `fusedNoiseLogits` can hold every model's logits on the whole noise set. */
+export function fusedNoiseLogitsFit(teacher: Mlp, count: number): boolean {
+  return fits(teacher.count * count * (DIGITS + teacher.shape.m) * 4);
 }
 
 /** The fused step for `model` on this phase's data; Adam's state is its own (zero at the start, as adam.ts). */
@@ -233,5 +241,71 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
   } catch (error) {
     for (const buffer of owned) buffer.destroy();
     throw error;
+  }
+}
+
+/**
+ * Teacher k's logits on its own noise set, generated and run through the model on the GPU: the
+ * noise never exists on the host (60,000 × 784 values per seed would take longer to hash in JS
+ * than the GPU takes for the whole pass). Three dispatches and one submit per batch, one read-back.
+ */
+export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number[], count: number, batchSize: number): Promise<NoiseTargets> {
+  const backend = webGpuBackend();
+  const { device } = backend;
+  const dims: Dims = { k: teacher.count, batch: batchSize, hidden: teacher.shape.hidden, outputs: DIGITS + teacher.shape.m };
+  const { k, batch, hidden, outputs } = dims;
+  const owned: GPUBuffer[] = [];
+  const make = (floats: number, usage: number) => {
+    const buffer = device.createBuffer({ size: Math.max(16, floats * 4), usage });
+    owned.push(buffer);
+    return buffer;
+  };
+  try {
+    flushTfjs(backend);
+    const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, { buffer: bufferOf(backend, teacher.params[name]), size: teacher.params[name].size * 4 }])) as Record<ParamName, GPUBufferBinding>;
+    const uniform = make(STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const indices = make(k * batch, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const seeds = make(k, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(seeds, 0, Uint32Array.from(noiseSeeds));
+    const [h1, h2] = [make(k * batch * hidden, GPUBufferUsage.STORAGE), make(k * batch * hidden, GPUBufferUsage.STORAGE)];
+    const logits = make(k * batch * outputs, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    const all = make(k * count * outputs, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    const read = make(k * count * outputs, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const layers = [
+      { code: denseForward(dims, 1, 'noise'), buffers: [{ buffer: indices }, { buffer: seeds }, params.w1, params.b1, { buffer: h1 }], width: hidden },
+      { code: denseForward(dims, 2, 'noise'), buffers: [{ buffer: h1 }, params.w2, params.b2, { buffer: h2 }], width: hidden },
+      { code: denseForward(dims, 3, 'noise'), buffers: [{ buffer: h2 }, params.w3, params.b3, { buffer: logits }], width: outputs },
+    ];
+    const made = await Promise.all(layers.map((layer) => pipeline(device, layer.code)));
+    const bindGroups = layers.map((layer, i) =>
+      device.createBindGroup({ layout: made[i].getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uniform } }, ...layer.buffers.map((resource, j) => ({ binding: j + 1, resource }))] }),
+    );
+    const indexValues = new Uint32Array(k * batch);
+    for (let start = 0; start < count; start += batch) {
+      const rows = Math.min(batch, count - start);
+      for (let model = 0; model < k; model++) for (let r = 0; r < rows; r++) indexValues[model * batch + r] = start + r;
+      // Writes are ordered with submits, so one index and uniform buffer serve every batch.
+      device.queue.writeBuffer(uniform, 0, Uint32Array.of(rows, 0, 0, 0));
+      device.queue.writeBuffer(indices, 0, indexValues);
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      bindGroups.forEach((group, i) => {
+        pass.setPipeline(made[i]);
+        pass.setBindGroup(0, group);
+        pass.dispatchWorkgroups(Math.ceil(layers[i].width / TILE), Math.ceil(rows / TILE), k);
+      });
+      pass.end();
+      for (let model = 0; model < k; model++) encoder.copyBufferToBuffer(logits, model * batch * outputs * 4, all, (model * count + start) * outputs * 4, rows * outputs * 4);
+      device.queue.submit([encoder.finish()]);
+    }
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(all, 0, read, 0, k * count * outputs * 4);
+    device.queue.submit([encoder.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const values = new Float32Array(read.getMappedRange().slice(0));
+    read.unmap();
+    return { count, width: outputs, logits: Array.from({ length: k }, (_, model) => values.subarray(model * count * outputs, (model + 1) * count * outputs)) };
+  } finally {
+    for (const buffer of owned) buffer.destroy();
   }
 }
