@@ -83,7 +83,7 @@ interface MatmulSpec {
   /** Which index of A and of B is contiguous in memory, so neighbouring threads load neighbouring words. */
   aContiguous: 'm' | 't';
   bContiguous: 'n' | 't';
-  /** Statement storing `value` at (k, m, n). */
+  /** Statements storing `value` at (k, m, n); `N` is the output width. */
   store: string;
 }
 
@@ -94,10 +94,14 @@ function matmul(spec: MatmulSpec): string {
   return /* wgsl */ `${STEP_UNIFORM}
 ${declare(spec.bindings, new Set(spec.writable))}
 ${spec.helpers ?? ''}
-var<workgroup> tileA: array<f32, ${span}>;
-var<workgroup> tileB: array<f32, ${span}>;
+var<workgroup> tileA: array<vec4<f32>, ${span / 4}>;
+var<workgroup> tileB: array<vec4<f32>, ${span / 4}>;
 fn operandA(k: u32, m: u32, t: u32) -> f32 { return ${spec.a}; }
 fn operandB(k: u32, t: u32, n: u32) -> f32 { return ${spec.b}; }
+fn emit(k: u32, m: u32, n: u32, value: f32) {
+  let N = ${spec.n}u;
+  ${spec.store}
+}
 @compute @workgroup_size(16, 16, 1)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let k = group.z;
@@ -106,33 +110,40 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) l
   let M = ${spec.m};
   let T = ${spec.t};
   let N = ${spec.n}u;
-  var acc: array<f32, 16>;
+  // Each thread owns a 4×4 block of the output: rows local.y·4 + r, columns local.x·4 + 0…3,
+  // accumulated as four vec4 rows so compilers keep them in registers.
+  var acc0 = vec4<f32>();
+  var acc1 = vec4<f32>();
+  var acc2 = vec4<f32>();
+  var acc3 = vec4<f32>();
   for (var t0 = 0u; t0 < T; t0 += ${CHUNK}u) {
     for (var i = lid; i < ${span}u; i += 256u) {
       { ${loadIndex(spec.aContiguous === 'm')}
         var value = 0.0;
         if (m0 + mm < M && t0 + tt < T) { value = operandA(k, m0 + mm, t0 + tt); }
-        tileA[tt * ${TILE}u + mm] = value; }
+        tileA[tt * ${TILE / 4}u + mm / 4u][mm % 4u] = value; }
       { ${loadIndex(spec.bContiguous === 'n')}
         var value = 0.0;
         if (n0 + mm < N && t0 + tt < T) { value = operandB(k, t0 + tt, n0 + mm); }
-        tileB[tt * ${TILE}u + mm] = value; }
+        tileB[tt * ${TILE / 4}u + mm / 4u][mm % 4u] = value; }
     }
     workgroupBarrier();
     for (var tt = 0u; tt < ${CHUNK}u; tt++) {
-      let a = vec4<f32>(tileA[tt * ${TILE}u + local.y * 4u], tileA[tt * ${TILE}u + local.y * 4u + 1u], tileA[tt * ${TILE}u + local.y * 4u + 2u], tileA[tt * ${TILE}u + local.y * 4u + 3u]);
-      let b = vec4<f32>(tileB[tt * ${TILE}u + local.x * 4u], tileB[tt * ${TILE}u + local.x * 4u + 1u], tileB[tt * ${TILE}u + local.x * 4u + 2u], tileB[tt * ${TILE}u + local.x * 4u + 3u]);
-      for (var r = 0u; r < 4u; r++) {
-        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] += a[r] * b[c]; }
-      }
+      let a = tileA[tt * ${TILE / 4}u + local.y];
+      let b = tileB[tt * ${TILE / 4}u + local.x];
+      acc0 += a.x * b;
+      acc1 += a.y * b;
+      acc2 += a.z * b;
+      acc3 += a.w * b;
     }
     workgroupBarrier();
   }
+  var rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0u; r < 4u; r++) {
     for (var c = 0u; c < 4u; c++) {
       let m = m0 + local.y * 4u + r;
       let n = n0 + local.x * 4u + c;
-      if (m < M && n < N) { let value = acc[r * 4u + c]; ${spec.store} }
+      if (m < M && n < N) { emit(k, m, n, rows[r][c]); }
     }
   }
 }`;

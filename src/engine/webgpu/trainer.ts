@@ -101,10 +101,15 @@ function fits(...bytes: number[]): boolean {
   return limits.maxStorageBuffersPerShaderStage >= 6 && bytes.every((size) => size <= Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
 }
 
-/** Whether the fused step can hold this phase's parameters and targets. */
-export function fusedStepFits(model: Mlp, objective: PhaseObjective): boolean {
-  const targets = objective.kind === 'distill' ? model.count * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4 : 0;
-  return fits((IMAGE_PIXELS + 1) * model.shape.hidden * model.count * 4, targets);
+/** Whether the fused step can hold this phase's parameters, activations, data and targets. */
+export function fusedStepFits(model: Mlp, inputs: PhaseInputs, objective: PhaseObjective, batchSize: number): boolean {
+  const { count: k, shape } = model;
+  const widest = Math.max(shape.hidden, DIGITS + shape.m);
+  const weights = k * (Math.max(IMAGE_PIXELS, shape.hidden) + 1) * widest * 4;
+  const activations = k * batchSize * widest * 4;
+  const images = inputs.kind === 'images' ? inputs.split.images.byteLength : 0;
+  const targets = objective.kind === 'distill' ? k * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4 : 0;
+  return fits(weights, activations, images, targets);
 }
 
 /** Whether `fusedNoiseLogits` can hold every model's logits on the whole noise set. */
@@ -199,7 +204,8 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
     const stepFloats = new Float32Array(stepValues);
     const indexValues = new Uint32Array(k * batch);
     let t = 0;
-    let previous: Promise<unknown> = Promise.resolve();
+    /** Steps submitted and not known to be done: at most two, so the GPU always has the next step queued and a cancel waits for little. */
+    let inFlight: Promise<unknown>[] = [];
 
     return {
       async run(modelIndices, readLoss) {
@@ -209,8 +215,7 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
         stepFloats[1] = lr / (1 - 0.9 ** t);
         stepFloats[2] = Math.sqrt(1 - 0.999 ** t);
         modelIndices.forEach((values, model) => indexValues.set(values, model * batch));
-        // At most one step queued behind the one running: cancelling stays prompt, the GPU stays busy.
-        await previous;
+        if (inFlight.length >= 2) await inFlight.shift();
         flushTfjs(backend);
         device.queue.writeBuffer(uniform, 0, stepValues);
         device.queue.writeBuffer(indices, 0, indexValues);
@@ -225,13 +230,13 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
         if (readLoss) encoder.copyBufferToBuffer(loss, 0, lossRead, 0, k * 4);
         device.queue.submit([encoder.finish()]);
         if (!readLoss) {
-          previous = device.queue.onSubmittedWorkDone();
+          inFlight.push(device.queue.onSubmittedWorkDone());
           return null;
         }
         await lossRead.mapAsync(GPUMapMode.READ);
         const values = new Float32Array(lossRead.getMappedRange().slice(0));
         lossRead.unmap();
-        previous = Promise.resolve();
+        inFlight = [];
         return values.reduce((a, b) => a + b, 0) / k;
       },
       dispose() {
