@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import { activateBackend } from '../../src/engine/backend';
 import { LAYOUTS, type ModelLayout } from '../../src/engine/layout';
-import { Mlp } from '../../src/engine/mlp';
+import { Mlp, PARAM_NAMES } from '../../src/engine/mlp';
 import { studentPlan, teacherLogitsOnNoise, teacherPlan } from '../../src/engine/plans';
 import { trainPhase, type PhasePlan } from '../../src/engine/train';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
@@ -23,7 +23,7 @@ export interface PhaseComparison {
   fusedCalls: number[][];
 }
 
-export type FusedReport = { phases: PhaseComparison[]; noiseLogitsMaxDiff: number; tensorsBefore: number; tensorsAfter: number } | { error: string };
+export type FusedReport = { phases: PhaseComparison[]; noiseLogitsMaxDiff: number; cloneSourceChanged: boolean; tensorsBefore: number; tensorsAfter: number } | { error: string };
 
 declare global {
   interface Window {
@@ -101,7 +101,20 @@ async function run(): Promise<FusedReport> {
   } finally {
     teacher.dispose();
   }
-  return { phases, noiseLogitsMaxDiff, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+  // Training a clone in place must leave its source alone (tfjs's clone() shares the source's buffer).
+  const source = Mlp.init(shape, [1]);
+  const clone = source.clone();
+  let cloneSourceChanged: boolean;
+  try {
+    const before = await source.toHost(0);
+    await trainPhase(clone, teacherPlan(settings, split, [1]), { layout: LAYOUTS.fused, logEvery: 100, beforeStep: async () => {}, afterStep: async () => {} });
+    const after = await source.toHost(0);
+    cloneSourceChanged = PARAM_NAMES.some((name) => before[name].some((v, i) => v !== after[name][i]));
+  } finally {
+    source.dispose();
+    clone.dispose();
+  }
+  return { phases, noiseLogitsMaxDiff, cloneSourceChanged, tensorsBefore, tensorsAfter: tf.memory().numTensors };
 }
 
 try {

@@ -9,8 +9,8 @@
  * noise set generated from its seed, the teacher's targets), every buffer is made once per phase
  * and bound once, and per step only the batch's example indices and four numbers go up.
  *
- * It runs on tfjs's own device and updates the model's tfjs variables in place, so evaluation,
- * read-back and everything else keep using tfjs unchanged.
+ * It runs on tfjs's own device and updates the model's tfjs variables in place (each given a
+ * buffer of its own first), so evaluation, read-back and everything else keep using tfjs unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
@@ -145,6 +145,12 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
     const loss = make(k, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     const lossRead = make(k, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
+    // The step writes the parameters in place, so each must have a buffer of its own: tfjs's
+    // clone() shares its source's (a student cloned from the reference would train the reference too).
+    for (const name of PARAM_NAMES) {
+      const param = model.params[name];
+      tf.tidy(() => param.assign(tf.add(param, 0)));
+    }
     flushTfjs(backend);
     const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, bufferOf(backend, model.params[name])])) as Record<ParamName, GPUBuffer>;
     const sizes = Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
