@@ -66,7 +66,7 @@ function stepRows(timings: StepTiming[]) {
 function projectTriple(): { wall: number; phases: Record<string, number>; accuracy: Record<string, number> } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const json = join(dir, 'result.json');
-  execFileSync(join('node_modules', '.bin', 'tsx'), ['src/cli/experiment.ts', '--seeds', '1', '--conditions', TRIPLE.join(','), '--json', json], { stdio: ['ignore', 'ignore', 'ignore'] });
+  execFileSync(join('node_modules', '.bin', 'tsx'), ['src/cli/experiment.ts', '--seeds', '1', '--init', 'both', '--distill', 'aux', '--json', json], { stdio: ['ignore', 'ignore', 'ignore'] });
   const result = JSON.parse(readFileSync(json, 'utf8'));
   const phases = Object.fromEntries(Object.entries(result.phaseMs as Record<string, number>).map(([k, v]) => [k, v / 1000]));
   const accuracy = Object.fromEntries(TRIPLE.map((c) => [c, result.summary[c].mean]));
@@ -124,7 +124,7 @@ async function browserSteps(): Promise<Record<string, unknown>> {
           const info = (await gpu?.requestAdapter())?.info;
           return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'none';
         }) : undefined;
-        out[name] = 'error' in bench ? { error: bench.error } : 'jax' in bench ? { steps: [{ models: 1, msPerStep: bench.jax.medianMs, msPerSeed: bench.jax.medianMs, gflops: stepFlops(1, 1024) / bench.jax.medianMs / 1e6 }] } : { adapter, steps: stepRows(bench.timings) };
+        out[name] = 'error' in bench ? { error: bench.error } : 'jax' in bench ? { steps: [{ models: 1, msPerStep: bench.jax.medianMs, msPerSeed: bench.jax.medianMs, gflops: stepFlops(1, 1024) / bench.jax.medianMs / 1e6 }] } : { adapter, steps: stepRows(bench.timings), calls: bench.calls };
         log(`chromium ${name}: ${JSON.stringify(out[name])}`);
       } finally {
         await browser.close();
@@ -213,7 +213,9 @@ async function main() {
   }
   const browserWasm = (browser.wasm as { steps?: ReturnType<typeof stepRows> }).steps?.[0]?.msPerStep;
   const browserJax = (browser['jax-js peer'] as { steps?: ReturnType<typeof stepRows> }).steps?.[0]?.msPerStep;
-  console.log(`\nKernels (GPU dispatches on WebGPU) per training step: ${Object.entries(kernels).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.log(`\ntfjs kernels per training step (tf.profile; the stacked layout is WebGL's, the list layout wasm's): ${Object.entries(kernels).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  const gpuCalls = (browser.webgpu as { calls?: { dispatches: number; buffersCreated: number; submits: number } }).calls;
+  if (gpuCalls) console.log(`WebGPU in Chromium, per steady-state step (targets: ≤ 25, 0, ≤ 2): ${gpuCalls.dispatches} dispatches, ${gpuCalls.buffersCreated} buffers created, ${gpuCalls.submits} submits`);
   console.log(`\nStep time, project / jax-js peer (K = 1, batch 1024): Node ${f(nodeSteps[0].msPerStep / jaxNode.medianMs, 2)}×` + (browserWasm && browserJax ? `, Chromium ${f(browserWasm / browserJax, 2)}×` : ''));
   console.log('\nWrote bench/results.json');
 }

@@ -5,11 +5,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend } from '../../src/engine/backend';
-import { timeTrainingSteps, type StepTiming } from '../../src/engine/timing';
+import { layoutFor } from '../../src/engine/layout';
+import { perStep, timeTrainingSteps, type StepTiming } from '../../src/engine/timing';
+import { countGpuCalls } from '../../src/engine/webgpu/counters';
 import '../../src/worker/backends'; // registers every backend and the wasm files
 import { timeJaxStep } from '../peer_jax';
 
-export type BrowserBench = { backend: string; timings: StepTiming[] } | { jax: { medianMs: number } } | { error: string };
+/** GPU calls per steady-state training step (WebGPU only). */
+export interface GpuCalls {
+  dispatches: number;
+  buffersCreated: number;
+  submits: number;
+}
+
+export type BrowserBench = { backend: string; timings: StepTiming[]; calls?: GpuCalls } | { jax: { medianMs: number } } | { error: string };
 
 declare global {
   interface Window {
@@ -25,8 +34,16 @@ async function measure(): Promise<BrowserBench> {
   const batchSize = Number(params.get('batch') ?? 1024);
   const steps = Number(params.get('steps') ?? 5);
   const timings: StepTiming[] = [];
-  for (const models of (params.get('models') ?? '1').split(',').map(Number)) timings.push(await timeTrainingSteps({ models, batchSize, steps }));
-  return { backend, timings };
+  const models = (params.get('models') ?? '1').split(',').map(Number);
+  for (const k of models) timings.push(await timeTrainingSteps({ models: k, batchSize, steps }));
+  if (backend !== 'webgpu') return { backend, timings };
+  const counter = countGpuCalls();
+  const read = () => {
+    const c = counter.read();
+    return [c.dispatches, c.buffersCreated, c.submits];
+  };
+  const [dispatches, buffersCreated, submits] = await perStep(read, models[0], layoutFor(backend), batchSize).finally(() => counter.stop());
+  return { backend, timings, calls: { dispatches, buffersCreated, submits } };
 }
 
 try {
