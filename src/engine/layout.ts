@@ -3,7 +3,7 @@
  * the model, the training loop and the plans never ask which backend they run on.
  *
  * Every parameter is stored stacked, [K, …]; what differs is how a layer is computed:
- * - `stacked` (GPU backends): one [K, B, n] tensor and 3-D batched matmuls with transpose
+ * - `stacked` (WebGL; WebGPU for inference): one [K, B, n] tensor and 3-D batched matmuls with transpose
  *   flags, so a step launches the same kernels whatever K is;
  * - `fused` (WebGPU): stacked, and training steps run as fused kernels (webgpu/trainer.ts);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
