@@ -18,6 +18,12 @@ import { writeFileSync } from 'node:fs';
 import { installDawn } from './dawn';
 
 installDawn();
+// Older WebGPU typings lack GPUAdapter.info; Dawn and browsers have it.
+const adapter = (await navigator.gpu.requestAdapter()) as unknown as { info: { vendor?: string; architecture?: string; description?: string } } | null;
+if (!adapter) {
+  process.stderr.write('No WebGPU adapter in this process.\n');
+  process.exit(3);
+}
 const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-backend-webgpu');
 const { LAYOUTS } = await import('../src/engine/layout');
@@ -32,12 +38,10 @@ const log = (text: string) => process.stderr.write(text + '\n');
 const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '—' : x.toFixed(d));
 
 if (!(await tf.setBackend('webgpu').catch(() => false)) || tf.getBackend() !== 'webgpu') {
-  log('No WebGPU adapter in this process.');
-  process.exit(3);
+  log('tfjs could not start its WebGPU backend on this adapter.');
+  process.exit(1);
 }
 await tf.ready();
-// Older WebGPU typings lack GPUAdapter.info; Dawn and browsers have it.
-const adapter = (await navigator.gpu.requestAdapter()) as unknown as { info: { vendor?: string; architecture?: string; description?: string } };
 const info = adapter.info;
 const adapterName = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
 const software = /swiftshader|llvmpipe|software/i.test(adapterName);
