@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PARAM_NAMES, ownVariable, type ParamName, type Params } from './mlp';
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPS = 1e-8;
+export const BETA1 = 0.9;
+export const BETA2 = 0.999;
+export const EPS = 1e-8;
 
 export class Adam {
   private readonly m: Record<ParamName, tf.Variable>;

@@ -6,6 +6,7 @@
  * (bit for bit: u32 arithmetic wraps as Math.imul does), so no batch is ever uploaded.
  */
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
+import { BETA1, BETA2, EPS } from '../adam';
 
 /** Output tile edge and reduction chunk of the matmul template; a workgroup is 16×16 threads, 4×4 outputs each. */
 export const TILE = 64;
@@ -308,9 +309,9 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
   let i = id.x + id.y * groups.x * 256u;
   if (i >= arrayLength(&param)) { return; }
   let g = grad[i];
-  let mi = m[i] * 0.9 + g * 0.1;
-  let vi = v[i] * 0.999 + g * g * 0.001;
+  let mi = m[i] * ${BETA1} + g * ${1 - BETA1};
+  let vi = v[i] * ${BETA2} + g * g * ${1 - BETA2};
   m[i] = mi;
   v[i] = vi;
-  param[i] = param[i] - mi / (sqrt(vi) / step.sqrtBias2 + 1e-8) * step.stepSize;
+  param[i] = param[i] - mi / (sqrt(vi) / step.sqrtBias2 + ${EPS}) * step.stepSize;
 }`;

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
+import { BETA1, BETA2 } from '../adam';
 import { distilledColumns } from '../losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
 import type { NoiseTargets, PhaseInputs, PhaseObjective } from '../plans';
@@ -217,9 +218,10 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
       async run(modelIndices, readLoss) {
         const rows = modelIndices[0].length;
         t += 1;
+        // The Step uniform: rows, then Adam's bias corrections as adam.ts computes them.
         stepInts[0] = rows;
-        stepFloats[1] = lr / (1 - 0.9 ** t);
-        stepFloats[2] = Math.sqrt(1 - 0.999 ** t);
+        stepFloats[1] = lr / (1 - BETA1 ** t);
+        stepFloats[2] = Math.sqrt(1 - BETA2 ** t);
         modelIndices.forEach((values, model) => indexValues.set(values, model * batch));
         if (inFlight.length >= 2) await inFlight.shift();
         flushTfjs(backend);
