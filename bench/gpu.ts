@@ -89,8 +89,7 @@ try {
 }
 
 /** The protocol in-process on WebGPU; wall seconds and each condition's mean accuracy. */
-async function protocol(seeds: number, triple: boolean): Promise<{ wallSeconds: number; accuracy: Record<string, number> }> {
-  const data = await loadMnist();
+async function protocol(data: Awaited<ReturnType<typeof loadMnist>>, seeds: number, triple: boolean): Promise<{ wallSeconds: number; accuracy: Record<string, number> }> {
   // No evaluations during training (the peer makes none); each model's final accuracy is still measured.
   const config = { ...defaultConfig(), seeds, evalEvery: 0, init: 'both' as const, distill: triple ? ('aux' as const) : ('both' as const) };
   const started = performance.now();
@@ -114,9 +113,10 @@ function torchPeer(python: string, seeds: number, conditions: string): { wallSec
 
 const runs: Record<string, { wallSeconds: number; accuracy?: Record<string, number> } | null> = { triple: null, paper25: null, torchTriple: null, torchPaper25: null };
 if (!software || full) {
-  runs.triple = await protocol(1, true);
+  const data = await loadMnist();
+  runs.triple = await protocol(data, 1, true);
   log(`triple: ${f(runs.triple.wallSeconds)} s`);
-  runs.paper25 = await protocol(25, false);
+  runs.paper25 = await protocol(data, 25, false);
   log(`25 seeds, six conditions: ${f(runs.paper25.wallSeconds)} s`);
   const python = torchCudaPython();
   if (python) {

@@ -41,27 +41,39 @@ export function fillInputs(inputs: PhaseInputs, model: number, indices: Uint32Ar
   else fillNoise(inputs.seeds[model], indices, x, xT);
 }
 
-/** The loss and its gradient with respect to the logits (model-major rows), given each model's example indices. Call inside tf.tidy. */
-export function lossFor(objective: PhaseObjective, logits: tf.Tensor2D, indices: readonly Uint32Array[]): LossAndGrad {
+/**
+ * Each model's teacher logits, the distilled columns only, for its examples `indices[k]`, into
+ * `out` (model-major rows, [Σ examples, size]); returns the part of `out` written.
+ */
+export function distilledTargets({ targets, distill }: Extract<PhaseObjective, { kind: 'distill' }>, indices: readonly ArrayLike<number>[], out: Float32Array): Float32Array {
+  const { width } = targets;
+  const { start, size } = distilledColumns(distill, width);
+  let row = 0;
+  indices.forEach((modelIndices, k) => {
+    const teacher = targets.logits[k];
+    for (let r = 0; r < modelIndices.length; r++, row++) {
+      const from = modelIndices[r] * width + start;
+      out.set(teacher.subarray(from, from + size), row * size);
+    }
+  });
+  return out.subarray(0, row * size);
+}
+
+/**
+ * The loss and its gradient with respect to the logits (model-major rows), given each model's
+ * example indices; `scratch` (reused across steps) holds the batch's labels or targets, and
+ * must have room for K·B·max(10, 10 + m) values. Call inside tf.tidy.
+ */
+export function lossFor(objective: PhaseObjective, logits: tf.Tensor2D, indices: readonly Uint32Array[], scratch: Float32Array): LossAndGrad {
   const models = indices.length;
   const batch = indices[0].length;
   if (objective.kind === 'digits') {
-    const labels = new Float32Array(models * batch * DIGITS);
+    const labels = scratch.subarray(0, models * batch * DIGITS);
     indices.forEach((modelIndices, k) => fillOneHot(objective.split, modelIndices, labels.subarray(k * batch * DIGITS, (k + 1) * batch * DIGITS)));
     return digitCrossEntropy(logits, tf.tensor2d(labels, [models * batch, DIGITS]), batch);
   }
-  const { targets, distill } = objective;
-  const { width } = targets;
-  const { start, size } = distilledColumns(distill, width);
-  const chosen = new Float32Array(models * batch * size);
-  indices.forEach((modelIndices, k) => {
-    const teacher = targets.logits[k];
-    for (let r = 0; r < batch; r++) {
-      const from = modelIndices[r] * width + start;
-      chosen.set(teacher.subarray(from, from + size), (k * batch + r) * size);
-    }
-  });
-  return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), distill, batch);
+  const chosen = distilledTargets(objective, indices, scratch);
+  return distillationKl(logits, tf.tensor2d(chosen, [models * batch, chosen.length / (models * batch)]), objective.distill, batch);
 }
 
 /** Each model's logits on its own noise set, computed once and shared by all its students. */

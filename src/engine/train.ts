@@ -1,6 +1,6 @@
 /** One training phase: epochs of shuffled minibatches, each model in its own order; a hand-written step; Adam. */
 import * as tf from '@tensorflow/tfjs-core';
-import { IMAGE_PIXELS } from '../protocol/constants';
+import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { Rng } from '../protocol/random';
 import type { StepInfo } from '../protocol/results';
 import { Adam } from './adam';
@@ -45,6 +45,7 @@ function tfjsStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): { run: Step
   const block = plan.batchSize * IMAGE_PIXELS;
   const xBuffer = new Float32Array(k * block);
   const xTBuffer = layout.wantsTransposedInputs ? new Float32Array(k * block) : null;
+  const lossScratch = new Float32Array(k * plan.batchSize * (DIGITS + model.shape.m));
   return {
     async run(indices, readLoss) {
       const size = indices[0].length;
@@ -57,7 +58,7 @@ function tfjsStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): { run: Step
       const loss = tf.tidy(() => {
         const { x, xT } = layout.inputs(xValues, xTValues, k, size, IMAGE_PIXELS);
         const forward = model.forward(x, layout);
-        const { loss, dLogits } = lossFor(plan.objective, forward.logits, indices);
+        const { loss, dLogits } = lossFor(plan.objective, forward.logits, indices, lossScratch);
         optimizer.apply(model.backward(x, forward, dLogits, layout, xT));
         return loss;
       });

@@ -230,26 +230,32 @@ export type ObjectiveKind = { kind: 'digits' } | { kind: 'distill'; start: numbe
  */
 export function lossKernel(dims: Dims, objective: ObjectiveKind): string {
   const width = dims.outputs;
-  const common = `${STEP_UNIFORM}
-var<workgroup> partial: array<f32, 256>;`;
-  const reduce = /* wgsl */ `
-  partial[lid] = total;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (lid < s) { partial[lid] += partial[lid + s]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { loss[k] = partial[0] / f32(step.rows); }`;
-  if (objective.kind === 'digits')
-    return /* wgsl */ `${common}
-${declare(['idx: array<u32>', 'labels: array<u32>', 'logits: array<f32>', 'dLogits: array<f32>', 'loss: array<f32>'], new Set(['dLogits', 'loss']))}
+  /** The kernel's shell: each thread sums `body`'s `total` over its rows, then the workgroup reduces to loss[k]. */
+  const perModelRows = (source: string, body: string) => /* wgsl */ `${STEP_UNIFORM}
+${declare(['idx: array<u32>', source, 'logits: array<f32>', 'dLogits: array<f32>', 'loss: array<f32>'], new Set(['dLogits', 'loss']))}
+var<workgroup> partial: array<f32, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let k = group.x;
   var total = 0.0;
   for (var row = lid; row < step.rows; row += 256u) {
     let base = (k * ${dims.batch}u + row) * ${width}u;
-    let label = labels[idx[k * ${dims.batch}u + row]];
+    let example = idx[k * ${dims.batch}u + row];
+${body}
+  }
+  partial[lid] = total;
+  workgroupBarrier();
+  for (var s = 128u; s > 0u; s >>= 1u) {
+    if (lid < s) { partial[lid] += partial[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { loss[k] = partial[0] / f32(step.rows); }
+}`;
+  if (objective.kind === 'digits')
+    return perModelRows(
+      'labels: array<u32>',
+      /* wgsl */ `
+    let label = labels[example];
     var top = logits[base];
     for (var c = 1u; c < ${DIGITS}u; c++) { top = max(top, logits[base + c]); }
     var sum = 0.0;
@@ -260,20 +266,13 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
       var g = 0.0;
       if (c < ${DIGITS}u) { g = (exp(logits[base + c] - top - logSum) - select(0.0, 1.0, c == label)) / f32(step.rows); }
       dLogits[base + c] = g;
-    }
-  }
-${reduce}
-}`;
+    }`,
+    );
   const { start, size } = objective;
-  return /* wgsl */ `${common}
-${declare(['idx: array<u32>', 'teacher: array<f32>', 'logits: array<f32>', 'dLogits: array<f32>', 'loss: array<f32>'], new Set(['dLogits', 'loss']))}
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let k = group.x;
-  var total = 0.0;
-  for (var row = lid; row < step.rows; row += 256u) {
-    let base = (k * ${dims.batch}u + row) * ${width}u;
-    let teacherRow = (k * ${objective.examples}u + idx[k * ${dims.batch}u + row]) * ${size}u;
+  return perModelRows(
+    'teacher: array<f32>',
+    /* wgsl */ `
+    let teacherRow = (k * ${objective.examples}u + example) * ${size}u;
     var topS = logits[base + ${start}u];
     var topT = teacher[teacherRow];
     for (var c = 1u; c < ${size}u; c++) { topS = max(topS, logits[base + ${start}u + c]); topT = max(topT, teacher[teacherRow + c]); }
@@ -292,10 +291,8 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
         g = (exp(logS) - pT) / f32(step.rows);
       }
       dLogits[base + c] = g;
-    }
-  }
-${reduce}
-}`;
+    }`,
+  );
 }
 
 /** Adam, as adam.ts (PyTorch's default), over one parameter tensor in place: one dispatch instead of ≈ 10 kernels. */

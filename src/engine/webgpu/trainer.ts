@@ -17,7 +17,7 @@ import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
 import { BETA1, BETA2 } from '../adam';
 import { distilledColumns } from '../losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
-import type { NoiseTargets, PhaseInputs, PhaseObjective } from '../plans';
+import { distilledTargets, type NoiseTargets, type PhaseInputs, type PhaseObjective } from '../plans';
 import { ADAM, STEP_UNIFORM_BYTES, TILE, denseForward, inputGradient, lossKernel, parameterGradient, type Dims, type InputKind, type ObjectiveKind } from './kernels';
 
 /** The parts of tfjs's WebGPU backend this module uses (not in its public typings). */
@@ -83,6 +83,25 @@ function resident(device: GPUDevice, key: object, make: () => ArrayBufferView<Ar
 /** MNIST's pixel values x/255·2−1 computed as fillImages does, so both paths see identical inputs. */
 const PIXEL_VALUES = Float32Array.from({ length: 256 }, (_, b) => (b / 255) * 2 - 1);
 
+/** Buffers a phase makes and destroys together. */
+function ownedBuffers(device: GPUDevice) {
+  const owned: GPUBuffer[] = [];
+  const make = (floats: number, usage: number = GPUBufferUsage.STORAGE) => {
+    const buffer = device.createBuffer({ size: Math.max(16, floats * 4), usage });
+    owned.push(buffer);
+    return buffer;
+  };
+  return {
+    make,
+    upload(data: Float32Array | Uint32Array) {
+      const buffer = make(data.length, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+      return buffer;
+    },
+    destroy: () => owned.forEach((buffer) => buffer.destroy()),
+  };
+}
+
 export interface FusedStep {
   /** One training step on each model's example indices; resolves to the mean loss over models when `readLoss`. */
   run(indices: readonly Uint32Array[], readLoss: boolean): Promise<number | null>;
@@ -125,17 +144,8 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
   const dims: Dims = { k: model.count, batch: batchSize, hidden: model.shape.hidden, outputs: DIGITS + model.shape.m };
   const { k, batch, hidden, outputs } = dims;
   const input: InputKind = inputs.kind;
-  const owned: GPUBuffer[] = [];
-  const make = (floats: number, usage = GPUBufferUsage.STORAGE) => {
-    const buffer = device.createBuffer({ size: Math.max(16, floats * 4), usage });
-    owned.push(buffer);
-    return buffer;
-  };
-  const upload = (data: Float32Array | Uint32Array) => {
-    const buffer = make(data.length, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-    return buffer;
-  };
+  const buffers = ownedBuffers(device);
+  const { make, upload } = buffers;
 
   try {
     const uniform = make(STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -171,10 +181,8 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
     } else {
       const { targets, distill } = objective;
       const { start, size } = distilledColumns(distill, targets.width);
-      const chosen = new Float32Array(k * targets.count * size);
-      targets.logits.forEach((block, model) => {
-        for (let e = 0; e < targets.count; e++) chosen.set(block.subarray(e * targets.width + start, e * targets.width + start + size), (model * targets.count + e) * size);
-      });
+      const everyExample = Uint32Array.from({ length: targets.count }, (_, e) => e);
+      const chosen = distilledTargets(objective, targets.logits.map(() => everyExample), new Float32Array(k * targets.count * size));
       target = upload(chosen);
       objectiveKind = { kind: 'distill', start, size, examples: targets.count };
     }
@@ -247,12 +255,10 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
         inFlight = [];
         return values.reduce((a, b) => a + b, 0) / k;
       },
-      dispose() {
-        for (const buffer of owned) buffer.destroy();
-      },
+      dispose: buffers.destroy,
     };
   } catch (error) {
-    for (const buffer of owned) buffer.destroy();
+    buffers.destroy();
     throw error;
   }
 }
@@ -267,22 +273,17 @@ export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number
   const { device } = backend;
   const dims: Dims = { k: teacher.count, batch: batchSize, hidden: teacher.shape.hidden, outputs: DIGITS + teacher.shape.m };
   const { k, batch, hidden, outputs } = dims;
-  const owned: GPUBuffer[] = [];
-  const make = (floats: number, usage: number) => {
-    const buffer = device.createBuffer({ size: Math.max(16, floats * 4), usage });
-    owned.push(buffer);
-    return buffer;
-  };
+  const buffers = ownedBuffers(device);
+  const { make, upload } = buffers;
   try {
     flushTfjs(backend);
     const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, { buffer: bufferOf(backend, teacher.params[name]), size: teacher.params[name].size * 4 }])) as Record<ParamName, GPUBufferBinding>;
     const uniform = make(STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const indices = make(k * batch, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-    const seeds = make(k, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(seeds, 0, Uint32Array.from(noiseSeeds));
-    const [h1, h2] = [make(k * batch * hidden, GPUBufferUsage.STORAGE), make(k * batch * hidden, GPUBufferUsage.STORAGE)];
+    const seeds = upload(Uint32Array.from(noiseSeeds));
+    const [h1, h2] = [make(k * batch * hidden), make(k * batch * hidden)];
     const logits = make(k * batch * outputs, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    const all = make(k * count * outputs, GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC);
+    // Every batch's logits are copied straight to their place in one mappable buffer.
     const read = make(k * count * outputs, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const layers = [
       { code: denseForward(dims, 1, 'noise'), buffers: [{ buffer: indices }, { buffer: seeds }, params.w1, params.b1, { buffer: h1 }], width: hidden },
@@ -308,17 +309,14 @@ export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number
         pass.dispatchWorkgroups(Math.ceil(layers[i].width / TILE), Math.ceil(rows / TILE), k);
       });
       pass.end();
-      for (let model = 0; model < k; model++) encoder.copyBufferToBuffer(logits, model * batch * outputs * 4, all, (model * count + start) * outputs * 4, rows * outputs * 4);
+      for (let model = 0; model < k; model++) encoder.copyBufferToBuffer(logits, model * batch * outputs * 4, read, (model * count + start) * outputs * 4, rows * outputs * 4);
       device.queue.submit([encoder.finish()]);
     }
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(all, 0, read, 0, k * count * outputs * 4);
-    device.queue.submit([encoder.finish()]);
     await read.mapAsync(GPUMapMode.READ);
     const values = new Float32Array(read.getMappedRange().slice(0));
     read.unmap();
     return { count, width: outputs, logits: Array.from({ length: k }, (_, model) => values.subarray(model * count * outputs, (model + 1) * count * outputs)) };
   } finally {
-    for (const buffer of owned) buffer.destroy();
+    buffers.destroy();
   }
 }
