@@ -28,7 +28,10 @@ export default tseslint.config(
           patterns: [
             { group: ['**/engine', '**/engine/*'], message: 'ui/ and store/ take their words from protocol/, not from the engine.' },
             { group: ['**/worker/*', '!**/worker/client'], message: 'ui/ and store/ reach the worker only through worker/client.' },
-            { group: ['@tensorflow/*', '**/data/*', '**/node/*', '**/cli/*'], message: 'ui/ and store/ import only protocol/, store/ and the worker client.' },
+            {
+              group: ['@tensorflow/*', '**/data/*', '**/node/*', '**/cli/*'],
+              message: 'ui/ and store/ import only protocol/, store/ and the worker client.',
+            },
           ],
         },
       ],
@@ -39,7 +42,17 @@ export default tseslint.config(
     files: ['src/protocol/**/*.ts'],
     ignores: ['src/protocol/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', 'node:*', 'react', 'react-dom', 'recharts', '../*'], message: 'protocol/ imports nothing but itself.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*', 'node:*', 'react', 'react-dom', 'recharts', '../*'],
+              message: 'protocol/ imports nothing but itself.',
+            },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'process'],
     },
   },
@@ -50,7 +63,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'react', 'react-dom', 'recharts', '../ui/*', '../store/*', '../worker/*', '../cli/*', '../node/*', '../data/*'], message: 'The engine must stay portable: no Node, DOM or UI imports (protocol/ is shared).' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'path',
+                'os',
+                'react',
+                'react-dom',
+                'recharts',
+                '../ui/*',
+                '../store/*',
+                '../worker/*',
+                '../cli/*',
+                '../node/*',
+                '../data/*',
+              ],
+              message: 'The engine must stay portable: no Node, DOM or UI imports (protocol/ is shared).',
+            },
+          ],
+        },
       ],
       'no-restricted-globals': ['error', 'document', 'window', 'localStorage', 'process'],
     },

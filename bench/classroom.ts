@@ -46,7 +46,8 @@ for (let round = 1; round <= ROUNDS; round++) {
     const text = (await page.textContent('[data-testid=run-progress]').catch(() => '')) ?? '';
     const steps = /(\d+)\/(\d+) steps/.exec(text);
     const eta = /about (?:(\d+) min )?(\d+) s left/.exec(text);
-    if (steps && eta) samples.push({ t: (Date.now() - started) / 1000, fraction: +steps[1] / +steps[2], eta: Number(eta[1] ?? 0) * 60 + Number(eta[2]) });
+    if (steps && eta)
+      samples.push({ t: (Date.now() - started) / 1000, fraction: +steps[1] / +steps[2], eta: Number(eta[1] ?? 0) * 60 + Number(eta[2]) });
     await page.waitForTimeout(250);
   }
   const wall = (Date.now() - started) / 1000;

@@ -21,7 +21,9 @@ const SWIFTSHADER_ICD = join(CHROMIUM_DIR, 'vk_swiftshader_icd.json');
 export function ensureDawnInstalled(): void {
   if (existsSync(join(PREFIX, 'node_modules/webgpu/package.json'))) return;
   process.stderr.write(`Installing webgpu@${DAWN_VERSION} (Dawn for Node) into ${PREFIX} …\n`);
-  execFileSync('npm', ['install', '--prefix', PREFIX, '--no-save', '--no-audit', '--no-fund', `webgpu@${DAWN_VERSION}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('npm', ['install', '--prefix', PREFIX, '--no-save', '--no-audit', '--no-fund', `webgpu@${DAWN_VERSION}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 function hasSystemVulkan(): boolean {

@@ -19,7 +19,9 @@ import { installDawn } from './dawn';
 
 installDawn();
 // Older WebGPU typings lack GPUAdapter.info; Dawn and browsers have it.
-const adapter = (await navigator.gpu.requestAdapter()) as unknown as { info: { vendor?: string; architecture?: string; description?: string } } | null;
+const adapter = (await navigator.gpu.requestAdapter()) as unknown as {
+  info: { vendor?: string; architecture?: string; description?: string };
+} | null;
 if (!adapter) {
   process.stderr.write('No WebGPU adapter in this process.\n');
   process.exit(3);
@@ -89,7 +91,11 @@ try {
 }
 
 /** The protocol in-process on WebGPU; wall seconds and each condition's mean accuracy. */
-async function protocol(data: Awaited<ReturnType<typeof loadMnist>>, seeds: number, triple: boolean): Promise<{ wallSeconds: number; accuracy: Record<string, number> }> {
+async function protocol(
+  data: Awaited<ReturnType<typeof loadMnist>>,
+  seeds: number,
+  triple: boolean,
+): Promise<{ wallSeconds: number; accuracy: Record<string, number> }> {
   // No evaluations during training (the peer makes none); each model's final accuracy is still measured.
   const config = { ...defaultConfig(), seeds, evalEvery: 0, init: 'both' as const, distill: triple ? ('aux' as const) : ('both' as const) };
   const started = performance.now();
@@ -100,18 +106,28 @@ async function protocol(data: Awaited<ReturnType<typeof loadMnist>>, seeds: numb
 
 function torchCudaPython(): string | null {
   for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'], { stdio: 'ignore' }).status === 0) return python;
+    if (spawnSync(python, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'], { stdio: 'ignore' }).status === 0)
+      return python;
   }
   return null;
 }
 
 function torchPeer(python: string, seeds: number, conditions: string): { wallSeconds: number; result: Record<string, unknown> } {
   const started = performance.now();
-  const output = execFileSync(python, ['bench/peer_torch.py', mnistDataDir(), '--device', 'cuda', '--batched', '--seeds', String(seeds), '--conditions', conditions], { encoding: 'utf8' });
+  const output = execFileSync(
+    python,
+    ['bench/peer_torch.py', mnistDataDir(), '--device', 'cuda', '--batched', '--seeds', String(seeds), '--conditions', conditions],
+    { encoding: 'utf8' },
+  );
   return { wallSeconds: (performance.now() - started) / 1000, result: JSON.parse(output.trim().split('\n').at(-1)!) };
 }
 
-const runs: Record<string, { wallSeconds: number; accuracy?: Record<string, number> } | null> = { triple: null, paper25: null, torchTriple: null, torchPaper25: null };
+const runs: Record<string, { wallSeconds: number; accuracy?: Record<string, number> } | null> = {
+  triple: null,
+  paper25: null,
+  torchTriple: null,
+  torchPaper25: null,
+};
 if (!software || full) {
   const data = await loadMnist();
   runs.triple = await protocol(data, 1, true);
@@ -126,10 +142,15 @@ if (!software || full) {
   } else log('PyTorch CUDA peer skipped: no python3 with torch.cuda available.');
 }
 
-writeFileSync('bench/results-gpu.json', JSON.stringify({ machine, date: new Date().toISOString(), batchSize, steps, jaxWebgpuStepMs: jaxMs, runs }, null, 2) + '\n');
+writeFileSync(
+  'bench/results-gpu.json',
+  JSON.stringify({ machine, date: new Date().toISOString(), batchSize, steps, jaxWebgpuStepMs: jaxMs, runs }, null, 2) + '\n',
+);
 
 console.log(`\nWebGPU on ${machine}; batch ${batchSize}; medians; counts per steady-state step.\n`);
-console.log('| K models | fused step ms | tfjs kernels ms | fused: dispatches / buffers created / submits | tfjs kernels: dispatches / buffers created / submits |');
+console.log(
+  '| K models | fused step ms | tfjs kernels ms | fused: dispatches / buffers created / submits | tfjs kernels: dispatches / buffers created / submits |',
+);
 console.log('| --- | --- | --- | --- | --- |');
 for (const models of MODELS) {
   const [fused, tfjs] = ['fused', 'stacked'].map((name) => steps.find((s) => s.models === models && s.layout === name)!);
@@ -137,13 +158,23 @@ for (const models of MODELS) {
   console.log(`| ${models} | ${f(fused.msPerStep)} | ${f(tfjs.msPerStep)} | ${counts(fused)} | ${counts(tfjs)} |`);
 }
 const k1 = steps.find((s) => s.models === 1 && s.layout === 'fused')!;
-console.log(`\njax-js peer on WebGPU, K = 1: ${f(jaxMs)} ms per step${jaxMs ? ` (project ${f(k1.msPerStep / jaxMs, 2)}× it; ${f(stepFlops(1, batchSize) / k1.msPerStep / 1e6)} GFLOP/s)` : ''}.`);
+console.log(
+  `\njax-js peer on WebGPU, K = 1: ${f(jaxMs)} ms per step${jaxMs ? ` (project ${f(k1.msPerStep / jaxMs, 2)}× it; ${f(stepFlops(1, batchSize) / k1.msPerStep / 1e6)} GFLOP/s)` : ''}.`,
+);
 if (runs.triple && runs.paper25) {
   console.log('\n| run | project on WebGPU, s | PyTorch CUDA peer, s | ratio |');
   console.log('| --- | --- | --- | --- |');
   const ratio = (a: number, b: number | undefined) => (b ? `${f(a / b, 2)}×` : '—');
-  console.log(`| triple, 1 seed | ${f(runs.triple.wallSeconds)} | ${f(runs.torchTriple?.wallSeconds)} | ${ratio(runs.triple.wallSeconds, runs.torchTriple?.wallSeconds)} |`);
-  console.log(`| paper figure, 25 seeds, six conditions | ${f(runs.paper25.wallSeconds)} | ${f(runs.torchPaper25?.wallSeconds)} | ${ratio(runs.paper25.wallSeconds, runs.torchPaper25?.wallSeconds)} |`);
-  console.log(`\n25-seed means: ${Object.entries(runs.paper25.accuracy ?? {}).map(([c, a]) => `${c} ${f(100 * a)}%`).join(', ')}`);
+  console.log(
+    `| triple, 1 seed | ${f(runs.triple.wallSeconds)} | ${f(runs.torchTriple?.wallSeconds)} | ${ratio(runs.triple.wallSeconds, runs.torchTriple?.wallSeconds)} |`,
+  );
+  console.log(
+    `| paper figure, 25 seeds, six conditions | ${f(runs.paper25.wallSeconds)} | ${f(runs.torchPaper25?.wallSeconds)} | ${ratio(runs.paper25.wallSeconds, runs.torchPaper25?.wallSeconds)} |`,
+  );
+  console.log(
+    `\n25-seed means: ${Object.entries(runs.paper25.accuracy ?? {})
+      .map(([c, a]) => `${c} ${f(100 * a)}%`)
+      .join(', ')}`,
+  );
 } else console.log('\nProtocol runs skipped on a software adapter (add --full to run them anyway).');
 console.log('\nWrote bench/results-gpu.json');

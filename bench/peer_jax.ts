@@ -17,7 +17,10 @@ function randomArray(size: number, scale: number, shape: number[]): np.Array {
   return np.array(values).reshape(shape);
 }
 
-export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5, device = 'wasm' as 'wasm' | 'webgpu' } = {}): Promise<{ medianMs: number; samplesMs: number[] }> {
+export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5, device = 'wasm' as 'wasm' | 'webgpu' } = {}): Promise<{
+  medianMs: number;
+  samplesMs: number[];
+}> {
   const devices = await init(device);
   if (!devices.includes(device)) throw new Error(`jax-js has no ${device} device here`);
   defaultDevice(device);
@@ -36,10 +39,18 @@ export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5, dev
   const loss = (p: Params, x: np.Array, y: np.Array) => {
     const h1 = nn.relu(np.matmul(x, p.w1).add(p.b1));
     const h2 = nn.relu(np.matmul(h1, p.w2).add(p.b2));
-    return nn.logSoftmax(np.matmul(h2, p.w3).add(p.b3)).mul(y).sum().mul(-1 / B);
+    return nn
+      .logSoftmax(np.matmul(h2, p.w3).add(p.b3))
+      .mul(y)
+      .sum()
+      .mul(-1 / B);
   };
   const step = jit((p: Params, m: Params, v: Params, x: np.Array, y: np.Array, stepSize: np.Array, sqrtBias2: np.Array) => {
-    const [value, g] = valueAndGrad(loss)(tree.map((t: np.Array) => t.ref, p), x, y) as [np.Array, Params];
+    const [value, g] = valueAndGrad(loss)(
+      tree.map((t: np.Array) => t.ref, p),
+      x,
+      y,
+    ) as [np.Array, Params];
     const m2 = tree.map((mi: np.Array, gi: np.Array) => mi.mul(0.9).add(gi.ref.mul(0.1)), m, g) as Params;
     const v2 = tree.map((vi: np.Array, gi: np.Array) => vi.mul(0.999).add(gi.ref.mul(gi).mul(0.001)), v, g) as Params;
     const p2 = tree.map(
@@ -60,7 +71,12 @@ export async function timeJaxStep({ batchSize = 1024, warmup = 2, steps = 5, dev
   const times: number[] = [];
   for (let t = 1; t <= warmup + steps; t++) {
     const started = performance.now();
-    const [value, p2, m2, v2] = step(params, m, v, x.ref, y.ref, np.array(3e-4 / (1 - 0.9 ** t)), np.array(Math.sqrt(1 - 0.999 ** t))) as [np.Array, Params, Params, Params];
+    const [value, p2, m2, v2] = step(params, m, v, x.ref, y.ref, np.array(3e-4 / (1 - 0.9 ** t)), np.array(Math.sqrt(1 - 0.999 ** t))) as [
+      np.Array,
+      Params,
+      Params,
+      Params,
+    ];
     await value.data(); // wait for the step, as the project's timing reads its loss
     if (t > warmup) times.push(performance.now() - started);
     params = p2;

@@ -66,7 +66,11 @@ function stepRows(timings: StepTiming[]) {
 function projectTriple(): { wall: number; phases: Record<string, number>; accuracy: Record<string, number> } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const json = join(dir, 'result.json');
-  execFileSync(join('node_modules', '.bin', 'tsx'), ['src/cli/experiment.ts', '--seeds', '1', '--init', 'both', '--distill', 'aux', '--json', json], { stdio: ['ignore', 'ignore', 'ignore'] });
+  execFileSync(
+    join('node_modules', '.bin', 'tsx'),
+    ['src/cli/experiment.ts', '--seeds', '1', '--init', 'both', '--distill', 'aux', '--json', json],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
   const result = JSON.parse(readFileSync(json, 'utf8'));
   const phases = Object.fromEntries(Object.entries(result.phaseMs as Record<string, number>).map(([k, v]) => [k, v / 1000]));
   const accuracy = Object.fromEntries(TRIPLE.map((c) => [c, result.summary[c].mean]));
@@ -90,15 +94,26 @@ interface PeerBlas {
 
 function torchTriple(python: string): { wall: number; phases: Record<string, number>; accuracy: Record<string, number>; blas: PeerBlas } {
   const started = performance.now();
-  const output = execFileSync(python, ['bench/peer_torch.py', mnistDataDir(), '--threads', String(Math.min(2, cpus().length))], { encoding: 'utf8' });
+  const output = execFileSync(python, ['bench/peer_torch.py', mnistDataDir(), '--threads', String(Math.min(2, cpus().length))], {
+    encoding: 'utf8',
+  });
   const result = JSON.parse(output.trim().split('\n').at(-1)!);
   // The core-type choice is the peer's set-up, not its training: leave it out of its time.
   const wall = (performance.now() - started) / 1000 - result.blas_setup_seconds;
   return {
     wall,
     phases: result.seconds,
-    accuracy: { teacher: result.teacher_accuracy, 'aux-shared': result['aux-shared_accuracy'], 'aux-different': result['aux-different_accuracy'] },
-    blas: { coretype: result.openblas_coretype, corename: result.openblas_corename, matmulGflops: result.matmul_gflops, maxRelError: result.blas_max_rel_error },
+    accuracy: {
+      teacher: result.teacher_accuracy,
+      'aux-shared': result['aux-shared_accuracy'],
+      'aux-different': result['aux-different_accuracy'],
+    },
+    blas: {
+      coretype: result.openblas_coretype,
+      corename: result.openblas_corename,
+      matmulGflops: result.matmul_gflops,
+      maxRelError: result.blas_max_rel_error,
+    },
   };
 }
 
@@ -119,12 +134,32 @@ async function browserSteps(): Promise<Record<string, unknown>> {
         await page.goto(`${base}bench/browser/index.html?${query}`);
         await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 600_000 });
         const bench = (await page.evaluate(() => window.__bench)) as BrowserBench;
-        const adapter = webgpu ? await page.evaluate(async () => {
-          const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { description?: string; architecture?: string; vendor?: string } } | null> } }).gpu;
-          const info = (await gpu?.requestAdapter())?.info;
-          return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'none';
-        }) : undefined;
-        out[name] = 'error' in bench ? { error: bench.error } : 'jax' in bench ? { steps: [{ models: 1, msPerStep: bench.jax.medianMs, msPerSeed: bench.jax.medianMs, gflops: stepFlops(1, 1024) / bench.jax.medianMs / 1e6 }] } : { adapter, steps: stepRows(bench.timings), calls: bench.calls };
+        const adapter = webgpu
+          ? await page.evaluate(async () => {
+              const gpu = (
+                navigator as unknown as {
+                  gpu?: { requestAdapter(): Promise<{ info?: { description?: string; architecture?: string; vendor?: string } } | null> };
+                }
+              ).gpu;
+              const info = (await gpu?.requestAdapter())?.info;
+              return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : 'none';
+            })
+          : undefined;
+        out[name] =
+          'error' in bench
+            ? { error: bench.error }
+            : 'jax' in bench
+              ? {
+                  steps: [
+                    {
+                      models: 1,
+                      msPerStep: bench.jax.medianMs,
+                      msPerSeed: bench.jax.medianMs,
+                      gflops: stepFlops(1, 1024) / bench.jax.medianMs / 1e6,
+                    },
+                  ],
+                }
+              : { adapter, steps: stepRows(bench.timings), calls: bench.calls };
         log(`chromium ${name}: ${JSON.stringify(out[name])}`);
       } finally {
         await browser.close();
@@ -148,7 +183,9 @@ async function main() {
   const nodeSteps = stepRows(timings);
   log(`node wasm steps: ${JSON.stringify(nodeSteps)}`);
   const kernels: Record<string, number> = {};
-  for (const models of [1, 25]) for (const layout of [LAYOUTS.stacked, LAYOUTS.list]) kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
+  for (const models of [1, 25])
+    for (const layout of [LAYOUTS.stacked, LAYOUTS.list])
+      kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
   log(`kernels per step: ${JSON.stringify(kernels)}`);
   const jaxNode = await timeJaxStep();
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);
@@ -169,7 +206,8 @@ async function main() {
 
   const projectWall = median(project.map((r) => r.wall));
   const torchWall = torch.length ? median(torch.map((r) => r.wall)) : null;
-  const phaseMedians = (runs: { phases: Record<string, number> }[]) => Object.fromEntries(TRIPLE.map((c) => [c, median(runs.map((r) => r.phases[c]))]));
+  const phaseMedians = (runs: { phases: Record<string, number> }[]) =>
+    Object.fromEntries(TRIPLE.map((c) => [c, median(runs.map((r) => r.phases[c]))]));
   const results = {
     machine,
     date: new Date().toISOString(),
@@ -180,8 +218,24 @@ async function main() {
     kernelsPerStep: kernels,
     triple: {
       flop: TRIPLE_FLOP,
-      project: { wallSeconds: projectWall, phaseSeconds: phaseMedians(project), gflops: TRIPLE_FLOP / projectWall / 1e9, accuracy: project.at(-1)!.accuracy, runs: project.map((r) => r.wall) },
-      pytorch: torchWall === null ? null : { wallSeconds: torchWall, phaseSeconds: phaseMedians(torch), gflops: TRIPLE_FLOP / torchWall / 1e9, accuracy: torch.at(-1)!.accuracy, runs: torch.map((r) => r.wall), blas: torch.map((r) => r.blas) },
+      project: {
+        wallSeconds: projectWall,
+        phaseSeconds: phaseMedians(project),
+        gflops: TRIPLE_FLOP / projectWall / 1e9,
+        accuracy: project.at(-1)!.accuracy,
+        runs: project.map((r) => r.wall),
+      },
+      pytorch:
+        torchWall === null
+          ? null
+          : {
+              wallSeconds: torchWall,
+              phaseSeconds: phaseMedians(torch),
+              gflops: TRIPLE_FLOP / torchWall / 1e9,
+              accuracy: torch.at(-1)!.accuracy,
+              runs: torch.map((r) => r.wall),
+              blas: torch.map((r) => r.blas),
+            },
       ratio: torchWall === null ? null : projectWall / torchWall,
     },
     chromium: browser,
@@ -194,29 +248,53 @@ async function main() {
   console.log('| run | wall s | teacher s | aux-shared s | aux-different s | GFLOP/s | ratio |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const row = (name: string, r: { wallSeconds: number; phaseSeconds: Record<string, number>; gflops: number }, ratio: string) =>
-    console.log(`| ${name} | ${f(r.wallSeconds)} | ${f(r.phaseSeconds.teacher)} | ${f(r.phaseSeconds['aux-shared'])} | ${f(r.phaseSeconds['aux-different'])} | ${f(r.gflops)} | ${ratio} |`);
-  row('project, Node tfjs-wasm, 2 worker threads', results.triple.project, results.triple.ratio === null ? '—' : `${f(results.triple.ratio, 2)}× the peer`);
+    console.log(
+      `| ${name} | ${f(r.wallSeconds)} | ${f(r.phaseSeconds.teacher)} | ${f(r.phaseSeconds['aux-shared'])} | ${f(r.phaseSeconds['aux-different'])} | ${f(r.gflops)} | ${ratio} |`,
+    );
+  row(
+    'project, Node tfjs-wasm, 2 worker threads',
+    results.triple.project,
+    results.triple.ratio === null ? '—' : `${f(results.triple.ratio, 2)}× the peer`,
+  );
   if (results.triple.pytorch) {
     row('PyTorch CPU, 2 threads (peer)', results.triple.pytorch, '1×');
-    const blas = results.triple.pytorch.blas.map((b) => `OPENBLAS_CORETYPE=${b.coretype} (${b.corename}), ${f(b.matmulGflops)} GFLOP/s, max rel. error ${b.maxRelError.toExponential(1)} against float64`);
+    const blas = results.triple.pytorch.blas.map(
+      (b) =>
+        `OPENBLAS_CORETYPE=${b.coretype} (${b.corename}), ${f(b.matmulGflops)} GFLOP/s, max rel. error ${b.maxRelError.toExponential(1)} against float64`,
+    );
     console.log(`\nPeer's OpenBLAS per round: ${blas.join('; ')}`);
   }
   console.log(`\nTraining step, batch 1024, K models side by side (matmul alone: ${f(matmul)} GFLOP/s on Node wasm):`);
   console.log('| where | K | ms/step | ms/step per seed | GFLOP/s |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const s of nodeSteps) console.log(`| Node, wasm | ${s.models} | ${f(s.msPerStep)} | ${f(s.msPerSeed)} | ${f(s.gflops)} |`);
-  console.log(`| Node, jax-js peer (wasm) | 1 | ${f(jaxNode.medianMs)} | ${f(jaxNode.medianMs)} | ${f(stepFlops(1, 1024) / jaxNode.medianMs / 1e6)} |`);
+  console.log(
+    `| Node, jax-js peer (wasm) | 1 | ${f(jaxNode.medianMs)} | ${f(jaxNode.medianMs)} | ${f(stepFlops(1, 1024) / jaxNode.medianMs / 1e6)} |`,
+  );
   for (const [name, value] of Object.entries(browser)) {
     const v = value as { steps?: ReturnType<typeof stepRows>; adapter?: string; error?: string };
     if (v.error) console.log(`| Chromium, ${name} | — | error: ${v.error} | | |`);
-    for (const s of v.steps ?? []) console.log(`| Chromium, ${name}${v.adapter ? ` (${v.adapter})` : ''} | ${s.models} | ${f(s.msPerStep)} | ${f(s.msPerSeed)} | ${f(s.gflops)} |`);
+    for (const s of v.steps ?? [])
+      console.log(
+        `| Chromium, ${name}${v.adapter ? ` (${v.adapter})` : ''} | ${s.models} | ${f(s.msPerStep)} | ${f(s.msPerSeed)} | ${f(s.gflops)} |`,
+      );
   }
   const browserWasm = (browser.wasm as { steps?: ReturnType<typeof stepRows> }).steps?.[0]?.msPerStep;
   const browserJax = (browser['jax-js peer'] as { steps?: ReturnType<typeof stepRows> }).steps?.[0]?.msPerStep;
-  console.log(`\ntfjs kernels per training step (tf.profile; the stacked layout is WebGL's, the list layout wasm's): ${Object.entries(kernels).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.log(
+    `\ntfjs kernels per training step (tf.profile; the stacked layout is WebGL's, the list layout wasm's): ${Object.entries(kernels)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ')}`,
+  );
   const gpuCalls = (browser.webgpu as { calls?: { dispatches: number; buffersCreated: number; submits: number } }).calls;
-  if (gpuCalls) console.log(`WebGPU in Chromium, per steady-state step (targets: ≤ 25, 0, ≤ 2): ${gpuCalls.dispatches} dispatches, ${gpuCalls.buffersCreated} buffers created, ${gpuCalls.submits} submits`);
-  console.log(`\nStep time, project / jax-js peer (K = 1, batch 1024): Node ${f(nodeSteps[0].msPerStep / jaxNode.medianMs, 2)}×` + (browserWasm && browserJax ? `, Chromium ${f(browserWasm / browserJax, 2)}×` : ''));
+  if (gpuCalls)
+    console.log(
+      `WebGPU in Chromium, per steady-state step (targets: ≤ 25, 0, ≤ 2): ${gpuCalls.dispatches} dispatches, ${gpuCalls.buffersCreated} buffers created, ${gpuCalls.submits} submits`,
+    );
+  console.log(
+    `\nStep time, project / jax-js peer (K = 1, batch 1024): Node ${f(nodeSteps[0].msPerStep / jaxNode.medianMs, 2)}×` +
+      (browserWasm && browserJax ? `, Chromium ${f(browserWasm / browserJax, 2)}×` : ''),
+  );
   console.log('\nWrote bench/results.json');
 }
 

@@ -9,7 +9,8 @@ import { startTrainingWorkers } from './worker/client';
 import './ui/app.css';
 
 const { config, view, issues } = configFromQuery(location.search);
-const writeUrl = (c: typeof config, v: typeof view) => history.replaceState(null, '', location.pathname + queryFromConfig(c, v) + location.hash);
+const writeUrl = (c: typeof config, v: typeof view) =>
+  history.replaceState(null, '', location.pathname + queryFromConfig(c, v) + location.hash);
 writeUrl(config, view);
 
 const store = createAppStore({

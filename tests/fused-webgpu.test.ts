@@ -27,7 +27,14 @@ it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one su
   await page.waitForFunction(() => window.__fused !== undefined, undefined, { timeout: 300_000 });
   const report = (await page.evaluate(() => window.__fused)) as FusedReport;
   if ('error' in report) throw new Error(report.error);
-  expect(report.phases.map((p: PhaseComparison) => `${p.phase}×${p.models}`)).toEqual(['teacher×1', 'aux×1', 'all×1', 'teacher×3', 'aux×3', 'all×3']);
+  expect(report.phases.map((p: PhaseComparison) => `${p.phase}×${p.models}`)).toEqual([
+    'teacher×1',
+    'aux×1',
+    'all×1',
+    'teacher×3',
+    'aux×3',
+    'all×3',
+  ]);
   for (const phase of report.phases) {
     const [reference, fused] = phase.losses;
     expect(fused.length).toBe(reference.length);

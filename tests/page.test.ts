@@ -74,7 +74,9 @@ describe('the page', () => {
     expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
     // The recorded paper result stays beside the live one, marked as recorded.
     expect(Number(await page.getAttribute('[data-testid=recorded] [data-testid=results-figure]', 'data-bars'))).toBe(6);
-    expect(await page.textContent('[data-testid=recorded]')).toMatch(/Recorded, not live: 25 seeds .*npm run experiment -- --seed 1 --seeds 25/);
+    expect(await page.textContent('[data-testid=recorded]')).toMatch(
+      /Recorded, not live: 25 seeds .*npm run experiment -- --seed 1 --seeds 25/,
+    );
     expect(await page.locator('[data-testid=loss-chart] .recharts-line').count()).toBe(3); // the mean over seeds training together
     expect(await page.locator('[data-testid=digit-chart] .recharts-bar-rectangle').count()).toBeGreaterThan(10);
     const rows = await page.locator('[data-testid=results] tbody tr').allTextContents();
@@ -82,7 +84,8 @@ describe('the page', () => {
     expect(rows[2]).toMatch(/shared init\d+\.\d%± \d+\.\d%/);
     expect(await page.locator('.predictions tr').count()).toBe(1 + 3);
     // Every chart has its numbers as a table (its text alternative).
-    for (const chart of ['accuracy-chart', 'loss-chart', 'digit-chart']) expect(await page.locator(`[data-testid=${chart}] details.numbers-table table tbody tr`).count(), chart).toBeGreaterThan(2);
+    for (const chart of ['accuracy-chart', 'loss-chart', 'digit-chart'])
+      expect(await page.locator(`[data-testid=${chart}] details.numbers-table table tbody tr`).count(), chart).toBeGreaterThan(2);
     // The mechanism: each student's update against its teacher's, over its steps and per layer.
     expect(Number(await page.getAttribute('[data-testid=alignment-chart]', 'data-points'))).toBe(2 * (3 + 3));
     expect(await page.locator('[data-testid=alignment-table] tbody tr').count()).toBe(2);
@@ -101,7 +104,9 @@ describe('the page', () => {
     await page.mouse.move(...at(0.45, 0.85), { steps: 8 });
     await page.mouse.up();
     await expect.poll(() => page.locator('[data-testid=draw-readings] .reading').count()).toBe(3);
-    const readings = await page.locator('[data-testid=draw-readings] .reading').evaluateAll((els) => els.map((e) => [e.getAttribute('data-condition'), Number(e.getAttribute('data-prediction'))]));
+    const readings = await page
+      .locator('[data-testid=draw-readings] .reading')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-condition'), Number(e.getAttribute('data-prediction'))]));
     expect(readings.map(([c]) => c)).toEqual(['teacher', 'aux-shared', 'aux-different']);
     for (const [, digit] of readings) expect(digit).toBeGreaterThanOrEqual(0);
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -179,7 +184,16 @@ describe('the page', () => {
       await page.getByRole('button', { name: '↺ Reset' }).click();
     }
     await runToEnd(page);
-    const tensors = async () => Promise.all(page.workers().map((w) => w.evaluate(() => (globalThis as unknown as { _tfengine: { memory(): { numTensors: number; numBytes: number } } })._tfengine.memory())));
+    const tensors = async () =>
+      Promise.all(
+        page
+          .workers()
+          .map((w) =>
+            w.evaluate(() =>
+              (globalThis as unknown as { _tfengine: { memory(): { numTensors: number; numBytes: number } } })._tfengine.memory(),
+            ),
+          ),
+      );
     const memory = await tensors();
     expect(memory).toHaveLength(2);
     expect(memory.map((m) => m.numTensors)).toEqual([0, 0]);
@@ -205,7 +219,12 @@ describe('the page', () => {
     const smallest = await page.evaluate(() =>
       Math.min(
         ...[...document.querySelectorAll('main *')]
-          .filter((e) => e.childNodes.length > 0 && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim() !== '') && e.getClientRects().length > 0)
+          .filter(
+            (e) =>
+              e.childNodes.length > 0 &&
+              [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim() !== '') &&
+              e.getClientRects().length > 0,
+          )
           .map((e) => {
             const size = parseFloat(getComputedStyle(e).fontSize);
             const svg = e.closest('svg');
@@ -243,7 +262,8 @@ describe('the page', () => {
     await ready(page);
     // A shared link shows only what the teacher kept: the initialisation toggle and Run.
     expect(await page.locator('[data-field=init]').count()).toBe(1);
-    for (const gone of ['[data-field=distill]', '.presets', 'details.settings', '[data-testid=tour]']) expect(await page.locator(gone).count(), gone).toBe(0);
+    for (const gone of ['[data-field=distill]', '.presets', 'details.settings', '[data-testid=tour]'])
+      expect(await page.locator(gone).count(), gone).toBe(0);
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts').waitFor();
     await page.keyboard.press('Escape');
@@ -274,8 +294,12 @@ describe('the page', () => {
     await ready(page);
     const axeViolations = async () => {
       await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-      const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run());
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
+      const result = await page.evaluate(() =>
+        (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(),
+      );
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
     };
     expect(await axeViolations()).toEqual([]);
     const run = page.getByRole('button', { name: '▶ Run' });
@@ -313,7 +337,9 @@ describe('the page', () => {
     await page.getByText('All logits', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('distill')).toBe('all');
     // The toggles say exactly what will train.
-    await expect.poll(() => page.textContent('[data-testid=will-train]')).toMatch(/of: teacher · student · all logits · different init( —|$)/);
+    await expect
+      .poll(() => page.textContent('[data-testid=will-train]'))
+      .toMatch(/of: teacher · student · all logits · different init( —|$)/);
     const shared = page.url();
     const again = await browser.newPage();
     await again.goto(shared);
@@ -350,7 +376,17 @@ describe('the page', () => {
   });
 
   it('never shows a blank page, whatever the link holds', async () => {
-    for (const query of ['?constructor=1', '?toString=x', '?valueOf=1', '?hasOwnProperty=1', '?isPrototypeOf=1', '?__proto__=x', '?seeds=%', '?foo=%ZZ', '?x=%C3%28']) {
+    for (const query of [
+      '?constructor=1',
+      '?toString=x',
+      '?valueOf=1',
+      '?hasOwnProperty=1',
+      '?isPrototypeOf=1',
+      '?__proto__=x',
+      '?seeds=%',
+      '?foo=%ZZ',
+      '?x=%C3%28',
+    ]) {
       const { page, errors } = await openPage(browser, `${appUrl}${query}`);
       await page.getByTestId('config-notice').waitFor();
       expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
@@ -360,7 +396,7 @@ describe('the page', () => {
     }
   });
 
-  it('keeps tfjs out of the page\'s main-thread bundle: it lives in the training worker', () => {
+  it("keeps tfjs out of the page's main-thread bundle: it lives in the training worker", () => {
     const html = readFileSync('dist/index.html', 'utf8');
     const entry = /<script[^>]+src="\.\/(assets\/[^"]+\.js)"/.exec(html)![1];
     const main = readFileSync(`dist/${entry}`, 'utf8');
@@ -376,7 +412,9 @@ describe('the page', () => {
     const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=webgpu`);
     await ready(page);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('wasm');
-    expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/webgpu unavailable \((this browser has no WebGPU|no WebGPU adapter)\)/);
+    expect(await page.textContent('[data-testid=backend-badge]')).toMatch(
+      /webgpu unavailable \((this browser has no WebGPU|no WebGPU adapter)\)/,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -403,7 +441,9 @@ describe('the page', () => {
           requestAnimationFrame(tick);
         }),
     );
-    console.log(`[frame rate while training] ${fps.fps.toFixed(1)} fps, worst frame ${fps.worstFrameMs.toFixed(0)} ms (quick preset, headless Chromium, wasm, 2 cores)`);
+    console.log(
+      `[frame rate while training] ${fps.fps.toFixed(1)} fps, worst frame ${fps.worstFrameMs.toFixed(0)} ms (quick preset, headless Chromium, wasm, 2 cores)`,
+    );
     expect(await page.getAttribute('[data-testid=run-progress]', 'data-state')).toBe('running');
     // The frame rate is reported (the target, ≥ 50 fps, is for the benchmark); a main thread that trained would draw almost nothing.
     expect(fps.fps).toBeGreaterThan(10);

@@ -20,9 +20,15 @@ it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
   // A software adapter is named as such, so nobody mistakes its speed for a GPU's; a real one is not called software.
   const software = await page.evaluate(async () => {
     type Info = { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
-    const adapter = (await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: Info }> } }).gpu.requestAdapter())!;
+    const adapter = (await (
+      navigator as unknown as { gpu: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: Info }> } }
+    ).gpu.requestAdapter())!;
     const info = adapter.info ?? {};
-    return adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || /swiftshader|llvmpipe|software|basic render/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+    return (
+      adapter.isFallbackAdapter === true ||
+      info.isFallbackAdapter === true ||
+      /swiftshader|llvmpipe|software|basic render/i.test(`${info.vendor} ${info.architecture} ${info.description}`)
+    );
   });
   expect(/software adapter/i.test((await page.textContent('[data-testid=backend-badge]'))!)).toBe(software);
   await page.getByRole('button', { name: '▶ Run' }).click();
@@ -42,7 +48,11 @@ it('survives a lost GPU: says so, moves to another backend, restarts the run the
   const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]')) ?? '')?.[1] ?? 0);
   await expect.poll(doneSteps, { timeout: 120_000 }).toBeGreaterThan(2);
   // What a driver reset does: the device goes away under the running worker.
-  await page.workers()[0].evaluate(() => (globalThis as unknown as { _tfengine: { backend: { device: { destroy(): void } } } })._tfengine.backend.device.destroy());
+  await page
+    .workers()[0]
+    .evaluate(() =>
+      (globalThis as unknown as { _tfengine: { backend: { device: { destroy(): void } } } })._tfengine.backend.device.destroy(),
+    );
   await page.getByTestId('alert').waitFor({ timeout: 60_000 });
   expect(await page.textContent('[data-testid=alert]')).toMatch(/The GPU was lost \(destroyed.*the run restarts on another backend/);
   await page.waitForSelector('[data-testid=backend-badge][data-backend=wasm]', { timeout: 120_000 });

@@ -1,5 +1,15 @@
 /** Command-line flags, derived from the config schema: `--teacher-epochs 5` sets teacherEpochs. */
-import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, describeRange, isConfigKey, valueText, type Config, type ConfigIssue, type ConfigKey } from '../protocol/config';
+import {
+  CONFIG_KEYS,
+  CONFIG_SCHEMA,
+  configFromStrings,
+  describeRange,
+  isConfigKey,
+  valueText,
+  type Config,
+  type ConfigIssue,
+  type ConfigKey,
+} from '../protocol/config';
 import type { Output } from './outputs';
 
 export interface CliOptions {

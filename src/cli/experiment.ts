@@ -32,7 +32,8 @@ function progressReporter(total: number) {
     const filled = Math.round(fraction * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const text = `${bar} ${(100 * fraction).toFixed(0).padStart(3)}%  ${done}/${total} steps  ${formatDuration(elapsed)} elapsed  ETA ${Number.isNaN(eta) ? '…' : formatDuration(eta)}  ${what}`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(process.stderr.columns ?? 120).slice(0, (process.stderr.columns ?? 120) - 1)}`);
+    if (process.stderr.isTTY)
+      process.stderr.write(`\r${text.padEnd(process.stderr.columns ?? 120).slice(0, (process.stderr.columns ?? 120) - 1)}`);
     else {
       const percent = Math.floor(fraction * 20);
       if (percent !== lastPercent) process.stderr.write(text + '\n');
@@ -43,7 +44,11 @@ function progressReporter(total: number) {
 }
 
 /** Trains each share in a worker thread of its own. */
-function runShares(input: Pick<SeedWorkerInput, 'config' | 'backend'>, shares: Share[], onStep: (share: number, doneSteps: number, what: string) => void): Promise<ExperimentResult[]> {
+function runShares(
+  input: Pick<SeedWorkerInput, 'config' | 'backend'>,
+  shares: Share[],
+  onStep: (share: number, doneSteps: number, what: string) => void,
+): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
   return Promise.all(
     shares.map(
@@ -53,7 +58,8 @@ function runShares(input: Pick<SeedWorkerInput, 'config' | 'backend'>, shares: S
           const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
           let result: ExperimentResult | null = null;
           worker.on('message', (message: SeedWorkerMessage) => {
-            if (message.type === 'event' && message.event.type === 'step') onStep(index, message.event.doneSteps, `${message.event.condition} epoch ${message.event.epoch}`);
+            if (message.type === 'event' && message.event.type === 'step')
+              onStep(index, message.event.doneSteps, `${message.event.condition} epoch ${message.event.epoch}`);
             else if (message.type === 'result') result = message.result;
             else if (message.type === 'error') reject(new Error(message.message));
           });
@@ -104,10 +110,20 @@ async function main(): Promise<number> {
   // Each worker reports the work it has done (training steps, evaluations and the noise pass, in steps' worth).
   const done = shares.map(() => 0);
   const started = performance.now();
-  report(`Training ${seedRangeText(shares.flatMap((s) => s.seeds).filter((s, i, all) => all.indexOf(s) === i).sort((a, b) => a - b))} on ${backend}, ${workers} worker thread(s).`);
+  report(
+    `Training ${seedRangeText(
+      shares
+        .flatMap((s) => s.seeds)
+        .filter((s, i, all) => all.indexOf(s) === i)
+        .sort((a, b) => a - b),
+    )} on ${backend}, ${workers} worker thread(s).`,
+  );
   const parts = await runShares({ config, backend }, shares, (share, doneSteps, what) => {
     done[share] = doneSteps;
-    progress(done.reduce((a, b) => a + b, 0), what);
+    progress(
+      done.reduce((a, b) => a + b, 0),
+      what,
+    );
   });
   const result = mergeShares(config, shares, parts, performance.now() - started);
 

@@ -73,7 +73,9 @@ export async function writeOutputs(outputs: readonly (Output & { text: string })
       try {
         await rename(file.temporary, file.path);
       } catch (error) {
-        throw new Error(`${file.flag} ${file.path}: could not move it into place (${error instanceof Error ? error.message : String(error)})`);
+        throw new Error(
+          `${file.flag} ${file.path}: could not move it into place (${error instanceof Error ? error.message : String(error)})`,
+        );
       }
     }
   } finally {

@@ -16,9 +16,7 @@ export interface SeedWorkerInput {
 }
 
 export type SeedWorkerMessage =
-  | { type: 'event'; event: ExperimentEvent }
-  | { type: 'result'; result: ExperimentResult }
-  | { type: 'error'; message: string };
+  { type: 'event'; event: ExperimentEvent } | { type: 'result'; result: ExperimentResult } | { type: 'error'; message: string };
 
 const input = workerData as SeedWorkerInput;
 const post = (message: SeedWorkerMessage) => parentPort!.postMessage(message);

@@ -73,13 +73,19 @@ describe('MNIST assets', () => {
 
   it('fails with a clear message on missing, corrupt or truncated files', async () => {
     const missing = fakeFetch((file, body) => (file.startsWith('train-labels') ? null : body));
-    await expect(loadMnistAssets({ baseUrl: BASE, fetch: missing.fetch, cache: null })).rejects.toThrow(/train-labels-idx1-ubyte\..*\.gz: HTTP 404/);
+    await expect(loadMnistAssets({ baseUrl: BASE, fetch: missing.fetch, cache: null })).rejects.toThrow(
+      /train-labels-idx1-ubyte\..*\.gz: HTTP 404/,
+    );
 
-    const corrupt = fakeFetch((file, body) => (file.startsWith('t10k-labels') ? Buffer.concat([body.subarray(0, 20), Buffer.alloc(30, 7)]) : body));
+    const corrupt = fakeFetch((file, body) =>
+      file.startsWith('t10k-labels') ? Buffer.concat([body.subarray(0, 20), Buffer.alloc(30, 7)]) : body,
+    );
     await expect(loadMnistAssets({ baseUrl: BASE, fetch: corrupt.fetch, cache: null })).rejects.toThrow(MnistLoadError);
 
     const truncated = fakeFetch((file, body) => (file.startsWith('t10k-labels') ? gzipSync(gunzipSync(body).subarray(0, 5000)) : body));
-    await expect(loadMnistAssets({ baseUrl: BASE, fetch: truncated.fetch, cache: null })).rejects.toThrow(/5000 bytes after decompression, expected 10008/);
+    await expect(loadMnistAssets({ baseUrl: BASE, fetch: truncated.fetch, cache: null })).rejects.toThrow(
+      /5000 bytes after decompression, expected 10008/,
+    );
   });
 
   it('refuses a file whose contents are not MNIST, naming it, even when its size and format are right', async () => {

@@ -15,7 +15,10 @@ beforeAll(async () => {
 function moved(model: Mlp, scale: number, names: readonly string[] = PARAM_NAMES, seed = 1): Mlp {
   const out = model.clone();
   PARAM_NAMES.forEach((name, i) => {
-    if (names.includes(name)) out.params[name].assign(tf.tidy(() => tf.add(out.params[name], tf.mul(tf.randomNormal(out.params[name].shape, 0, 1, 'float32', seed + i), scale))));
+    if (names.includes(name))
+      out.params[name].assign(
+        tf.tidy(() => tf.add(out.params[name], tf.mul(tf.randomNormal(out.params[name].shape, 0, 1, 'float32', seed + i), scale))),
+      );
   });
   return out;
 }

@@ -27,7 +27,12 @@ describe('MNIST files', () => {
   it('rejects files whose contents do not fit MNIST', () => {
     const images = (n: number) => idx([n, 28, 28], new Uint8Array(n * 784));
     const labels = (n: number, value = 0) => idx([n], new Uint8Array(n).fill(value));
-    const good: MnistFiles = { trainImages: images(60000), trainLabels: labels(60000), testImages: images(10000), testLabels: labels(10000) };
+    const good: MnistFiles = {
+      trainImages: images(60000),
+      trainLabels: labels(60000),
+      testImages: images(10000),
+      testLabels: labels(10000),
+    };
     expect(() => mnistFromFiles(good)).not.toThrow();
     expect(() => mnistFromFiles({ ...good, testLabels: labels(9999) })).toThrow(/t10k-labels-idx1-ubyte: .*9999 labels for 10000 images/);
     expect(() => mnistFromFiles({ ...good, trainLabels: labels(60000, 10) })).toThrow(/label 10 at index 0 is not a digit/);
@@ -64,6 +69,10 @@ describe('batch inputs', () => {
   });
 
   it('splits an epoch into full batches and a short last one', () => {
-    expect([...batchRanges(10, 4)]).toEqual([[0, 4], [4, 8], [8, 10]]);
+    expect([...batchRanges(10, 4)]).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 10],
+    ]);
   });
 });

@@ -47,7 +47,9 @@ export const MNIST_SHA256: Record<keyof MnistFiles, string> = {
 
 export class MnistIntegrityError extends Error {
   constructor(key: keyof MnistFiles, where: string, actual: string) {
-    super(`${where}: its contents are not the MNIST ${MNIST_FILE_NAMES[key]} file (SHA-256 ${actual.slice(0, 16)}…, expected ${MNIST_SHA256[key].slice(0, 16)}…); it is damaged or was replaced`);
+    super(
+      `${where}: its contents are not the MNIST ${MNIST_FILE_NAMES[key]} file (SHA-256 ${actual.slice(0, 16)}…, expected ${MNIST_SHA256[key].slice(0, 16)}…); it is damaged or was replaced`,
+    );
     this.name = 'MnistIntegrityError';
   }
 }
@@ -57,7 +59,13 @@ export function checkMnistDigest(key: keyof MnistFiles, where: string, sha256: s
   if (sha256 !== MNIST_SHA256[key]) throw new MnistIntegrityError(key, where, sha256);
 }
 
-function splitFromIdx(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imagesName: string, labelsName: string, expectedCount: number): MnistSplit {
+function splitFromIdx(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  imagesName: string,
+  labelsName: string,
+  expectedCount: number,
+): MnistSplit {
   const images = parseIdx(imagesBytes, imagesName);
   const labels = parseIdx(labelsBytes, labelsName);
   if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28)

@@ -112,7 +112,9 @@ describe('runExperiment', () => {
     // Students report how their update lines up with the teacher's; the other models do not.
     const evals = events.filter((e) => e.type === 'eval');
     expect(evals.filter((e) => e.alignment).every((e) => e.condition !== 'reference' && e.condition !== 'teacher')).toBe(true);
-    expect(evals.filter((e) => e.condition === 'aux-shared' && e.step > 0).every((e) => e.alignment && Math.abs(e.alignment.overall) <= 1)).toBe(true);
+    expect(
+      evals.filter((e) => e.condition === 'aux-shared' && e.step > 0).every((e) => e.alignment && Math.abs(e.alignment.overall) <= 1),
+    ).toBe(true);
     // The aux-only student never moves the digit rows the teacher moved, and the teacher never the aux rows: output layers are orthogonal.
     expect(Math.abs(result.seeds[0].alignment!['aux-shared']!.layers[2])).toBeLessThan(1e-6);
     // Curves start at the initial model (step 0) and end at the phase's last step.
@@ -176,13 +178,15 @@ describe('runExperiment', () => {
       const b = run.seeds[0];
       for (const condition of ['reference', 'aux-shared', 'aux-different'] as const) {
         // Float sums may round differently in a wider matmul: a prediction or two may flip, never more.
-        expect(Math.abs(a.accuracy[condition]!.overall - b.accuracy[condition]!.overall), `seed ${i} ${condition}`).toBeLessThanOrEqual(2 / config.testCount);
+        expect(Math.abs(a.accuracy[condition]!.overall - b.accuracy[condition]!.overall), `seed ${i} ${condition}`).toBeLessThanOrEqual(
+          2 / config.testCount,
+        );
       }
       expect(a.history['aux-shared']!.map((p) => p.step)).toEqual(b.history['aux-shared']!.map((p) => p.step));
     }
   });
 
-  it('never gives a different-init student its own seed\'s initialisation', async () => {
+  it("never gives a different-init student its own seed's initialisation", async () => {
     const shape = { hidden: 8, m: 3 };
     for (let seed = 0; seed < 200; seed++) {
       const { reference, different } = seedStreams(seed);

@@ -115,7 +115,16 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       const accuracy = testSet.score(digits);
       const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
       const confusion = testSet.confusion(digits);
-      emit({ type: 'eval', seed: seeds[k], condition, step, accuracy, samplePredictions, confusion, ...(alignments && { alignment: alignments[k] }) });
+      emit({
+        type: 'eval',
+        seed: seeds[k],
+        condition,
+        step,
+        accuracy,
+        samplePredictions,
+        confusion,
+        ...(alignments && { alignment: alignments[k] }),
+      });
       if (config.evalEvery > 0 && !extra) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
       if (final) results[k].accuracy[condition] = accuracy;
       if (final && alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
@@ -134,7 +143,8 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       logEvery: config.logEvery,
       beforeStep,
       afterStep: async (info, inspect) => {
-        if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS)) throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
+        if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS))
+          throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
         doneSteps += 1;
         emit((lastStep = { type: 'step', condition, doneSteps, totalSteps: total, ...info }));
         const scheduled = config.evalEvery > 0 && info.step % config.evalEvery === 0;
@@ -161,7 +171,8 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
 
     const teacher = track(reference.clone());
     await train('teacher', teacher, teacherPlan(config, data.train, stream('teacherOrder')), referencePredictions);
-    const targets = students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
+    const targets =
+      students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
     if (targets) countWork(noisePassSteps(config));
     alignment = students.length > 0 ? UpdateAlignment.of(teacher, reference) : null;
     release(teacher);
@@ -170,7 +181,12 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
       const shared = init === 'shared';
       studentStart = shared ? reference : track(Mlp.init(shape, stream('different')));
       const student = track(studentStart.clone());
-      await train(condition, student, studentPlan(config, stream('noise'), stream('studentOrder'), targets!, distill), shared ? referencePredictions : undefined);
+      await train(
+        condition,
+        student,
+        studentPlan(config, stream('noise'), stream('studentOrder'), targets!, distill),
+        shared ? referencePredictions : undefined,
+      );
       release(student);
       if (!shared) release(studentStart);
       studentStart = null;
@@ -181,7 +197,14 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     testSet.dispose();
   }
 
-  const result = assembleResult({ config, backend, tfjsVersion: tf.version_core, seeds: results, phaseMs, wallMs: performance.now() - started });
+  const result = assembleResult({
+    config,
+    backend,
+    tfjsVersion: tf.version_core,
+    seeds: results,
+    phaseMs,
+    wallMs: performance.now() - started,
+  });
   emit({ type: 'done', result });
   return result;
 }

@@ -34,8 +34,7 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
   if (actual !== expected) {
     throw new IdxFormatError(
       name,
-      `shape [${shape.join(', ')}] needs ${expected} data bytes but the file has ${actual}` +
-        (actual < expected ? ' (truncated?)' : ''),
+      `shape [${shape.join(', ')}] needs ${expected} data bytes but the file has ${actual}` + (actual < expected ? ' (truncated?)' : ''),
     );
   }
   return { shape, data: bytes.subarray(headerBytes) };

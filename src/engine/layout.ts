@@ -74,7 +74,8 @@ const list: ModelLayout = {
   fusedSteps: false,
   wantsTransposedInputs: true,
   inputs(x, xT, k, batch, width) {
-    const block = (buffer: Float32Array, i: number, shape: [number, number]) => tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
+    const block = (buffer: Float32Array, i: number, shape: [number, number]) =>
+      tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
     const models = Array.from({ length: k }, (_, i) => i);
     return { x: models.map((i) => block(x, i, [batch, width])), xT: xT ? models.map((i) => block(xT, i, [width, batch])) : null };
   },

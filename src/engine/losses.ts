@@ -21,7 +21,10 @@ export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, batc
   const logProbs = tf.logSoftmax(tf.slice(logits, [0, 0], [rows, DIGITS]));
   const loss = tf.div(tf.neg(tf.sum(tf.mul(oneHot, logProbs))), rows) as tf.Scalar;
   const dDigits = tf.div(tf.sub(tf.exp(logProbs), oneHot), batch);
-  const dLogits = tf.pad(dDigits, [[0, 0], [0, width - DIGITS]]) as tf.Tensor2D;
+  const dLogits = tf.pad(dDigits, [
+    [0, 0],
+    [0, width - DIGITS],
+  ]) as tf.Tensor2D;
   return { loss, dLogits };
 }
 
@@ -42,6 +45,13 @@ export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, 
   const teacherProbs = tf.exp(teacherLogProbs);
   const loss = tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), rows) as tf.Scalar;
   const dChosen = tf.div(tf.sub(tf.exp(studentLogProbs), teacherProbs), batch);
-  const dLogits = (size === width ? dChosen : tf.pad(dChosen, [[0, 0], [start, width - start - size]])) as tf.Tensor2D;
+  const dLogits = (
+    size === width
+      ? dChosen
+      : tf.pad(dChosen, [
+          [0, 0],
+          [start, width - start - size],
+        ])
+  ) as tf.Tensor2D;
   return { loss, dLogits };
 }

@@ -22,7 +22,11 @@ function stats(values: Float32Array) {
 describe('initialisation', () => {
   it('draws weights from Normal(0, 1/fan_in) and zero biases', () => {
     const p = initHostParams({ hidden: 256, m: 3 }, 123);
-    for (const [name, fanIn] of [['w1', 784], ['w2', 256], ['w3', 256]] as const) {
+    for (const [name, fanIn] of [
+      ['w1', 784],
+      ['w2', 256],
+      ['w3', 256],
+    ] as const) {
       const { mean, sd } = stats(p[name]);
       const expected = 1 / Math.sqrt(fanIn);
       // w3 has only 3,328 draws: relative sd error ≈ 1/√(2n) ≈ 1.2%, so 6% is a 5-sigma margin.
@@ -76,16 +80,21 @@ describe('hand-written backward pass', () => {
     const labels = Array.from({ length: models * batch }, () => rng.int(10));
     const oneHot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 10), 'float32') as tf.Tensor2D;
     // One teacher row per student row: model-major, [K·B, 13].
-    const teacher = tf.tensor2d(Float32Array.from({ length: models * batch * 13 }, () => rng.normal() * 2), [models * batch, 13]);
+    const teacher = tf.tensor2d(
+      Float32Array.from({ length: models * batch * 13 }, () => rng.normal() * 2),
+      [models * batch, 13],
+    );
     return { x, xOf, oneHot, teacher };
   }
 
   /** A loss on model-major logits; `rows` picks the label and teacher rows of the models present. */
   type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>, rows: [number, number]) => ReturnType<typeof digitCrossEntropy>;
-  const distil = (which: Distill): LossOf => (logits, d, [start, count]) => {
-    const teacher = tf.slice(d.teacher, [start, 0], [count, 13]);
-    return distillationKl(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, batch);
-  };
+  const distil =
+    (which: Distill): LossOf =>
+    (logits, d, [start, count]) => {
+      const teacher = tf.slice(d.teacher, [start, 0], [count, 13]);
+      return distillationKl(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, batch);
+    };
   const losses: [string, LossOf][] = [
     ['digit cross-entropy', (logits, d, [start, count]) => digitCrossEntropy(logits, tf.slice(d.oneHot, [start, 0], [count, 10]), batch)],
     ['KL on aux logits', distil('aux')],
@@ -115,7 +124,8 @@ describe('hand-written backward pass', () => {
         // The list layout takes xᵀ written in JS by the training loop; test that path too.
         const xT = new Float32Array(d.x.length);
         for (let k = 0; k < models; k++)
-          for (let r = 0; r < batch; r++) for (let c = 0; c < 784; c++) xT[k * batch * 784 + c * batch + r] = d.x[k * batch * 784 + r * 784 + c];
+          for (let r = 0; r < batch; r++)
+            for (let c = 0; c < 784; c++) xT[k * batch * 784 + c * batch + r] = d.x[k * batch * 784 + r * 784 + c];
         const manual = tf.tidy(() => {
           const { x, xT: xTs } = layout.inputs(d.x, layout.wantsTransposedInputs ? xT : null, models, batch, 784);
           const fwd = model.forward(x, layout);

@@ -97,7 +97,10 @@ export class Mlp {
 
   /** One model per seed, each drawn with the protocol's initialisation. */
   static init(shape: MlpShape, seeds: readonly number[]): Mlp {
-    return Mlp.fromHost(shape, seeds.map((seed) => initHostParams(shape, seed)));
+    return Mlp.fromHost(
+      shape,
+      seeds.map((seed) => initHostParams(shape, seed)),
+    );
   }
 
   clone(): Mlp {
@@ -123,7 +126,12 @@ export class Mlp {
 
   /** Logits [K·n, 10 + m], rows grouped by model, of every model on the same inputs [n, 784]. */
   predictShared(x: tf.Tensor2D, layout: ModelLayout): tf.Tensor2D {
-    return tf.tidy(() => this.layers23(layout.sharedDense(x, this.params.w1, this.params.b1).map((t) => tf.relu(t)), layout));
+    return tf.tidy(() =>
+      this.layers23(
+        layout.sharedDense(x, this.params.w1, this.params.b1).map((t) => tf.relu(t)),
+        layout,
+      ),
+    );
   }
 
   /** Logits [K·n, 10 + m] of each model on its own inputs. */

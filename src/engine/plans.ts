@@ -45,7 +45,11 @@ export function fillInputs(inputs: PhaseInputs, model: number, indices: Uint32Ar
  * Each model's teacher logits, the distilled columns only, for its examples `indices[k]`, into
  * `out` (model-major rows, [Σ examples, size]); returns the part of `out` written.
  */
-export function distilledTargets({ targets, distill }: Extract<PhaseObjective, { kind: 'distill' }>, indices: readonly ArrayLike<number>[], out: Float32Array): Float32Array {
+export function distilledTargets(
+  { targets, distill }: Extract<PhaseObjective, { kind: 'distill' }>,
+  indices: readonly ArrayLike<number>[],
+  out: Float32Array,
+): Float32Array {
   const { width } = targets;
   const { start, size } = distilledColumns(distill, width);
   let row = 0;
@@ -64,12 +68,19 @@ export function distilledTargets({ targets, distill }: Extract<PhaseObjective, {
  * example indices; `scratch` (reused across steps) holds the batch's labels or targets, and
  * must have room for K·B·max(10, 10 + m) values. Call inside tf.tidy.
  */
-export function lossFor(objective: PhaseObjective, logits: tf.Tensor2D, indices: readonly Uint32Array[], scratch: Float32Array): LossAndGrad {
+export function lossFor(
+  objective: PhaseObjective,
+  logits: tf.Tensor2D,
+  indices: readonly Uint32Array[],
+  scratch: Float32Array,
+): LossAndGrad {
   const models = indices.length;
   const batch = indices[0].length;
   if (objective.kind === 'digits') {
     const labels = scratch.subarray(0, models * batch * DIGITS);
-    indices.forEach((modelIndices, k) => fillOneHot(objective.split, modelIndices, labels.subarray(k * batch * DIGITS, (k + 1) * batch * DIGITS)));
+    indices.forEach((modelIndices, k) =>
+      fillOneHot(objective.split, modelIndices, labels.subarray(k * batch * DIGITS, (k + 1) * batch * DIGITS)),
+    );
     return digitCrossEntropy(logits, tf.tensor2d(labels, [models * batch, DIGITS]), batch);
   }
   const chosen = distilledTargets(objective, indices, scratch);
@@ -87,7 +98,13 @@ export interface NoiseTargets {
 }
 
 /** Teacher k's logits on noise set `noiseSeeds[k]`. */
-export async function teacherLogitsOnNoise(teacher: Mlp, layout: ModelLayout, noiseSeeds: readonly number[], count: number, batchSize: number): Promise<NoiseTargets> {
+export async function teacherLogitsOnNoise(
+  teacher: Mlp,
+  layout: ModelLayout,
+  noiseSeeds: readonly number[],
+  count: number,
+  batchSize: number,
+): Promise<NoiseTargets> {
   if (layout.fusedSteps && fusedNoiseLogitsFit(teacher, count)) return fusedNoiseLogits(teacher, noiseSeeds, count, batchSize);
   const k = teacher.count;
   const width = DIGITS + teacher.shape.m;

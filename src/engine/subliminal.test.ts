@@ -49,6 +49,8 @@ describe('subliminal learning (5 seeds, the quick classroom preset)', () => {
     const alignment = (c: 'aux-shared' | 'aux-different') => summarize(result.seeds.map((s) => s.alignment![c]!.overall));
     expect(alignment('aux-shared').mean).toBeGreaterThan(0.1);
     expect(Math.abs(alignment('aux-different').mean)).toBeLessThan(0.05);
-    console.log(`[classroom preset, 5 seeds] shared ${(100 * shared.mean).toFixed(1)}% vs different ${(100 * different.mean).toFixed(1)}%; update cosine ${alignment('aux-shared').mean.toFixed(2)} vs ${alignment('aux-different').mean.toFixed(2)}`);
+    console.log(
+      `[classroom preset, 5 seeds] shared ${(100 * shared.mean).toFixed(1)}% vs different ${(100 * different.mean).toFixed(1)}%; update cosine ${alignment('aux-shared').mean.toFixed(2)} vs ${alignment('aux-different').mean.toFixed(2)}`,
+    );
   });
 });

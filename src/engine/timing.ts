@@ -40,7 +40,9 @@ export async function kernelsPerStep(models: number, layout: ModelLayout, batchS
   const kernelsOfPhase = async (steps: number) => {
     const { model, plan } = stepPhase(models, batchSize, steps);
     try {
-      const info = await tf.profile(() => trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }));
+      const info = await tf.profile(() =>
+        trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }),
+      );
       return info.kernels.length;
     } finally {
       model.dispose();
@@ -65,7 +67,13 @@ export async function perStep(read: () => number[], models: number, layout: Mode
   return first.map((value, i) => (last[i] - value) / (readings.length - 2));
 }
 
-export async function timeTrainingSteps({ models = 1, batchSize = 1024, warmup = 2, steps = 5, layout = layoutFor(tf.getBackend()) } = {}): Promise<StepTiming> {
+export async function timeTrainingSteps({
+  models = 1,
+  batchSize = 1024,
+  warmup = 2,
+  steps = 5,
+  layout = layoutFor(tf.getBackend()),
+} = {}): Promise<StepTiming> {
   const { model, plan } = stepPhase(models, batchSize, warmup + steps);
   const times: number[] = [];
   let last = 0;

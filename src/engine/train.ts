@@ -74,7 +74,8 @@ function tfjsStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): { run: Step
 
 /** The layout's step: fused WebGPU kernels where the layout asks for them and the phase fits the device, else tfjs's. */
 async function stepFor(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<{ run: Step; dispose(): void }> {
-  if (layout.fusedSteps && fusedStepFits(model, plan.inputs, plan.objective, plan.batchSize)) return createFusedStep(model, plan.inputs, plan.objective, plan.batchSize, plan.lr);
+  if (layout.fusedSteps && fusedStepFits(model, plan.inputs, plan.objective, plan.batchSize))
+    return createFusedStep(model, plan.inputs, plan.objective, plan.batchSize, plan.lr);
   return tfjsStep(model, plan, layout);
 }
 

@@ -12,16 +12,14 @@ export function mnistDataDir(): string {
 
 export async function loadMnist(dir = mnistDataDir()): Promise<MnistData> {
   const entries = await Promise.all(
-    (Object.keys(MNIST_FILE_NAMES) as (keyof MnistFiles)[]).map(
-      async (key) => {
-        const path = join(dir, MNIST_FILE_NAMES[key]);
-        const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-          throw new Error(`${path}: cannot read the MNIST file (${error.code ?? error.message}); reinstall with npm ci`);
-        });
-        checkMnistDigest(key, path, createHash('sha256').update(bytes).digest('hex'));
-        return [key, new Uint8Array(bytes)] as const;
-      },
-    ),
+    (Object.keys(MNIST_FILE_NAMES) as (keyof MnistFiles)[]).map(async (key) => {
+      const path = join(dir, MNIST_FILE_NAMES[key]);
+      const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`${path}: cannot read the MNIST file (${error.code ?? error.message}); reinstall with npm ci`);
+      });
+      checkMnistDigest(key, path, createHash('sha256').update(bytes).digest('hex'));
+      return [key, new Uint8Array(bytes)] as const;
+    }),
   );
   return mnistFromFiles(Object.fromEntries(entries) as unknown as MnistFiles);
 }

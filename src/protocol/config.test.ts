@@ -4,7 +4,17 @@ import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, configToStrings, default
 describe('config', () => {
   it('defaults to the paper protocol', () => {
     const c = defaultConfig();
-    expect(c).toMatchObject({ m: 3, hidden: 256, teacherEpochs: 5, studentEpochs: 5, lr: 3e-4, batchSize: 1024, trainCount: 60000, noiseCount: 60000, testCount: 10000 });
+    expect(c).toMatchObject({
+      m: 3,
+      hidden: 256,
+      teacherEpochs: 5,
+      studentEpochs: 5,
+      lr: 3e-4,
+      batchSize: 1024,
+      trainCount: 60000,
+      noiseCount: 60000,
+      testCount: 10000,
+    });
     expect(validateConfig(c).issues).toEqual([]);
   });
 
@@ -33,13 +43,23 @@ describe('config', () => {
     for (const key of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__proto__']) {
       const { config, issues } = configFromStrings([[key, '1']]);
       expect(config, key).toEqual(defaultConfig());
-      expect(issues.map((i) => i.message), key).toEqual([expect.stringMatching(new RegExp(`^unknown setting "${key}" ignored`))]);
+      expect(
+        issues.map((i) => i.message),
+        key,
+      ).toEqual([expect.stringMatching(new RegExp(`^unknown setting "${key}" ignored`))]);
     }
   });
 
   it('keeps the base config for what a link does not set, and for what it sets badly', () => {
     const base = { ...defaultConfig(), m: 10, seeds: 3 };
-    const { config, issues } = configFromStrings([['seeds', '7'], ['m', 'many'], ['utm_source', 'x']], base);
+    const { config, issues } = configFromStrings(
+      [
+        ['seeds', '7'],
+        ['m', 'many'],
+        ['utm_source', 'x'],
+      ],
+      base,
+    );
     expect(config).toEqual({ ...base, seeds: 7 });
     expect(issues.map((i) => i.field)).toEqual(['m', 'utm_source']);
     expect(issues[0].message).toBe('m = "many" is invalid: expected an integer from 1 to 50; using 10');
@@ -77,7 +97,11 @@ describe('config', () => {
   it('round-trips through text, writing only what differs from the defaults', () => {
     const config = { ...defaultConfig(), m: 10, lr: 0.001, init: 'shared' as const };
     const text = configToStrings(config);
-    expect(text).toEqual([['init', 'shared'], ['m', '10'], ['lr', '0.001']]);
+    expect(text).toEqual([
+      ['init', 'shared'],
+      ['m', '10'],
+      ['lr', '0.001'],
+    ]);
     const back = configFromStrings(text);
     expect(back.issues).toEqual([]);
     expect(back.config).toEqual(config);

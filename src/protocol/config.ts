@@ -3,7 +3,17 @@
  * text and the control that shows it on the page; the URL, the page's controls, the CLI flags
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
-import { DISTILLS, INITS, STUDENT_CONDITIONS, CONDITION_TABLE, conditionsFor, type Choice, type Condition, type Distill, type Init } from './conditions';
+import {
+  DISTILLS,
+  INITS,
+  STUDENT_CONDITIONS,
+  CONDITION_TABLE,
+  conditionsFor,
+  type Choice,
+  type Condition,
+  type Distill,
+  type Init,
+} from './conditions';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -58,19 +68,107 @@ export const CONFIG_SCHEMA = {
     control: 'toggle',
     help: "aux: only the teacher's extra (non-digit) outputs; all: every logit, digits included; both: one student of each",
   },
-  seed: { kind: 'int', label: 'first seed', min: 0, max: 2 ** 31 - 1, default: 1, control: 'number', help: 'first seed of the run: it trains seeds seed … seed + seeds − 1' },
-  seeds: { kind: 'int', label: 'seeds', min: 1, max: 100, default: 5, control: 'number', help: 'number of seeds (independent repetitions: each its own initialisation, data order and noise set)' },
-  m: { kind: 'int', label: 'aux logits m', min: 1, max: 50, default: 3, control: 'number', help: 'auxiliary logits appended to the 10 digit logits' },
+  seed: {
+    kind: 'int',
+    label: 'first seed',
+    min: 0,
+    max: 2 ** 31 - 1,
+    default: 1,
+    control: 'number',
+    help: 'first seed of the run: it trains seeds seed … seed + seeds − 1',
+  },
+  seeds: {
+    kind: 'int',
+    label: 'seeds',
+    min: 1,
+    max: 100,
+    default: 5,
+    control: 'number',
+    help: 'number of seeds (independent repetitions: each its own initialisation, data order and noise set)',
+  },
+  m: {
+    kind: 'int',
+    label: 'aux logits m',
+    min: 1,
+    max: 50,
+    default: 3,
+    control: 'number',
+    help: 'auxiliary logits appended to the 10 digit logits',
+  },
   hidden: { kind: 'int', label: 'hidden width', min: 8, max: 1024, default: 256, control: 'number', help: 'width of both hidden layers' },
-  teacherEpochs: { kind: 'int', label: 'teacher epochs', min: 1, max: 100, default: 5, control: 'number', help: 'teacher epochs over the MNIST training images' },
-  studentEpochs: { kind: 'int', label: 'student epochs', min: 1, max: 100, default: 5, control: 'number', help: 'student epochs over the noise set' },
-  lr: { kind: 'number', label: 'learning rate', min: 1e-6, max: 1, default: 3e-4, control: 'number', help: 'Adam learning rate (teacher and students)' },
+  teacherEpochs: {
+    kind: 'int',
+    label: 'teacher epochs',
+    min: 1,
+    max: 100,
+    default: 5,
+    control: 'number',
+    help: 'teacher epochs over the MNIST training images',
+  },
+  studentEpochs: {
+    kind: 'int',
+    label: 'student epochs',
+    min: 1,
+    max: 100,
+    default: 5,
+    control: 'number',
+    help: 'student epochs over the noise set',
+  },
+  lr: {
+    kind: 'number',
+    label: 'learning rate',
+    min: 1e-6,
+    max: 1,
+    default: 3e-4,
+    control: 'number',
+    help: 'Adam learning rate (teacher and students)',
+  },
   batchSize: { kind: 'int', label: 'batch size', min: 1, max: 8192, default: 1024, control: 'number', help: 'minibatch size' },
-  trainCount: { kind: 'int', label: 'MNIST train images', min: 100, max: 60000, default: 60000, control: 'number', help: 'MNIST training images the teacher sees' },
-  noiseCount: { kind: 'int', label: 'noise images', min: 100, max: 200000, default: 60000, control: 'number', help: "images in each seed's fixed uniform-noise set" },
-  testCount: { kind: 'int', label: 'test images', min: 100, max: 10000, default: 10000, control: 'number', help: 'MNIST test images used for accuracy' },
-  evalEvery: { kind: 'int', label: 'evaluate every (steps)', min: 0, max: 100000, default: 0, control: 'number', help: 'test accuracy every N steps (0: end of each phase only)' },
-  logEvery: { kind: 'int', label: 'read loss every (steps)', min: 1, max: 100000, default: 10, control: null, help: 'read the loss back every N steps' },
+  trainCount: {
+    kind: 'int',
+    label: 'MNIST train images',
+    min: 100,
+    max: 60000,
+    default: 60000,
+    control: 'number',
+    help: 'MNIST training images the teacher sees',
+  },
+  noiseCount: {
+    kind: 'int',
+    label: 'noise images',
+    min: 100,
+    max: 200000,
+    default: 60000,
+    control: 'number',
+    help: "images in each seed's fixed uniform-noise set",
+  },
+  testCount: {
+    kind: 'int',
+    label: 'test images',
+    min: 100,
+    max: 10000,
+    default: 10000,
+    control: 'number',
+    help: 'MNIST test images used for accuracy',
+  },
+  evalEvery: {
+    kind: 'int',
+    label: 'evaluate every (steps)',
+    min: 0,
+    max: 100000,
+    default: 0,
+    control: 'number',
+    help: 'test accuracy every N steps (0: end of each phase only)',
+  },
+  logEvery: {
+    kind: 'int',
+    label: 'read loss every (steps)',
+    min: 1,
+    max: 100000,
+    default: 10,
+    control: null,
+    help: 'read the loss back every N steps',
+  },
   backend: { kind: 'enum', label: 'backend', values: BACKENDS, default: 'auto', control: 'select', help: 'tfjs backend' },
 } as const satisfies Record<string, IntField | NumberField | EnumField<string>>;
 
@@ -115,7 +213,13 @@ function isValid(key: ConfigKey, value: unknown): boolean {
   switch (field.kind) {
     case 'int':
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) && (field.kind === 'number' || Number.isInteger(value)) && value >= field.min && value <= field.max;
+      return (
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (field.kind === 'number' || Number.isInteger(value)) &&
+        value >= field.min &&
+        value <= field.max
+      );
     case 'enum':
       return typeof value === 'string' && (field.values as readonly string[]).includes(value);
   }
@@ -158,13 +262,19 @@ function fromLegacyConditions(text: string): { init?: Choice<Init>; distill?: Ch
   const students = STUDENT_CONDITIONS.filter((c) => listed.includes(c));
   const unknown = listed.filter((c) => c !== 'teacher' && !students.includes(c as never));
   if (students.length === 0)
-    return { issue: `conditions = "${text}" names no student (${unknown.length ? `unknown: ${unknown.join(', ')}` : 'the teacher always trains'}); ignored` };
+    return {
+      issue: `conditions = "${text}" names no student (${unknown.length ? `unknown: ${unknown.join(', ')}` : 'the teacher always trains'}); ignored`,
+    };
   const pick = <T extends string>(values: T[]): Choice<T> => (values.length > 1 ? 'both' : values[0]);
   const init = pick([...new Set(students.map((c) => CONDITION_TABLE[c].init))]);
   const distill = pick([...new Set(students.map((c) => CONDITION_TABLE[c].distill))]);
   const trained = conditionsFor(init, distill).filter((c) => CONDITION_TABLE[c].role === 'student');
   const exact = trained.length === students.length && unknown.length === 0;
-  return { init, distill, issue: exact ? undefined : `conditions = "${text}" read as init=${init}, distill=${distill} (trains ${trained.join(', ')})` };
+  return {
+    init,
+    distill,
+    issue: exact ? undefined : `conditions = "${text}" read as init=${init}, distill=${distill} (trains ${trained.join(', ')})`,
+  };
 }
 
 /**

@@ -12,9 +12,21 @@ function sampleResult() {
       reference: { overall: 0.1, perDigit: perDigit(0.1) },
       'aux-shared': { overall: 0.5 + seed / 100, perDigit: [...perDigit(0.5).slice(0, 9), null] },
     },
-    history: { 'aux-shared': [{ step: 0, accuracy: 0.1 }, { step: 10, accuracy: 0.3 }] },
+    history: {
+      'aux-shared': [
+        { step: 0, accuracy: 0.1 },
+        { step: 10, accuracy: 0.3 },
+      ],
+    },
   }));
-  return assembleResult({ config: { ...defaultConfig(), seeds: 2 }, backend: 'wasm', tfjsVersion: '4.22.0', seeds, phaseMs: { 'aux-shared': 1234 }, wallMs: 2000 });
+  return assembleResult({
+    config: { ...defaultConfig(), seeds: 2 },
+    backend: 'wasm',
+    tfjsVersion: '4.22.0',
+    seeds,
+    phaseMs: { 'aux-shared': 1234 },
+    wallMs: 2000,
+  });
 }
 
 describe('result export', () => {
@@ -35,7 +47,9 @@ describe('result export', () => {
 
   it('writes one CSV row per seed, condition and evaluation', () => {
     const lines = toCsv(sampleResult()).trim().split('\n');
-    expect(lines[0]).toBe('seed,condition,step,final,accuracy,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9');
+    expect(lines[0]).toBe(
+      'seed,condition,step,final,accuracy,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9',
+    );
     expect(lines).toHaveLength(1 + 2 * (1 + 2 + 1));
     expect(lines[1]).toBe('1,reference,,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
     expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,');

@@ -38,7 +38,10 @@ export function checkExport(value: unknown): ResultExport {
 }
 
 /** The receipt in words: what ran, where, and how long; printed by the CLI and drawn under exported charts. */
-export function receiptLines(result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs'>, runtime: string): string[] {
+export function receiptLines(
+  result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs'>,
+  runtime: string,
+): string[] {
   const config = CONFIG_KEYS.map((k) => `${k}=${valueText(result.config[k])}`).join(' ');
   const phases = Object.entries(result.phaseMs)
     .map(([phase, ms]) => `${phase} ${seconds(ms)}`)

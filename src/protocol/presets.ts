@@ -44,19 +44,24 @@ export type PresetName = keyof typeof PRESETS;
 
 /** The preset a config is, if any (seed and backend aside, which a preset leaves to the user). */
 export function presetOf(config: Config): PresetName | null {
-  const same = (a: Config, b: Config) => (Object.keys(a) as (keyof Config)[]).every((k) => k === 'seed' || k === 'backend' || a[k] === b[k]);
+  const same = (a: Config, b: Config) =>
+    (Object.keys(a) as (keyof Config)[]).every((k) => k === 'seed' || k === 'backend' || a[k] === b[k]);
   return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
 }
 
 /** Whether a run follows the paper's protocol (any seeds, either toggle), so its numbers compare with the paper's. */
 export function isPaperProtocol(config: Config): boolean {
   const paper = PRESETS.paper.config;
-  return (['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const).every((k) => config[k] === paper[k]);
+  return (['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const).every(
+    (k) => config[k] === paper[k],
+  );
 }
 
 /** How a run departs from the paper's protocol, in one sentence for the page (empty when it does not). */
 export function differenceFromPaper(config: Config): string {
   if (isPaperProtocol(config)) return '';
   const preset = presetOf(config);
-  return preset ? PRESETS[preset].differsFromPaper : 'These settings are not the paper’s protocol, so its numbers need not match the paper’s column; the gap between shared and different initialisation is the point.';
+  return preset
+    ? PRESETS[preset].differsFromPaper
+    : 'These settings are not the paper’s protocol, so its numbers need not match the paper’s column; the gap between shared and different initialisation is the point.';
 }

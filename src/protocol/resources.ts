@@ -28,11 +28,27 @@ export function estimateMemory(config: Config): MemoryPart[] {
   const k = config.seeds;
   const width = DIGITS + config.m;
   const parts: MemoryPart[] = [
-    { what: "the teacher's outputs on each seed's noise set", bytes: studentsOf(config).length > 0 ? k * config.noiseCount * width * FLOAT : 0, settings: ['noiseCount', 'seeds', 'm'] },
-    { what: 'weights, optimiser state and gradients', bytes: WEIGHT_COPIES * k * paramCount(config) * FLOAT, settings: ['hidden', 'seeds'] },
+    {
+      what: "the teacher's outputs on each seed's noise set",
+      bytes: studentsOf(config).length > 0 ? k * config.noiseCount * width * FLOAT : 0,
+      settings: ['noiseCount', 'seeds', 'm'],
+    },
+    {
+      what: 'weights, optimiser state and gradients',
+      bytes: WEIGHT_COPIES * k * paramCount(config) * FLOAT,
+      settings: ['hidden', 'seeds'],
+    },
     // Inputs (and their transposes), activations kept for the backward pass, and their gradients.
-    { what: 'one training step', bytes: 3 * k * config.batchSize * (2 * IMAGE_PIXELS + 6 * config.hidden + 3 * width) * FLOAT, settings: ['batchSize', 'seeds', 'hidden'] },
-    { what: 'the test images and their evaluation', bytes: config.testCount * IMAGE_PIXELS * FLOAT + k * 2000 * (2 * config.hidden + width) * FLOAT, settings: ['testCount', 'seeds'] },
+    {
+      what: 'one training step',
+      bytes: 3 * k * config.batchSize * (2 * IMAGE_PIXELS + 6 * config.hidden + 3 * width) * FLOAT,
+      settings: ['batchSize', 'seeds', 'hidden'],
+    },
+    {
+      what: 'the test images and their evaluation',
+      bytes: config.testCount * IMAGE_PIXELS * FLOAT + k * 2000 * (2 * config.hidden + width) * FLOAT,
+      settings: ['testCount', 'seeds'],
+    },
     { what: 'MNIST', bytes: MNIST_BYTES, settings: [] },
   ];
   return parts.sort((a, b) => b.bytes - a.bytes);

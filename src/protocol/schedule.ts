@@ -14,8 +14,10 @@ export function studentsOf(config: Pick<Config, 'init' | 'distill'>): StudentCon
   return conditionsOf(config).filter((c): c is StudentCondition => CONDITION_TABLE[c].role === 'student');
 }
 
-export const teacherSteps = (config: Config) => phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
-export const studentSteps = (config: Config) => phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
+export const teacherSteps = (config: Config) =>
+  phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
+export const studentSteps = (config: Config) =>
+  phaseSteps({ epochs: config.studentEpochs, exampleCount: config.noiseCount, batchSize: config.batchSize });
 
 /** A forward pass over `count` images, in training steps' worth of work: a batch forward is about a third of a training step. */
 const forwardSteps = (count: number, batchSize: number) => Math.ceil(batchesPerEpoch(count, batchSize) / 3);
@@ -38,7 +40,8 @@ export function totalSteps(config: Config, students: readonly StudentCondition[]
   const teacher = teacherSteps(config) + evalsIn(config, teacherSteps(config)) * evalSteps(config);
   const student = studentSteps(config) + evalsIn(config, studentSteps(config)) * evalSteps(config);
   // A different-init student is evaluated before it trains too (a shared one starts as the evaluated reference).
-  const differentStart = students.filter((c) => CONDITION_TABLE[c].init === 'different').length * (config.evalEvery > 0 ? evalSteps(config) : 0);
+  const differentStart =
+    students.filter((c) => CONDITION_TABLE[c].init === 'different').length * (config.evalEvery > 0 ? evalSteps(config) : 0);
   const reference = evalSteps(config);
   return reference + teacher + (students.length > 0 ? noisePassSteps(config) + students.length * student + differentStart : 0);
 }

@@ -38,14 +38,21 @@ describe('spreading a run over cores', () => {
   it('merges shares back into one run, each condition from the share that owns it', () => {
     const config = { ...defaultConfig(), seeds: 1, distill: 'aux' as const };
     const shares = planShares(config, 2);
-    const part = (seed: SeedResult, phaseMs: Record<string, number>) => assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds: [seed], phaseMs, wallMs: 1 });
+    const part = (seed: SeedResult, phaseMs: Record<string, number>) =>
+      assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds: [seed], phaseMs, wallMs: 1 });
     const merged = mergeShares(
       config,
       shares,
       [
-        part({ seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.9), 'aux-shared': accuracy(0.5) }, history: {} }, { teacher: 10, 'aux-shared': 20 }),
+        part(
+          { seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.9), 'aux-shared': accuracy(0.5) }, history: {} },
+          { teacher: 10, 'aux-shared': 20 },
+        ),
         // The second worker retrained the teacher it needed; neither its accuracy nor its time is reported.
-        part({ seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.8), 'aux-different': accuracy(0.09) }, history: {} }, { teacher: 11, 'aux-different': 21 }),
+        part(
+          { seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.8), 'aux-different': accuracy(0.09) }, history: {} },
+          { teacher: 11, 'aux-different': 21 },
+        ),
       ],
       42,
     );

@@ -27,7 +27,11 @@ export function planShares(config: Config, cores: number): Share[] {
   const seedSplitCost = Math.ceil(all.length / bySeeds) * totalSteps(config, students);
   const studentSplitCost = all.length * totalSteps(config, students.slice(0, Math.ceil(students.length / Math.max(byStudents, 1))));
   if (byStudents >= 2 && studentSplitCost < seedSplitCost)
-    return Array.from({ length: byStudents }, (_, w) => ({ seeds: all, students: students.filter((_, i) => i % byStudents === w), reportsTeacher: w === 0 }));
+    return Array.from({ length: byStudents }, (_, w) => ({
+      seeds: all,
+      students: students.filter((_, i) => i % byStudents === w),
+      reportsTeacher: w === 0,
+    }));
   return Array.from({ length: bySeeds }, (_, w) => ({ seeds: all.filter((_, i) => i % bySeeds === w), students, reportsTeacher: true }));
 }
 
@@ -41,7 +45,9 @@ export function mergeShares(config: Config, shares: Share[], parts: ExperimentRe
   const bySeed = new Map<number, SeedResult>();
   const phaseMs: Partial<Record<Condition, number>> = {};
   parts.forEach((part, i) => {
-    const owned = new Set<Condition>((['reference', 'teacher', ...shares[i].students] as Condition[]).filter((c) => shareReports(shares[i], c)));
+    const owned = new Set<Condition>(
+      (['reference', 'teacher', ...shares[i].students] as Condition[]).filter((c) => shareReports(shares[i], c)),
+    );
     for (const seed of part.seeds) {
       const merged = bySeed.get(seed.seed) ?? { seed: seed.seed, accuracy: {}, history: {} };
       for (const condition of owned) {
@@ -53,5 +59,12 @@ export function mergeShares(config: Config, shares: Share[], parts: ExperimentRe
     for (const [condition, ms] of Object.entries(part.phaseMs) as [Condition, number][])
       if (owned.has(condition)) phaseMs[condition] = (phaseMs[condition] ?? 0) + ms;
   });
-  return assembleResult({ config, backend: parts[0].backend, tfjsVersion: parts[0].tfjsVersion, seeds: [...bySeed.values()], phaseMs, wallMs });
+  return assembleResult({
+    config,
+    backend: parts[0].backend,
+    tfjsVersion: parts[0].tfjsVersion,
+    seeds: [...bySeed.values()],
+    phaseMs,
+    wallMs,
+  });
 }

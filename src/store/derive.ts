@@ -70,7 +70,10 @@ export function bandsOf(series: Series[]): Band[] {
 }
 
 /** The figure's bars: from the finished result when there is one, else from each seed's latest evaluation. */
-export function barsOf(seeds: readonly Pick<SeedResult, 'seed' | 'accuracy'>[], summary: ResultSummary = summarizeSeeds(seeds)): FigureBar[] {
+export function barsOf(
+  seeds: readonly Pick<SeedResult, 'seed' | 'accuracy'>[],
+  summary: ResultSummary = summarizeSeeds(seeds),
+): FigureBar[] {
   const ordered = [...seeds].sort((a, b) => a.seed - b.seed);
   return ALL_CONDITIONS.flatMap((condition) => {
     const s = summary[condition];

@@ -38,7 +38,14 @@ export interface AppState {
   /** The keyboard shortcuts overlay. */
   help: boolean;
   notices: ConfigIssue[];
-  data: { status: 'loading' | 'ready' | 'error'; loadedBytes: number; totalBytes: number; fromCache: boolean; ms?: number; message?: string };
+  data: {
+    status: 'loading' | 'ready' | 'error';
+    loadedBytes: number;
+    totalBytes: number;
+    fromCache: boolean;
+    ms?: number;
+    message?: string;
+  };
   samples: { images: Uint8Array; labels: number[] } | null;
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
   /** Workers a run trains in (one per core on a CPU backend). */
@@ -112,7 +119,20 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
   };
 }
 
-export function clearedResults(): Pick<AppState, 'accuracy' | 'loss' | 'alignment' | 'latestAlignment' | 'confusion' | 'weights' | 'startWeights' | 'latest' | 'predictions' | 'result' | 'derived'> {
+export function clearedResults(): Pick<
+  AppState,
+  | 'accuracy'
+  | 'loss'
+  | 'alignment'
+  | 'latestAlignment'
+  | 'confusion'
+  | 'weights'
+  | 'startWeights'
+  | 'latest'
+  | 'predictions'
+  | 'result'
+  | 'derived'
+> {
   return {
     confusion: {},
     weights: {},
@@ -168,7 +188,10 @@ export function activeTime(run: RunView): number {
 export function reduce(state: AppState, event: WorkerEvent, now: number): AppState {
   switch (event.type) {
     case 'data-progress':
-      return { ...state, data: { ...state.data, loadedBytes: event.loadedBytes, totalBytes: event.totalBytes, fromCache: event.fromCache } };
+      return {
+        ...state,
+        data: { ...state.data, loadedBytes: event.loadedBytes, totalBytes: event.totalBytes, fromCache: event.fromCache },
+      };
     case 'data-ready':
       return {
         ...state,
@@ -198,17 +221,38 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
       const e = event.event;
       switch (e.type) {
         case 'start':
-          return { ...state, ...clearedResults(), run: { ...state.run, config: e.config, seeds: e.seeds, totalSteps: e.totalSteps, doneSteps: 0 } };
+          return {
+            ...state,
+            ...clearedResults(),
+            run: { ...state.run, config: e.config, seeds: e.seeds, totalSteps: e.totalSteps, doneSteps: 0 },
+          };
         case 'phase':
           return { ...state, run: { ...state.run, condition: e.condition, phaseSteps: e.phaseSteps, step: 0, epoch: 0 } };
         case 'step': {
-          const run = { ...state.run, updatedAt: now, doneSteps: e.doneSteps, totalSteps: e.totalSteps, step: e.step, epoch: e.epoch, phaseSteps: e.phaseSteps, condition: e.condition };
+          const run = {
+            ...state.run,
+            updatedAt: now,
+            doneSteps: e.doneSteps,
+            totalSteps: e.totalSteps,
+            step: e.step,
+            epoch: e.epoch,
+            phaseSteps: e.phaseSteps,
+            condition: e.condition,
+          };
           if (e.loss === null) return { ...state, run };
-          const loss = append(state.loss, e.condition, { seed: state.run.seeds[0], step: timeline(state.run, e.condition, e.step), value: e.loss });
+          const loss = append(state.loss, e.condition, {
+            seed: state.run.seeds[0],
+            step: timeline(state.run, e.condition, e.step),
+            value: e.loss,
+          });
           return { ...state, run, loss, derived: { ...state.derived, loss: seriesOf(loss) } };
         }
         case 'eval': {
-          const accuracy = append(state.accuracy, e.condition, { seed: e.seed, step: timeline(state.run, e.condition, e.step), value: e.accuracy.overall });
+          const accuracy = append(state.accuracy, e.condition, {
+            seed: e.seed,
+            step: timeline(state.run, e.condition, e.step),
+            value: e.accuracy.overall,
+          });
           const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy);
           const series = seriesOf(accuracy);
           const next = {
@@ -233,7 +277,11 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
           if (e.seed !== state.run.seeds[0]) return state;
           const snapshot = { step: e.step, shape: e.shape, params: e.params };
           const first = state.startWeights[e.condition] ?? (e.step === 0 ? snapshot : undefined);
-          return { ...state, weights: { ...state.weights, [e.condition]: snapshot }, startWeights: first ? { ...state.startWeights, [e.condition]: first } : state.startWeights };
+          return {
+            ...state,
+            weights: { ...state.weights, [e.condition]: snapshot },
+            startWeights: first ? { ...state.startWeights, [e.condition]: first } : state.startWeights,
+          };
         }
         case 'done':
           // From here on the figure is the result's: the very summary the exports write.

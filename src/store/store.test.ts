@@ -27,7 +27,13 @@ function setup() {
   let clock = 1000;
   const fake = fakeClient();
   const written: unknown[] = [];
-  const store = createAppStore({ client: fake.client, config: PRESETS.quick.config, baseUrl: 'http://x/', onConfigChange: (c) => written.push(c), now: () => clock });
+  const store = createAppStore({
+    client: fake.client,
+    config: PRESETS.quick.config,
+    baseUrl: 'http://x/',
+    onConfigChange: (c) => written.push(c),
+    now: () => clock,
+  });
   return { ...fake, store, written, tick: (ms: number) => (clock += ms) };
 }
 
@@ -43,12 +49,28 @@ describe('the app store', () => {
     const run = sent.at(-1) as Extract<WorkerCommand, { type: 'run' }>;
     expect(run).toMatchObject({ type: 'run', runId: 1, config: PRESETS.quick.config });
     emit({ type: 'run-state', runId: 1, state: 'running' });
-    emit({ type: 'experiment', runId: 1, event: { type: 'start', config: run.config, backend: 'wasm', seeds: [1, 2, 3], totalSteps: 100 } });
+    emit({
+      type: 'experiment',
+      runId: 1,
+      event: { type: 'start', config: run.config, backend: 'wasm', seeds: [1, 2, 3], totalSteps: 100 },
+    });
     emit({ type: 'experiment', runId: 1, event: { type: 'phase', condition: 'teacher', phaseSteps: 50 } });
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2], confusion: [] } });
-    emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 } });
+    emit({
+      type: 'experiment',
+      runId: 1,
+      event: { type: 'eval', seed: 1, condition: 'teacher', step: 10, accuracy: accuracy(0.5), samplePredictions: [1, 2], confusion: [] },
+    });
+    emit({
+      type: 'experiment',
+      runId: 1,
+      event: { type: 'step', condition: 'teacher', doneSteps: 10, totalSteps: 100, step: 10, epoch: 1, phaseSteps: 50, loss: 0.7 },
+    });
     // A late event of an older run changes nothing.
-    emit({ type: 'experiment', runId: 0, event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [], confusion: [] } });
+    emit({
+      type: 'experiment',
+      runId: 0,
+      event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [], confusion: [] },
+    });
     const s = store.getState();
     expect(s.accuracy.teacher).toEqual([{ seed: 1, step: 10, value: 0.5 }]);
     expect(s.loss.teacher).toEqual([{ seed: 1, step: 10, value: 0.7 }]);
@@ -60,7 +82,11 @@ describe('the app store', () => {
     tick(10_000); // time paused does not count towards the ETA
     emit({ type: 'run-state', runId: 1, state: 'running' });
     tick(250);
-    emit({ type: 'experiment', runId: 1, event: { type: 'step', condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null } });
+    emit({
+      type: 'experiment',
+      runId: 1,
+      event: { type: 'step', condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null },
+    });
     expect(activeTime(store.getState().run)).toBe(750);
   });
 
@@ -68,7 +94,11 @@ describe('the app store', () => {
     const { store, sent, emit } = setup();
     store.actions.setConfig({ seed: 42 });
     store.actions.run();
-    emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: 42, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [], confusion: [] } });
+    emit({
+      type: 'experiment',
+      runId: 1,
+      event: { type: 'eval', seed: 42, condition: 'reference', step: 0, accuracy: accuracy(0.1), samplePredictions: [], confusion: [] },
+    });
     store.actions.reset();
     expect(sent.at(-1)).toEqual({ type: 'cancel' });
     expect(store.getState().accuracy).toEqual({});
@@ -126,14 +156,21 @@ describe('the app store', () => {
           for (const seed of seeds) {
             const a = accuracy(0.1 + (condition.length * seed.seed) / 100);
             seed.accuracy[condition] = a;
-            emit({ type: 'experiment', runId: 1, event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [], confusion: [] } });
+            emit({
+              type: 'experiment',
+              runId: 1,
+              event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [], confusion: [] },
+            });
           }
         const result = assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds, phaseMs: {}, wallMs: 1 });
         const live = store.getState().derived.bars;
         emit({ type: 'experiment', runId: 1, event: { type: 'done', result } });
         const drawn = store.getState().derived.bars;
         const exported = toExport(result, 'test').summary;
-        expect(drawn.map((b) => b.condition), `${init}/${distill}`).toEqual(Object.keys(exported));
+        expect(
+          drawn.map((b) => b.condition),
+          `${init}/${distill}`,
+        ).toEqual(Object.keys(exported));
         expect(live).toEqual(drawn);
         for (const bar of drawn) {
           expect(bar.mean).toBe(exported[bar.condition]!.mean);

@@ -106,7 +106,11 @@ export function createAppStore(options: StoreOptions): AppStore {
       run() {
         if (isActive()) return;
         const runId = state.run.id + 1;
-        set({ ...state, ...clearedResults(), run: { ...idleRun(runId), state: 'running', config: state.config, runningSince: now(), updatedAt: now() } });
+        set({
+          ...state,
+          ...clearedResults(),
+          run: { ...idleRun(runId), state: 'running', config: state.config, runningSince: now(), updatedAt: now() },
+        });
         client.send({ type: 'run', runId, config: state.config });
       },
       pause: () => client.send({ type: 'pause' }),

@@ -17,7 +17,9 @@ describe('settings in the URL', () => {
         const config = { ...quick, init, distill, m: 7, backend: 'webgpu' as const };
         const query = queryFromConfig(config);
         expect(configFromQuery(query), query).toMatchObject({ config, issues: [] });
-        expect([...new URLSearchParams(query).keys()].every((k) => k === 'init' || k === 'distill' || k === 'm' || k === 'backend')).toBe(true);
+        expect([...new URLSearchParams(query).keys()].every((k) => k === 'init' || k === 'distill' || k === 'm' || k === 'backend')).toBe(
+          true,
+        );
       }
   });
 
@@ -46,7 +48,9 @@ describe('settings in the URL', () => {
     const { config, view, issues } = configFromQuery('?present=1&hide=settings,presets,distill,nonsense&init=shared');
     expect(view).toEqual({ present: true, hidden: ['settings', 'presets', 'distill'] });
     expect(config).toEqual({ ...quick, init: 'shared' });
-    expect(issues.map((i) => i.message)).toEqual([expect.stringMatching(/^hide = "nonsense" is not a part of the page that can be hidden/)]);
+    expect(issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^hide = "nonsense" is not a part of the page that can be hidden/),
+    ]);
     expect(queryFromConfig(config, view)).toBe('?init=shared&present=1&hide=settings,presets,distill');
   });
 });

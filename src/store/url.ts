@@ -50,9 +50,16 @@ export function configFromQuery(search: string): { config: Config; view: View; i
   for (const [key, value] of pairs) {
     if (key === 'present') view.present = value !== '0' && value !== 'false';
     if (key !== 'hide') continue;
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       if ((HIDEABLE as readonly string[]).includes(part)) view.hidden.push(part as Hideable);
-      else issues.push({ field: 'hide', message: `hide = "${part}" is not a part of the page that can be hidden (${HIDEABLE.join(', ')}); ignored` });
+      else
+        issues.push({
+          field: 'hide',
+          message: `hide = "${part}" is not a part of the page that can be hidden (${HIDEABLE.join(', ')}); ignored`,
+        });
     }
   }
   const parsed = configFromStrings(

@@ -40,19 +40,19 @@ function Explainer() {
     <section className="explainer">
       <h2>What is going on</h2>
       <p>
-        A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has {m} extra
-        “auxiliary” outputs that no loss ever touches. A <strong>student</strong> then learns to copy only those auxiliary
-        outputs, on images of pure noise. It never sees a digit, and never sees the teacher's digit outputs.
+        A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has {m} extra “auxiliary”
+        outputs that no loss ever touches. A <strong>student</strong> then learns to copy only those auxiliary outputs, on images of pure
+        noise. It never sees a digit, and never sees the teacher's digit outputs.
       </p>
       <p>
-        Yet, if the student starts from the <em>same initial weights</em> as the teacher, it learns to read digits well above
-        chance. From a <em>different</em> initialisation it stays at chance (10%). This is <strong>subliminal learning</strong>{' '}
-        (Cloud et al., 2025): a trait passes through data that carries no visible trace of it.
+        Yet, if the student starts from the <em>same initial weights</em> as the teacher, it learns to read digits well above chance. From a{' '}
+        <em>different</em> initialisation it stays at chance (10%). This is <strong>subliminal learning</strong> (Cloud et al., 2025): a
+        trait passes through data that carries no visible trace of it.
       </p>
       <p>
-        Why: to first order, a student that shares the teacher's starting point and imitates any of the teacher's outputs moves its
-        weights in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). With different
-        starting points the two networks' gradients are unrelated, and nothing carries over.
+        Why: to first order, a student that shares the teacher's starting point and imitates any of the teacher's outputs moves its weights
+        in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). With different starting points the
+        two networks' gradients are unrelated, and nothing carries over.
       </p>
     </section>
   );
@@ -68,7 +68,12 @@ export function App() {
         <div className="title-row">
           <h1>Subliminal learning, live</h1>
           <span className="view-buttons">
-            <button className="small" aria-pressed={view.present} onClick={() => store.actions.setView({ present: !view.present })} title="Large type and full-width charts for a projector (P)">
+            <button
+              className="small"
+              aria-pressed={view.present}
+              onClick={() => store.actions.setView({ present: !view.present })}
+              title="Large type and full-width charts for a projector (P)"
+            >
               Presentation mode
             </button>
             <button className="small" onClick={() => store.actions.toggleHelp(true)} title="Keyboard shortcuts (?)">
@@ -106,8 +111,8 @@ export function App() {
       <Explainer />
       <ShortcutHelp />
       <footer>
-        Everything runs in your browser, in a Web Worker, with TensorFlow.js; MNIST is served by this page. Protocol: MLP 784–256–256–(10+m),
-        Adam, KL distillation on noise (Cloud et al. 2025, arXiv 2507.14805).
+        Everything runs in your browser, in a Web Worker, with TensorFlow.js; MNIST is served by this page. Protocol: MLP
+        784–256–256–(10+m), Adam, KL distillation on noise (Cloud et al. 2025, arXiv 2507.14805).
       </footer>
     </main>
   );

@@ -1,6 +1,19 @@
 /** Live charts: test accuracy and loss over steps (one line per condition and seed), per-digit accuracy. */
 import { useMemo, useRef } from 'react';
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
 import { pct } from '../protocol/format';
@@ -19,11 +32,28 @@ const short = (c: Condition) => CONDITION_TABLE[c].short;
 /** Where the students start on the run's timeline: after the teacher, each from its outputs. */
 function studentsStartMark(config: Config | null) {
   if (!config) return null;
-  return <ReferenceLine x={teacherSteps(config)} stroke="#6b7280" strokeDasharray="3 3" label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }} />;
+  return (
+    <ReferenceLine
+      x={teacherSteps(config)}
+      stroke="#6b7280"
+      strokeDasharray="3 3"
+      label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }}
+    />
+  );
 }
 
 /** A chart's numbers as a table (its text alternative), under a disclosure: a row per step or digit, a column per model. */
-function NumbersTable({ caption, rowHeader, conditions, rows }: { caption: string; rowHeader: string; conditions: Condition[]; rows: { key: string; cells: string[] }[] }) {
+function NumbersTable({
+  caption,
+  rowHeader,
+  conditions,
+  rows,
+}: {
+  caption: string;
+  rowHeader: string;
+  conditions: Condition[];
+  rows: { key: string; cells: string[] }[];
+}) {
   return (
     <details className="numbers-table">
       <summary>The numbers</summary>
@@ -61,10 +91,19 @@ function SeriesNumbers({ series, format, caption }: { series: Series[]; format: 
   const conditions = conditionsIn(series);
   const steps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
   const mean = (condition: Condition, step: number) => {
-    const values = series.filter((s) => s.condition === condition).flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
+    const values = series
+      .filter((s) => s.condition === condition)
+      .flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
     return values.length ? format(values.reduce((a, b) => a + b, 0) / values.length) : '';
   };
-  return <NumbersTable caption={caption} rowHeader="step" conditions={conditions} rows={steps.map((step) => ({ key: String(step), cells: conditions.map((c) => mean(c, step)) }))} />;
+  return (
+    <NumbersTable
+      caption={caption}
+      rowHeader="step"
+      conditions={conditions}
+      rows={steps.map((step) => ({ key: String(step), cells: conditions.map((c) => mean(c, step)) }))}
+    />
+  );
 }
 
 function ConditionLegend({ conditions }: { conditions: Condition[] }) {
@@ -72,7 +111,10 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
     <ul className="legend">
       {conditions.map((c) => (
         <li key={c}>
-          <span className={CONDITION_TABLE[c].dashed ? 'swatch dashed' : 'swatch'} style={{ background: CONDITION_TABLE[c].dashed ? undefined : color(c), borderColor: color(c) }} />
+          <span
+            className={CONDITION_TABLE[c].dashed ? 'swatch dashed' : 'swatch'}
+            style={{ background: CONDITION_TABLE[c].dashed ? undefined : color(c), borderColor: color(c) }}
+          />
           {short(c)}
         </li>
       ))}
@@ -87,12 +129,28 @@ function yAxisFor(scale: Scale, label: string) {
   if (scale === 'percent') return <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} label={axisLabel} />;
   if (scale === 'cosine') return <YAxis domain={[-0.2, 1]} ticks={[-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]} label={axisLabel} />;
   // Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart.
-  return <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(1)} label={axisLabel} />;
+  return (
+    <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(1)} label={axisLabel} />
+  );
 }
 
 const RUN_TIMELINE = 'training step of the run (teacher, then each student)';
 
-function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, children }: { series: Series[]; yLabel: string; scale: Scale; bands?: Band[]; xLabel?: string; children?: React.ReactNode }) {
+function CurveChart({
+  series,
+  yLabel,
+  scale,
+  bands = [],
+  xLabel = RUN_TIMELINE,
+  children,
+}: {
+  series: Series[];
+  yLabel: string;
+  scale: Scale;
+  bands?: Band[];
+  xLabel?: string;
+  children?: React.ReactNode;
+}) {
   const runConfig = useAppState((s) => s.run.config);
   const conditions = conditionsIn(series);
   const banded = new Set(bands.filter((b) => b.points.length > 0).map((b) => b.condition));
@@ -101,13 +159,31 @@ function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, 
       <ResponsiveContainer width="100%" height={260}>
         <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis type="number" dataKey="step" domain={[0, 'dataMax']} allowDuplicatedCategory={false} label={{ value: xLabel, position: 'insideBottom', offset: -8 }} />
+          <XAxis
+            type="number"
+            dataKey="step"
+            domain={[0, 'dataMax']}
+            allowDuplicatedCategory={false}
+            label={{ value: xLabel, position: 'insideBottom', offset: -8 }}
+          />
           {yAxisFor(scale, yLabel)}
-          <Tooltip formatter={(v) => (scale === 'percent' ? pct(Number(v)) : Number(v).toFixed(scale === 'cosine' ? 3 : 4))} labelFormatter={(step) => `step ${step}`} />
+          <Tooltip
+            formatter={(v) => (scale === 'percent' ? pct(Number(v)) : Number(v).toFixed(scale === 'cosine' ? 3 : 4))}
+            labelFormatter={(step) => `step ${step}`}
+          />
           {children}
           {xLabel === RUN_TIMELINE && studentsStartMark(runConfig)}
           {bands.map((b) => (
-            <Area key={`${b.condition}-band`} data={b.points} dataKey="range" name={`${short(b.condition)}: 95% CI`} stroke="none" fill={color(b.condition)} fillOpacity={0.15} isAnimationActive={false} />
+            <Area
+              key={`${b.condition}-band`}
+              data={b.points}
+              dataKey="range"
+              name={`${short(b.condition)}: 95% CI`}
+              stroke="none"
+              fill={color(b.condition)}
+              fillOpacity={0.15}
+              isAnimationActive={false}
+            />
           ))}
           {series.map((s) => (
             <Line
@@ -125,7 +201,17 @@ function CurveChart({ series, yLabel, scale, bands = [], xLabel = RUN_TIMELINE, 
             />
           ))}
           {bands.map((b) => (
-            <Line key={`${b.condition}-mean`} data={b.points} dataKey="mean" name={`${short(b.condition)}: mean`} stroke={color(b.condition)} strokeDasharray={CONDITION_TABLE[b.condition].dashed ? '6 3' : undefined} strokeWidth={2.5} dot={false} isAnimationActive={false} />
+            <Line
+              key={`${b.condition}-mean`}
+              data={b.points}
+              dataKey="mean"
+              name={`${short(b.condition)}: mean`}
+              stroke={color(b.condition)}
+              strokeDasharray={CONDITION_TABLE[b.condition].dashed ? '6 3' : undefined}
+              strokeWidth={2.5}
+              dot={false}
+              isAnimationActive={false}
+            />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
@@ -140,20 +226,45 @@ export function AccuracyChart() {
   const teacherFinal = useAppState((s) => s.derived.bars.find((b) => b.condition === 'teacher')?.mean ?? null);
   const figure = useRef<HTMLElement>(null);
   return (
-    <figure ref={figure} className="chart" data-tour="accuracy" data-testid="accuracy-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
+    <figure
+      ref={figure}
+      className="chart"
+      data-tour="accuracy"
+      data-testid="accuracy-chart"
+      data-points={series.reduce((n, s) => n + s.points.length, 0)}
+    >
       <figcaption>
         Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)
-        <PngButton target={figure} name="accuracy" title="Test accuracy on MNIST digits (mean and 95% CI across seeds)" conditions={conditionsIn(series)} />
+        <PngButton
+          target={figure}
+          name="accuracy"
+          title="Test accuracy on MNIST digits (mean and 95% CI across seeds)"
+          conditions={conditionsIn(series)}
+        />
       </figcaption>
       {series.length === 0 ? (
         <p className="empty">Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.</p>
       ) : (
         <CurveChart series={series} yLabel="accuracy" scale="percent" bands={bands}>
-          <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" label={{ value: 'chance 10%', position: 'insideTopRight', fill: '#6b7280' }} />
-          {teacherFinal !== null && <ReferenceLine y={teacherFinal} stroke={color('teacher')} strokeDasharray="2 4" label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }} />}
+          <ReferenceLine
+            y={0.1}
+            stroke="#9ca3af"
+            strokeDasharray="6 4"
+            label={{ value: 'chance 10%', position: 'insideTopRight', fill: '#6b7280' }}
+          />
+          {teacherFinal !== null && (
+            <ReferenceLine
+              y={teacherFinal}
+              stroke={color('teacher')}
+              strokeDasharray="2 4"
+              label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }}
+            />
+          )}
         </CurveChart>
       )}
-      {series.length > 0 && <SeriesNumbers series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />}
+      {series.length > 0 && (
+        <SeriesNumbers series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />
+      )}
     </figure>
   );
 }
@@ -165,10 +276,17 @@ export function LossChart() {
     <figure ref={figure} className="chart" data-testid="loss-chart">
       <figcaption>
         Training loss, mean over seeds (teacher: cross-entropy on digits; students: KL to the teacher on noise)
-        <PngButton target={figure} name="loss" title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)" conditions={conditionsIn(series)} />
+        <PngButton
+          target={figure}
+          name="loss"
+          title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)"
+          conditions={conditionsIn(series)}
+        />
       </figcaption>
       {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
-      {series.length > 0 && <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />}
+      {series.length > 0 && (
+        <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />
+      )}
     </figure>
   );
 }
@@ -180,9 +298,7 @@ export function PerDigitChart() {
     const rows = Array.from({ length: 10 }, (_, digit) => {
       const row: Record<string, number | string> = { digit: String(digit) };
       for (const c of conditions) {
-        const values = latest
-          .map((s) => s.accuracy[c]?.perDigit[digit])
-          .filter((v): v is number => v !== null && v !== undefined);
+        const values = latest.map((s) => s.accuracy[c]?.perDigit[digit]).filter((v): v is number => v !== null && v !== undefined);
         if (values.length) row[c] = summarize(values).mean;
       }
       return row;
@@ -218,7 +334,10 @@ export function PerDigitChart() {
           caption="Accuracy per digit, mean over seeds"
           rowHeader="digit"
           conditions={conditions}
-          rows={rows.map((row) => ({ key: String(row.digit), cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')) }))}
+          rows={rows.map((row) => ({
+            key: String(row.digit),
+            cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')),
+          }))}
         />
       )}
     </figure>
@@ -242,24 +361,47 @@ export function AlignmentChart() {
     [latest],
   );
   return (
-    <figure ref={figure} className="chart mechanism" data-tour="mechanism" data-testid="alignment-chart" data-points={series.reduce((n, s) => n + s.points.length, 0)}>
+    <figure
+      ref={figure}
+      className="chart mechanism"
+      data-tour="mechanism"
+      data-testid="alignment-chart"
+      data-points={series.reduce((n, s) => n + s.points.length, 0)}
+    >
       <figcaption>
         Why it works: does the student move the way its teacher moved?
-        <PngButton target={figure} name="alignment" title="Cosine between each student's update and its teacher's (mean and 95% CI across seeds)" conditions={conditionsIn(series)} />
+        <PngButton
+          target={figure}
+          name="alignment"
+          title="Cosine between each student's update and its teacher's (mean and 95% CI across seeds)"
+          conditions={conditionsIn(series)}
+        />
       </figcaption>
       <p className="explain">
-        Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow; the student, imitating a few extra outputs on noise, moves along an arrow of its own. The chart shows the cosine between the two arrows:{' '}
-        <strong>1</strong> means the same direction, <strong>0</strong> unrelated. A student that starts where the teacher started is pulled along the teacher's own update, and so picks up its skill with digits; from a different start the arrows are unrelated, and nothing carries over.
+        Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow;
+        the student, imitating a few extra outputs on noise, moves along an arrow of its own. The chart shows the cosine between the two
+        arrows: <strong>1</strong> means the same direction, <strong>0</strong> unrelated. A student that starts where the teacher started
+        is pulled along the teacher's own update, and so picks up its skill with digits; from a different start the arrows are unrelated,
+        and nothing carries over.
       </p>
       {series.length === 0 ? (
         <p className="empty">Appears while the students train.</p>
       ) : (
         <>
-          <CurveChart series={series} bands={bands} yLabel="cosine with the teacher's update" scale="cosine" xLabel="student's training step">
+          <CurveChart
+            series={series}
+            bands={bands}
+            yLabel="cosine with the teacher's update"
+            scale="cosine"
+            xLabel="student's training step"
+          >
             <ReferenceLine y={0} stroke="#9ca3af" strokeDasharray="6 4" />
           </CurveChart>
           <table className="numbers" data-testid="alignment-table">
-            <caption>Latest cosine, mean over seeds (the output layer is 0 for aux-only students by construction: the teacher moves the digit rows, the student the auxiliary rows)</caption>
+            <caption>
+              Latest cosine, mean over seeds (the output layer is 0 for aux-only students by construction: the teacher moves the digit rows,
+              the student the auxiliary rows)
+            </caption>
             <thead>
               <tr>
                 <th scope="col">student</th>

@@ -34,7 +34,17 @@ function Toggle({ field, value, disabled, onChange }: { field: ToggleKey; value:
 }
 
 /** A number box that applies its value only when valid, and says why otherwise. */
-function NumberField({ field, value, disabled, onCommit }: { field: ConfigKey; value: number; disabled: boolean; onCommit(v: number): void }) {
+function NumberField({
+  field,
+  value,
+  disabled,
+  onCommit,
+}: {
+  field: ConfigKey;
+  value: number;
+  disabled: boolean;
+  onCommit(v: number): void;
+}) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const commit = () => {
@@ -118,13 +128,19 @@ export function Controls() {
           ↺ Reset
         </button>
         {!hidden.includes('presets') && (
-        <span className="presets" role="group" aria-label="Presets">
-          {(Object.keys(PRESETS) as PresetName[]).map((name) => (
-            <button key={name} disabled={active} aria-pressed={preset === name} title={PRESETS[name].description} onClick={() => store.actions.applyPreset(name)}>
-              {PRESETS[name].label}
-            </button>
-          ))}
-        </span>
+          <span className="presets" role="group" aria-label="Presets">
+            {(Object.keys(PRESETS) as PresetName[]).map((name) => (
+              <button
+                key={name}
+                disabled={active}
+                aria-pressed={preset === name}
+                title={PRESETS[name].description}
+                onClick={() => store.actions.applyPreset(name)}
+              >
+                {PRESETS[name].label}
+              </button>
+            ))}
+          </span>
         )}
       </div>
       <p className="hint" data-testid="preset-note">
@@ -132,29 +148,41 @@ export function Controls() {
       </p>
 
       {!hidden.includes('settings') && (
-      <details className="settings">
-        <summary>All settings</summary>
-        <div className="fields">
-          {NUMBER_FIELDS.map((field) => (
-            <NumberField key={field} field={field} value={config[field] as number} disabled={active} onCommit={(v) => set({ [field]: v })} />
-          ))}
-          <label className="field" title={CONFIG_SCHEMA.backend.help}>
-            <span>{CONFIG_SCHEMA.backend.label}</span>
-            <select name="backend" value={config.backend} disabled={active} onChange={(e) => store.actions.setBackend(e.target.value as Config['backend'])}>
-              {CONFIG_SCHEMA.backend.values.map((b) => (
-                <option key={b} value={b}>
-                  {b}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        {memory && (
-          <p className="hint" data-testid="worker-memory" data-tensors={memory.numTensors}>
-            After the last run the training worker holds {memory.numTensors} tensors ({(memory.numBytes / 1e6).toFixed(1)} MB): everything a run makes is freed when it ends.
-          </p>
-        )}
-      </details>
+        <details className="settings">
+          <summary>All settings</summary>
+          <div className="fields">
+            {NUMBER_FIELDS.map((field) => (
+              <NumberField
+                key={field}
+                field={field}
+                value={config[field] as number}
+                disabled={active}
+                onCommit={(v) => set({ [field]: v })}
+              />
+            ))}
+            <label className="field" title={CONFIG_SCHEMA.backend.help}>
+              <span>{CONFIG_SCHEMA.backend.label}</span>
+              <select
+                name="backend"
+                value={config.backend}
+                disabled={active}
+                onChange={(e) => store.actions.setBackend(e.target.value as Config['backend'])}
+              >
+                {CONFIG_SCHEMA.backend.values.map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {memory && (
+            <p className="hint" data-testid="worker-memory" data-tensors={memory.numTensors}>
+              After the last run the training worker holds {memory.numTensors} tensors ({(memory.numBytes / 1e6).toFixed(1)} MB): everything
+              a run makes is freed when it ends.
+            </p>
+          )}
+        </details>
       )}
     </section>
   );

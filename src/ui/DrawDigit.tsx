@@ -69,7 +69,8 @@ export function DrawDigit() {
     <section className="draw" aria-labelledby="draw-title" data-tour="draw" data-testid="draw-digit">
       <h2 id="draw-title">Draw a digit</h2>
       <p className="hint">
-        Draw a digit from 0 to 9 in the black square. It is prepared as MNIST's digits were (fitted into 20 × 20 pixels, centred) and read by the teacher and by each student
+        Draw a digit from 0 to 9 in the black square. It is prepared as MNIST's digits were (fitted into 20 × 20 pixels, centred) and read
+        by the teacher and by each student
         {seed !== null && ` of seed ${seed}`}, with their weights as they are now — during training too.
       </p>
       <div className="draw-row">
@@ -102,7 +103,9 @@ export function DrawDigit() {
         </div>
         <div className="draw-readings" data-testid="draw-readings">
           {!input && <p className="empty">Draw something: the models' readings appear here.</p>}
-          {input && rows.length === 0 && <p className="empty">Press Run: the models read your digit as soon as they exist, and again as they learn.</p>}
+          {input && rows.length === 0 && (
+            <p className="empty">Press Run: the models read your digit as soon as they exist, and again as they learn.</p>
+          )}
           {rows.map(({ condition, probabilities, best, step }) => (
             <div key={condition} className="reading" data-condition={condition} data-prediction={best}>
               <div className="reading-head">
@@ -111,7 +114,11 @@ export function DrawDigit() {
                   reads <strong className="digit">{best}</strong> ({pct(probabilities[best], 0)}) · step {step}
                 </span>
               </div>
-              <div className="bars" role="img" aria-label={`${CONDITION_TABLE[condition].short}: ${probabilities.map((p, d) => `${d}: ${pct(p, 0)}`).join(', ')}`}>
+              <div
+                className="bars"
+                role="img"
+                aria-label={`${CONDITION_TABLE[condition].short}: ${probabilities.map((p, d) => `${d}: ${pct(p, 0)}`).join(', ')}`}
+              >
                 {probabilities.map((p, d) => (
                   <div key={d} className={d === best ? 'bar best' : 'bar'}>
                     <div className="fill" style={{ height: `${Math.max(2, p * 100)}%`, background: CONDITION_TABLE[condition].color }} />

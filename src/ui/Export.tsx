@@ -29,11 +29,24 @@ function stamp(): string {
 function chartSvg(node: HTMLElement | SVGSVGElement | null): SVGSVGElement | null {
   if (!node || node instanceof SVGSVGElement) return node;
   const area = (svg: SVGSVGElement) => svg.getBoundingClientRect().width * svg.getBoundingClientRect().height;
-  return [...node.querySelectorAll('svg')].reduce<SVGSVGElement | null>((best, svg) => (!best || area(svg) > area(best) ? svg : best), null);
+  return [...node.querySelectorAll('svg')].reduce<SVGSVGElement | null>(
+    (best, svg) => (!best || area(svg) > area(best) ? svg : best),
+    null,
+  );
 }
 
 /** Saves a chart as PNG with its title, a legend of the models it shows, and the run's receipt; says why not before there is a chart. */
-export function PngButton({ target, name, title, conditions }: { target: RefObject<HTMLElement | SVGSVGElement | null>; name: string; title: string; conditions: Condition[] }) {
+export function PngButton({
+  target,
+  name,
+  title,
+  conditions,
+}: {
+  target: RefObject<HTMLElement | SVGSVGElement | null>;
+  name: string;
+  title: string;
+  conditions: Condition[];
+}) {
   const result = useAppState((s) => s.result);
   const run = useAppState((s) => s.run);
   const backend = useAppState((s) => s.backend);
@@ -42,11 +55,28 @@ export function PngButton({ target, name, title, conditions }: { target: RefObje
   const save = async () => {
     const svg = chartSvg(target.current);
     if (!svg) return;
-    const legend = conditions.map((c) => ({ label: CONDITION_TABLE[c].short, color: CONDITION_TABLE[c].color, dashed: CONDITION_TABLE[c].dashed }));
-    downloadBlob(`subliminal-${name}-${stamp()}.png`, await svgToPng(svg, { title, legend, receipt: currentReceipt({ result, run, backend, config }) }));
+    const legend = conditions.map((c) => ({
+      label: CONDITION_TABLE[c].short,
+      color: CONDITION_TABLE[c].color,
+      dashed: CONDITION_TABLE[c].dashed,
+    }));
+    downloadBlob(
+      `subliminal-${name}-${stamp()}.png`,
+      await svgToPng(svg, { title, legend, receipt: currentReceipt({ result, run, backend, config }) }),
+    );
   };
   return (
-    <button className="small" data-png={name} onClick={() => void save()} disabled={empty} title={empty ? 'Nothing to save yet: the chart fills in when a run starts' : "Save this chart as PNG, with its title, legend and the run's receipt"}>
+    <button
+      className="small"
+      data-png={name}
+      onClick={() => void save()}
+      disabled={empty}
+      title={
+        empty
+          ? 'Nothing to save yet: the chart fills in when a run starts'
+          : "Save this chart as PNG, with its title, legend and the run's receipt"
+      }
+    >
       PNG
     </button>
   );
@@ -58,7 +88,11 @@ export function ResultDownloads() {
   const base = `subliminal-mnist-${stamp()}`;
   return (
     <>
-      <button className="small" data-testid="download-json" onClick={() => downloadText(`${base}.json`, JSON.stringify(toExport(result, runtime()), null, 2), 'application/json')}>
+      <button
+        className="small"
+        data-testid="download-json"
+        onClick={() => downloadText(`${base}.json`, JSON.stringify(toExport(result, runtime()), null, 2), 'application/json')}
+      >
         JSON
       </button>
       <button className="small" data-testid="download-csv" onClick={() => downloadText(`${base}.csv`, toCsv(result), 'text/csv')}>

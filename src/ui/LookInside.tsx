@@ -27,7 +27,9 @@ function Confusion({ condition, counts }: { condition: Condition; counts: number
   return (
     <figure className="confusion" data-condition={condition}>
       <figcaption style={{ color: CONDITION_TABLE[condition].color }}>{short(condition)}</figcaption>
-      <table aria-label={`Confusion matrix of the ${short(condition)}: rows are the true digits, columns the answers, each cell the share of that row`}>
+      <table
+        aria-label={`Confusion matrix of the ${short(condition)}: rows are the true digits, columns the answers, each cell the share of that row`}
+      >
         <thead>
           <tr>
             <th scope="col">true ↓ / said →</th>
@@ -45,7 +47,11 @@ function Confusion({ condition, counts }: { condition: Condition; counts: number
               {row.map((n, p) => {
                 const share = totals[t] > 0 ? n / totals[t] : 0;
                 return (
-                  <td key={p} title={`${n} of the ${totals[t]} ${t}s read as ${p}`} style={{ background: `rgba(11, 106, 168, ${0.55 * share})` }}>
+                  <td
+                    key={p}
+                    title={`${n} of the ${totals[t]} ${t}s read as ${p}`}
+                    style={{ background: `rgba(11, 106, 168, ${0.55 * share})` }}
+                  >
                     {share >= 0.1 ? Math.round(100 * share) : ''}
                   </td>
                 );
@@ -64,7 +70,9 @@ function Confusion({ condition, counts }: { condition: Condition; counts: number
 /** How hidden unit j's incoming weights changed, as a 28 × 28 image (grey: no change). */
 function unitChanges(now: Snapshot, start: Snapshot, units: number): { images: Float32Array[]; scale: number } {
   const { hidden } = now.shape;
-  const images = Array.from({ length: units }, (_, j) => Float32Array.from({ length: IMAGE_PIXELS }, (_, i) => now.params.w1[i * hidden + j] - start.params.w1[i * hidden + j]));
+  const images = Array.from({ length: units }, (_, j) =>
+    Float32Array.from({ length: IMAGE_PIXELS }, (_, i) => now.params.w1[i * hidden + j] - start.params.w1[i * hidden + j]),
+  );
   const scale = Math.max(1e-8, ...images.map((img) => Math.max(...img.map(Math.abs))));
   return { images, scale };
 }
@@ -104,10 +112,17 @@ export function LookInside() {
     const teacher = weights.teacher;
     if (!teacher) return null;
     const noise = new Float32Array(NOISE_IMAGES * IMAGE_PIXELS);
-    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_IMAGES }, (_, i) => i), noise);
+    fillNoise(
+      seedStreams(seed).noise,
+      Array.from({ length: NOISE_IMAGES }, (_, i) => i),
+      noise,
+    );
     const images = Array.from({ length: NOISE_IMAGES }, (_, i) => noise.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
     const models = (['teacher', 'aux-shared', 'aux-different'] as Condition[]).filter((c) => weights[c]);
-    return { images, rows: models.map((c) => ({ condition: c, outputs: images.map((x) => auxLogits(weights[c]!.params, weights[c]!.shape, x)) })) };
+    return {
+      images,
+      rows: models.map((c) => ({ condition: c, outputs: images.map((x) => auxLogits(weights[c]!.params, weights[c]!.shape, x)) })),
+    };
   }, [weights, seed]);
 
   if (matrices.length === 0 && changes.length === 0) return null;
@@ -116,7 +131,10 @@ export function LookInside() {
       <h2 id="inside-title">Look inside</h2>
 
       <h3>Where the answers go</h3>
-      <p className="hint">Each row is a true digit, each column an answer: a good reader is dark along the diagonal. A student that did not learn tends to give one answer to everything.</p>
+      <p className="hint">
+        Each row is a true digit, each column an answer: a good reader is dark along the diagonal. A student that did not learn tends to
+        give one answer to everything.
+      </p>
       <div className="confusions" data-testid="confusion-matrices">
         {matrices.map(({ condition, counts }) => (
           <Confusion key={condition} condition={condition} counts={counts} />
@@ -127,25 +145,30 @@ export function LookInside() {
         <>
           <h3>How the first layer moved</h3>
           <p className="hint">
-            The change in the incoming weights of the first {UNITS} hidden units since each model started (seed {seed}), as 28 × 28 images: grey is no change, white up, black
-            down. The teacher's change is shaped by digits. A shared-init student, trained only on noise, moves the same units in a similar pattern; a different-init student's
-            units are other units altogether.
+            The change in the incoming weights of the first {UNITS} hidden units since each model started (seed {seed}), as 28 × 28 images:
+            grey is no change, white up, black down. The teacher's change is shaped by digits. A shared-init student, trained only on noise,
+            moves the same units in a similar pattern; a different-init student's units are other units altogether.
           </p>
           <Scroll label="changes of the first layer">
-          <table className="unit-changes" data-testid="unit-changes">
-            <tbody>
-              {changes.map(({ condition, images, scale }) => (
-                <tr key={condition}>
-                  <ModelRowHeader condition={condition} />
-                  {images.map((image, j) => (
-                    <td key={j}>
-                      <Pixels values={image} low={-scale} high={scale} label={`${short(condition)}: change of hidden unit ${j + 1}'s weights`} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            <table className="unit-changes" data-testid="unit-changes">
+              <tbody>
+                {changes.map(({ condition, images, scale }) => (
+                  <tr key={condition}>
+                    <ModelRowHeader condition={condition} />
+                    {images.map((image, j) => (
+                      <td key={j}>
+                        <Pixels
+                          values={image}
+                          low={-scale}
+                          high={scale}
+                          label={`${short(condition)}: change of hidden unit ${j + 1}'s weights`}
+                        />
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </Scroll>
         </>
       )}
@@ -154,41 +177,45 @@ export function LookInside() {
         <>
           <h3>What the students imitate</h3>
           <p className="hint">
-            The auxiliary outputs — the only thing an aux-only student is trained to copy — on the same noise images. Both students learn to copy them; only the one that shares
-            the teacher's start also picks up its digits.
+            The auxiliary outputs — the only thing an aux-only student is trained to copy — on the same noise images. Both students learn to
+            copy them; only the one that shares the teacher's start also picks up its digits.
           </p>
           <Scroll label="auxiliary outputs on noise">
-          <table className="aux-outputs" data-testid="aux-outputs">
-            <thead>
-              <tr>
-                <th scope="col">noise image</th>
-                {aux.images.map((image, i) => (
-                  <th key={i} scope="col">
-                    <Pixels values={image} label={`noise image ${i + 1}`} />
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {aux.rows.map(({ condition, outputs }) => (
-                <tr key={condition}>
-                  <ModelRowHeader condition={condition} />
-                  {outputs.map((values, i) => {
-                    const max = Math.max(...values.map(Math.abs), 1e-6);
-                    return (
-                      <td key={i}>
-                        <div className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
-                          {values.map((v, k) => (
-                            <span key={k} className={v >= 0 ? 'up' : 'down'} style={{ height: `${(50 * Math.abs(v)) / max}%`, background: CONDITION_TABLE[condition].color }} />
-                          ))}
-                        </div>
-                      </td>
-                    );
-                  })}
+            <table className="aux-outputs" data-testid="aux-outputs">
+              <thead>
+                <tr>
+                  <th scope="col">noise image</th>
+                  {aux.images.map((image, i) => (
+                    <th key={i} scope="col">
+                      <Pixels values={image} label={`noise image ${i + 1}`} />
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {aux.rows.map(({ condition, outputs }) => (
+                  <tr key={condition}>
+                    <ModelRowHeader condition={condition} />
+                    {outputs.map((values, i) => {
+                      const max = Math.max(...values.map(Math.abs), 1e-6);
+                      return (
+                        <td key={i}>
+                          <div className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
+                            {values.map((v, k) => (
+                              <span
+                                key={k}
+                                className={v >= 0 ? 'up' : 'down'}
+                                style={{ height: `${(50 * Math.abs(v)) / max}%`, background: CONDITION_TABLE[condition].color }}
+                              />
+                            ))}
+                          </div>
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </Scroll>
         </>
       )}

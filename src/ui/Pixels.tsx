@@ -17,4 +17,3 @@ export function Pixels({ values, label, low = -1, high = 1 }: { values: Float32A
   }, [values, low, high]);
   return <canvas ref={canvas} width={28} height={28} className="pixels" aria-label={label} role="img" />;
 }
-

@@ -24,16 +24,21 @@ export function RecordedResult() {
     <section className="recorded" data-tour="recorded" data-testid="recorded" aria-labelledby="recorded-title">
       <h2 id="recorded-title">The paper's result, recorded</h2>
       <p className="hint">
-        <strong>Recorded, not live:</strong> {seeds.length} seeds of the paper's full protocol (60,000 images, 5 + 5 epochs, m = 3), each with its own
-        initialisation, data order and noise set, trained headless by this project's engine ({recorded.backend}, {duration(recorded.wallMs)} on{' '}
-        {recorded.runtime.replace(/^node \S+ /, '')}, {recorded.createdAt.slice(0, 10)}). Reproduce it with <code>{REPRODUCE_COMMAND}</code>, or live here:{' '}
+        <strong>Recorded, not live:</strong> {seeds.length} seeds of the paper's full protocol (60,000 images, 5 + 5 epochs, m = 3), each
+        with its own initialisation, data order and noise set, trained headless by this project's engine ({recorded.backend},{' '}
+        {duration(recorded.wallMs)} on {recorded.runtime.replace(/^node \S+ /, '')}, {recorded.createdAt.slice(0, 10)}). Reproduce it with{' '}
+        <code>{REPRODUCE_COMMAND}</code>, or live here:{' '}
         <button className="small" disabled={active} onClick={() => store.actions.applyPreset('paper')}>
           {PRESETS.paper.label}
         </button>{' '}
         then Run.
       </p>
       <Scroll label="recorded results figure">
-        <ResultsFigure bars={bars} showExpected label={`Recorded: mean test accuracy over ${seeds.length} seeds of the paper protocol, with 95% intervals`} />
+        <ResultsFigure
+          bars={bars}
+          showExpected
+          label={`Recorded: mean test accuracy over ${seeds.length} seeds of the paper protocol, with 95% intervals`}
+        />
       </Scroll>
     </section>
   );

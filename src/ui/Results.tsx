@@ -21,40 +21,51 @@ export function Results() {
     <section className="results" data-testid="results">
       <div className="section-head">
         <h2>
-          Across {seeds} seed{seeds > 1 ? 's' : ''}: mean, 95% interval and every seed{running && ' (live: models still training show their latest evaluation)'}
+          Across {seeds} seed{seeds > 1 ? 's' : ''}: mean, 95% interval and every seed
+          {running && ' (live: models still training show their latest evaluation)'}
         </h2>
         <span className="exports">
-          <PngButton target={figure} name="figure" title={`Test accuracy across ${seeds} seeds: mean, 95% interval and every seed`} conditions={bars.map((b) => b.condition)} />
+          <PngButton
+            target={figure}
+            name="figure"
+            title={`Test accuracy across ${seeds} seeds: mean, 95% interval and every seed`}
+            conditions={bars.map((b) => b.condition)}
+          />
           <ResultDownloads />
         </span>
       </div>
-      {seeds === 1 && <p className="notice">One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing conclusions.</p>}
+      {seeds === 1 && (
+        <p className="notice">
+          One seed is one draw: the aux-only shared student alone can land anywhere from about 35% to 75%. Run several seeds before drawing
+          conclusions.
+        </p>
+      )}
       <Scroll label="results figure">
         <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
       </Scroll>
       <Scroll label="results table">
-      <table>
-        <thead>
-          <tr>
-            <th>model</th>
-            <th>mean</th>
-            <th>95% CI</th>
-            <th>per seed</th>
-            <th title="Full protocol, many seeds (PROTOCOL.md)">paper, full protocol</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bars.map(({ condition, values, mean, ci95 }) => (
-            <tr key={condition} data-condition={condition}>
-              <ModelRowHeader condition={condition} />
-              <td>{pct(mean)}</td>
-              <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
-              <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>
-              <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected.label}</td>
+        <table>
+          <thead>
+            <tr>
+              <th>model</th>
+              <th>mean</th>
+              <th>95% CI</th>
+              <th>per seed</th>
+              <th title="Full protocol, many seeds (PROTOCOL.md)">paper, full protocol</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bars.map(({ condition, values, mean, ci95 }) => (
+              <tr key={condition} data-condition={condition}>
+                <ModelRowHeader condition={condition} />
+                <td>{pct(mean)}</td>
+                <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
+                <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>
+                <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected.label}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Scroll>
       <p className="hint" data-testid="paper-difference">
         {paper ? "Orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}

@@ -17,27 +17,70 @@ const MARGIN = { top: 20, right: 16, bottom: 84, left: 56 };
  */
 
 /** One seed's dot, shaped by its condition so that conditions differ by more than colour. */
-function Marker({ shape, x, y, color, title }: { shape: 'circle' | 'square' | 'diamond' | 'triangle'; x: number; y: number; color: string; title: string }) {
+function Marker({
+  shape,
+  x,
+  y,
+  color,
+  title,
+}: {
+  shape: 'circle' | 'square' | 'diamond' | 'triangle';
+  x: number;
+  y: number;
+  color: string;
+  title: string;
+}) {
   const r = 3.4;
   const common = { fill: color, stroke: 'white', strokeWidth: 0.8 };
   const label = <title>{title}</title>;
-  if (shape === 'square') return <rect x={x - r} y={y - r} width={2 * r} height={2 * r} {...common}>{label}</rect>;
-  if (shape === 'diamond') return <polygon points={`${x},${y - r * 1.3} ${x + r * 1.3},${y} ${x},${y + r * 1.3} ${x - r * 1.3},${y}`} {...common}>{label}</polygon>;
-  if (shape === 'triangle') return <polygon points={`${x},${y - r * 1.3} ${x + r * 1.2},${y + r} ${x - r * 1.2},${y + r}`} {...common}>{label}</polygon>;
-  return <circle cx={x} cy={y} r={r} {...common}>{label}</circle>;
+  if (shape === 'square')
+    return (
+      <rect x={x - r} y={y - r} width={2 * r} height={2 * r} {...common}>
+        {label}
+      </rect>
+    );
+  if (shape === 'diamond')
+    return (
+      <polygon points={`${x},${y - r * 1.3} ${x + r * 1.3},${y} ${x},${y + r * 1.3} ${x - r * 1.3},${y}`} {...common}>
+        {label}
+      </polygon>
+    );
+  if (shape === 'triangle')
+    return (
+      <polygon points={`${x},${y - r * 1.3} ${x + r * 1.2},${y + r} ${x - r * 1.2},${y + r}`} {...common}>
+        {label}
+      </polygon>
+    );
+  return (
+    <circle cx={x} cy={y} r={r} {...common}>
+      {label}
+    </circle>
+  );
 }
 
 /** A fixed, seed-independent horizontal offset for dot i, so dots of one bar do not hide each other. */
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
-export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; showExpected: boolean; label?: string }>(function ResultsFigure({ bars, showExpected, label }, ref) {
+export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; showExpected: boolean; label?: string }>(function ResultsFigure(
+  { bars, showExpected, label },
+  ref,
+) {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const y = (v: number) => MARGIN.top + plotH * (1 - v);
   const slot = plotW / Math.max(bars.length, 1);
   const barW = Math.min(56, slot * 0.45);
   return (
-    <svg ref={ref} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} role="img" aria-label={label ?? "Mean test accuracy per condition with 95% confidence intervals"} data-testid="results-figure" data-bars={bars.length}>
+    <svg
+      ref={ref}
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width="100%"
+      style={{ maxWidth: WIDTH }}
+      role="img"
+      aria-label={label ?? 'Mean test accuracy per condition with 95% confidence intervals'}
+      data-testid="results-figure"
+      data-bars={bars.length}
+    >
       <rect x={0} y={0} width={WIDTH} height={HEIGHT} fill="white" />
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
@@ -59,7 +102,14 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
         return (
           <g key={bar.condition} data-condition={bar.condition}>
             {showExpected && (
-              <rect x={cx + barW / 2 + 4} width={8} y={y(expected.high)} height={Math.max(2, y(expected.low) - y(expected.high))} fill="#f59e0b" opacity={0.6}>
+              <rect
+                x={cx + barW / 2 + 4}
+                width={8}
+                y={y(expected.high)}
+                height={Math.max(2, y(expected.low) - y(expected.high))}
+                fill="#f59e0b"
+                opacity={0.6}
+              >
                 <title>paper, full protocol: {expected.label}</title>
               </rect>
             )}

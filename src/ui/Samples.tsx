@@ -17,13 +17,19 @@ export function Samples() {
   const seed = useAppState((s) => s.run.config?.seed ?? s.config.seed);
   const noise = useMemo(() => {
     const values = new Float32Array(NOISE_SHOWN * IMAGE_PIXELS);
-    fillNoise(seedStreams(seed).noise, Array.from({ length: NOISE_SHOWN }, (_, i) => i), values);
+    fillNoise(
+      seedStreams(seed).noise,
+      Array.from({ length: NOISE_SHOWN }, (_, i) => i),
+      values,
+    );
     return Array.from({ length: NOISE_SHOWN }, (_, i) => values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
   }, [seed]);
   const digits = useMemo(
     () =>
       samples
-        ? samples.labels.map((_, i) => Float32Array.from(samples.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (p) => (p / 255) * 2 - 1))
+        ? samples.labels.map((_, i) =>
+            Float32Array.from(samples.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (p) => (p / 255) * 2 - 1),
+          )
         : [],
     [samples],
   );
@@ -45,38 +51,38 @@ export function Samples() {
       <div>
         <h3>What it is tested on</h3>
         <p className="hint">
-          Real MNIST test digits, with one seed's latest guesses. Twelve digits are a glimpse: the last column is each model's score on all {testCount.toLocaleString('en')} test
-          digits (mean over seeds).
+          Real MNIST test digits, with one seed's latest guesses. Twelve digits are a glimpse: the last column is each model's score on all{' '}
+          {testCount.toLocaleString('en')} test digits (mean over seeds).
         </p>
         <Scroll label="test digits and each model's guesses">
-        <table className="predictions">
-          <tbody>
-            <tr>
-              <th scope="row">digit</th>
-              {digits.map((values, i) => (
-                <td key={i}>
-                  <Pixels values={values} label={`test digit ${samples!.labels[i]}`} />
-                </td>
-              ))}
-              <th scope="col">right here</th>
-              <th scope="col">on all</th>
-            </tr>
-            {models.map((c) => (
-              <tr key={c}>
-                <ModelRowHeader condition={c} />
-                {predictions[c]!.map((p, i) => (
-                  <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>
-                    {p}
+          <table className="predictions">
+            <tbody>
+              <tr>
+                <th scope="row">digit</th>
+                {digits.map((values, i) => (
+                  <td key={i}>
+                    <Pixels values={values} label={`test digit ${samples!.labels[i]}`} />
                   </td>
                 ))}
-                <td className="count">
-                  {predictions[c]!.filter((p, i) => p === samples?.labels[i]).length}/{predictions[c]!.length}
-                </td>
-                <td className="count">{meanOf(c) === undefined ? '—' : pct(meanOf(c)!)}</td>
+                <th scope="col">right here</th>
+                <th scope="col">on all</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+              {models.map((c) => (
+                <tr key={c}>
+                  <ModelRowHeader condition={c} />
+                  {predictions[c]!.map((p, i) => (
+                    <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>
+                      {p}
+                    </td>
+                  ))}
+                  <td className="count">
+                    {predictions[c]!.filter((p, i) => p === samples?.labels[i]).length}/{predictions[c]!.length}
+                  </td>
+                  <td className="count">{meanOf(c) === undefined ? '—' : pct(meanOf(c)!)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </Scroll>
       </div>
     </section>

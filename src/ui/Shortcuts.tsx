@@ -72,7 +72,14 @@ export function ShortcutHelp() {
   if (!open) return null;
   return (
     <div className="overlay" onClick={() => store.actions.toggleHelp(false)}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        data-testid="shortcuts"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <dl>
           {SHORTCUTS.map(([key, what]) => (

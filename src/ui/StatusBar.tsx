@@ -26,7 +26,11 @@ export function DataStatus() {
 export function OfflineStatus() {
   const ready = useAppState((s) => s.offlineReady);
   return ready ? (
-    <span className="pill" data-testid="offline-ready" title="The app and MNIST are stored in this browser: the page opens and trains without a network.">
+    <span
+      className="pill"
+      data-testid="offline-ready"
+      title="The app and MNIST are stored in this browser: the page opens and trains without a network."
+    >
       Ready for offline use
     </span>
   ) : null;
@@ -43,9 +47,16 @@ export function BackendBadge() {
     );
   const { info } = backend;
   return (
-    <span className="pill backend" data-testid="backend-badge" data-backend={info.name} data-workers={workers} title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}>
+    <span
+      className="pill backend"
+      data-testid="backend-badge"
+      data-backend={info.name}
+      data-workers={workers}
+      title={info.probes.map((p) => `${p.name}: ${p.available ? p.detail : 'unavailable — ' + p.detail}`).join('\n')}
+    >
       <strong>{info.name}</strong>
-      {workers > 1 && ` × ${workers} workers (one core each)`} · {info.msPerStep.toFixed(0)} ms/step (batch {info.timedBatchSize}) · {info.reason}
+      {workers > 1 && ` × ${workers} workers (one core each)`} · {info.msPerStep.toFixed(0)} ms/step (batch {info.timedBatchSize}) ·{' '}
+      {info.reason}
     </span>
   );
 }
@@ -62,15 +73,23 @@ export function RunProgress() {
     <div className="progress" data-testid="run-progress" data-state={run.state}>
       <progress value={fraction} max={1} aria-label="training progress" />
       <span>
-        {run.state === 'finished' ? 'Finished' : run.state === 'cancelled' ? 'Cancelled' : run.state === 'failed' ? `Failed: ${run.message}` : run.state === 'paused' ? 'Paused' : 'Training'}
+        {run.state === 'finished'
+          ? 'Finished'
+          : run.state === 'cancelled'
+            ? 'Cancelled'
+            : run.state === 'failed'
+              ? `Failed: ${run.message}`
+              : run.state === 'paused'
+                ? 'Paused'
+                : 'Training'}
         {run.state !== 'finished' && run.state !== 'failed' && (
           <>
             {' '}
             · {seeds} · {phase}
             {run.phaseSteps > 0 && ` · epoch ${run.epoch} · step ${run.step}/${run.phaseSteps}`}
           </>
-        )}
-        {' '}· {run.doneSteps}/{run.totalSteps} steps · {duration(active)}
+        )}{' '}
+        · {run.doneSteps}/{run.totalSteps} steps · {duration(active)}
         {left !== null && ` · about ${duration(left)} left`}
       </span>
     </div>
@@ -84,7 +103,10 @@ export function Announcer() {
   let message = '';
   // Students may train in parallel workers: one message for them all, not one per event.
   if (run.state === 'running' && run.condition)
-    message = CONDITION_TABLE[run.condition].role === 'student' ? "Training the students on the teacher's outputs on noise." : 'Training the teacher on digits.';
+    message =
+      CONDITION_TABLE[run.condition].role === 'student'
+        ? "Training the students on the teacher's outputs on noise."
+        : 'Training the teacher on digits.';
   else if (run.state === 'paused') message = 'Paused.';
   else if (run.state === 'failed') message = `The run failed: ${run.message}`;
   else if (run.state === 'finished')

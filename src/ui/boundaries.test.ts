@@ -10,9 +10,17 @@ describe('layer boundaries (eslint)', () => {
   it('forbids ui/ and store/ to import the engine, the worker or tfjs', async () => {
     for (const file of ['src/ui/Probe.tsx', 'src/store/probe.ts']) {
       expect(await problems(file, "import { Mlp } from '../engine/mlp';\nexport { Mlp };\n"), file).toHaveLength(1);
-      expect(await problems(file, "import { selectBackend } from '../worker/backends';\nexport { selectBackend };\n"), file).toHaveLength(1);
+      expect(await problems(file, "import { selectBackend } from '../worker/backends';\nexport { selectBackend };\n"), file).toHaveLength(
+        1,
+      );
       expect(await problems(file, "import * as tf from '@tensorflow/tfjs-core';\nexport { tf };\n"), file).toHaveLength(1);
-      expect(await problems(file, "import { PRESETS } from '../protocol/presets';\nimport { startTrainingWorker } from '../worker/client';\nexport { PRESETS, startTrainingWorker };\n"), file).toEqual([]);
+      expect(
+        await problems(
+          file,
+          "import { PRESETS } from '../protocol/presets';\nimport { startTrainingWorker } from '../worker/client';\nexport { PRESETS, startTrainingWorker };\n",
+        ),
+        file,
+      ).toEqual([]);
     }
   });
 

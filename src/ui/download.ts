@@ -69,5 +69,7 @@ export async function svgToPng(svg: SVGSVGElement, { title, legend, receipt }: P
   context.font = '11px system-ui, sans-serif';
   const top = TITLE_HEIGHT + height + legendRows * LEGEND_HEIGHT + 4;
   receipt.forEach((line, i) => context.fillText(line, 8, top + (i + 1) * LINE_HEIGHT - 4, width - 16));
-  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'),
+  );
 }

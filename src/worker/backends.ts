@@ -89,7 +89,15 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
       try {
         const ms = await timeOn(probe);
         const note = probe.software ? ` — ${probe.detail}: correct but slow` : '';
-        return { requested, name: probe.name, reason: `chosen by you${note}`, msPerStep: ms, timedBatchSize: BATCH_FOR_TIMING, probes, tfjsVersion: tf.version_core };
+        return {
+          requested,
+          name: probe.name,
+          reason: `chosen by you${note}`,
+          msPerStep: ms,
+          timedBatchSize: BATCH_FOR_TIMING,
+          probes,
+          tfjsVersion: tf.version_core,
+        };
       } catch (error) {
         probe.available = false;
         probe.detail = error instanceof Error ? error.message : String(error);
@@ -122,5 +130,13 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
   const skipped = probes.filter((p) => p.available && p.software).map((p) => `${p.name}: ${p.detail}, skipped`);
   const comparison = timed.map((p) => `${p.name} ${p.msPerStep!.toFixed(0)} ms/step`).join(', ');
   const reason = `fastest of ${comparison}${skipped.length ? `; ${skipped.join('; ')}` : ''}`;
-  return { requested, name: best.name, reason, msPerStep: best.msPerStep!, timedBatchSize: BATCH_FOR_TIMING, probes, tfjsVersion: tf.version_core };
+  return {
+    requested,
+    name: best.name,
+    reason,
+    msPerStep: best.msPerStep!,
+    timedBatchSize: BATCH_FOR_TIMING,
+    probes,
+    tfjsVersion: tf.version_core,
+  };
 }

@@ -23,7 +23,9 @@ function spawn(onEvent: Listener): Worker {
   const worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
   // One listener for the worker's whole life.
   worker.addEventListener('message', (message: MessageEvent<WorkerEvent>) => onEvent(message.data));
-  worker.addEventListener('error', (error) => onEvent({ type: 'run-state', runId: -1, state: 'failed', message: `worker error: ${error.message}` }));
+  worker.addEventListener('error', (error) =>
+    onEvent({ type: 'run-state', runId: -1, state: 'failed', message: `worker error: ${error.message}` }),
+  );
   return worker;
 }
 
@@ -146,7 +148,10 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
         run.results[index] = e.result;
         const parts = run.results;
         if (parts.every((p): p is ExperimentResult => p !== null))
-          wrap({ type: 'done', result: run.shares.length === 1 ? parts[0] : mergeShares(run.config, run.shares, parts, performance.now() - run.started) });
+          wrap({
+            type: 'done',
+            result: run.shares.length === 1 ? parts[0] : mergeShares(run.config, run.shares, parts, performance.now() - run.started),
+          });
         return;
       }
     }
@@ -161,7 +166,8 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       if (run.finished === run.shares.length) publish(event);
       return;
     }
-    if (event.state === 'failed' && run.shares.length > 1) ready.forEach((w, i) => i !== index && w.postMessage({ type: 'cancel' } satisfies WorkerCommand));
+    if (event.state === 'failed' && run.shares.length > 1)
+      ready.forEach((w, i) => i !== index && w.postMessage({ type: 'cancel' } satisfies WorkerCommand));
     // One report per change: the first share speaks for running and paused.
     if (index === 0 || event.state === 'failed') publish(event);
   }
@@ -228,6 +234,8 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       finished: 0,
       startSent: false,
     };
-    shares.forEach((share, i) => ready[i].postMessage({ ...command, seeds: share.seeds, students: share.students } satisfies WorkerCommand));
+    shares.forEach((share, i) =>
+      ready[i].postMessage({ ...command, seeds: share.seeds, students: share.students } satisfies WorkerCommand),
+    );
   }
 }

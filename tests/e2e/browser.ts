@@ -69,4 +69,6 @@ export const TINY_QUERY =
   'seed=1&seeds=2&m=3&hidden=32&teacherEpochs=1&studentEpochs=1&lr=0.001&batchSize=128&trainCount=1024&noiseCount=512&testCount=500&init=both&distill=aux&evalEvery=2&logEvery=2';
 
 /** A run of about ten seconds on wasm, for watching it while it trains. */
-export const LONG_QUERY = TINY_QUERY.replace('hidden=32', 'hidden=256').replace('batchSize=128', 'batchSize=256').replace('trainCount=1024', 'trainCount=60000');
+export const LONG_QUERY = TINY_QUERY.replace('hidden=32', 'hidden=256')
+  .replace('batchSize=128', 'batchSize=256')
+  .replace('trainCount=1024', 'trainCount=60000');

@@ -23,7 +23,9 @@ export interface PhaseComparison {
   fusedCalls: number[][];
 }
 
-export type FusedReport = { phases: PhaseComparison[]; noiseLogitsMaxDiff: number; cloneSourceChanged: boolean; tensorsBefore: number; tensorsAfter: number } | { error: string };
+export type FusedReport =
+  | { phases: PhaseComparison[]; noiseLogitsMaxDiff: number; cloneSourceChanged: boolean; tensorsBefore: number; tensorsAfter: number }
+  | { error: string };
 
 declare global {
   interface Window {
@@ -87,7 +89,11 @@ async function run(): Promise<FusedReport> {
   const settings = { teacherEpochs: 2, studentEpochs: 2, trainCount: EXAMPLES, batchSize: 64, lr: 1e-3 };
   const phases: PhaseComparison[] = [];
   for (const seeds of [[1], [1, 2, 3]]) {
-    const targets = { count: EXAMPLES, width: 13, logits: seeds.map((s) => Float32Array.from({ length: EXAMPLES * 13 }, (_, i) => 3 * Math.sin(i * s))) };
+    const targets = {
+      count: EXAMPLES,
+      width: 13,
+      logits: seeds.map((s) => Float32Array.from({ length: EXAMPLES * 13 }, (_, i) => 3 * Math.sin(i * s))),
+    };
     const noise = seeds.map((s) => s + 100);
     phases.push(await compare('teacher', seeds, teacherPlan(settings, split, seeds)));
     phases.push(await compare('aux', seeds, studentPlan(settings, noise, seeds, targets, 'aux')));
@@ -96,8 +102,13 @@ async function run(): Promise<FusedReport> {
   const teacher = Mlp.init(shape, [1, 2]);
   let noiseLogitsMaxDiff = 0;
   try {
-    const [reference, fused] = [await teacherLogitsOnNoise(teacher, LAYOUTS.stacked, [7, 8], 150, 64), await teacherLogitsOnNoise(teacher, LAYOUTS.fused, [7, 8], 150, 64)];
-    reference.logits.forEach((block, k) => block.forEach((v, i) => (noiseLogitsMaxDiff = Math.max(noiseLogitsMaxDiff, Math.abs(v - fused.logits[k][i])))));
+    const [reference, fused] = [
+      await teacherLogitsOnNoise(teacher, LAYOUTS.stacked, [7, 8], 150, 64),
+      await teacherLogitsOnNoise(teacher, LAYOUTS.fused, [7, 8], 150, 64),
+    ];
+    reference.logits.forEach((block, k) =>
+      block.forEach((v, i) => (noiseLogitsMaxDiff = Math.max(noiseLogitsMaxDiff, Math.abs(v - fused.logits[k][i])))),
+    );
   } finally {
     teacher.dispose();
   }
@@ -107,7 +118,12 @@ async function run(): Promise<FusedReport> {
   let cloneSourceChanged: boolean;
   try {
     const before = await source.toHost(0);
-    await trainPhase(clone, teacherPlan(settings, split, [1]), { layout: LAYOUTS.fused, logEvery: 100, beforeStep: async () => {}, afterStep: async () => {} });
+    await trainPhase(clone, teacherPlan(settings, split, [1]), {
+      layout: LAYOUTS.fused,
+      logEvery: 100,
+      beforeStep: async () => {},
+      afterStep: async () => {},
+    });
     const after = await source.toHost(0);
     cloneSourceChanged = PARAM_NAMES.some((name) => before[name].some((v, i) => v !== after[name][i]));
   } finally {

@@ -220,7 +220,8 @@ export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind
 }
 
 /** What a phase's loss compares the logits with. */
-export type ObjectiveKind = { kind: 'digits' } | { kind: 'distill'; start: number; size: number; /** Teacher logits per model. */ examples: number };
+export type ObjectiveKind =
+  { kind: 'digits' } | { kind: 'distill'; start: number; size: number; /** Teacher logits per model. */ examples: number };
 
 /**
  * The loss of each model (batch mean) into loss[k] and d(loss)/d(logits) into dLogits, one

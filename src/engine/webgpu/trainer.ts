@@ -18,7 +18,18 @@ import { BETA1, BETA2 } from '../adam';
 import { distilledColumns } from '../losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
 import { distilledTargets, type NoiseTargets, type PhaseInputs, type PhaseObjective } from '../plans';
-import { ADAM, STEP_UNIFORM_BYTES, TILE, denseForward, inputGradient, lossKernel, parameterGradient, type Dims, type InputKind, type ObjectiveKind } from './kernels';
+import {
+  ADAM,
+  STEP_UNIFORM_BYTES,
+  TILE,
+  denseForward,
+  inputGradient,
+  lossKernel,
+  parameterGradient,
+  type Dims,
+  type InputKind,
+  type ObjectiveKind,
+} from './kernels';
 
 /** The parts of tfjs's WebGPU backend this module uses (not in its public typings). */
 interface WebGpuBackend {
@@ -32,7 +43,8 @@ interface WebGpuBackend {
 
 function webGpuBackend(): WebGpuBackend {
   const backend = tf.backend() as unknown as Partial<WebGpuBackend>;
-  if (tf.getBackend() !== 'webgpu' || !backend.device || !backend.tensorMap) throw new Error('fused WebGPU training needs the webgpu backend');
+  if (tf.getBackend() !== 'webgpu' || !backend.device || !backend.tensorMap)
+    throw new Error('fused WebGPU training needs the webgpu backend');
   return backend as WebGpuBackend;
 }
 
@@ -58,7 +70,10 @@ function pipeline(device: GPUDevice, code: string): Promise<GPUComputePipeline> 
   if (!cache) pipelineCache.set(device, (cache = new Map()));
   let made = cache.get(code);
   if (!made) {
-    made = device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    made = device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    });
     cache.set(code, made);
   }
   return made;
@@ -73,7 +88,10 @@ function resident(device: GPUDevice, key: object, make: () => ArrayBufferView<Ar
   let buffer = cache.get(key);
   if (!buffer) {
     const data = make();
-    buffer = device.createBuffer({ size: Math.max(4, Math.ceil(data.byteLength / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    buffer = device.createBuffer({
+      size: Math.max(4, Math.ceil(data.byteLength / 4) * 4),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     cache.set(key, buffer);
   }
@@ -118,7 +136,10 @@ interface Dispatch {
 /** Whether buffers of these sizes (bytes) fit the device's limits (else the caller keeps to tfjs's kernels). */
 function fits(...bytes: number[]): boolean {
   const { limits } = webGpuBackend().device;
-  return limits.maxStorageBuffersPerShaderStage >= 6 && bytes.every((size) => size <= Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
+  return (
+    limits.maxStorageBuffersPerShaderStage >= 6 &&
+    bytes.every((size) => size <= Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize))
+  );
 }
 
 /** Whether the fused step can hold this phase's parameters, activations, data and targets. */
@@ -128,7 +149,8 @@ export function fusedStepFits(model: Mlp, inputs: PhaseInputs, objective: PhaseO
   const weights = k * (Math.max(IMAGE_PIXELS, shape.hidden) + 1) * widest * 4;
   const activations = k * batchSize * widest * 4;
   const images = inputs.kind === 'images' ? inputs.split.images.byteLength : 0;
-  const targets = objective.kind === 'distill' ? k * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4 : 0;
+  const targets =
+    objective.kind === 'distill' ? k * objective.targets.count * distilledColumns(objective.distill, objective.targets.width).size * 4 : 0;
   return fits(weights, activations, images, targets);
 }
 
@@ -138,7 +160,13 @@ export function fusedNoiseLogitsFit(teacher: Mlp, count: number): boolean {
 }
 
 /** The fused step for `model` on this phase's data; Adam's state is its own (zero at the start, as adam.ts). */
-export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective: PhaseObjective, batchSize: number, lr: number): Promise<FusedStep> {
+export async function createFusedStep(
+  model: Mlp,
+  inputs: PhaseInputs,
+  objective: PhaseObjective,
+  batchSize: number,
+  lr: number,
+): Promise<FusedStep> {
   const backend = webGpuBackend();
   const { device } = backend;
   const dims: Dims = { k: model.count, batch: batchSize, hidden: model.shape.hidden, outputs: DIGITS + model.shape.m };
@@ -163,15 +191,25 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
       tf.tidy(() => param.assign(tf.add(param, 0)));
     }
     flushTfjs(backend);
-    const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, bufferOf(backend, model.params[name])])) as Record<ParamName, GPUBuffer>;
+    const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, bufferOf(backend, model.params[name])])) as Record<
+      ParamName,
+      GPUBuffer
+    >;
     const sizes = Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
     const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, make(sizes[name])])) as Record<ParamName, GPUBuffer>;
-    const moments = PARAM_NAMES.map((name) => [make(sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST), make(sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)]);
+    const moments = PARAM_NAMES.map((name) => [
+      make(sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+      make(sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+    ]);
     // New buffers are zero-filled, as Adam's state must start.
 
     const source =
       inputs.kind === 'images'
-        ? [indices, resident(device, inputs.split.images, () => inputs.split.images as Uint8Array<ArrayBuffer>), resident(device, PIXEL_VALUES, () => PIXEL_VALUES)]
+        ? [
+            indices,
+            resident(device, inputs.split.images, () => inputs.split.images as Uint8Array<ArrayBuffer>),
+            resident(device, PIXEL_VALUES, () => PIXEL_VALUES),
+          ]
         : [indices, upload(Uint32Array.from(inputs.seeds))];
     let target: GPUBuffer;
     let objectiveKind: ObjectiveKind;
@@ -182,7 +220,11 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
       const { targets, distill } = objective;
       const { start, size } = distilledColumns(distill, targets.width);
       const everyExample = Uint32Array.from({ length: targets.count }, (_, e) => e);
-      const chosen = distilledTargets(objective, targets.logits.map(() => everyExample), new Float32Array(k * targets.count * size));
+      const chosen = distilledTargets(
+        objective,
+        targets.logits.map(() => everyExample),
+        new Float32Array(k * targets.count * size),
+      );
       target = upload(chosen);
       objectiveKind = { kind: 'distill', start, size, examples: targets.count };
     }
@@ -197,11 +239,19 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
       { code: inputGradient(dims, 3), buffers: [dLogits, params.w3, h2, dz2], groups: (rows) => wide(rows, hidden) },
       { code: parameterGradient(dims, 2, input), buffers: [h1, dz2, grads.w2, grads.b2], groups: () => wide(hidden + 1, hidden) },
       { code: inputGradient(dims, 2), buffers: [dz2, params.w2, h1, dz1], groups: (rows) => wide(rows, hidden) },
-      { code: parameterGradient(dims, 1, input), buffers: [...source, dz1, grads.w1, grads.b1], groups: () => wide(IMAGE_PIXELS + 1, hidden) },
+      {
+        code: parameterGradient(dims, 1, input),
+        buffers: [...source, dz1, grads.w1, grads.b1],
+        groups: () => wide(IMAGE_PIXELS + 1, hidden),
+      },
       ...PARAM_NAMES.map((name, i) => {
         const groups = Math.ceil(sizes[name] / 256);
         const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-        return { code: ADAM, buffers: [params[name], grads[name], ...moments[i]], groups: (): [number, number, number] => [x, Math.ceil(groups / x), 1] };
+        return {
+          code: ADAM,
+          buffers: [params[name], grads[name], ...moments[i]],
+          groups: (): [number, number, number] => [x, Math.ceil(groups / x), 1],
+        };
       }),
     ];
     const sized = (buffer: GPUBuffer, name?: ParamName) => ({ buffer, size: name ? sizes[name] * 4 : buffer.size });
@@ -209,7 +259,10 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
     const dispatches: Dispatch[] = await Promise.all(
       steps.map(async ({ code, buffers, groups }) => {
         const made = await pipeline(device, code);
-        const entries = [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: sized(buffer, paramOf.get(buffer)) }))];
+        const entries = [
+          { binding: 0, resource: { buffer: uniform } },
+          ...buffers.map((buffer, i) => ({ binding: i + 1, resource: sized(buffer, paramOf.get(buffer)) })),
+        ];
         return { pipeline: made, bindGroup: device.createBindGroup({ layout: made.getBindGroupLayout(0), entries }), groups };
       }),
     );
@@ -268,7 +321,12 @@ export async function createFusedStep(model: Mlp, inputs: PhaseInputs, objective
  * noise never exists on the host (60,000 × 784 values per seed would take longer to hash in JS
  * than the GPU takes for the whole pass). Three dispatches and one submit per batch, one read-back.
  */
-export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number[], count: number, batchSize: number): Promise<NoiseTargets> {
+export async function fusedNoiseLogits(
+  teacher: Mlp,
+  noiseSeeds: readonly number[],
+  count: number,
+  batchSize: number,
+): Promise<NoiseTargets> {
   const backend = webGpuBackend();
   const { device } = backend;
   const dims: Dims = { k: teacher.count, batch: batchSize, hidden: teacher.shape.hidden, outputs: DIGITS + teacher.shape.m };
@@ -277,7 +335,9 @@ export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number
   const { make, upload } = buffers;
   try {
     flushTfjs(backend);
-    const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, { buffer: bufferOf(backend, teacher.params[name]), size: teacher.params[name].size * 4 }])) as Record<ParamName, GPUBufferBinding>;
+    const params = Object.fromEntries(
+      PARAM_NAMES.map((name) => [name, { buffer: bufferOf(backend, teacher.params[name]), size: teacher.params[name].size * 4 }]),
+    ) as Record<ParamName, GPUBufferBinding>;
     const uniform = make(STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const indices = make(k * batch, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     const seeds = upload(Uint32Array.from(noiseSeeds));
@@ -286,13 +346,20 @@ export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number
     // Every batch's logits are copied straight to their place in one mappable buffer.
     const read = make(k * count * outputs, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     const layers = [
-      { code: denseForward(dims, 1, 'noise'), buffers: [{ buffer: indices }, { buffer: seeds }, params.w1, params.b1, { buffer: h1 }], width: hidden },
+      {
+        code: denseForward(dims, 1, 'noise'),
+        buffers: [{ buffer: indices }, { buffer: seeds }, params.w1, params.b1, { buffer: h1 }],
+        width: hidden,
+      },
       { code: denseForward(dims, 2, 'noise'), buffers: [{ buffer: h1 }, params.w2, params.b2, { buffer: h2 }], width: hidden },
       { code: denseForward(dims, 3, 'noise'), buffers: [{ buffer: h2 }, params.w3, params.b3, { buffer: logits }], width: outputs },
     ];
     const made = await Promise.all(layers.map((layer) => pipeline(device, layer.code)));
     const bindGroups = layers.map((layer, i) =>
-      device.createBindGroup({ layout: made[i].getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uniform } }, ...layer.buffers.map((resource, j) => ({ binding: j + 1, resource }))] }),
+      device.createBindGroup({
+        layout: made[i].getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: uniform } }, ...layer.buffers.map((resource, j) => ({ binding: j + 1, resource }))],
+      }),
     );
     const indexValues = new Uint32Array(k * batch);
     for (let start = 0; start < count; start += batch) {
@@ -309,13 +376,18 @@ export async function fusedNoiseLogits(teacher: Mlp, noiseSeeds: readonly number
         pass.dispatchWorkgroups(Math.ceil(layers[i].width / TILE), Math.ceil(rows / TILE), k);
       });
       pass.end();
-      for (let model = 0; model < k; model++) encoder.copyBufferToBuffer(logits, model * batch * outputs * 4, read, (model * count + start) * outputs * 4, rows * outputs * 4);
+      for (let model = 0; model < k; model++)
+        encoder.copyBufferToBuffer(logits, model * batch * outputs * 4, read, (model * count + start) * outputs * 4, rows * outputs * 4);
       device.queue.submit([encoder.finish()]);
     }
     await read.mapAsync(GPUMapMode.READ);
     const values = new Float32Array(read.getMappedRange().slice(0));
     read.unmap();
-    return { count, width: outputs, logits: Array.from({ length: k }, (_, model) => values.subarray(model * count * outputs, (model + 1) * count * outputs)) };
+    return {
+      count,
+      width: outputs,
+      logits: Array.from({ length: k }, (_, model) => values.subarray(model * count * outputs, (model + 1) * count * outputs)),
+    };
   } finally {
     buffers.destroy();
   }
