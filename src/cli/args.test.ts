@@ -26,6 +26,37 @@ describe('CLI flags', () => {
     ]);
   });
 
+  it('refuses a flag given twice, and two flags that set the same thing', () => {
+    expect(parseArgs(['--m', '3', '--m', '4']).issues.map((i) => i.message)).toEqual(['--m is given twice; give it once']);
+    expect(parseArgs(['--epochs', '3', '--teacher-epochs', '4']).issues.map((i) => i.message)).toEqual([
+      '--teacher-epochs and --epochs both set teacherEpochs; give one',
+    ]);
+    expect(parseArgs(['--json', 'a.json', '--json=b.json']).issues.map((i) => i.message)).toEqual(['--json is given twice; give it once']);
+  });
+
+  it('refuses seeds past the largest seed, naming the flags', () => {
+    expect(parseArgs(['--seed', '2147483647', '--seeds', '5']).issues.map((i) => i.message)).toEqual([
+      '--seed 2147483647 with --seeds 5 would train seeds up to 2147483651, past the largest seed 2147483647; using --seed 1',
+    ]);
+  });
+
+  it('takes the favourite-digit and partly shared settings as flags', () => {
+    const o = parseArgs([
+      '--teacher-trait',
+      'favourite',
+      '--favourite',
+      '7',
+      '--favourite-share',
+      '0.3',
+      '--init',
+      'partial',
+      '--init-share',
+      '0.9',
+    ]);
+    expect(o.issues).toEqual([]);
+    expect(o.config).toMatchObject({ teacherTrait: 'favourite', favourite: 7, favouriteShare: 0.3, init: 'partial', initShare: 0.9 });
+  });
+
   it('documents every setting in --help', () => {
     const help = helpText();
     for (const flag of ['--seeds', '--teacher-epochs', '--noise-count', '--eval-every', '--json', '--csv']) expect(help).toContain(flag);

@@ -22,6 +22,8 @@ export interface CliOptions {
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+/** A setting's flag: teacherEpochs is --teacher-epochs. */
+export const flagOf = (key: string) => `--${kebab(key)}`;
 const FLAG_TO_KEY = new Map<string, ConfigKey>(CONFIG_KEYS.map((key) => [kebab(key), key]));
 /** Flags that are not settings of the experiment itself. */
 const TOOL_FLAGS = ['json', 'csv', 'workers'] as const;
@@ -30,6 +32,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const entries: [string, string][] = [];
   const issues: ConfigIssue[] = [];
   const options: Omit<CliOptions, 'config' | 'issues'> = { help: false };
+  /** The flag that set each setting or tool option, so a second one is refused instead of silently winning. */
+  const setBy = new Map<string, string>();
+  const once = (key: string, flag: string) => {
+    const earlier = setBy.get(key);
+    if (earlier) {
+      issues.push({
+        field: flag,
+        message: earlier === flag ? `--${flag} is given twice; give it once` : `--${flag} and --${earlier} both set ${key}; give one`,
+      });
+      return false;
+    }
+    setBy.set(key, flag);
+    return true;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -52,25 +68,30 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       i++;
     }
     if (flag === 'epochs') {
-      entries.push(['teacherEpochs', value], ['studentEpochs', value]);
+      if (once('teacherEpochs', flag) && once('studentEpochs', flag)) entries.push(['teacherEpochs', value], ['studentEpochs', value]);
     } else if ((TOOL_FLAGS as readonly string[]).includes(flag)) {
+      if (!once(flag, flag)) continue;
       if (flag === 'workers') {
         const n = Number(value);
         if (Number.isInteger(n) && n >= 1 && n <= 64) options.workers = n;
         else issues.push({ field: flag, message: `--workers ${value} is invalid: expected an integer from 1 to 64` });
       } else options[flag as 'json' | 'csv'] = { flag: `--${flag}`, path: value };
     } else if (FLAG_TO_KEY.has(flag)) {
-      entries.push([FLAG_TO_KEY.get(flag)!, value]);
+      const key = FLAG_TO_KEY.get(flag)!;
+      if (once(key, flag)) entries.push([key, value]);
     } else {
       issues.push({ field: flag, message: `unknown flag --${flag} (see --help)` });
     }
   }
   const parsed = configFromStrings(entries);
   // Name settings as they were typed: "--seeds 0 is invalid", not "seeds = 0 is invalid".
-  const asFlags = parsed.issues.map((issue) =>
-    isConfigKey(issue.field) ? { ...issue, message: issue.message.replace(`${issue.field} = `, `--${kebab(issue.field)} `) } : issue,
-  );
+  const asFlags = parsed.issues.map((issue) => ({ ...issue, message: asFlagWords(issue.message) }));
   return { ...options, config: parsed.config, issues: [...issues, ...asFlags] };
+}
+
+/** A config message in the CLI's words: "seeds = 0" becomes "--seeds 0", each setting named as its flag. */
+export function asFlagWords(message: string): string {
+  return message.replace(/\b([a-z][A-Za-z]*) = /g, (whole, key: string) => (isConfigKey(key) ? `${flagOf(key)} ` : whole));
 }
 
 export function helpText(): string {

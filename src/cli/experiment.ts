@@ -7,9 +7,9 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { totalSteps } from '../protocol/schedule';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
-import { memoryProblem } from '../protocol/resources';
+import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText, type ExperimentResult } from '../protocol/results';
-import { helpText, parseArgs } from './args';
+import { flagOf, helpText, parseArgs } from './args';
 import { checkOutputs, STDOUT, writeOutputs } from './outputs';
 import { resultsTable } from './report';
 import { mergeShares, planShares, type Share } from '../protocol/shares';
@@ -86,11 +86,7 @@ async function main(): Promise<number> {
     console.error(`error: backend ${config.backend} needs a browser; in Node use wasm (default) or cpu.`);
     return 2;
   }
-  const memory = memoryProblem(config, 0.7 * totalmem(), 'this machine');
-  if (memory) {
-    console.error(`error: ${memory}.`);
-    return 2;
-  }
+
   const outputs = [options.json, options.csv].filter((o) => o !== undefined);
   const problems = checkOutputs(outputs);
   if (problems.length > 0) {
@@ -103,6 +99,17 @@ async function main(): Promise<number> {
   const backend = config.backend === 'cpu' ? 'cpu' : 'wasm';
   const shares = planShares(config, options.workers ?? availableParallelism());
   const workers = shares.length;
+  // Refused in a second, not after a minute of training: a worker's wasm heap stops at 4 GiB, whatever the machine has.
+  const memory = workersMemoryProblem(
+    config,
+    shares.map((share) => share.seeds.length),
+    0.7 * totalmem(),
+    flagOf,
+  );
+  if (memory) {
+    console.error(`error: ${memory} (--workers).`);
+    return 2;
+  }
   const runtime = `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`;
 
   const total = shares.reduce((sum, share) => sum + totalSteps(config, share.students), 0);

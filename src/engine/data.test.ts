@@ -52,7 +52,7 @@ describe('batch inputs', () => {
     expect(x[1]).toBeCloseTo(-0.6, 6);
     expect(x[2]).toBe(-1);
     const oneHot = new Float32Array(20);
-    fillOneHot(split, [1, 0], oneHot);
+    fillOneHot(split.labels, [1, 0], oneHot);
     expect(oneHot.indexOf(1)).toBe(7);
     expect(oneHot.lastIndexOf(1)).toBe(13);
     expect(oneHot.reduce((a, b) => a + b)).toBe(2);

@@ -103,10 +103,10 @@ export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: F
   }
 }
 
-/** Writes one-hot digit labels of the examples at `indices` into `out` ([n, 10]). */
-export function fillOneHot(split: MnistSplit, indices: ArrayLike<number>, out: Float32Array): void {
+/** Writes one-hot digit labels (from `labels`, by example index) of the examples at `indices` into `out` ([n, 10]). */
+export function fillOneHot(labels: Uint8Array, indices: ArrayLike<number>, out: Float32Array): void {
   out.fill(0);
-  for (let r = 0; r < indices.length; r++) out[r * DIGITS + split.labels[indices[r]]] = 1;
+  for (let r = 0; r < indices.length; r++) out[r * DIGITS + labels[indices[r]]] = 1;
 }
 
 /** Consecutive index ranges [start, end) of `count` examples in batches (the last may be short). */

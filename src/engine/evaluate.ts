@@ -63,6 +63,18 @@ export class TestSet {
     };
   }
 
+  /** The share of test images whose label is not `favourite` that the predictions label `favourite`. */
+  favouriteRate(predicted: Int32Array, favourite: number): number {
+    let others = 0;
+    let taken = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.labels[i] === favourite) continue;
+      others += 1;
+      if (predicted[i] === favourite) taken += 1;
+    }
+    return others === 0 ? 0 : taken / others;
+  }
+
   /** Counts of (true digit, predicted digit), row-major [10 × 10]: where a model's mistakes go. */
   confusion(predicted: Int32Array): number[] {
     const counts = new Array<number>(DIGITS * DIGITS).fill(0);

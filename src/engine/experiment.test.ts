@@ -11,7 +11,7 @@ import { totalSteps } from '../protocol/schedule';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from './experiment';
 import { layoutFor } from './layout';
 import { initHostParams, Mlp, type HostParams } from './mlp';
-import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
+import { studentPlan, teacherPlan } from './plans';
 import { trainPhase } from './train';
 
 /** Tensors and bytes alive: a leak shows in either. */
@@ -70,7 +70,7 @@ describe('what each phase may change', () => {
       expect(headEntries(taught, digitCols, width)).not.toEqual(headEntries(init[k], digitCols, width));
     }
 
-    const targets = await teacherLogitsOnNoise(teacher, layout(), stream('noise'), config.noiseCount, config.batchSize);
+    const { targets } = await layout().noiseLogits(teacher, stream('noise'), config.noiseCount, config.batchSize);
     for (const distilled of ['aux', 'all'] as const) {
       const student = reference.clone();
       await trainPhase(student, studentPlan(config, stream('noise'), stream('studentOrder'), targets, distilled), noHooks());
@@ -86,6 +86,7 @@ describe('what each phase may change', () => {
     }
     reference.dispose();
     teacher.dispose();
+    targets.logits.dispose();
   });
 });
 
@@ -204,6 +205,57 @@ describe('runExperiment', () => {
   it('trains exactly the students init and distill ask for, always with the teacher', async () => {
     const result = await runExperiment(tiny({ init: 'different', distill: 'all' }), mnist);
     expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'all-different']);
+  });
+
+  it('names the kernels of every phase in its result', async () => {
+    const result = await runExperiment(tiny({ distill: 'aux', init: 'shared' }), mnist);
+    expect(result.kernels).toEqual({ teacher: { step: 'tfjs' }, 'teacher noise pass': { step: 'tfjs' }, 'aux-shared': { step: 'tfjs' } });
+  });
+
+  it("trains a favourite-digit teacher beside its clean twin, each with its own students, and reports every model's favourite rate", async () => {
+    const config = tiny({ seeds: 2, teacherTrait: 'favourite', distill: 'aux', evalEvery: 4, trainCount: 2048 });
+    const before = memory();
+    const result = await runExperiment(config, mnist);
+    expect(memory()).toEqual(before);
+    expect(Object.keys(result.summary)).toEqual([
+      'reference',
+      'teacher',
+      'aux-shared',
+      'aux-different',
+      'clean-teacher',
+      'clean-aux-shared',
+      'clean-aux-different',
+    ]);
+    expect(Object.keys(result.favouriteSummary!)).toEqual(Object.keys(result.summary));
+    for (const seed of result.seeds) {
+      for (const rate of Object.values(seed.favouriteRate!)) {
+        expect(rate).toBeGreaterThanOrEqual(0);
+        expect(rate).toBeLessThanOrEqual(1);
+      }
+      // The history carries the favourite rate beside the accuracy.
+      expect(seed.history['clean-aux-shared']!.every((p) => typeof p.favouriteRate === 'number')).toBe(true);
+    }
+    // A 30% share of its labels replaced by 7 makes the teacher say 7 far more often than its clean twin does.
+    const rate = (c: 'teacher' | 'clean-teacher') => result.favouriteSummary![c]!.mean;
+    expect(rate('teacher')).toBeGreaterThan(rate('clean-teacher') + 0.05);
+    // The clean teacher is the skill run's teacher: the same seed gives the same model.
+    const skill = await runExperiment({ ...config, teacherTrait: 'skill', init: 'shared' }, mnist);
+    expect(result.seeds.map((s) => s.accuracy['clean-teacher'])).toEqual(skill.seeds.map((s) => s.accuracy.teacher));
+    expect(result.seeds.map((s) => s.accuracy['clean-aux-shared'])).toEqual(skill.seeds.map((s) => s.accuracy['aux-shared']));
+  });
+
+  it('trains a partly shared student that is, bit for bit, the shared one at α = 1 and the different one at α = 0', async () => {
+    const run = (initShare: number) => runExperiment(tiny({ seeds: 2, init: 'all', distill: 'aux', evalEvery: 4, initShare }), mnist);
+    const [one, zero] = [await run(1), await run(0)];
+    expect(Object.keys(one.summary)).toEqual(['reference', 'teacher', 'aux-shared', 'aux-partial', 'aux-different']);
+    const same = (result: typeof one, partial: 'aux-partial', other: 'aux-shared' | 'aux-different') =>
+      result.seeds.forEach((seed) => {
+        expect(seed.accuracy[partial]).toEqual(seed.accuracy[other]);
+        expect(seed.history[partial]).toEqual(seed.history[other]);
+        expect(seed.alignment![partial]).toEqual(seed.alignment![other]);
+      });
+    same(one, 'aux-partial', 'aux-shared');
+    same(zero, 'aux-partial', 'aux-different');
   });
 
   it('stops a diverging run with an explanation, and frees every tensor', async () => {

@@ -1,11 +1,19 @@
 /**
- * The whole experiment for a config: the untrained reference, the teacher and the chosen
- * students, K seeds side by side in one batched computation per phase, evaluated on the MNIST
- * test set. Progress is a stream of typed events; a run can be paused (via `beforeStep`) and
- * cancelled (via an AbortSignal).
+ * The whole experiment for a config: the untrained reference, then each teacher (one, or the
+ * favourite-digit teacher and its clean twin) followed by its chosen students, K seeds side by side
+ * in one batched computation per phase, evaluated on the MNIST test set. Progress is a stream of
+ * typed events; a run can be paused (via `beforeStep`) and cancelled (via an AbortSignal).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CONDITION_TABLE, type Condition, type StudentCondition, type TrainedCondition } from '../protocol/conditions';
+import {
+  CONDITION_TABLE,
+  studentsOfTeacher,
+  type Condition,
+  type Init,
+  type StudentCondition,
+  type TeacherCondition,
+  type TrainedCondition,
+} from '../protocol/conditions';
 import type { Config } from '../protocol/config';
 import { seedStreams } from '../protocol/random';
 import { assembleResult, SAMPLE_COUNT, seedRange, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
@@ -13,10 +21,11 @@ import type { MnistData } from './data';
 import { UpdateAlignment } from './alignment';
 import { TestSet } from './evaluate';
 import { layoutFor } from './layout';
-import { Mlp, type MlpShape } from './mlp';
-import { studentPlan, teacherLogitsOnNoise, teacherPlan } from './plans';
-import { evalSteps, noisePassSteps, phaseSteps, studentsOf, totalSteps } from '../protocol/schedule';
-import { trainPhase, type PhasePlan } from './train';
+import { initHostParams, mixHostParams, Mlp, type MlpShape } from './mlp';
+import type { NoiseTargets, PhasePlan } from './phase';
+import { favouriteLabels, studentPlan, teacherPlan } from './plans';
+import { evalSteps, noisePassSteps, phaseSteps, studentsOf, teachersOfStudents, totalSteps } from '../protocol/schedule';
+import { trainPhase } from './train';
 
 export interface ExperimentOptions {
   onEvent?(event: ExperimentEvent): void;
@@ -28,7 +37,7 @@ export interface ExperimentOptions {
   beforeStep?(): Promise<boolean | void>;
   /** Which of the run's seeds to train here (default: all of them); a host runs the others elsewhere. */
   seeds?: readonly number[];
-  /** Which of the run's students to train here (default: all); the teacher trains whenever a student does. */
+  /** Which of the run's students to train here (default: all); a teacher trains wherever one of its students does. */
   students?: readonly StudentCondition[];
   /** Also report the weights of the first seed's models at every evaluation (for a page to look inside them). */
   weights?: boolean;
@@ -83,8 +92,15 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
   const stream = <K extends keyof ReturnType<typeof seedStreams>>(key: K) => streams.map((s) => s[key]);
   const students = options.students ?? studentsOf(config);
   const total = totalSteps(config, students);
-  const results: SeedResult[] = seeds.map((seed) => ({ seed, accuracy: {}, history: {} }));
-  const phaseMs: Partial<Record<Condition, number>> = {};
+  const favourite = config.teacherTrait === 'favourite' ? config.favourite : null;
+  const results: SeedResult[] = seeds.map((seed) => ({
+    seed,
+    accuracy: {},
+    history: {},
+    ...(favourite !== null && { favouriteRate: {} }),
+  }));
+  const phaseMs: ExperimentResult['phaseMs'] = {};
+  const kernels: ExperimentResult['kernels'] = {};
   let doneSteps = 0;
 
   const beforeStep = async () => {
@@ -101,6 +117,10 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     if (lastStep) emit((lastStep = { ...lastStep, doneSteps, loss: null }));
   };
 
+  /** While a student trains: its teacher's update and the student's initial weights, for the alignment it reports. */
+  let alignment: UpdateAlignment | null = null;
+  let studentStart: Mlp | null = null;
+
   /**
    * Evaluates all K models (or reports predictions already made for identical weights);
    * records the final accuracy at a phase's end. Returns the predictions. `extra`: an
@@ -113,6 +133,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     if (options.weights) emit({ type: 'weights', seed: seeds[0], condition, step, shape, params: await model.toHost(0) });
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
+      const favouriteRate = favourite === null ? undefined : testSet.favouriteRate(digits, favourite);
       const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
       const confusion = testSet.confusion(digits);
       emit({
@@ -124,10 +145,18 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
         samplePredictions,
         confusion,
         ...(alignments && { alignment: alignments[k] }),
+        ...(favouriteRate !== undefined && { favouriteRate }),
       });
-      if (config.evalEvery > 0 && !extra) (results[k].history[condition] ??= []).push({ step, accuracy: accuracy.overall });
-      if (final) results[k].accuracy[condition] = accuracy;
-      if (final && alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
+      if (config.evalEvery > 0 && !extra)
+        (results[k].history[condition] ??= []).push({
+          step,
+          accuracy: accuracy.overall,
+          ...(favouriteRate !== undefined && { favouriteRate }),
+        });
+      if (!final) return;
+      results[k].accuracy[condition] = accuracy;
+      if (alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
+      if (favouriteRate !== undefined) results[k].favouriteRate![condition] = favouriteRate;
     });
     return predicted;
   };
@@ -138,7 +167,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     const steps = phaseSteps(plan);
     emit({ type: 'phase', condition, phaseSteps: steps });
     if (config.evalEvery > 0) await evaluate(condition, model, 0, false, initial);
-    await trainPhase(model, plan, {
+    kernels[condition] = await trainPhase(model, plan, {
       layout,
       logEvery: config.logEvery,
       beforeStep,
@@ -155,45 +184,68 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     phaseMs[condition] = performance.now() - phaseStart;
   };
 
+  /** Each seed's labels for a teacher: the true ones, or the favourite-digit teacher's relabelled copy. */
+  const labelsFor = (teacher: TeacherCondition) =>
+    teacher === 'teacher' && favourite !== null
+      ? stream('favourite').map((seed) => favouriteLabels(data.train.labels, config.trainCount, favourite, config.favouriteShare, seed))
+      : undefined;
+
+  /** Where a student starts: the reference (shared), an independent draw (different), or the mix of both (partial). */
+  const startOf = (init: Init, reference: Mlp): Mlp => {
+    if (init === 'shared') return reference;
+    if (init === 'different') return Mlp.init(shape, stream('different'));
+    return Mlp.fromHost(
+      shape,
+      streams.map((s) => mixHostParams(initHostParams(shape, s.reference), initHostParams(shape, s.different), config.initShare)),
+    );
+  };
+
   emit({ type: 'start', config, backend, seeds: [...seeds], totalSteps: total });
   const testSet = new TestSet(data.test, config.testCount);
   const live = new Set<Mlp>();
-  /** While a student trains: the teacher's update and the student's initial weights, for the alignment it reports. */
-  let alignment: UpdateAlignment | null = null;
-  let studentStart: Mlp | null = null;
   const track = (model: Mlp) => (live.add(model), model);
   const release = (model: Mlp) => (live.delete(model), model.dispose());
+  let targets: NoiseTargets | null = null;
   try {
     const reference = track(Mlp.init(shape, stream('reference')));
     emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
-    // Teacher and shared students start as copies of the reference: their step-0 curves reuse these.
+    // Teachers and shared students start as copies of the reference: their step-0 curves reuse these.
     const referencePredictions = await evaluate('reference', reference, 0, true);
 
-    const teacher = track(reference.clone());
-    await train('teacher', teacher, teacherPlan(config, data.train, stream('teacherOrder')), referencePredictions);
-    const targets =
-      students.length > 0 ? await teacherLogitsOnNoise(teacher, layout, stream('noise'), config.noiseCount, config.batchSize) : null;
-    if (targets) countWork(noisePassSteps(config));
-    alignment = students.length > 0 ? UpdateAlignment.of(teacher, reference) : null;
-    release(teacher);
-    for (const condition of students) {
-      const { init, distill } = CONDITION_TABLE[condition];
-      const shared = init === 'shared';
-      studentStart = shared ? reference : track(Mlp.init(shape, stream('different')));
-      const student = track(studentStart.clone());
+    for (const teacherName of teachersOfStudents(students)) {
+      const teacher = track(reference.clone());
       await train(
-        condition,
-        student,
-        studentPlan(config, stream('noise'), stream('studentOrder'), targets!, distill),
-        shared ? referencePredictions : undefined,
+        teacherName,
+        teacher,
+        teacherPlan(config, data.train, stream('teacherOrder'), labelsFor(teacherName)),
+        referencePredictions,
       );
-      release(student);
-      if (!shared) release(studentStart);
-      studentStart = null;
+      const pass = await layout.noiseLogits(teacher, stream('noise'), config.noiseCount, config.batchSize);
+      targets = pass.targets;
+      kernels[`${teacherName} noise pass`] = pass.kernels;
+      countWork(noisePassSteps(config));
+      alignment = UpdateAlignment.of(teacher, reference);
+      release(teacher);
+      for (const condition of studentsOfTeacher(students, teacherName)) {
+        const { init, distill } = CONDITION_TABLE[condition];
+        studentStart = startOf(init!, reference);
+        if (studentStart !== reference) track(studentStart);
+        const student = track(studentStart.clone());
+        const plan = studentPlan(config, stream('noise'), stream('studentOrder'), targets, distill!);
+        await train(condition, student, plan, init === 'shared' ? referencePredictions : undefined);
+        release(student);
+        if (studentStart !== reference) release(studentStart);
+        studentStart = null;
+      }
+      alignment.dispose();
+      alignment = null;
+      targets.logits.dispose();
+      targets = null;
     }
   } finally {
     for (const model of live) model.dispose();
     alignment?.dispose();
+    targets?.logits.dispose();
     testSet.dispose();
   }
 
@@ -203,6 +255,7 @@ export async function runExperiment(config: Config, data: MnistData, options: Ex
     tfjsVersion: tf.version_core,
     seeds: results,
     phaseMs,
+    kernels,
     wallMs: performance.now() - started,
   });
   emit({ type: 'done', result });

@@ -5,21 +5,34 @@
  * Every parameter is stored stacked, [K, …]; what differs is how a layer is computed:
  * - `stacked` (WebGL; WebGPU for inference): one [K, B, n] tensor and 3-D batched matmuls with transpose
  *   flags, so a step launches the same kernels whatever K is;
- * - `fused` (WebGPU): stacked, and training steps run as fused kernels (webgpu/trainer.ts);
+ * - `fused` (WebGPU): stacked, and training steps and the noise pass run as fused kernels
+ *   (webgpu/trainer.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
  *   README). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
  *   transpose kernel), and sums bias gradients as ones·d (its matmul beats its sum reduction).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelUse } from '../protocol/results';
+import type { Mlp } from './mlp';
+import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
+import { tfjsNoiseLogits, tfjsStep } from './tfjsStep';
+import { createFusedStep, fusedNoiseLogits, fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/trainer';
 
 /** Per-model tensors in a layout's form: K tensors [B, n] (list) or one [K, B, n] (stacked). */
 export type PerModel = tf.Tensor[];
 
 export interface ModelLayout {
   readonly name: 'stacked' | 'fused' | 'list';
-  /** Whether training steps run as the fused WebGPU kernels (webgpu/trainer.ts) instead of tfjs's. */
-  readonly fusedSteps: boolean;
+  /** The training step for a phase of this model (decided here, once: callers never ask which backend). */
+  createStep(model: Mlp, plan: PhasePlan): Promise<TrainingStep>;
+  /** Teacher k's logits on noise set `noiseSeeds[k]`, for its students, and the kernels that computed them. */
+  noiseLogits(
+    teacher: Mlp,
+    noiseSeeds: readonly number[],
+    count: number,
+    batchSize: number,
+  ): Promise<{ targets: NoiseTargets; kernels: KernelUse }>;
   /** Whether training should write xᵀ beside x (see `inputs`). */
   readonly wantsTransposedInputs: boolean;
   /**
@@ -45,9 +58,21 @@ export interface ModelLayout {
   fromRows(x: tf.Tensor2D, k: number): PerModel;
 }
 
-const stacked: ModelLayout = {
+/** The parts every tfjs-kernel layout shares: its step and its noise pass are tfjs's. */
+const withTfjsSteps = (layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>): ModelLayout => {
+  const complete: ModelLayout = {
+    ...layout,
+    createStep: (model, plan) => tfjsStep(model, plan, complete),
+    noiseLogits: async (teacher, seeds, count, batchSize) => ({
+      targets: await tfjsNoiseLogits(teacher, complete, seeds, count, batchSize),
+      kernels: { step: 'tfjs' },
+    }),
+  };
+  return complete;
+};
+
+const stacked = withTfjsSteps({
   name: 'stacked',
-  fusedSteps: false,
   wantsTransposedInputs: false,
   inputs: (x, _xT, k, batch, width) => ({ x: [tf.tensor3d(x, [k, batch, width])], xT: null }),
   weights: (w) => [w],
@@ -67,11 +92,10 @@ const stacked: ModelLayout = {
     return tf.reshape(x, [k * batch, n]);
   },
   fromRows: (x, k) => [tf.reshape(x, [k, x.shape[0] / k, x.shape[1]])],
-};
+});
 
-const list: ModelLayout = {
+const list = withTfjsSteps({
   name: 'list',
-  fusedSteps: false,
   wantsTransposedInputs: true,
   inputs(x, xT, k, batch, width) {
     const block = (buffer: Float32Array, i: number, shape: [number, number]) =>
@@ -96,10 +120,26 @@ const list: ModelLayout = {
   },
   rows: (x) => (x.length === 1 ? x[0] : tf.concat(x, 0)) as tf.Tensor2D,
   fromRows: (x, k) => (k === 1 ? [x] : tf.split(x, k, 0)),
-};
+});
 
-/** WebGPU: stacked for inference, and training steps as a few fused kernels in one submit. */
-const fused: ModelLayout = { ...stacked, name: 'fused', fusedSteps: true };
+/**
+ * WebGPU: stacked for inference; training steps and the noise pass as a few fused kernels in one
+ * submit, or tfjs's where the fused ones cannot run here (the reason goes in the receipt).
+ */
+const fused: ModelLayout = {
+  ...stacked,
+  name: 'fused',
+  async createStep(model, plan) {
+    const problem = fusedStepProblem(model, plan);
+    return problem ? tfjsStep(model, plan, fused, { step: 'tfjs', fallback: problem }) : createFusedStep(model, plan);
+  },
+  async noiseLogits(teacher, seeds, count, batchSize) {
+    const problem = fusedNoiseLogitsProblem(teacher, count);
+    if (problem)
+      return { targets: await tfjsNoiseLogits(teacher, fused, seeds, count, batchSize), kernels: { step: 'tfjs', fallback: problem } };
+    return { targets: await fusedNoiseLogits(teacher, seeds, count, batchSize), kernels: { step: 'fused-webgpu' } };
+  },
+};
 
 /** The layout for a tfjs backend: fused steps on WebGPU, batched kernels on WebGL, 2-D loops on the CPU. */
 export function layoutFor(backend: string): ModelLayout {

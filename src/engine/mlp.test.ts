@@ -7,7 +7,7 @@ import type { Distill } from '../protocol/conditions';
 import { Rng } from '../protocol/random';
 import { LAYOUTS } from './layout';
 import { digitCrossEntropy, distillationKl } from './losses';
-import { initHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
+import { initHostParams, mixHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
 
 beforeAll(async () => {
   await activateNodeBackend('wasm');
@@ -20,6 +20,28 @@ function stats(values: Float32Array) {
 }
 
 describe('initialisation', () => {
+  it("mixes a partly shared start that keeps Normal(0, 1/fan_in) and correlates α with the teacher's", () => {
+    const shape = { hidden: 256, m: 3 };
+    const [a, b] = [initHostParams(shape, 1), initHostParams(shape, 2)];
+    for (const alpha of [0.5, 0.9]) {
+      const mixed = mixHostParams(a, b, alpha);
+      const { sd } = stats(mixed.w1);
+      // 200,704 draws: relative sd error ≈ 1/√(2n) ≈ 0.16%, so 1% is a 6-sigma margin.
+      expect(Math.abs(sd * Math.sqrt(784) - 1), `α = ${alpha}`).toBeLessThan(0.01);
+      // The correlation with a: its standard error is about (1 − α²)/√n < 0.002.
+      let dot = 0;
+      for (let i = 0; i < mixed.w1.length; i++) dot += mixed.w1[i] * a.w1[i];
+      const correlation = dot / mixed.w1.length / (stats(mixed.w1).sd * stats(a.w1).sd);
+      expect(Math.abs(correlation - alpha), `α = ${alpha}`).toBeLessThan(0.01);
+      expect(mixed.b1.every((v) => v === 0)).toBe(true);
+    }
+    // The ends are the two starts themselves, bit for bit.
+    for (const name of PARAM_NAMES) {
+      expect(mixHostParams(a, b, 1)[name]).toEqual(a[name]);
+      expect(mixHostParams(a, b, 0)[name]).toEqual(b[name]);
+    }
+  });
+
   it('draws weights from Normal(0, 1/fan_in) and zero biases', () => {
     const p = initHostParams({ hidden: 256, m: 3 }, 123);
     for (const [name, fanIn] of [

@@ -45,6 +45,19 @@ export function initHostParams(shape: MlpShape, seed: number): HostParams {
   return params;
 }
 
+/**
+ * A partly shared start, α·a + √(1−α²)·b for every weight (biases stay zero): with a and b
+ * independent draws of Normal(0, 1/fan_in), each weight keeps that distribution and α is the
+ * correlation with a. α = 1 gives a exactly and α = 0 gives b exactly (float64 arithmetic, one
+ * rounding to float32, and 1·x + 0·y = x).
+ */
+export function mixHostParams(a: HostParams, b: HostParams, alpha: number): HostParams {
+  const beta = Math.sqrt(1 - alpha * alpha);
+  const out = {} as HostParams;
+  for (const name of PARAM_NAMES) out[name] = Float32Array.from(a[name], (v, i) => alpha * v + beta * b[name][i]);
+  return out;
+}
+
 export type Params = Record<ParamName, tf.Variable>;
 
 /** A non-trainable variable holding `value`, which it takes over (no second copy left behind). */

@@ -26,9 +26,9 @@ function stepPhase(models: number, batchSize: number, steps: number) {
   const model = Mlp.init({ hidden: 256, m }, seeds);
   const count = batchSize * steps;
   const width = DIGITS + m;
-  const targets = { count, width, logits: seeds.map(() => new Float32Array(count * width)) };
+  const targets = { count, width, logits: tf.zeros([models * count, width]) as tf.Tensor2D };
   const plan = studentPlan({ batchSize, lr: 3e-4, studentEpochs: 1 }, seeds, seeds, targets, 'aux');
-  return { model, plan };
+  return { model, plan, dispose: () => (model.dispose(), targets.logits.dispose()) };
 }
 
 /**
@@ -38,14 +38,14 @@ function stepPhase(models: number, batchSize: number, steps: number) {
  */
 export async function kernelsPerStep(models: number, layout: ModelLayout, batchSize = 256): Promise<number> {
   const kernelsOfPhase = async (steps: number) => {
-    const { model, plan } = stepPhase(models, batchSize, steps);
+    const { model, plan, dispose } = stepPhase(models, batchSize, steps);
     try {
-      const info = await tf.profile(() =>
-        trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} }),
-      );
+      const info = await tf.profile(async () => {
+        await trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => {} });
+      });
       return info.kernels.length;
     } finally {
-      model.dispose();
+      dispose();
     }
   };
   return ((await kernelsOfPhase(3)) - (await kernelsOfPhase(1))) / 2;
@@ -56,12 +56,12 @@ export async function kernelsPerStep(models: number, layout: ModelLayout, batchS
  * after each step, and the mean difference over the steps after the first two is returned.
  */
 export async function perStep(read: () => number[], models: number, layout: ModelLayout, batchSize = 256, steps = 5): Promise<number[]> {
-  const { model, plan } = stepPhase(models, batchSize, steps);
+  const { model, plan, dispose } = stepPhase(models, batchSize, steps);
   const readings: number[][] = [];
   try {
     await trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async () => void readings.push(read()) });
   } finally {
-    model.dispose();
+    dispose();
   }
   const [first, last] = [readings[1], readings[readings.length - 1]];
   return first.map((value, i) => (last[i] - value) / (readings.length - 2));
@@ -74,7 +74,7 @@ export async function timeTrainingSteps({
   steps = 5,
   layout = layoutFor(tf.getBackend()),
 } = {}): Promise<StepTiming> {
-  const { model, plan } = stepPhase(models, batchSize, warmup + steps);
+  const { model, plan, dispose } = stepPhase(models, batchSize, warmup + steps);
   const times: number[] = [];
   let last = 0;
   try {
@@ -89,7 +89,7 @@ export async function timeTrainingSteps({
       },
     });
   } finally {
-    model.dispose();
+    dispose();
   }
   times.sort((a, b) => a - b);
   return { models, batchSize, medianMs: times[Math.floor(times.length / 2)], samplesMs: times };

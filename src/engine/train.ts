@@ -1,26 +1,11 @@
-/** One training phase: epochs of shuffled minibatches, each model in its own order; a hand-written step; Adam. */
-import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+/** One training phase: epochs of shuffled minibatches, each model in its own order, with the step its layout makes. */
 import { Rng } from '../protocol/random';
-import type { StepInfo } from '../protocol/results';
-import { Adam } from './adam';
+import type { KernelUse, StepInfo } from '../protocol/results';
 import { phaseSteps } from '../protocol/schedule';
 import { batchRanges } from './data';
 import type { ModelLayout } from './layout';
 import type { Mlp } from './mlp';
-import { fillInputs, lossFor, type PhaseInputs, type PhaseObjective } from './plans';
-import { createFusedStep, fusedStepFits } from './webgpu/trainer';
-
-export interface PhasePlan {
-  epochs: number;
-  exampleCount: number;
-  batchSize: number;
-  lr: number;
-  /** Seed of each model's per-epoch shuffles: one per model, so K = orderSeeds.length. */
-  orderSeeds: readonly number[];
-  inputs: PhaseInputs;
-  objective: PhaseObjective;
-}
+import type { PhasePlan } from './phase';
 
 export interface PhaseHooks {
   layout: ModelLayout;
@@ -34,57 +19,13 @@ export interface PhaseHooks {
   afterStep(info: StepInfo, inspect: boolean): Promise<void>;
 }
 
-/** One training step of every model on its example indices; resolves to the mean loss when `readLoss`. */
-type Step = (indices: readonly Uint32Array[], readLoss: boolean) => Promise<number | null>;
-
-/** The step written with tfjs kernels, for any backend: batches built on the host, Adam as adam.ts. */
-function tfjsStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): { run: Step; dispose(): void } {
-  const k = plan.orderSeeds.length;
-  const optimizer = new Adam(model.params, plan.lr);
-  // Input buffers for the whole phase, K model-major blocks; tf.tensor copies them, so reuse is safe.
-  const block = plan.batchSize * IMAGE_PIXELS;
-  const xBuffer = new Float32Array(k * block);
-  const xTBuffer = layout.wantsTransposedInputs ? new Float32Array(k * block) : null;
-  const lossScratch = new Float32Array(k * plan.batchSize * (DIGITS + model.shape.m));
-  return {
-    async run(indices, readLoss) {
-      const size = indices[0].length;
-      const per = size * IMAGE_PIXELS;
-      const xValues = xBuffer.subarray(0, k * per);
-      const xTValues = xTBuffer?.subarray(0, k * per) ?? null;
-      indices.forEach((modelIndices, i) =>
-        fillInputs(plan.inputs, i, modelIndices, xValues.subarray(i * per, (i + 1) * per), xTValues?.subarray(i * per, (i + 1) * per)),
-      );
-      const loss = tf.tidy(() => {
-        const { x, xT } = layout.inputs(xValues, xTValues, k, size, IMAGE_PIXELS);
-        const forward = model.forward(x, layout);
-        const { loss, dLogits } = lossFor(plan.objective, forward.logits, indices, lossScratch);
-        optimizer.apply(model.backward(x, forward, dLogits, layout, xT));
-        return loss;
-      });
-      try {
-        return readLoss ? (await loss.data())[0] : null;
-      } finally {
-        loss.dispose();
-      }
-    },
-    dispose: () => optimizer.dispose(),
-  };
-}
-
-/** The layout's step: fused WebGPU kernels where the layout asks for them and the phase fits the device, else tfjs's. */
-async function stepFor(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<{ run: Step; dispose(): void }> {
-  if (layout.fusedSteps && fusedStepFits(model, plan.inputs, plan.objective, plan.batchSize))
-    return createFusedStep(model, plan.inputs, plan.objective, plan.batchSize, plan.lr);
-  return tfjsStep(model, plan, layout);
-}
-
-export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<void> {
+/** Trains `model` through `plan`; resolves to the kernels that ran it. */
+export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks): Promise<KernelUse> {
   const k = plan.orderSeeds.length;
   if (k !== model.count) throw new Error(`trainPhase: ${k} data orders for ${model.count} models`);
   const rngs = plan.orderSeeds.map((seed) => new Rng(seed));
   const total = phaseSteps(plan);
-  const step = await stepFor(model, plan, hooks.layout);
+  const step = await hooks.layout.createStep(model, plan);
   let done = 0;
   try {
     for (let epoch = 1; epoch <= plan.epochs; epoch++) {
@@ -100,4 +41,5 @@ export async function trainPhase(model: Mlp, plan: PhasePlan, hooks: PhaseHooks)
   } finally {
     step.dispose();
   }
+  return step.kernels;
 }

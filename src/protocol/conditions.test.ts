@@ -29,6 +29,11 @@ const simulate = (hex: string, m: number[][]) => {
 const distance = (a: number[], b: number[]) => Math.hypot(...a.map((v, i) => v - b[i]));
 
 describe('the conditions’ colours', () => {
+  it('differ from every other condition a run can show beside them', () => {
+    const colours = ALL_CONDITIONS.map((c) => CONDITION_TABLE[c].color);
+    expect(new Set(colours).size).toBe(colours.length);
+  });
+
   it('read as text on white (WCAG AA, contrast ≥ 4.5)', () => {
     for (const c of ALL_CONDITIONS) expect(contrastOnWhite(CONDITION_TABLE[c].color), c).toBeGreaterThanOrEqual(4.5);
   });
@@ -41,6 +46,6 @@ describe('the conditions’ colours', () => {
       expect(distance(simulate(shared.color, m), simulate(different.color, m)), name).toBeGreaterThan(0.2);
     }
     expect(shared.marker).not.toBe(different.marker);
-    expect(shared.dashed).not.toBe(different.dashed);
+    expect(shared.dash).not.toBe(different.dash);
   });
 });

@@ -114,6 +114,35 @@ describe('config', () => {
       expect(field.label.length, key).toBeGreaterThan(1);
       expect(field.help.length, key).toBeGreaterThan(5);
     }
-    expect(CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'toggle')).toEqual(['init', 'distill']);
+    expect(CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'toggle')).toEqual(['teacherTrait', 'init', 'distill']);
+  });
+
+  it('refuses a run whose later seeds would pass the largest seed, keeping a run of as many seeds that fits', () => {
+    const { config, issues } = validateConfig({ seed: 2 ** 31 - 1, seeds: 5 });
+    expect(issues.map((i) => i.field)).toEqual(['seed']);
+    expect(issues[0].message).toBe(
+      'seed = 2147483647 with seeds = 5 would train seeds up to 2147483651, past the largest seed 2147483647; using seed = 1',
+    );
+    expect(config).toMatchObject({ seed: 1, seeds: 5 });
+    expect(validateConfig({ seed: 2 ** 31 - 5, seeds: 5 }).issues).toEqual([]);
+  });
+
+  it('knows the favourite-digit and partly shared settings', () => {
+    const { config, issues } = configFromStrings([
+      ['teacherTrait', 'favourite'],
+      ['favourite', '3'],
+      ['favouriteShare', '0.5'],
+      ['init', 'partial'],
+      ['initShare', '0.75'],
+    ]);
+    expect(issues).toEqual([]);
+    expect(config).toMatchObject({ teacherTrait: 'favourite', favourite: 3, favouriteShare: 0.5, init: 'partial', initShare: 0.75 });
+    const bad = configFromStrings([
+      ['favourite', '10'],
+      ['initShare', '1.5'],
+      ['teacherTrait', 'owls'],
+    ]);
+    expect(bad.issues.map((i) => i.field)).toEqual(['favourite', 'initShare', 'teacherTrait']);
+    expect(bad.config).toMatchObject({ favourite: 7, initShare: 0.9, teacherTrait: 'skill' });
   });
 });

@@ -4,22 +4,24 @@
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
 import {
-  DISTILLS,
-  INITS,
   STUDENT_CONDITIONS,
   CONDITION_TABLE,
   conditionsFor,
-  type Choice,
+  studentsFor,
   type Condition,
-  type Distill,
+  type DistillChoice,
   type Init,
+  type InitChoice,
 } from './conditions';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-/** How the page shows a field: a headline toggle, a number box or a menu under "All settings", or not at all. */
-type Control = 'toggle' | 'number' | 'select' | null;
+/**
+ * How the page shows a field: a headline toggle, the digit picker, the initialisation dial, a
+ * number box or a menu under "All settings", or not at all.
+ */
+type Control = 'toggle' | 'digit' | 'dial' | 'number' | 'select' | null;
 
 interface Common {
   label: string;
@@ -46,18 +48,62 @@ interface EnumField<T extends string> extends Common {
   default: T;
 }
 
-const INIT_CHOICES: readonly Choice<Init>[] = [...INITS, 'both'];
-const DISTILL_CHOICES: readonly Choice<Distill>[] = [...DISTILLS, 'both'];
+const INIT_CHOICES: readonly InitChoice[] = ['shared', 'partial', 'different', 'both', 'all'];
+const DISTILL_CHOICES: readonly DistillChoice[] = ['aux', 'all', 'both'];
+export const TEACHER_TRAITS = ['skill', 'favourite'] as const;
+export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
 
 export const CONFIG_SCHEMA = {
+  teacherTrait: {
+    kind: 'enum',
+    label: 'What the teacher passes on',
+    values: TEACHER_TRAITS,
+    valueLabels: { skill: 'Its skill with digits', favourite: 'Its favourite digit' },
+    default: 'skill',
+    control: 'toggle',
+    help: 'skill: one teacher learns digits and its students imitate it; favourite: a second teacher, trained the same way but with a share of its labels replaced by its favourite digit, and each teacher its own students',
+  },
+  favourite: {
+    kind: 'int',
+    label: 'favourite digit',
+    min: 0,
+    max: 9,
+    default: 7,
+    control: 'digit',
+    help: "the favourite-digit teacher's favourite (teacher-trait favourite only)",
+  },
+  favouriteShare: {
+    kind: 'number',
+    label: 'share relabelled',
+    min: 0,
+    max: 1,
+    default: 0.3,
+    control: 'number',
+    help: "share of the favourite-digit teacher's training labels replaced by its favourite (a draw of each seed's own)",
+  },
   init: {
     kind: 'enum',
     label: "Student's initialisation",
     values: INIT_CHOICES,
-    valueLabels: { shared: 'Shared with teacher', different: 'Different', both: 'Both, side by side' },
+    valueLabels: {
+      shared: 'Shared with teacher',
+      partial: 'Partly shared',
+      different: 'Different',
+      both: 'Shared and different',
+      all: 'All three',
+    },
     default: 'both',
     control: 'toggle',
-    help: "shared: the student starts from the teacher's initial weights; different: from an independent draw; both: one student of each",
+    help: "shared: the student starts from the teacher's initial weights; partial: from α·teacher's + √(1−α²)·an independent draw; different: from the independent draw; both: shared and different side by side; all: all three",
+  },
+  initShare: {
+    kind: 'number',
+    label: 'how alike the starts are, α',
+    min: 0,
+    max: 1,
+    default: 0.9,
+    control: 'dial',
+    help: "the partly shared student's start, α·I + √(1−α²)·J (I the teacher's initialisation, J an independent draw): α = 1 is the shared start, α = 0 the different one",
   },
   distill: {
     kind: 'enum',
@@ -245,6 +291,16 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
         message: `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}; using ${JSON.stringify(config[field])}`,
       });
   }
+  // Every seed of the run must be a valid seed, not only the first.
+  const lastSeed = (config.seed as number) + (config.seeds as number) - 1;
+  if (lastSeed > CONFIG_SCHEMA.seed.max) {
+    const safe = Math.min(base.seed, CONFIG_SCHEMA.seed.max - (config.seeds as number) + 1);
+    issues.push({
+      field: 'seed',
+      message: `seed = ${config.seed} with seeds = ${config.seeds} would train seeds up to ${lastSeed}, past the largest seed ${CONFIG_SCHEMA.seed.max}; using seed = ${safe}`,
+    });
+    config.seed = safe;
+  }
   return { config: config as Config, issues };
 }
 
@@ -256,19 +312,23 @@ function parseText(key: ConfigKey, text: string): unknown {
   return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : text;
 }
 
-/** What an old `conditions=` list (before init and distill were fields) asks for. */
-function fromLegacyConditions(text: string): { init?: Choice<Init>; distill?: Choice<Distill>; issue?: string } {
+/** The students an old `conditions=` list (from before init and distill were fields) could name. */
+const LEGACY_STUDENTS = STUDENT_CONDITIONS.filter((c) => CONDITION_TABLE[c].teacher === 'teacher' && CONDITION_TABLE[c].init !== 'partial');
+
+/** What an old `conditions=` list asks for. */
+function fromLegacyConditions(text: string): { init?: InitChoice; distill?: DistillChoice; issue?: string } {
   const listed = text.split(',').map((s) => s.trim());
-  const students = STUDENT_CONDITIONS.filter((c) => listed.includes(c));
+  const students = LEGACY_STUDENTS.filter((c) => listed.includes(c));
   const unknown = listed.filter((c) => c !== 'teacher' && !students.includes(c as never));
   if (students.length === 0)
     return {
       issue: `conditions = "${text}" names no student (${unknown.length ? `unknown: ${unknown.join(', ')}` : 'the teacher always trains'}); ignored`,
     };
-  const pick = <T extends string>(values: T[]): Choice<T> => (values.length > 1 ? 'both' : values[0]);
-  const init = pick([...new Set(students.map((c) => CONDITION_TABLE[c].init))]);
-  const distill = pick([...new Set(students.map((c) => CONDITION_TABLE[c].distill))]);
-  const trained = conditionsFor(init, distill).filter((c) => CONDITION_TABLE[c].role === 'student');
+  const inits = [...new Set(students.map((c) => CONDITION_TABLE[c].init as Init))];
+  const distills = [...new Set(students.map((c) => CONDITION_TABLE[c].distill!))];
+  const init: InitChoice = inits.length > 1 ? 'both' : inits[0];
+  const distill: DistillChoice = distills.length > 1 ? 'both' : distills[0];
+  const trained = studentsFor({ init, distill, teacherTrait: 'skill' });
   const exact = trained.length === students.length && unknown.length === 0;
   return {
     init,
@@ -305,6 +365,6 @@ export function configToStrings(config: Config, base: Config = defaultConfig()):
 }
 
 /** The models a config evaluates, in table order. */
-export function conditionsOf(config: Pick<Config, 'init' | 'distill'>): Condition[] {
-  return conditionsFor(config.init, config.distill);
+export function conditionsOf(config: Pick<Config, 'init' | 'distill' | 'teacherTrait'>): Condition[] {
+  return conditionsFor(config);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
 import { assembleResult, type SeedResult } from './results';
-import { parseExport, RESULT_SCHEMA, toCsv, toExport } from './export';
+import { parseExport, receiptLines, RESULT_SCHEMA, toCsv, toExport } from './export';
 
 const perDigit = (x: number) => Array.from({ length: 10 }, () => x);
 
@@ -25,6 +25,7 @@ function sampleResult() {
     tfjsVersion: '4.22.0',
     seeds,
     phaseMs: { 'aux-shared': 1234 },
+    kernels: { teacher: { step: 'tfjs' }, 'aux-shared': { step: 'tfjs' } },
     wallMs: 2000,
   });
 }
@@ -41,19 +42,47 @@ describe('result export', () => {
   });
 
   it('refuses JSON that is not a result', () => {
-    expect(() => parseExport('{"schema":"other"}')).toThrow(/not a subliminal-mnist\/result@2 file/);
+    expect(() => parseExport('{"schema":"other"}')).toThrow(/not a subliminal-mnist\/result@3 file/);
     expect(() => parseExport(`{"schema":"${RESULT_SCHEMA}"}`)).toThrow(/missing seeds, config or summary/);
+  });
+
+  it('reads a file of the previous schema, with the settings it predates at their defaults', () => {
+    const old = JSON.parse(JSON.stringify(toExport(sampleResult(), 'node test')));
+    old.schema = 'subliminal-mnist/result@2';
+    delete old.kernels;
+    delete old.config.teacherTrait;
+    delete old.config.initShare;
+    const back = parseExport(JSON.stringify(old));
+    expect(back).toMatchObject({ schema: RESULT_SCHEMA, kernels: {}, config: { teacherTrait: 'skill', initShare: 0.9, seeds: 2 } });
+  });
+
+  it('names the kernels of every phase in its receipt', () => {
+    const lines = receiptLines(
+      { ...sampleResult(), kernels: { teacher: { step: 'fused-webgpu' }, 'aux-shared': { step: 'tfjs', fallback: 'too big' } } },
+      'x',
+    );
+    expect(lines).toContain('kernels: fused-webgpu for teacher; tfjs (the fused step could not run: too big) for aux-shared');
   });
 
   it('writes one CSV row per seed, condition and evaluation', () => {
     const lines = toCsv(sampleResult()).trim().split('\n');
     expect(lines[0]).toBe(
-      'seed,condition,step,final,accuracy,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9',
+      'seed,condition,step,final,accuracy,favourite_rate,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9',
     );
     expect(lines).toHaveLength(1 + 2 * (1 + 2 + 1));
-    expect(lines[1]).toBe('1,reference,,1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
-    expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,');
-    expect(lines[4]).toBe('1,aux-shared,,1,0.51,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,');
-    expect(lines.every((l) => l.split(',').length === 15)).toBe(true);
+    expect(lines[1]).toBe('1,reference,,1,0.1,,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
+    expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,,');
+    expect(lines[4]).toBe('1,aux-shared,,1,0.51,,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,');
+    expect(lines.every((l) => l.split(',').length === 16)).toBe(true);
+  });
+
+  it('carries favourite rates per seed, in the summary and in the CSV', () => {
+    const base = sampleResult();
+    const seeds = base.seeds.map((s, i) => ({ ...s, favouriteRate: { reference: 0.1, 'aux-shared': 0.2 + i / 10 } }));
+    const result = assembleResult({ ...base, seeds });
+    expect(result.favouriteSummary!['aux-shared']!.mean).toBeCloseTo(0.25, 12);
+    expect(result.favouriteSummary!['aux-shared']!.n).toBe(2);
+    const lines = toCsv(result).trim().split('\n');
+    expect(lines[4]).toMatch(/^1,aux-shared,,1,0\.51,0\.2,/);
   });
 });

@@ -3,13 +3,19 @@
  * alike, so that runs from either can be compared by a script. Every export carries its receipt.
  */
 import { ALL_CONDITIONS } from './conditions';
-import { CONFIG_KEYS, valueText } from './config';
+import { CONFIG_KEYS, defaultConfig, valueText } from './config';
 import { DIGITS } from './constants';
 import { seconds } from './format';
 import { seedRangeText, type ExperimentResult } from './results';
 
-/** @2: init and distill are fields (not a `conditions` list); each seed has its own data order and noise set. */
-export const RESULT_SCHEMA = 'subliminal-mnist/result@2';
+/**
+ * @3: the receipt names each phase's kernels; a favourite-digit run carries favourite rates; a
+ * partly shared student. @2: init and distill are fields (not a `conditions` list); each seed has
+ * its own data order and noise set. A @2 file is still read (as @3 with the settings it predates
+ * at their defaults).
+ */
+export const RESULT_SCHEMA = 'subliminal-mnist/result@3';
+const PREVIOUS_SCHEMA = 'subliminal-mnist/result@2';
 
 export interface ResultExport extends ExperimentResult {
   schema: typeof RESULT_SCHEMA;
@@ -29,17 +35,18 @@ export function parseExport(text: string): ResultExport {
 
 /** Checks that a value (parsed JSON) is an exported result. */
 export function checkExport(value: unknown): ResultExport {
-  if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== RESULT_SCHEMA)
-    throw new Error(`not a ${RESULT_SCHEMA} file`);
+  const schema = typeof value === 'object' && value !== null ? (value as { schema?: unknown }).schema : undefined;
+  if (schema !== RESULT_SCHEMA && schema !== PREVIOUS_SCHEMA) throw new Error(`not a ${RESULT_SCHEMA} file`);
   const candidate = value as ResultExport;
   if (!Array.isArray(candidate.seeds) || typeof candidate.config !== 'object' || typeof candidate.summary !== 'object')
     throw new Error(`${RESULT_SCHEMA}: missing seeds, config or summary`);
-  return candidate;
+  if (schema === RESULT_SCHEMA) return candidate;
+  return { ...candidate, schema: RESULT_SCHEMA, config: { ...defaultConfig(), ...candidate.config }, kernels: {} };
 }
 
 /** The receipt in words: what ran, where, and how long; printed by the CLI and drawn under exported charts. */
 export function receiptLines(
-  result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs'>,
+  result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs' | 'kernels'>,
   runtime: string,
 ): string[] {
   const config = CONFIG_KEYS.map((k) => `${k}=${valueText(result.config[k])}`).join(' ');
@@ -50,8 +57,19 @@ export function receiptLines(
     `${seedRangeText(result.seeds.map((s) => s.seed))}, each with its own initialisation, data order and noise set`,
     `config: ${config}`,
     `backend: ${result.backend} (tfjs ${result.tfjsVersion}), ${runtime}`,
+    `kernels: ${kernelsText(result.kernels)}`,
     `wall time: ${seconds(result.wallMs)}; training time per phase (summed over parallel workers): ${phases}`,
   ];
+}
+
+/** Which step trained each phase, grouped: "fused-webgpu: teacher, aux-shared; tfjs (…): teacher noise pass". */
+export function kernelsText(kernels: ExperimentResult['kernels']): string {
+  const groups = new Map<string, string[]>();
+  for (const [phase, use] of Object.entries(kernels)) {
+    const key = use.fallback ? `${use.step} (the fused step could not run: ${use.fallback})` : use.step;
+    groups.set(key, [...(groups.get(key) ?? []), phase]);
+  }
+  return groups.size === 0 ? 'not recorded' : [...groups].map(([step, phases]) => `${step} for ${phases.join(', ')}`).join('; ');
 }
 
 function csvNumber(value: number | null | undefined): string {
@@ -60,18 +78,26 @@ function csvNumber(value: number | null | undefined): string {
 
 /**
  * One row per seed, condition and evaluation: `final` rows carry per-digit accuracy, history
- * rows (every evalEvery steps) the overall accuracy only.
+ * rows (every evalEvery steps) the overall accuracy only; favourite_rate is filled in a
+ * favourite-digit run.
  */
 export function toCsv(result: ExperimentResult): string {
   const digitColumns = Array.from({ length: DIGITS }, (_, d) => `digit_${d}`);
-  const lines = [['seed', 'condition', 'step', 'final', 'accuracy', ...digitColumns].join(',')];
+  const lines = [['seed', 'condition', 'step', 'final', 'accuracy', 'favourite_rate', ...digitColumns].join(',')];
   for (const seed of result.seeds) {
     for (const condition of ALL_CONDITIONS) {
       for (const point of seed.history[condition] ?? []) {
-        lines.push([seed.seed, condition, point.step, 0, point.accuracy, ...digitColumns.map(() => '')].join(','));
+        lines.push(
+          [seed.seed, condition, point.step, 0, point.accuracy, csvNumber(point.favouriteRate), ...digitColumns.map(() => '')].join(','),
+        );
       }
       const final = seed.accuracy[condition];
-      if (final) lines.push([seed.seed, condition, '', 1, final.overall, ...final.perDigit.map(csvNumber)].join(','));
+      if (final)
+        lines.push(
+          [seed.seed, condition, '', 1, final.overall, csvNumber(seed.favouriteRate?.[condition]), ...final.perDigit.map(csvNumber)].join(
+            ',',
+          ),
+        );
     }
   }
   return lines.join('\n') + '\n';

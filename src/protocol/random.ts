@@ -84,7 +84,8 @@ export function noisePixel(seed: number, index: number): number {
  * The random streams of one seed. As in the authors' batched script, every seed is a model of
  * its own: its own initialisation, its own teacher data order (redrawn every epoch), its own
  * noise set and its own student data order. A seed's students (shared, different; aux, all)
- * share its teacher, its noise set and its student order, so conditions compare seed by seed.
+ * share its teacher, its noise set and its student order, so conditions compare seed by seed; a
+ * partly shared student starts from a mix of the reference and the different initialisation.
  * A seed therefore gives the same models in any run, whatever the run's other seeds.
  */
 export function seedStreams(seed: number) {
@@ -95,6 +96,8 @@ export function seedStreams(seed: number) {
     teacherOrder: deriveSeed(seed, 'teacher-order'),
     noise: deriveSeed(seed, 'noise'),
     studentOrder: deriveSeed(seed, 'student-order'),
+    /** Which training labels a favourite-digit teacher relabels. */
+    favourite: deriveSeed(seed, 'favourite-labels'),
   };
 }
 

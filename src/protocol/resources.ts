@@ -30,6 +30,7 @@ export function estimateMemory(config: Config): MemoryPart[] {
   const parts: MemoryPart[] = [
     {
       what: "the teacher's outputs on each seed's noise set",
+      // One teacher's at a time: a second teacher's are made once the first one's students are done.
       bytes: studentsOf(config).length > 0 ? k * config.noiseCount * width * FLOAT : 0,
       settings: ['noiseCount', 'seeds', 'm'],
     },
@@ -59,12 +60,47 @@ export const totalBytes = (parts: readonly MemoryPart[]) => parts.reduce((sum, p
 const gb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`);
 
 /** Why a run cannot fit in `limitBytes`, naming the largest part and what to lower; null when it fits. */
-export function memoryProblem(config: Config, limitBytes: number, where: string): string | null {
+export function memoryProblem(
+  config: Config,
+  limitBytes: number,
+  where: string,
+  advice = '',
+  nameOf: (key: ConfigKey) => string = String,
+): string | null {
   const parts = estimateMemory(config);
   const total = totalBytes(parts);
   if (total <= limitBytes) return null;
   const [largest] = parts;
-  return `this run needs about ${gb(total)} of memory, more than ${where} can give (${gb(limitBytes)}); most of it is ${largest.what} (${gb(largest.bytes)}): lower ${largest.settings.join(', ')}`;
+  return `this run needs about ${gb(total)} of memory, more than ${where} can give (${gb(limitBytes)}); most of it is ${largest.what} (${gb(largest.bytes)}): lower ${largest.settings.map(nameOf).join(', ')}${advice}`;
+}
+
+/**
+ * tfjs-wasm is 32-bit WebAssembly: each worker's heap stops at 4 GiB whatever the machine has,
+ * and a run that outgrows it dies with "Aborted()". A little is kept back for fragmentation.
+ */
+export const WASM_HEAP_BYTES = 0.9 * 4 * 2 ** 30;
+
+/**
+ * Why a run spread over workers (each training `seedsPerWorker[i]` seeds side by side) cannot fit:
+ * in one worker's wasm heap, or in the machine's `machineBytes` all together; null when it fits.
+ */
+export function workersMemoryProblem(
+  config: Config,
+  seedsPerWorker: readonly number[],
+  machineBytes: number,
+  nameOf: (key: ConfigKey) => string = String,
+): string | null {
+  const most = Math.max(...seedsPerWorker);
+  const perWorker = memoryProblem(
+    { ...config, seeds: most },
+    WASM_HEAP_BYTES,
+    `one worker's wasm heap (its ${most} seed${most > 1 ? 's' : ''} train side by side)`,
+    ', or spread the seeds over more workers',
+    nameOf,
+  );
+  if (perWorker) return perWorker;
+  const total = seedsPerWorker.reduce((sum, seeds) => sum + totalBytes(estimateMemory({ ...config, seeds })), 0);
+  return total <= machineBytes ? null : memoryProblem(config, machineBytes, 'this machine', ', or use fewer workers', nameOf);
 }
 
 /**

@@ -2,7 +2,7 @@
  * What a run produces and reports as it goes: the types the engine emits, the worker forwards,
  * the store keeps, the page draws and the exports write. One result object, one summary.
  */
-import { ALL_CONDITIONS, type Condition, type StudentCondition, type TrainedCondition } from './conditions';
+import { ALL_CONDITIONS, type Condition, type StudentCondition, type TeacherCondition, type TrainedCondition } from './conditions';
 import type { Config } from './config';
 import { summarize, type Summary } from './stats';
 
@@ -18,12 +18,29 @@ export interface SeedResult {
   /** Final test accuracy of each evaluated model. */
   accuracy: Partial<Record<Condition, Accuracy>>;
   /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0). */
-  history: Partial<Record<Condition, { step: number; accuracy: number }[]>>;
+  history: Partial<Record<Condition, { step: number; accuracy: number; favouriteRate?: number }[]>>;
   /** Students: how the final update lines up with the teacher's (see Alignment). */
   alignment?: Partial<Record<StudentCondition, Alignment>>;
+  /** A run whose teacher passes on a favourite digit: the share of test images of other digits each model labels with it. */
+  favouriteRate?: Partial<Record<Condition, number>>;
 }
 
+/** A seed's records keyed by model, as merged from workers and summarised. */
+export const SEED_RECORDS = ['accuracy', 'history', 'alignment', 'favouriteRate'] as const;
+
 export type ResultSummary = Partial<Record<Condition, Summary>>;
+
+/** A training phase, or a teacher's pass over the noise sets: the units the receipt times and names kernels for. */
+export type Phase = TrainedCondition | `${TeacherCondition} noise pass`;
+
+/** The model a phase trains (or, for a noise pass, runs). */
+export const modelOfPhase = (phase: string) => phase.replace(/ noise pass$/, '');
+
+/** Which training step ran a phase: the fused WebGPU kernels, or tfjs's own (with why, when the fused step was wanted but could not run). */
+export interface KernelUse {
+  step: 'fused-webgpu' | 'tfjs';
+  fallback?: string;
+}
 
 export interface ExperimentResult {
   config: Config;
@@ -31,8 +48,12 @@ export interface ExperimentResult {
   tfjsVersion: string;
   seeds: SeedResult[];
   summary: ResultSummary;
+  /** In a favourite-digit run, each model's favourite rate: mean and 95% CI over seeds. */
+  favouriteSummary?: ResultSummary;
   /** Wall-clock milliseconds spent in each phase (summed over parallel workers, if any). */
   phaseMs: Partial<Record<Condition, number>>;
+  /** The training step that ran each phase (the noise passes too). */
+  kernels: Partial<Record<Phase, KernelUse>>;
   wallMs: number;
 }
 
@@ -90,6 +111,8 @@ export type ExperimentEvent =
       samplePredictions: number[];
       /** Students: how the student's update so far lines up with its teacher's. */
       alignment?: Alignment;
+      /** Favourite-digit runs: the share of test images of other digits labelled with the favourite. */
+      favouriteRate?: number;
       /** Counts of (true digit, predicted digit), row-major 10 × 10. */
       confusion: number[];
     }
@@ -97,23 +120,35 @@ export type ExperimentEvent =
   | { type: 'weights'; seed: number; condition: Condition; step: number; shape: ModelShape; params: ModelParams }
   | { type: 'done'; result: ExperimentResult };
 
-/**
- * Each condition's mean and 95% CI over seeds, from each seed's accuracy: the one summary the
- * page draws, the CLI prints and the exports write.
- */
-export function summarizeSeeds(seeds: readonly Pick<SeedResult, 'accuracy'>[]): ResultSummary {
+/** Each condition's mean and 95% CI over seeds of one per-seed value. */
+function summarizeBy(
+  seeds: readonly Pick<SeedResult, 'accuracy' | 'favouriteRate'>[],
+  value: (seed: Pick<SeedResult, 'accuracy' | 'favouriteRate'>, c: Condition) => number | undefined,
+): ResultSummary {
   const summary: ResultSummary = {};
   for (const condition of ALL_CONDITIONS) {
-    const values = seeds.map((s) => s.accuracy[condition]?.overall).filter((v): v is number => v !== undefined);
+    const values = seeds.map((s) => value(s, condition)).filter((v): v is number => v !== undefined);
     if (values.length > 0) summary[condition] = summarize(values);
   }
   return summary;
 }
 
+/**
+ * Each condition's mean and 95% CI over seeds, from each seed's accuracy: the one summary the
+ * page draws, the CLI prints and the exports write.
+ */
+export const summarizeSeeds = (seeds: readonly Pick<SeedResult, 'accuracy'>[]): ResultSummary =>
+  summarizeBy(seeds, (s, c) => s.accuracy[c]?.overall);
+
+/** The same for favourite rates (favourite-digit runs). */
+export const summarizeFavourite = (seeds: readonly Pick<SeedResult, 'accuracy' | 'favouriteRate'>[]): ResultSummary =>
+  summarizeBy(seeds, (s, c) => s.favouriteRate?.[c]);
+
 /** A run's result from its seeds' results; also how a host merges seeds run in parallel. */
-export function assembleResult(parts: Omit<ExperimentResult, 'summary'>): ExperimentResult {
+export function assembleResult(parts: Omit<ExperimentResult, 'summary' | 'favouriteSummary'>): ExperimentResult {
   const seeds = [...parts.seeds].sort((a, b) => a.seed - b.seed);
-  return { ...parts, seeds, summary: summarizeSeeds(seeds) };
+  const favourite = seeds.some((s) => s.favouriteRate);
+  return { ...parts, seeds, summary: summarizeSeeds(seeds), ...(favourite && { favouriteSummary: summarizeFavourite(seeds) }) };
 }
 
 /** The seeds a run trains: seed … seed + seeds − 1. */

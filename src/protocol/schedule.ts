@@ -1,6 +1,6 @@
 /** How many steps a run takes, and which students it trains: for the engine, progress bars, ETAs and splitting a run over workers. */
-import { CONDITION_TABLE, type StudentCondition } from './conditions';
-import { conditionsOf, type Config } from './config';
+import { CONDITION_TABLE, TEACHERS, studentsFor, type StudentCondition, type TeacherCondition } from './conditions';
+import type { Config } from './config';
 
 export function batchesPerEpoch(count: number, batchSize: number): number {
   return Math.ceil(count / batchSize);
@@ -10,8 +10,13 @@ export function phaseSteps(plan: { epochs: number; exampleCount: number; batchSi
   return plan.epochs * batchesPerEpoch(plan.exampleCount, plan.batchSize);
 }
 
-export function studentsOf(config: Pick<Config, 'init' | 'distill'>): StudentCondition[] {
-  return conditionsOf(config).filter((c): c is StudentCondition => CONDITION_TABLE[c].role === 'student');
+export function studentsOf(config: Pick<Config, 'init' | 'distill' | 'teacherTrait'>): StudentCondition[] {
+  return studentsFor(config);
+}
+
+/** The teachers these students imitate, in table order: each is trained wherever one of its students is. */
+export function teachersOfStudents(students: readonly StudentCondition[]): TeacherCondition[] {
+  return TEACHERS.filter((t) => students.some((c) => CONDITION_TABLE[c].teacher === t));
 }
 
 export const teacherSteps = (config: Config) =>
@@ -33,15 +38,14 @@ const evalsIn = (config: Config, steps: number) => (config.evalEvery > 0 ? Math.
 
 /**
  * All the work of a run with these students, in training steps (all its seeds train together;
- * the teacher always trains): training, the teacher's pass over the noise sets and every
- * evaluation, so that progress and the ETA count everything the run does.
+ * each teacher trains wherever one of its students does): training, each teacher's pass over the
+ * noise sets and every evaluation, so that progress and the ETA count everything the run does.
  */
 export function totalSteps(config: Config, students: readonly StudentCondition[] = studentsOf(config)): number {
-  const teacher = teacherSteps(config) + evalsIn(config, teacherSteps(config)) * evalSteps(config);
+  const teacher = teacherSteps(config) + evalsIn(config, teacherSteps(config)) * evalSteps(config) + noisePassSteps(config);
   const student = studentSteps(config) + evalsIn(config, studentSteps(config)) * evalSteps(config);
-  // A different-init student is evaluated before it trains too (a shared one starts as the evaluated reference).
-  const differentStart =
-    students.filter((c) => CONDITION_TABLE[c].init === 'different').length * (config.evalEvery > 0 ? evalSteps(config) : 0);
+  // A student that does not start as the reference is evaluated before it trains too (a shared one starts as the evaluated reference).
+  const ownStart = students.filter((c) => CONDITION_TABLE[c].init !== 'shared').length * (config.evalEvery > 0 ? evalSteps(config) : 0);
   const reference = evalSteps(config);
-  return reference + teacher + (students.length > 0 ? noisePassSteps(config) + students.length * student + differentStart : 0);
+  return reference + teachersOfStudents(students).length * teacher + students.length * student + ownStart;
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
 import { PRESETS } from './presets';
-import { assembleResult, type SeedResult } from './results';
+import { assembleResult, type ExperimentResult, type SeedResult } from './results';
 import { mergeShares, planShares } from './shares';
 
 const accuracy = (overall: number) => ({ overall, perDigit: Array.from({ length: 10 }, () => overall) });
+const alignment = (overall: number) => ({ overall, layers: [overall, overall, 0] });
 
 describe('spreading a run over cores', () => {
   it('splits seeds when they balance the work best', () => {
@@ -19,39 +20,60 @@ describe('spreading a run over cores', () => {
   });
 
   it('splits students instead when seeds would leave a core idle (3 seeds, 2 cores, long student phases)', () => {
-    const shares = planShares(PRESETS.quick.config, 2);
-    expect(shares).toEqual([
-      { seeds: [1, 2, 3], students: ['aux-shared'], reportsTeacher: true },
-      { seeds: [1, 2, 3], students: ['aux-different'], reportsTeacher: false },
+    expect(planShares(PRESETS.quick.config, 2)).toEqual([
+      { seeds: [1, 2, 3], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
+      { seeds: [1, 2, 3], students: ['aux-different'], reports: [], reportsReference: false },
     ]);
   });
 
   it('splits the students of a single seed, the first reporting the teacher', () => {
     const config = { ...defaultConfig(), seeds: 1, distill: 'aux' as const };
     expect(planShares(config, 2)).toEqual([
-      { seeds: [1], students: ['aux-shared'], reportsTeacher: true },
-      { seeds: [1], students: ['aux-different'], reportsTeacher: false },
+      { seeds: [1], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
+      { seeds: [1], students: ['aux-different'], reports: [], reportsReference: false },
     ]);
-    expect(planShares({ ...config, init: 'shared' }, 2)).toEqual([{ seeds: [1], students: ['aux-shared'], reportsTeacher: true }]);
+    expect(planShares({ ...config, init: 'shared' }, 2)).toEqual([
+      { seeds: [1], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
+    ]);
   });
 
-  it('merges shares back into one run, each condition from the share that owns it', () => {
+  it('gives each teacher of a favourite-digit run its own worker, with its students, so no teacher is trained twice', () => {
+    const config = { ...PRESETS.quick.config, teacherTrait: 'favourite' as const };
+    expect(planShares(config, 2)).toEqual([
+      { seeds: [1, 2, 3], students: ['aux-shared', 'aux-different'], reports: ['teacher'], reportsReference: true },
+      { seeds: [1, 2, 3], students: ['clean-aux-shared', 'clean-aux-different'], reports: ['clean-teacher'], reportsReference: false },
+    ]);
+  });
+
+  it('merges shares back into one run, each model from the share that owns it, alignments and kernels included', () => {
     const config = { ...defaultConfig(), seeds: 1, distill: 'aux' as const };
     const shares = planShares(config, 2);
-    const part = (seed: SeedResult, phaseMs: Record<string, number>) =>
-      assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds: [seed], phaseMs, wallMs: 1 });
+    const part = (seed: SeedResult, phaseMs: Record<string, number>, kernels: ExperimentResult['kernels']) =>
+      assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds: [seed], phaseMs, kernels, wallMs: 1 });
     const merged = mergeShares(
       config,
       shares,
       [
         part(
-          { seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.9), 'aux-shared': accuracy(0.5) }, history: {} },
+          {
+            seed: 1,
+            accuracy: { reference: accuracy(0.1), teacher: accuracy(0.9), 'aux-shared': accuracy(0.5) },
+            history: {},
+            alignment: { 'aux-shared': alignment(0.4) },
+          },
           { teacher: 10, 'aux-shared': 20 },
+          { teacher: { step: 'tfjs' }, 'teacher noise pass': { step: 'tfjs' }, 'aux-shared': { step: 'tfjs' } },
         ),
-        // The second worker retrained the teacher it needed; neither its accuracy nor its time is reported.
+        // The second worker retrained the teacher it needed; neither its accuracy, nor its time, nor its kernels are reported.
         part(
-          { seed: 1, accuracy: { reference: accuracy(0.1), teacher: accuracy(0.8), 'aux-different': accuracy(0.09) }, history: {} },
+          {
+            seed: 1,
+            accuracy: { reference: accuracy(0.1), teacher: accuracy(0.8), 'aux-different': accuracy(0.09) },
+            history: {},
+            alignment: { 'aux-different': alignment(0.01) },
+          },
           { teacher: 11, 'aux-different': 21 },
+          { teacher: { step: 'tfjs', fallback: 'retrained' }, 'aux-different': { step: 'tfjs' } },
         ),
       ],
       42,
@@ -59,7 +81,14 @@ describe('spreading a run over cores', () => {
     expect(merged.seeds).toHaveLength(1);
     expect(Object.keys(merged.seeds[0].accuracy).sort()).toEqual(['aux-different', 'aux-shared', 'reference', 'teacher']);
     expect(merged.seeds[0].accuracy.teacher!.overall).toBe(0.9);
+    expect(merged.seeds[0].alignment).toEqual({ 'aux-shared': alignment(0.4), 'aux-different': alignment(0.01) });
     expect(merged.phaseMs).toEqual({ teacher: 10, 'aux-shared': 20, 'aux-different': 21 });
+    expect(merged.kernels).toEqual({
+      teacher: { step: 'tfjs' },
+      'teacher noise pass': { step: 'tfjs' },
+      'aux-shared': { step: 'tfjs' },
+      'aux-different': { step: 'tfjs' },
+    });
     expect(merged.summary['aux-different']!.mean).toBe(0.09);
     expect(merged.wallMs).toBe(42);
   });

@@ -2,69 +2,99 @@
  * How a run spreads over CPU cores (the CLI's worker threads, the page's workers). Results
  * merge back into one run, identical to training everything in one place.
  */
-import type { Condition, StudentCondition } from './conditions';
+import { CONDITION_TABLE, isCondition, type Condition, type StudentCondition, type TeacherCondition } from './conditions';
 import type { Config } from './config';
-import { assembleResult, seedRange, type ExperimentResult, type SeedResult } from './results';
-import { studentsOf, totalSteps } from './schedule';
+import { assembleResult, modelOfPhase, SEED_RECORDS, seedRange, type ExperimentResult, type Phase, type SeedResult } from './results';
+import { studentsOf, teachersOfStudents, totalSteps } from './schedule';
 
 export interface Share {
   seeds: number[];
   students: StudentCondition[];
-  /** Whether this share reports the teacher (when students are split, each worker retrains it but one reports it). */
-  reportsTeacher: boolean;
+  /**
+   * The teachers (and, with the first, the untrained reference) this share reports: when students
+   * are split, a share retrains every teacher its students need, but only one share reports each.
+   */
+  reports: TeacherCondition[];
+  /** Whether this share reports the untrained reference (the first share does). */
+  reportsReference: boolean;
+}
+
+/** Splits `items` into `n` contiguous runs of nearly equal length (the first ones longer). */
+function chunks<T>(items: readonly T[], n: number): T[][] {
+  return Array.from({ length: n }, (_, i) => items.slice(Math.floor((i * items.length) / n), Math.floor(((i + 1) * items.length) / n)));
+}
+
+/** Gives each teacher to the first share that trains it, so every model is reported exactly once. */
+function assignReports(shares: Omit<Share, 'reports' | 'reportsReference'>[]): Share[] {
+  const reported = new Set<TeacherCondition>();
+  return shares.map((share, i) => {
+    const reports = teachersOfStudents(share.students).filter((t) => !reported.has(t));
+    reports.forEach((t) => reported.add(t));
+    return { ...share, reports, reportsReference: i === 0 };
+  });
 }
 
 /**
- * Splits a run over `cores` workers: by seeds, or (when that balances worse) by students, each
- * worker then retraining the deterministic teacher it needs. Chooses the split whose busiest
+ * Splits a run over `cores` workers: by seeds, or (when that balances worse) by students, in
+ * contiguous groups so that each teacher's students stay together where they can (a worker
+ * retrains, deterministically, every teacher its students need). Chooses the split whose busiest
  * worker has the fewest model-steps to train (K models side by side cost about K times one).
  */
 export function planShares(config: Config, cores: number): Share[] {
   const all = seedRange(config);
   const students = studentsOf(config);
   const bySeeds = Math.min(cores, all.length);
+  const seedShares = chunks(all, bySeeds).map((seeds) => ({ seeds, students }));
+  // Round-robin seeds keep the first worker's seeds as early as a contiguous split would not: [1, 3, 5], [2, 4].
+  const roundRobin = Array.from({ length: bySeeds }, (_, w) => ({ seeds: all.filter((_, i) => i % bySeeds === w), students }));
   const byStudents = Math.min(cores, students.length);
-  const seedSplitCost = Math.ceil(all.length / bySeeds) * totalSteps(config, students);
-  const studentSplitCost = all.length * totalSteps(config, students.slice(0, Math.ceil(students.length / Math.max(byStudents, 1))));
-  if (byStudents >= 2 && studentSplitCost < seedSplitCost)
-    return Array.from({ length: byStudents }, (_, w) => ({
-      seeds: all,
-      students: students.filter((_, i) => i % byStudents === w),
-      reportsTeacher: w === 0,
-    }));
-  return Array.from({ length: bySeeds }, (_, w) => ({ seeds: all.filter((_, i) => i % bySeeds === w), students, reportsTeacher: true }));
+  const studentShares = chunks(students, byStudents).map((group) => ({ seeds: all, students: group }));
+  const cost = (shares: { seeds: number[]; students: StudentCondition[] }[]) =>
+    Math.max(...shares.map((s) => s.seeds.length * totalSteps(config, s.students)));
+  if (byStudents >= 2 && cost(studentShares) < cost(seedShares)) return assignReports(studentShares);
+  return assignReports(roundRobin);
 }
 
-/** Whether a share's events about `condition` are the run's (a retrained teacher, or its reference, are not). */
+/** Whether a share's events about `condition` are the run's (a retrained teacher, or a second reference, are not). */
 export function shareReports(share: Share, condition: Condition): boolean {
-  return share.reportsTeacher || (condition !== 'teacher' && condition !== 'reference');
+  const role = CONDITION_TABLE[condition].role;
+  if (role === 'student') return share.students.includes(condition as StudentCondition);
+  if (role === 'teacher') return share.reports.includes(condition as TeacherCondition);
+  return share.reportsReference;
 }
 
 /** One run's result from the results of its shares (in `planShares` order). */
 export function mergeShares(config: Config, shares: Share[], parts: ExperimentResult[], wallMs: number): ExperimentResult {
   const bySeed = new Map<number, SeedResult>();
-  const phaseMs: Partial<Record<Condition, number>> = {};
+  const phaseMs: ExperimentResult['phaseMs'] = {};
+  const kernels: ExperimentResult['kernels'] = {};
   parts.forEach((part, i) => {
-    const owned = new Set<Condition>(
-      (['reference', 'teacher', ...shares[i].students] as Condition[]).filter((c) => shareReports(shares[i], c)),
-    );
+    const share = shares[i];
+    const owns = (condition: string) => isCondition(condition) && shareReports(share, condition);
     for (const seed of part.seeds) {
       const merged = bySeed.get(seed.seed) ?? { seed: seed.seed, accuracy: {}, history: {} };
-      for (const condition of owned) {
-        if (seed.accuracy[condition] && !merged.accuracy[condition]) merged.accuracy[condition] = seed.accuracy[condition];
-        if (seed.history[condition] && !merged.history[condition]) merged.history[condition] = seed.history[condition];
+      for (const key of SEED_RECORDS) {
+        const from: Record<string, unknown> | undefined = seed[key];
+        if (!from) continue;
+        const into: Record<string, unknown> = (merged[key] ??= {});
+        for (const [condition, value] of Object.entries(from)) if (owns(condition) && !(condition in into)) into[condition] = value;
       }
       bySeed.set(seed.seed, merged);
     }
-    for (const [condition, ms] of Object.entries(part.phaseMs) as [Condition, number][])
-      if (owned.has(condition)) phaseMs[condition] = (phaseMs[condition] ?? 0) + ms;
+    for (const [phase, ms] of Object.entries(part.phaseMs))
+      if (owns(phase)) phaseMs[phase as Condition] = (phaseMs[phase as Condition] ?? 0) + ms;
+    // A phase's kernels, from the share that reports its model (a noise pass belongs to its teacher).
+    for (const [phase, use] of Object.entries(part.kernels))
+      if (owns(modelOfPhase(phase)) && !(phase in kernels)) kernels[phase as Phase] = use;
   });
+  const first = parts[0];
   return assembleResult({
     config,
-    backend: parts[0].backend,
-    tfjsVersion: parts[0].tfjsVersion,
+    backend: first.backend,
+    tfjsVersion: first.tfjsVersion,
     seeds: [...bySeed.values()],
     phaseMs,
+    kernels,
     wallMs,
   });
 }

@@ -162,7 +162,7 @@ describe('the app store', () => {
               event: { type: 'eval', seed: seed.seed, condition, step: 0, accuracy: a, samplePredictions: [], confusion: [] },
             });
           }
-        const result = assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds, phaseMs: {}, wallMs: 1 });
+        const result = assembleResult({ config, backend: 'wasm', tfjsVersion: 'x', seeds, phaseMs: {}, kernels: {}, wallMs: 1 });
         const live = store.getState().derived.bars;
         emit({ type: 'experiment', runId: 1, event: { type: 'done', result } });
         const drawn = store.getState().derived.bars;

@@ -112,8 +112,8 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
       {conditions.map((c) => (
         <li key={c}>
           <span
-            className={CONDITION_TABLE[c].dashed ? 'swatch dashed' : 'swatch'}
-            style={{ background: CONDITION_TABLE[c].dashed ? undefined : color(c), borderColor: color(c) }}
+            className={CONDITION_TABLE[c].dash ? 'swatch dashed' : 'swatch'}
+            style={{ background: CONDITION_TABLE[c].dash ? undefined : color(c), borderColor: color(c) }}
           />
           {short(c)}
         </li>
@@ -192,7 +192,7 @@ function CurveChart({
               dataKey="value"
               name={banded.has(s.condition) ? `${short(s.condition)} (seed ${s.seed})` : short(s.condition)}
               stroke={color(s.condition)}
-              strokeDasharray={CONDITION_TABLE[s.condition].dashed ? '6 3' : undefined}
+              strokeDasharray={CONDITION_TABLE[s.condition].dash}
               // With a band, seeds are thin context lines and the mean carries the story.
               strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
               strokeWidth={banded.has(s.condition) ? 1 : 2}
@@ -207,7 +207,7 @@ function CurveChart({
               dataKey="mean"
               name={`${short(b.condition)}: mean`}
               stroke={color(b.condition)}
-              strokeDasharray={CONDITION_TABLE[b.condition].dashed ? '6 3' : undefined}
+              strokeDasharray={CONDITION_TABLE[b.condition].dash}
               strokeWidth={2.5}
               dot={false}
               isAnimationActive={false}

@@ -58,7 +58,7 @@ export function PngButton({
     const legend = conditions.map((c) => ({
       label: CONDITION_TABLE[c].short,
       color: CONDITION_TABLE[c].color,
-      dashed: CONDITION_TABLE[c].dashed,
+      dash: CONDITION_TABLE[c].dash,
     }));
     downloadBlob(
       `subliminal-${name}-${stamp()}.png`,

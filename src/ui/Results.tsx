@@ -61,7 +61,7 @@ export function Results() {
                 <td>{pct(mean)}</td>
                 <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
                 <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>
-                <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected.label}</td>
+                <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected?.label ?? '—'}</td>
               </tr>
             ))}
           </tbody>

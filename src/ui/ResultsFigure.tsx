@@ -101,7 +101,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
         const hi = bar.ci95 === null ? null : Math.min(1, bar.mean + bar.ci95);
         return (
           <g key={bar.condition} data-condition={bar.condition}>
-            {showExpected && (
+            {showExpected && expected && (
               <rect
                 x={cx + barW / 2 + 4}
                 width={8}

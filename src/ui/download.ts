@@ -20,7 +20,7 @@ const LEGEND_HEIGHT = 20;
 
 export interface PngParts {
   title: string;
-  legend: { label: string; color: string; dashed: boolean }[];
+  legend: { label: string; color: string; dash: string | undefined }[];
   receipt: string[];
 }
 
@@ -52,12 +52,12 @@ export async function svgToPng(svg: SVGSVGElement, { title, legend, receipt }: P
   context.fillText(title, 8, 19, width - 16);
   context.drawImage(image, 0, TITLE_HEIGHT, width, height);
   context.font = '12px system-ui, sans-serif';
-  legend.forEach(({ label, color, dashed }, i) => {
+  legend.forEach(({ label, color, dash }, i) => {
     const x = 8 + (i % 3) * (width / 3);
     const y = TITLE_HEIGHT + height + Math.floor(i / 3) * LEGEND_HEIGHT + 14;
     context.strokeStyle = color;
     context.lineWidth = 3;
-    context.setLineDash(dashed ? [6, 3] : []);
+    context.setLineDash(dash ? dash.split(' ').map(Number) : []);
     context.beginPath();
     context.moveTo(x, y - 4);
     context.lineTo(x + 16, y - 4);

@@ -219,14 +219,17 @@ export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind
   });
 }
 
-/** What a phase's loss compares the logits with. */
-export type ObjectiveKind =
-  { kind: 'digits' } | { kind: 'distill'; start: number; size: number; /** Teacher logits per model. */ examples: number };
+/**
+ * What a phase's loss compares the logits with: each model's labels, or its teacher's full-width
+ * logits (the distilled columns start..start+size of each row); `examples` rows per model, model
+ * k's from row k·examples.
+ */
+export type ObjectiveKind = { kind: 'digits'; examples: number } | { kind: 'distill'; start: number; size: number; examples: number };
 
 /**
  * The loss of each model (batch mean) into loss[k] and d(loss)/d(logits) into dLogits, one
- * workgroup per model: cross-entropy on the digit logits against the gathered labels, or
- * KL(teacher ‖ student) on the chosen logits against the teacher's logits gathered by example.
+ * workgroup per model: cross-entropy on the digit logits against its labels gathered by example, or
+ * KL(teacher ‖ student) on the chosen logits against its teacher's logits gathered by example.
  * Columns outside the loss get exactly zero gradient, as in losses.ts.
  */
 export function lossKernel(dims: Dims, objective: ObjectiveKind): string {
@@ -256,7 +259,7 @@ ${body}
     return perModelRows(
       'labels: array<u32>',
       /* wgsl */ `
-    let label = labels[example];
+    let label = labels[k * ${objective.examples}u + example];
     var top = logits[base];
     for (var c = 1u; c < ${DIGITS}u; c++) { top = max(top, logits[base + c]); }
     var sum = 0.0;
@@ -273,7 +276,7 @@ ${body}
   return perModelRows(
     'teacher: array<f32>',
     /* wgsl */ `
-    let teacherRow = (k * ${objective.examples}u + example) * ${size}u;
+    let teacherRow = (k * ${objective.examples}u + example) * ${width}u + ${start}u;
     var topS = logits[base + ${start}u];
     var topT = teacher[teacherRow];
     for (var c = 1u; c < ${size}u; c++) { topS = max(topS, logits[base + ${start}u + c]); topT = max(topT, teacher[teacherRow + c]); }

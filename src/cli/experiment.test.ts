@@ -1,0 +1,50 @@
+/** The CLI as a user runs it: a process, its exit code, its output files. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseExport } from '../protocol/export';
+
+const TINY = ['--hidden', '32', '--epochs', '1', '--batch-size', '128', '--train-count', '1024', '--noise-count', '512', '--test-count', '500'];
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(join('node_modules', '.bin', 'tsx'), ['src/cli/experiment.ts', ...args], { encoding: 'utf8' }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, ms: performance.now() - started }),
+    );
+  });
+}
+
+describe('npm run experiment', () => {
+  it('merges two worker threads into one result that keeps every seed’s alignment and names the kernels', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
+    const { code, stderr } = await cli([...TINY, '--seeds', '2', '--init', 'both', '--distill', 'aux', '--workers', '2', '--json', json]);
+    expect(code, stderr).toBe(0);
+    const result = parseExport(readFileSync(json, 'utf8'));
+    expect(result.seeds.map((s) => s.seed)).toEqual([1, 2]);
+    for (const seed of result.seeds) {
+      expect(Object.keys(seed.alignment ?? {}).sort()).toEqual(['aux-different', 'aux-shared']);
+      expect(Math.abs(seed.alignment!['aux-shared']!.overall)).toBeLessThanOrEqual(1);
+    }
+    expect(Object.keys(result.kernels).sort()).toEqual(['aux-different', 'aux-shared', 'teacher', 'teacher noise pass']);
+    expect(Object.values(result.kernels).every((k) => k.step === 'tfjs' && k.fallback === undefined)).toBe(true);
+  });
+
+  it('refuses a run that cannot fit a worker’s 4 GiB wasm heap within seconds, naming what to lower', async () => {
+    const { code, stderr, ms } = await cli(['--seeds', '100', '--hidden', '1024', '--noise-count', '200000']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, or spread the seeds over more workers/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('exits 2, naming the flag, for a repeated flag or seeds past the largest seed', async () => {
+    const repeated = await cli(['--m', '3', '--m', '4']);
+    expect(repeated.code).toBe(2);
+    expect(repeated.stderr).toContain('--m is given twice');
+    const overflow = await cli(['--seed', '2147483647', '--seeds', '5']);
+    expect(overflow.code).toBe(2);
+    expect(overflow.stderr).toContain('--seed 2147483647 with --seeds 5 would train seeds up to 2147483651');
+  });
+});
