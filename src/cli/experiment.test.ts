@@ -25,6 +25,7 @@ describe('npm run experiment', () => {
     const result = parseExport(readFileSync(json, 'utf8'));
     expect(result.seeds.map((s) => s.seed)).toEqual([1, 2]);
     for (const seed of result.seeds) {
+      expect(Object.keys(seed.accuracy).sort()).toEqual(['aux-different', 'aux-shared', 'reference', 'teacher']);
       expect(Object.keys(seed.alignment ?? {}).sort()).toEqual(['aux-different', 'aux-shared']);
       expect(Math.abs(seed.alignment!['aux-shared']!.overall)).toBeLessThanOrEqual(1);
     }

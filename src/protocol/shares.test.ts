@@ -8,10 +8,20 @@ const accuracy = (overall: number) => ({ overall, perDigit: Array.from({ length:
 const alignment = (overall: number) => ({ overall, layers: [overall, overall, 0] });
 
 describe('spreading a run over cores', () => {
-  it('splits seeds when they balance the work best', () => {
-    expect(planShares({ ...defaultConfig(), seed: 11, seeds: 5 }, 2).map((s) => s.seeds)).toEqual([
-      [11, 13, 15],
-      [12, 14],
+  it("splits seeds when they balance the work best, each share reporting its own seeds' models", () => {
+    expect(planShares({ ...defaultConfig(), seed: 11, seeds: 5 }, 2)).toEqual([
+      {
+        seeds: [11, 13, 15],
+        students: ['aux-shared', 'aux-different', 'all-shared', 'all-different'],
+        reports: ['teacher'],
+        reportsReference: true,
+      },
+      {
+        seeds: [12, 14],
+        students: ['aux-shared', 'aux-different', 'all-shared', 'all-different'],
+        reports: ['teacher'],
+        reportsReference: true,
+      },
     ]);
     expect(planShares({ ...defaultConfig(), seeds: 4 }, 2).map((s) => s.seeds)).toEqual([
       [1, 3],

@@ -24,13 +24,18 @@ function chunks<T>(items: readonly T[], n: number): T[][] {
   return Array.from({ length: n }, (_, i) => items.slice(Math.floor((i * items.length) / n), Math.floor(((i + 1) * items.length) / n)));
 }
 
-/** Gives each teacher to the first share that trains it, so every model is reported exactly once. */
+/**
+ * Gives each teacher of each seed, and each seed's reference, to the first share that trains it, so
+ * every model is reported exactly once: shares split by seeds each report their own seeds' teachers;
+ * shares split by students (the same seeds) leave a retrained teacher to the first of them.
+ */
 function assignReports(shares: Omit<Share, 'reports' | 'reportsReference'>[]): Share[] {
-  const reported = new Set<TeacherCondition>();
-  return shares.map((share, i) => {
-    const reports = teachersOfStudents(share.students).filter((t) => !reported.has(t));
-    reports.forEach((t) => reported.add(t));
-    return { ...share, reports, reportsReference: i === 0 };
+  const reported = new Set<string>();
+  const claim = (key: string) => !reported.has(key) && (reported.add(key), true);
+  return shares.map((share) => {
+    const reports = teachersOfStudents(share.students).filter((t) => share.seeds.map((seed) => claim(`${t} ${seed}`)).some(Boolean));
+    const reportsReference = share.seeds.map((seed) => claim(`reference ${seed}`)).some(Boolean);
+    return { ...share, reports, reportsReference };
   });
 }
 
