@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelUse } from '../protocol/results';
 import type { Mlp } from './mlp';
 import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
-import { tfjsNoiseLogits, tfjsStep } from './tfjsStep';
+import { cpuStep, tfjsNoiseLogits, tfjsStep } from './tfjsStep';
 import { createFusedStep, fusedNoiseLogits, fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/trainer';
 
 /** Per-model tensors in a layout's form: K tensors [B, n] (list) or one [K, B, n] (stacked). */
@@ -40,29 +40,31 @@ export interface ModelLayout {
    * when given, holds each block transposed ([width, batch]).
    */
   inputs(x: Float32Array, xT: Float32Array | null, k: number, batch: number, width: number): { x: PerModel; xT: PerModel | null };
-  /** Weights [K, in, out] in the layout's form. */
-  weights(w: tf.Tensor): PerModel;
-  /** x_k·W_k + b_k for each model; b is [K, out]. */
-  dense(x: PerModel, ws: PerModel, b: tf.Tensor): PerModel;
-  /** One input [n, in] shared by all K models: x·W_k + b_k for each, from stacked W [K, in, out]. */
+  /** A stacked parameter [K, …] in the layout's form. */
+  perModel(stacked: tf.Tensor): PerModel;
+  /** The layout's form back to one stacked tensor [K, …], as the model and Adam hold parameters. */
+  stack(x: PerModel): tf.Tensor;
+  /** x_k·W_k + b_k for each model (weights and biases in the layout's form). */
+  dense(x: PerModel, ws: PerModel, bs: PerModel): PerModel;
+  /** One input [n, in] shared by all K models: x·W_k + b_k for each, from stacked W [K, in, out] and b [K, out]. */
   sharedDense(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): PerModel;
-  /** x_kᵀ·d_k for each model → [K, in, out]; `xT` (x already transposed) spares a transpose. */
-  weightGrad(x: PerModel, d: PerModel, xT?: PerModel | null): tf.Tensor;
+  /** x_kᵀ·d_k for each model; `xT` (x already transposed) spares a transpose. */
+  weightGrad(x: PerModel, d: PerModel, xT?: PerModel | null): PerModel;
   /** d_k·W_kᵀ for each model. */
   inputGrad(d: PerModel, ws: PerModel): PerModel;
-  /** Column sums of each d_k → [K, n]. */
-  biasGrad(d: PerModel): tf.Tensor;
+  /** Column sums of each d_k, in the form of a bias. */
+  biasGrad(d: PerModel): PerModel;
   /** PerModel → [K·B, n], model k's rows at kB … kB+B−1. */
   rows(x: PerModel): tf.Tensor2D;
   /** [K·B, n] model-major rows → PerModel. */
   fromRows(x: tf.Tensor2D, k: number): PerModel;
 }
 
-/** The parts every tfjs-kernel layout shares: its step and its noise pass are tfjs's. */
-const withTfjsSteps = (layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>): ModelLayout => {
+/** A layout whose noise pass is tfjs's kernels, and whose step is `step` (tfjs's kernels throughout, unless given). */
+const withTfjsSteps = (layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>, step = tfjsStep): ModelLayout => {
   const complete: ModelLayout = {
     ...layout,
-    createStep: (model, plan) => tfjsStep(model, plan, complete),
+    createStep: (model, plan) => step(model, plan, complete),
     noiseLogits: async (teacher, seeds, count, batchSize) => ({
       targets: await tfjsNoiseLogits(teacher, complete, seeds, count, batchSize),
       kernels: { step: 'tfjs' },
@@ -75,8 +77,9 @@ const stacked = withTfjsSteps({
   name: 'stacked',
   wantsTransposedInputs: false,
   inputs: (x, _xT, k, batch, width) => ({ x: [tf.tensor3d(x, [k, batch, width])], xT: null }),
-  weights: (w) => [w],
-  dense: ([x], [w], b) => [tf.add(tf.matMul(x as tf.Tensor3D, w as tf.Tensor3D), tf.expandDims(b, 1))],
+  perModel: (w) => [w],
+  stack: ([x]) => x,
+  dense: ([x], [w], [b]) => [tf.add(tf.matMul(x as tf.Tensor3D, w as tf.Tensor3D), tf.expandDims(b, 1))],
   sharedDense(x, w, b) {
     // One [n, in]·[in, K·out] matmul instead of K copies of the input.
     const [k, inputs, outputs] = w.shape;
@@ -84,9 +87,9 @@ const stacked = withTfjsSteps({
     const out = tf.transpose(tf.reshape(tf.matMul(x, wide), [x.shape[0], k, outputs]), [1, 0, 2]);
     return [tf.add(out, tf.expandDims(b, 1))];
   },
-  weightGrad: ([x], [d]) => tf.matMul(x as tf.Tensor3D, d as tf.Tensor3D, true, false),
+  weightGrad: ([x], [d]) => [tf.matMul(x as tf.Tensor3D, d as tf.Tensor3D, true, false)],
   inputGrad: ([d], [w]) => [tf.matMul(d as tf.Tensor3D, w as tf.Tensor3D, false, true)],
-  biasGrad: ([d]) => tf.sum(d, 1),
+  biasGrad: ([d]) => [tf.sum(d, 1)],
   rows([x]) {
     const [k, batch, n] = x.shape;
     return tf.reshape(x, [k * batch, n]);
@@ -94,33 +97,46 @@ const stacked = withTfjsSteps({
   fromRows: (x, k) => [tf.reshape(x, [k, x.shape[0] / k, x.shape[1]])],
 });
 
-const list = withTfjsSteps({
-  name: 'list',
-  wantsTransposedInputs: true,
-  inputs(x, xT, k, batch, width) {
-    const block = (buffer: Float32Array, i: number, shape: [number, number]) =>
-      tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
-    const models = Array.from({ length: k }, (_, i) => i);
-    return { x: models.map((i) => block(x, i, [batch, width])), xT: xT ? models.map((i) => block(xT, i, [width, batch])) : null };
+/**
+ * A 2-D transpose in two cache-friendly passes (16-row strips transposed, then the strips moved
+ * whole): tfjs-wasm's transpose kernel writes one element per cache line and is ~1.6× slower.
+ * The same values either way.
+ */
+function transpose2d(x: tf.Tensor): tf.Tensor2D {
+  const [rows, cols] = x.shape;
+  if (rows % 16 !== 0) return tf.transpose(x as tf.Tensor2D);
+  const strips = tf.transpose(tf.reshape(x, [rows / 16, 16, cols]), [0, 2, 1]);
+  return tf.reshape(tf.transpose(strips, [1, 0, 2]), [cols, rows]);
+}
+
+const list = withTfjsSteps(
+  {
+    name: 'list',
+    wantsTransposedInputs: true,
+    inputs(x, xT, k, batch, width) {
+      const block = (buffer: Float32Array, i: number, shape: [number, number]) =>
+        tf.tensor2d(buffer.subarray(i * batch * width, (i + 1) * batch * width), shape);
+      const models = Array.from({ length: k }, (_, i) => i);
+      return { x: models.map((i) => block(x, i, [batch, width])), xT: xT ? models.map((i) => block(xT, i, [width, batch])) : null };
+    },
+    perModel: (w) => tf.unstack(w),
+    stack: (x) => tf.stack(x),
+    dense: (x, ws, bs) => x.map((t, k) => tf.add(tf.matMul(t as tf.Tensor2D, ws[k] as tf.Tensor2D), bs[k])),
+    sharedDense(x, w, b) {
+      const bs = tf.unstack(b);
+      return tf.unstack(w).map((wk, k) => tf.add(tf.matMul(x, wk as tf.Tensor2D), bs[k]));
+    },
+    weightGrad: (x, d, xT) => x.map((t, k) => tf.matMul(xT?.[k] ?? transpose2d(t), d[k] as tf.Tensor2D)),
+    inputGrad: (d, ws) => d.map((t, k) => tf.matMul(t as tf.Tensor2D, transpose2d(ws[k]))),
+    biasGrad(d) {
+      const ones = tf.ones([1, d[0].shape[0]]) as tf.Tensor2D;
+      return d.map((t) => tf.reshape(tf.matMul(ones, t as tf.Tensor2D), [t.shape[1]!]));
+    },
+    rows: (x) => (x.length === 1 ? x[0] : tf.concat(x, 0)) as tf.Tensor2D,
+    fromRows: (x, k) => (k === 1 ? [x] : tf.split(x, k, 0)),
   },
-  weights: (w) => tf.unstack(w),
-  dense(x, ws, b) {
-    const bs = tf.unstack(b);
-    return x.map((t, k) => tf.add(tf.matMul(t as tf.Tensor2D, ws[k] as tf.Tensor2D), bs[k]));
-  },
-  sharedDense(x, w, b) {
-    const bs = tf.unstack(b);
-    return tf.unstack(w).map((wk, k) => tf.add(tf.matMul(x, wk as tf.Tensor2D), bs[k]));
-  },
-  weightGrad: (x, d, xT) => tf.stack(x.map((t, k) => tf.matMul(xT?.[k] ?? tf.transpose(t), d[k] as tf.Tensor2D))),
-  inputGrad: (d, ws) => d.map((t, k) => tf.matMul(t as tf.Tensor2D, tf.transpose(ws[k]))),
-  biasGrad(d) {
-    const ones = tf.ones([1, d[0].shape[0]]) as tf.Tensor2D;
-    return tf.concat(d.map((t) => tf.matMul(ones, t as tf.Tensor2D)));
-  },
-  rows: (x) => (x.length === 1 ? x[0] : tf.concat(x, 0)) as tf.Tensor2D,
-  fromRows: (x, k) => (k === 1 ? [x] : tf.split(x, k, 0)),
-});
+  cpuStep,
+);
 
 /**
  * WebGPU: stacked for inference; training steps and the noise pass as a few fused kernels in one

@@ -68,16 +68,17 @@ export function ownVariable(value: tf.Tensor): tf.Variable {
   return variable;
 }
 
+/** Each parameter in a layout's form (see ModelLayout.params). */
+export type LayoutParams = Record<ParamName, PerModel>;
+
 export interface Forward {
-  z1: PerModel;
   h1: PerModel;
-  z2: PerModel;
   h2: PerModel;
-  /** Layer weights in the layout's form, made once per step for both passes. */
+  /** Layer weights in the layout's form, kept for the backward pass. */
   w2: PerModel;
   w3: PerModel;
-  /** [K·B, 10 + m], rows grouped by model (model k's batch is rows kB … kB+B−1). */
-  logits: tf.Tensor2D;
+  /** The logits, per model in the layout's form: `layout.rows(out)` gives [K·B, 10 + m], model k's batch at rows kB … kB+B−1. */
+  out: PerModel;
 }
 
 export class Mlp {
@@ -149,41 +150,45 @@ export class Mlp {
 
   /** Logits [K·n, 10 + m] of each model on its own inputs. */
   predict(x: PerModel, layout: ModelLayout): tf.Tensor2D {
-    return tf.tidy(() => this.forward(x, layout).logits);
+    return tf.tidy(() => layout.rows(this.forward(x, layout).out));
   }
 
   private layers23(h1: PerModel, layout: ModelLayout): tf.Tensor2D {
-    const h2 = layout.dense(h1, layout.weights(this.params.w2), this.params.b2).map((t) => tf.relu(t));
-    return layout.rows(layout.dense(h2, layout.weights(this.params.w3), this.params.b3));
+    const [w2, b2, w3, b3] = [this.params.w2, this.params.b2, this.params.w3, this.params.b3].map((p) => layout.perModel(p));
+    const h2 = layout.dense(h1, w2, b2).map((t) => tf.relu(t));
+    return layout.rows(layout.dense(h2, w3, b3));
   }
 
-  /** Forward pass keeping what the backward pass needs. Call inside tf.tidy. */
-  forward(x: PerModel, layout: ModelLayout): Forward {
-    const p = this.params;
-    const z1 = layout.dense(x, layout.weights(p.w1), p.b1);
-    const h1 = z1.map((t) => tf.relu(t));
-    const w2 = layout.weights(p.w2);
-    const w3 = layout.weights(p.w3);
-    const z2 = layout.dense(h1, w2, p.b2);
-    const h2 = z2.map((t) => tf.relu(t));
-    const logits = layout.rows(layout.dense(h2, w3, p.b3));
-    return { z1, h1, z2, h2, w2, w3, logits };
+  /** The parameters in the layout's form. Call inside tf.tidy. */
+  layoutParams(layout: ModelLayout): LayoutParams {
+    return Object.fromEntries(PARAM_NAMES.map((name) => [name, layout.perModel(this.params[name])])) as LayoutParams;
   }
 
   /**
-   * Gradients of every model's loss with respect to its parameters, given the forward pass and
-   * dLoss/dLogits (model-major rows, as the logits). Call inside tf.tidy. Columns of dLogits
-   * that are exactly zero give exactly zero gradients to the matching last-layer entries.
-   * `xT`, the inputs already transposed, spares the list layout a transpose kernel.
+   * Forward pass keeping what the backward pass needs, with the model's parameters in the
+   * layout's form (or `params`, the same values held elsewhere: a step that keeps them on the host). Call inside tf.tidy.
    */
-  backward(x: PerModel, fwd: Forward, dLogits: tf.Tensor2D, layout: ModelLayout, xT: PerModel | null = null): Record<ParamName, tf.Tensor> {
-    const dOut = layout.fromRows(dLogits, this.count);
+  forward(x: PerModel, layout: ModelLayout, params: LayoutParams = this.layoutParams(layout)): Forward {
+    const h1 = layout.dense(x, params.w1, params.b1).map((t) => tf.relu(t));
+    const h2 = layout.dense(h1, params.w2, params.b2).map((t) => tf.relu(t));
+    const out = layout.dense(h2, params.w3, params.b3);
+    return { h1, h2, w2: params.w2, w3: params.w3, out };
+  }
+
+  /**
+   * Gradients of every model's loss with respect to its parameters, in the layout's form, given
+   * the forward pass and dLoss/dLogits per model. Call inside tf.tidy. Columns of dLogits that are
+   * exactly zero give exactly zero gradients to the matching last-layer entries. ReLU's mask comes
+   * from its output (h > 0 exactly where its input is). `xT`, the inputs already transposed, spares
+   * the list layout a transpose kernel.
+   */
+  backward(x: PerModel, fwd: Forward, dOut: PerModel, layout: ModelLayout, xT: PerModel | null = null): LayoutParams {
     const w3 = layout.weightGrad(fwd.h2, dOut);
     const b3 = layout.biasGrad(dOut);
-    const dz2 = layout.inputGrad(dOut, fwd.w3).map((t, k) => tf.mul(t, tf.step(fwd.z2[k])));
+    const dz2 = layout.inputGrad(dOut, fwd.w3).map((t, k) => tf.mul(t, tf.step(fwd.h2[k])));
     const w2 = layout.weightGrad(fwd.h1, dz2);
     const b2 = layout.biasGrad(dz2);
-    const dz1 = layout.inputGrad(dz2, fwd.w2).map((t, k) => tf.mul(t, tf.step(fwd.z1[k])));
+    const dz1 = layout.inputGrad(dz2, fwd.w2).map((t, k) => tf.mul(t, tf.step(fwd.h1[k])));
     const w1 = layout.weightGrad(x, dz1, xT);
     const b1 = layout.biasGrad(dz1);
     return { w1, b1, w2, b2, w3, b3 };

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateNodeBackend } from '../node/backend';
+import { Rng } from '../protocol/random';
+import { adamUpdate, logSoftmaxRows, lossAndGradient } from './hostMath';
+import { digitCrossEntropy, distillationKl } from './losses';
+
+beforeAll(async () => {
+  await activateNodeBackend('wasm');
+});
+
+const rng = new Rng(5);
+const rows = 6;
+const width = 13;
+const logits = Float32Array.from({ length: rows * width }, () => rng.normal() * 3);
+const indices = [4, 0, 9, 2, 7, 5];
+const labels = Uint8Array.from({ length: 10 }, (_, i) => (i * 3) % 10);
+const teacher = Float32Array.from({ length: 10 * width }, () => rng.normal() * 2);
+
+/** The same loss and gradient through tfjs's kernels (losses.ts, checked against autodiff in mlp.test.ts). */
+async function kernels(kind: 'digits' | 'aux' | 'all') {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(logits, [rows, width]);
+    if (kind === 'digits') {
+      const oneHot = tf.cast(
+        tf.oneHot(
+          tf.tensor1d(
+            indices.map((i) => labels[i]),
+            'int32',
+          ),
+          10,
+        ),
+        'float32',
+      ) as tf.Tensor2D;
+      const { loss, dLogits } = digitCrossEntropy(x, oneHot, rows);
+      return [loss.dataSync()[0], dLogits.dataSync() as Float32Array] as const;
+    }
+    const [start, size] = kind === 'aux' ? [10, 3] : [0, 13];
+    const rowsOf = tf.gather(tf.tensor2d(teacher, [10, width]), tf.tensor1d(indices, 'int32'));
+    const { loss, dLogits } = distillationKl(x, tf.slice(rowsOf, [0, start], [rows, size]) as tf.Tensor2D, kind, rows);
+    return [loss.dataSync()[0], dLogits.dataSync() as Float32Array] as const;
+  });
+}
+
+describe('the losses on the host', () => {
+  for (const kind of ['digits', 'aux', 'all'] as const) {
+    it(`give tfjs's loss and gradient (${kind}), exactly zero outside the loss`, async () => {
+      const [start, size] = kind === 'aux' ? [10, 3] : [0, 13];
+      const objective =
+        kind === 'digits'
+          ? { kind, labels: [labels] }
+          : { kind: 'distill' as const, teacherLogProbs: [logSoftmaxRows(teacher, width, start, size)], start, size };
+      const grad = new Float32Array(rows * width).fill(NaN);
+      const loss = lossAndGradient(objective, 0, logits, width, indices, grad);
+      const [expectedLoss, expectedGrad] = await kernels(kind);
+      expect(loss).toBeCloseTo(expectedLoss, 5);
+      grad.forEach((g, i) => expect(g, `entry ${i}`).toBeCloseTo(expectedGrad[i], 6));
+      const [lo, hi] = kind === 'digits' ? [0, 10] : [start, start + size];
+      expect([...grad].filter((_, i) => i % width < lo || i % width >= hi).every((g) => g === 0)).toBe(true);
+    });
+  }
+});
+
+describe('Adam on the host', () => {
+  it("follows PyTorch's update and leaves a parameter with an always-zero gradient exactly where it was", () => {
+    const param = Float32Array.of(0.5, -0.25);
+    const m = new Float32Array(2);
+    const v = new Float32Array(2);
+    const grads = [0.5, -0.2, 1.5];
+    let expected = 0.5;
+    let mm = 0;
+    let vv = 0;
+    grads.forEach((g, i) => {
+      adamUpdate(param, [g, 0], m, v, 0.01, i + 1);
+      mm = 0.9 * mm + 0.1 * g;
+      vv = 0.999 * vv + 0.001 * g * g;
+      expected -= ((0.01 / (1 - 0.9 ** (i + 1))) * mm) / (Math.sqrt(vv) / Math.sqrt(1 - 0.999 ** (i + 1)) + 1e-8);
+    });
+    expect(param[0]).toBeCloseTo(expected, 6);
+    expect(param[1]).toBe(-0.25);
+  });
+});
