@@ -11,7 +11,8 @@
  *
  * Medians over rounds; results in bench/results.json. BENCH_ROUNDS sets the rounds (default 3).
  *
- * `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
+ * `npm run bench -- --figure` runs the paper's 25-seed figure against a batched PyTorch CPU peer
+ * instead (bench/figure.ts). `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
  * machine without a GPU, on SwiftShader, which still counts dispatches, buffers and submits).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +29,7 @@ import { launch } from '../tests/e2e/browser';
 import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
 import { dawnEnvironment, ensureDawnInstalled } from './dawn';
+import { figureBench } from './figure';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MODELS = [1, 5, 25];
@@ -313,4 +315,8 @@ function gpuBench(): number {
 }
 
 if (process.argv.includes('--gpu')) process.exit(gpuBench());
+if (process.argv.includes('--figure')) {
+  const at = process.argv.indexOf('--figure-seeds');
+  process.exit(figureBench(at >= 0 ? Number(process.argv[at + 1]) : 25));
+}
 await main();
