@@ -6,7 +6,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExport } from '../protocol/export';
 
-const TINY = ['--hidden', '32', '--epochs', '1', '--batch-size', '128', '--train-count', '1024', '--noise-count', '512', '--test-count', '500'];
+const TINY = [
+  '--hidden',
+  '32',
+  '--epochs',
+  '1',
+  '--batch-size',
+  '128',
+  '--train-count',
+  '1024',
+  '--noise-count',
+  '512',
+  '--test-count',
+  '500',
+];
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
@@ -36,7 +49,9 @@ describe('npm run experiment', () => {
   it('refuses a run that cannot fit a worker’s 4 GiB wasm heap within seconds, naming what to lower', async () => {
     const { code, stderr, ms } = await cli(['--seeds', '100', '--hidden', '1024', '--noise-count', '200000']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, or spread the seeds over more workers/);
+    expect(stderr).toMatch(
+      /more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, or spread the seeds over more workers/,
+    );
     expect(ms).toBeLessThan(5000);
   });
 

@@ -22,7 +22,12 @@ const kernelsOnly: ModelLayout = { ...LAYOUTS.list, createStep: (model, plan) =>
 async function trainWith(layout: ModelLayout, plan: PhasePlan) {
   const model = Mlp.init({ hidden: 48, m: 3 }, [1, 2]);
   const losses: number[] = [];
-  await trainPhase(model, plan, { layout, logEvery: 1, beforeStep: async () => {}, afterStep: async ({ loss }) => void losses.push(loss!) });
+  await trainPhase(model, plan, {
+    layout,
+    logEvery: 1,
+    beforeStep: async () => {},
+    afterStep: async ({ loss }) => void losses.push(loss!),
+  });
   const params = PARAM_NAMES.map((name) => model.params[name].dataSync() as Float32Array);
   model.dispose();
   return { losses, params };

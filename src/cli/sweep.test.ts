@@ -1,0 +1,123 @@
+/** `npm run sweep` as a user runs it: whole, in shards that merge into the same file, and refusing what cannot work. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSweep, type SweepFile } from '../protocol/sweep';
+
+const TINY = [
+  '--hidden',
+  '32',
+  '--epochs',
+  '1',
+  '--batch-size',
+  '128',
+  '--train-count',
+  '1024',
+  '--noise-count',
+  '512',
+  '--test-count',
+  '500',
+];
+const SWEEP = ['--vary', 'initShare=0,0.75,1', '--seeds', '2', '--init', 'partial', '--distill', 'aux', ...TINY];
+
+function sweep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(join('node_modules', '.bin', 'tsx'), ['src/cli/sweep.ts', ...args], { encoding: 'utf8' }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** What a sweep file says about its models: everything but when, where and how fast it ran. */
+const results = (file: SweepFile) => ({
+  config: file.config,
+  axes: file.axes,
+  totalJobs: file.totalJobs,
+  jobs: file.jobs.map(({ values, seed, result, kernels }) => ({ values, seed, result, kernels })),
+  points: file.points,
+});
+
+describe('npm run sweep', () => {
+  it('runs every value × seed as a job; shards merged give exactly the whole sweep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
+    const out = (name: string) => join(dir, name);
+    const whole = await sweep([...SWEEP, '--json', out('whole.json'), '--csv', out('whole.csv')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    const shards = await Promise.all(
+      [1, 2].map((i) => sweep([...SWEEP, '--shard', `${i}/2`, '--workers', '1', '--json', out(`shard-${i}.json`)])),
+    );
+    for (const s of shards) expect(s.code, s.stderr).toBe(0);
+    const partial = await sweep(['--merge', out('shard-1.json'), '--json', out('partial.json')]);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stdout).toMatch(/warning: 3 job\(s\) missing/);
+    const merged = await sweep([
+      '--merge',
+      out('shard-2.json'),
+      out('shard-1.json'),
+      '--json',
+      out('merged.json'),
+      '--csv',
+      out('merged.csv'),
+    ]);
+    expect(merged.code, merged.stderr).toBe(0);
+
+    const [a, b] = [parseSweep(readFileSync(out('whole.json'), 'utf8')), parseSweep(readFileSync(out('merged.json'), 'utf8'))];
+    expect(a.jobs.map((j) => [j.values.initShare, j.seed])).toEqual([
+      [0, 1],
+      [0, 2],
+      [0.75, 1],
+      [0.75, 2],
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(b.shard).toBeNull();
+    expect(results(b)).toEqual(results(a));
+    expect(readFileSync(out('merged.csv'), 'utf8')).toBe(readFileSync(out('whole.csv'), 'utf8'));
+    // Each value's summary: the aux-only partly shared student over both seeds.
+    expect(a.points.map((p) => [p.values.initShare, p.summary['aux-partial']!.n])).toEqual([
+      [0, 2],
+      [0.75, 2],
+      [1, 2],
+    ]);
+
+    // A shard merged twice, or files of different sweeps, are refused with the reason.
+    const twice = await sweep(['--merge', out('shard-1.json'), out('shard-1.json'), '--json', out('bad.json')]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/is in file 1 and in file 2: merge each shard once/);
+    const other = await sweep([
+      '--vary',
+      'initShare=0.5',
+      '--seeds',
+      '1',
+      '--init',
+      'partial',
+      '--distill',
+      'aux',
+      ...TINY,
+      '--json',
+      out('other.json'),
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    const mixed = await sweep(['--merge', out('shard-1.json'), out('other.json'), '--json', out('bad.json')]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/file 2 is not a shard of the same sweep as file 1/);
+  });
+
+  it('explains bad sweep flags, exit 2, before training anything', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /give --vary SETTING=V1,V2,…/],
+      [['--vary', 'init=shared'], /"init" is not a setting a sweep can vary/],
+      [['--vary', 'm=1,100'], /--vary m=1,100: 100 is not an integer from 1 to 50/],
+      [['--vary', 'm=1,3', '--vary', 'm=10'], /--vary m is given twice/],
+      [['--vary', 'm=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n with 1 ≤ i ≤ n/],
+      [['--merge'], /--merge needs the sweep files/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await sweep(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toMatch(message);
+    }
+  });
+});

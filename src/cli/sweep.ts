@@ -1,0 +1,213 @@
+/**
+ * `npm run sweep -- --vary initShare=0,0.5,0.9,1 [--vary m=3,10] [experiment flags]`: one or two
+ * numeric settings over listed values, each value × seed an independent job (a run of one seed),
+ * spread over worker threads. `--shard i/n` runs the i-th of n deterministic slices of the jobs,
+ * for machines that share a sweep; `npm run sweep -- --merge a.json b.json … --json all.json`
+ * joins the slices into the file one machine would have written.
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { CONDITION_TABLE } from '../protocol/conditions';
+import { defaultConfig, type ConfigIssue } from '../protocol/config';
+import { workersMemoryProblem } from '../protocol/resources';
+import { seedRangeText } from '../protocol/results';
+import type { Summary } from '../protocol/stats';
+import { studentsOf, totalSteps } from '../protocol/schedule';
+import {
+  assembleSweep,
+  jobConfig,
+  mergeSweeps,
+  parseAxis,
+  parseShard,
+  parseSweep,
+  shardJobs,
+  SWEEP_SCHEMA,
+  sweepCommand,
+  sweepCsv,
+  sweepJobs,
+  SWEEPABLE,
+  type Axis,
+  type Shard,
+  type SweepFile,
+  type SweepJobResult,
+} from '../protocol/sweep';
+import { flagOf, helpText as experimentHelp, parseArgs } from './args';
+import { prepare, runCommand, type Prepared } from './command';
+import { writeOutputs } from './outputs';
+import { runJobs } from './pool';
+import { progressReporter } from './progress';
+import { summaryCells, textTable } from './report';
+
+interface SweepArgs {
+  axes: Axis[];
+  shard: Shard | null;
+  merge: string[] | null;
+  rest: string[];
+  issues: ConfigIssue[];
+}
+
+/** Takes the sweep's own flags out of argv; the rest are the experiment's. */
+function parseSweepArgs(argv: readonly string[]): SweepArgs {
+  const out: SweepArgs = { axes: [], shard: null, merge: null, rest: [], issues: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flag === '--merge') {
+      out.merge = [];
+      while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out.merge.push(argv[++i]);
+      if (out.merge.length === 0) out.issues.push({ field: 'merge', message: '--merge needs the sweep files to join' });
+    } else if (flag === '--vary' || flag === '--shard') {
+      const value = inline ?? argv[++i];
+      if (value === undefined) {
+        out.issues.push({ field: flag, message: `${flag} needs a value` });
+      } else if (flag === '--vary') {
+        const { axis, issue } = parseAxis(value);
+        if (issue) out.issues.push({ field: 'vary', message: issue });
+        else if (out.axes.some((a) => a.key === axis!.key))
+          out.issues.push({ field: 'vary', message: `--vary ${axis!.key} is given twice; give it once` });
+        else out.axes.push(axis!);
+      } else if (out.shard) out.issues.push({ field: 'shard', message: '--shard is given twice; give it once' });
+      else {
+        const { shard, issue } = parseShard(value);
+        if (issue) out.issues.push({ field: 'shard', message: issue });
+        else out.shard = shard!;
+      }
+    } else out.rest.push(argv[i]);
+  }
+  if (out.axes.length > 2) out.issues.push({ field: 'vary', message: '--vary at most two settings (a sweep is a line or a grid)' });
+  return out;
+}
+
+function helpText(): string {
+  return [
+    'Usage: npm run sweep -- --vary SETTING=V1,V2,… [--vary SETTING=…] [experiment flags] [--shard i/n]',
+    '       npm run sweep -- --merge a.json b.json … --json all.json [--csv all.csv]',
+    '',
+    'Runs one or two numeric settings over listed values; every value × seed is an independent job',
+    `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}.`,
+    '',
+    '  --vary KEY=V1,V2,…   a setting and its values (once or twice)',
+    '  --shard i/n          run only the i-th of n deterministic slices of the jobs (1 ≤ i ≤ n), to',
+    '                       spread a sweep over machines; merge the slices with --merge',
+    '  --merge FILES…       join sweep files (shards of one sweep) into one; checks they belong together',
+    `  --json FILE          the sweep (schema ${SWEEP_SCHEMA}): per-job results, per-value summaries, receipt`,
+    '  --csv FILE           a row per job and model, then a row per value and model (mean, 95% CI)',
+    '',
+    'Every other flag is the experiment’s (npm run experiment -- --help):',
+    '',
+    ...experimentHelp().split('\n').slice(1),
+  ].join('\n');
+}
+
+/** The sweep in words: a row per value and model, and the command that reproduces it. */
+function sweepReport(file: SweepFile): string {
+  const keys = file.axes.map((a) => a.key);
+  const favourite = file.points.some((p) => p.favouriteSummary) ? ['favourite %', 'fav. 95% CI'] : [];
+  const favouriteCells = (summary: Summary | undefined) => (summary ? summaryCells(summary) : ['–', '–']);
+  const rows = file.points.flatMap((point) =>
+    Object.entries(point.summary).map(([condition, summary]) => [
+      ...keys.map((k) => String(point.values[k])),
+      CONDITION_TABLE[condition as keyof typeof CONDITION_TABLE].label,
+      String(summary!.n),
+      ...summaryCells(summary!),
+      ...(favourite.length ? favouriteCells(point.favouriteSummary?.[condition as keyof typeof CONDITION_TABLE]) : []),
+    ]),
+  );
+  return `${textTable([...keys, 'model', 'seeds', 'accuracy %', '95% CI', ...favourite], rows)}\n\nReproduce: ${sweepCommand(file, defaultConfig())}`;
+}
+
+async function writeSweep(prepared: Prepared, file: SweepFile, jsonFlag: string | undefined): Promise<void> {
+  const written = await writeOutputs(
+    prepared.outputs.map((o) => ({ ...o, text: o.flag === jsonFlag ? JSON.stringify(file, null, 2) + '\n' : sweepCsv(file) })),
+    (text) => process.stdout.write(text),
+  );
+  for (const path of written) prepared.report(`wrote ${path}`);
+}
+
+async function merge(prepared: Prepared, files: string[]): Promise<number> {
+  const parts = await Promise.all(
+    files.map(async (path) => {
+      try {
+        return parseSweep(await readFile(path, 'utf8'));
+      } catch (error) {
+        throw new Error(`--merge ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }),
+  );
+  const { merged, missing } = mergeSweeps(parts, prepared.runtime);
+  prepared.report(`Merged ${files.length} file(s): ${merged.jobs.length} of ${merged.totalJobs} jobs.`);
+  if (missing > 0) prepared.report(`warning: ${missing} job(s) missing; a shard has not been merged yet.`);
+  prepared.report('\n' + sweepReport(merged));
+  await writeSweep(prepared, merged, '--json');
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const sweep = parseSweepArgs(process.argv.slice(2));
+  const options = parseArgs(sweep.rest);
+  const required: ConfigIssue[] =
+    sweep.merge === null && sweep.axes.length === 0 && !options.help
+      ? [{ field: 'vary', message: 'give --vary SETTING=V1,V2,… (or --merge files)' }]
+      : [];
+  const prepared = prepare(options, helpText, [...sweep.issues, ...required]);
+  if (typeof prepared === 'number') return prepared;
+  if (sweep.merge) return merge(prepared, sweep.merge);
+
+  const { config, backend, report, runtime } = prepared;
+  const allJobs = sweepJobs(config, sweep.axes);
+  const jobs = shardJobs(allJobs, sweep.shard);
+  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(jobs.length, 1));
+  const configs = jobs.map((job) => jobConfig(config, job));
+  // The largest job decides what one worker must hold.
+  const memory = configs.map((c) => workersMemoryProblem(c, Array(workers).fill(1), 0.7 * totalmem(), flagOf)).find((p) => p !== null);
+  if (memory) {
+    console.error(`error: ${memory}.`);
+    return 2;
+  }
+  const shardText = sweep.shard ? `shard ${sweep.shard.index}/${sweep.shard.count}: ` : '';
+  report(
+    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(configs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
+      `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
+  );
+  const students = studentsOf(config);
+  const total = configs.reduce((sum, c) => sum + totalSteps(c, students), 0);
+  const progress = progressReporter(total);
+  const done = jobs.map(() => 0);
+  const started = performance.now();
+  const results = await runJobs(
+    configs.map((c) => ({ config: c, seeds: [c.seed], students })),
+    workers,
+    backend,
+    ({ job, doneSteps, what }) => {
+      done[job] = doneSteps;
+      const values = Object.entries(jobs[job].values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      progress(
+        done.reduce((a, b) => a + b, 0),
+        `${values} seed ${jobs[job].seed}: ${what}`,
+      );
+    },
+  );
+  const jobResults: SweepJobResult[] = results.map((result, i) => ({
+    ...jobs[i],
+    result: result.seeds[0],
+    kernels: result.kernels,
+    wallMs: result.wallMs,
+  }));
+  const file = assembleSweep({
+    createdAt: new Date().toISOString(),
+    runtime: `${runtime}, ${workers} worker thread(s)`,
+    backend: results[0]?.backend ?? backend,
+    tfjsVersion: results[0]?.tfjsVersion ?? '',
+    config,
+    axes: sweep.axes,
+    shard: sweep.shard,
+    jobs: jobResults,
+    wallMs: performance.now() - started,
+  });
+  report('\n' + sweepReport(file));
+  await writeSweep(prepared, file, '--json');
+  return 0;
+}
+
+runCommand(main);

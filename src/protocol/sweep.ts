@@ -1,0 +1,291 @@
+/**
+ * Sweeps: one or two numeric settings over listed values, each value × seed an independent job
+ * (a run of one seed with that value), so that a sweep can be split into deterministic shards,
+ * run anywhere, and merged into exactly the file one machine would have written. One file format
+ * for the CLI's output, the merge and the page's sweep figures.
+ */
+import { ALL_CONDITIONS, type Condition } from './conditions';
+import { CONFIG_SCHEMA, configFromStrings, describeRange, isConfigKey, validateConfig, type Config, type ConfigKey } from './config';
+import { seedRange, summarizeFavourite, summarizeSeeds, type ExperimentResult, type ResultSummary, type SeedResult } from './results';
+
+export const SWEEP_SCHEMA = 'subliminal-mnist/sweep@1';
+
+/** A numeric setting and the values a sweep gives it. */
+export interface Axis {
+  key: ConfigKey;
+  values: number[];
+}
+
+/** Settings a sweep may vary: numeric ones, but not the seeds, which are a sweep's other axis. */
+export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter(
+  (key) => CONFIG_SCHEMA[key].kind !== 'enum' && key !== 'seed' && key !== 'seeds',
+);
+
+/** Parses "initShare=0,0.5,0.9,1" into an axis, checking each value against the setting's range. */
+export function parseAxis(text: string): { axis?: Axis; issue?: string } {
+  const at = text.indexOf('=');
+  const key = at < 0 ? text : text.slice(0, at);
+  if (!isConfigKey(key) || !SWEEPABLE.includes(key))
+    return { issue: `--vary ${text}: "${key}" is not a setting a sweep can vary (${SWEEPABLE.join(', ')})` };
+  const parts =
+    at < 0
+      ? []
+      : text
+          .slice(at + 1)
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+  if (parts.length === 0) return { issue: `--vary ${text}: give the values, e.g. --vary ${key}=1,2,3` };
+  const values: number[] = [];
+  for (const part of parts) {
+    const { config, issues } = configFromStrings([[key, part]]);
+    if (issues.length > 0) return { issue: `--vary ${text}: ${part} is not ${describeRange(key)}` };
+    values.push(config[key] as number);
+  }
+  if (new Set(values).size !== values.length) return { issue: `--vary ${text}: a value is listed twice` };
+  return { axis: { key, values } };
+}
+
+/** One job of a sweep: its values of the varied settings and its seed. */
+export interface SweepJob {
+  values: Partial<Record<ConfigKey, number>>;
+  seed: number;
+}
+
+/** A sweep's jobs in their one order: the first axis outermost, then the second, then the seeds. */
+export function sweepJobs(base: Config, axes: readonly Axis[]): SweepJob[] {
+  let combos: Partial<Record<ConfigKey, number>>[] = [{}];
+  for (const axis of axes) combos = combos.flatMap((combo) => axis.values.map((value) => ({ ...combo, [axis.key]: value })));
+  return combos.flatMap((values) => seedRange(base).map((seed) => ({ values, seed })));
+}
+
+/** The config of one job: the base with the job's values, one seed. */
+export function jobConfig(base: Config, job: SweepJob): Config {
+  return { ...base, ...job.values, seed: job.seed, seeds: 1 } as Config;
+}
+
+export interface Shard {
+  /** 1 … count. */
+  index: number;
+  count: number;
+}
+
+/** Parses "2/4" (the second of four shards). */
+export function parseShard(text: string): { shard?: Shard; issue?: string } {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || count < 1 || index < 1 || index > count) return { issue: `--shard ${text}: expected i/n with 1 ≤ i ≤ n, e.g. --shard 1/4` };
+  return { shard: { index, count } };
+}
+
+/** The jobs of a shard: every count-th job from its index on, so each shard gets a share of every value. */
+export const shardJobs = <T>(jobs: readonly T[], shard: Shard | null): T[] =>
+  shard ? jobs.filter((_, i) => i % shard.count === shard.index - 1) : [...jobs];
+
+/** A finished job: its seed's results (accuracy, history, alignment, favourite rates) and how it ran. */
+export interface SweepJobResult extends SweepJob {
+  result: SeedResult;
+  kernels: ExperimentResult['kernels'];
+  /** Wall time of the job, ms (not part of what a merge compares). */
+  wallMs: number;
+}
+
+/** Each value combination's summary over its seeds. */
+export interface SweepPoint {
+  values: Partial<Record<ConfigKey, number>>;
+  summary: ResultSummary;
+  favouriteSummary?: ResultSummary;
+}
+
+export interface SweepFile {
+  schema: typeof SWEEP_SCHEMA;
+  createdAt: string;
+  runtime: string;
+  backend: string;
+  tfjsVersion: string;
+  /** The settings every job shares (each varied one is overridden by the job's value; seeds by its seed). */
+  config: Config;
+  axes: Axis[];
+  /** The shard this file holds, or null for a whole sweep (also what a merge of every shard writes). */
+  shard: Shard | null;
+  /** How many jobs the whole sweep has, and which this file holds, in sweep order. */
+  totalJobs: number;
+  jobs: SweepJobResult[];
+  points: SweepPoint[];
+  wallMs: number;
+}
+
+const sameValues = (a: SweepJob['values'], b: SweepJob['values']) =>
+  Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k as ConfigKey] === v);
+
+/** Each value combination's summaries from the jobs that ran, in sweep order. */
+export function sweepPoints(base: Config, axes: readonly Axis[], jobs: readonly SweepJobResult[]): SweepPoint[] {
+  const combos = sweepJobs({ ...base, seeds: 1 }, axes).map((job) => job.values);
+  return combos.flatMap((values) => {
+    const seeds = jobs.filter((job) => sameValues(job.values, values)).map((job) => job.result);
+    if (seeds.length === 0) return [];
+    const favourite = seeds.some((s) => s.favouriteRate);
+    return [{ values, summary: summarizeSeeds(seeds), ...(favourite && { favouriteSummary: summarizeFavourite(seeds) }) }];
+  });
+}
+
+/** The jobs of a file in sweep order (as one machine would have run them). */
+function inSweepOrder(file: Pick<SweepFile, 'config' | 'axes'>, jobs: readonly SweepJobResult[]): SweepJobResult[] {
+  const order = sweepJobs(file.config, file.axes);
+  const index = (job: SweepJob) => order.findIndex((o) => o.seed === job.seed && sameValues(o.values, job.values));
+  return [...jobs].sort((a, b) => index(a) - index(b));
+}
+
+export function assembleSweep(parts: Omit<SweepFile, 'schema' | 'points' | 'totalJobs'>): SweepFile {
+  const jobs = inSweepOrder(parts, parts.jobs);
+  return {
+    schema: SWEEP_SCHEMA,
+    ...parts,
+    totalJobs: sweepJobs(parts.config, parts.axes).length,
+    jobs,
+    points: sweepPoints(parts.config, parts.axes, jobs),
+  };
+}
+
+/** Checks that a value (parsed JSON) is a sweep file; throws with a clear message when it is not. */
+export function checkSweep(value: unknown): SweepFile {
+  if (typeof value !== 'object' || value === null || (value as { schema?: unknown }).schema !== SWEEP_SCHEMA)
+    throw new Error(`not a ${SWEEP_SCHEMA} file`);
+  const file = value as SweepFile;
+  if (!Array.isArray(file.jobs) || !Array.isArray(file.axes) || !Array.isArray(file.points) || typeof file.config !== 'object')
+    throw new Error(`${SWEEP_SCHEMA}: missing jobs, axes, points or config`);
+  const { issues } = validateConfig(file.config as unknown as Record<string, unknown>);
+  if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${issues[0].message})`);
+  for (const axis of file.axes)
+    if (!isConfigKey(axis.key) || !SWEEPABLE.includes(axis.key) || !Array.isArray(axis.values))
+      throw new Error(`${SWEEP_SCHEMA}: axis ${JSON.stringify(axis)} is not a sweepable setting`);
+  return file;
+}
+
+export const parseSweep = (text: string) => checkSweep(JSON.parse(text));
+
+/**
+ * Joins shards of one sweep into one file: the same settings, axes and seeds in every part, no
+ * job twice. The result equals the file the whole sweep would have written (its timing aside);
+ * it says how many jobs are still missing when some shard is.
+ */
+export function mergeSweeps(parts: readonly SweepFile[], runtime: string, createdAt = new Date()): { merged: SweepFile; missing: number } {
+  if (parts.length === 0) throw new Error('nothing to merge');
+  const [first] = parts;
+  const describe = (file: SweepFile) => JSON.stringify({ config: file.config, axes: file.axes });
+  for (const [i, part] of parts.entries()) {
+    if (describe(part) !== describe(first))
+      throw new Error(`file ${i + 1} is not a shard of the same sweep as file 1 (its settings or axes differ)`);
+    if (part.backend !== first.backend)
+      throw new Error(`file ${i + 1} ran on ${part.backend}, file 1 on ${first.backend}: their results are not one sweep`);
+  }
+  const seen = new Map<string, number>();
+  const jobs: SweepJobResult[] = [];
+  parts.forEach((part, i) =>
+    part.jobs.forEach((job) => {
+      const key = JSON.stringify([job.values, job.seed]);
+      const earlier = seen.get(key);
+      if (earlier !== undefined) throw new Error(`job ${key} is in file ${earlier + 1} and in file ${i + 1}: merge each shard once`);
+      seen.set(key, i);
+      jobs.push(job);
+    }),
+  );
+  const merged = assembleSweep({
+    createdAt: createdAt.toISOString(),
+    runtime,
+    backend: first.backend,
+    tfjsVersion: first.tfjsVersion,
+    config: first.config,
+    axes: first.axes,
+    shard: null,
+    jobs,
+    wallMs: parts.reduce((sum, p) => sum + p.wallMs, 0),
+  });
+  return { merged, missing: merged.totalJobs - jobs.length };
+}
+
+/** The sweep as CSV: a row per job and model (its final accuracy and favourite rate), then a row per value combination and model (mean and 95% CI). */
+export function sweepCsv(file: SweepFile): string {
+  const keys = file.axes.map((a) => a.key);
+  const lines = [
+    ['kind', ...keys, 'seed', 'condition', 'accuracy', 'favourite_rate', 'n', 'mean', 'ci95', 'favourite_mean', 'favourite_ci95'].join(','),
+  ];
+  const text = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  for (const job of file.jobs)
+    for (const condition of ALL_CONDITIONS) {
+      const accuracy = job.result.accuracy[condition];
+      if (accuracy)
+        lines.push(
+          [
+            'seed',
+            ...keys.map((k) => text(job.values[k])),
+            job.seed,
+            condition,
+            accuracy.overall,
+            text(job.result.favouriteRate?.[condition]),
+            '',
+            '',
+            '',
+            '',
+            '',
+          ].join(','),
+        );
+    }
+  for (const point of file.points)
+    for (const condition of ALL_CONDITIONS) {
+      const s = point.summary[condition];
+      const f = point.favouriteSummary?.[condition];
+      if (s)
+        lines.push(
+          [
+            'summary',
+            ...keys.map((k) => text(point.values[k])),
+            '',
+            condition,
+            '',
+            '',
+            s.n,
+            s.mean,
+            text(s.ci95),
+            text(f?.mean),
+            text(f?.ci95),
+          ].join(','),
+        );
+    }
+  return lines.join('\n') + '\n';
+}
+
+/** One condition of a one-axis sweep as a figure draws it: at each value, the mean, its 95% CI and every seed. */
+export interface SweepSeries {
+  condition: Condition;
+  points: { value: number; mean: number; ci95: number | null; seeds: number[] }[];
+}
+
+/** A one-axis sweep's series for the conditions it trained, from accuracy or favourite rates. */
+export function sweepSeries(file: SweepFile, measure: 'accuracy' | 'favourite' = 'accuracy'): SweepSeries[] {
+  const [axis] = file.axes;
+  const perSeed = (result: SeedResult, c: Condition) => (measure === 'accuracy' ? result.accuracy[c]?.overall : result.favouriteRate?.[c]);
+  return ALL_CONDITIONS.flatMap((condition) => {
+    const points = file.points.flatMap((point) => {
+      const s = (measure === 'accuracy' ? point.summary : point.favouriteSummary)?.[condition];
+      if (!s) return [];
+      const value = point.values[axis.key]!;
+      const seeds = file.jobs
+        .filter((j) => j.values[axis.key] === value)
+        .map((j) => perSeed(j.result, condition))
+        .filter((v): v is number => v !== undefined);
+      return [{ value, mean: s.mean, ci95: s.ci95, seeds }];
+    });
+    return points.length > 0 ? [{ condition, points }] : [];
+  });
+}
+
+/** The command that reproduces a sweep file (its settings as flags, its axes, its seeds). */
+export function sweepCommand(file: Pick<SweepFile, 'config' | 'axes'>, base: Config): string {
+  const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const varied = new Set(file.axes.map((a) => a.key));
+  const flags = (Object.keys(CONFIG_SCHEMA) as ConfigKey[])
+    .filter((key) => !varied.has(key) && file.config[key] !== base[key] && key !== 'backend')
+    .map((key) => `--${kebab(key)} ${file.config[key]}`);
+  return ['npm run sweep --', ...file.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`), ...flags].join(' ');
+}
