@@ -88,15 +88,18 @@ export function lossAndGradient(
  * place over one parameter's values with their moments. An entry whose gradient has always been
  * exactly zero never moves.
  */
-export function adamUpdate(param: Float32Array, grad: ArrayLike<number>, m: Float32Array, v: Float32Array, lr: number, t: number): void {
+export function adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, t: number): void {
   const stepSize = lr / (1 - BETA1 ** t);
   const sqrtBias2 = Math.sqrt(1 - BETA2 ** t);
+  // Locals, not the imported constants: V8 does not fold those into the loop.
+  const [beta1, beta2, eps] = [BETA1, BETA2, EPS];
+  const [rest1, rest2] = [1 - BETA1, 1 - BETA2];
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];
-    const mi = BETA1 * m[i] + (1 - BETA1) * g;
-    const vi = BETA2 * v[i] + (1 - BETA2) * g * g;
+    const mi = beta1 * m[i] + rest1 * g;
+    const vi = beta2 * v[i] + rest2 * g * g;
     m[i] = mi;
     v[i] = vi;
-    param[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + EPS);
+    param[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + eps);
   }
 }
