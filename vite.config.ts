@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { mnistAssets } from './build/mnist-assets';
+import { mnistAssets, mnistManifestModule } from './build/mnist-assets';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './build/security';
 import { serviceWorker } from './build/service-worker';
 
@@ -10,6 +10,7 @@ export default defineConfig({
   plugins: [
     react(),
     mnistAssets(),
+    mnistManifestModule(),
     serviceWorker(),
     {
       // The policy as a <meta>, for static hosts that send no headers (the dev server's HMR needs inline scripts, so only the build).
@@ -20,7 +21,7 @@ export default defineConfig({
       ],
     },
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [mnistManifestModule()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   server: { port: 5173 },
   preview: { port: 4173, headers: SECURITY_HEADERS },

@@ -16,6 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { installDawn } from './dawn';
+import { adapterName, isSoftwareAdapter } from '../src/protocol/adapters';
 
 installDawn();
 // Older WebGPU typings lack GPUAdapter.info; Dawn and browsers have it.
@@ -44,13 +45,12 @@ if (!(await tf.setBackend('webgpu').catch(() => false)) || tf.getBackend() !== '
   process.exit(1);
 }
 await tf.ready();
-const info = adapter.info;
-const adapterName = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
-const software = /swiftshader|llvmpipe|software/i.test(adapterName);
+const software = isSoftwareAdapter(adapter);
+const name = adapterName(adapter);
 const full = process.argv.includes('--full');
 const batchSize = software ? 128 : 1024;
 const MODELS = software && !full ? [1, 5, 25] : [1, 5, 25, 100];
-const machine = `${adapterName}${software ? ' (software adapter: CPU emulation)' : ''}; ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}, tfjs ${tf.version_core}`;
+const machine = `${name}${software ? ' (software adapter: CPU emulation)' : ''}; ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}, tfjs ${tf.version_core}`;
 log(`adapter: ${machine}`);
 
 interface StepRow {

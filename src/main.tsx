@@ -24,12 +24,21 @@ const store = createAppStore({
   minNotifyIntervalMs: 250,
 });
 
-// The built site stores itself for offline use (a classroom without network, after one visit).
+// The built site stores itself for offline use (a classroom without network, after one visit), but
+// only once the page can run: on a shared school line its downloads must never delay the first Run.
 if (import.meta.env.PROD && 'serviceWorker' in navigator && location.protocol !== 'file:') {
-  navigator.serviceWorker.register('./sw.js').then(
-    () => navigator.serviceWorker.ready.then(() => store.actions.offlineReady()),
-    () => undefined, // e.g. a private window without storage: the page still works online
-  );
+  const register = () => {
+    const { data, backend } = store.getState();
+    if (data.status !== 'ready' || backend.status !== 'ready') return;
+    unsubscribe();
+    navigator.serviceWorker.register('./sw.js').then(
+      () => navigator.serviceWorker.ready.then(() => store.actions.offlineReady()),
+      // Offline, the check for a newer sw.js fails while the stored site still serves this page;
+      // anywhere else (a private window without storage) the page simply works online.
+      () => navigator.serviceWorker.controller && store.actions.offlineReady(),
+    );
+  };
+  const unsubscribe = store.subscribe(register);
 }
 
 createRoot(document.getElementById('root')!).render(

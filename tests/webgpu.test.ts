@@ -17,20 +17,15 @@ it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
   const { page, errors } = await openPage(browser, `${inject('appUrl')}?${query}&backend=webgpu`);
   await page.waitForSelector('[data-testid=backend-badge]', { timeout: 180_000 });
   expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('webgpu');
-  // A software adapter is named as such, so nobody mistakes its speed for a GPU's; a real one is not called software.
-  const software = await page.evaluate(async () => {
-    type Info = { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
-    const adapter = (await (
-      navigator as unknown as { gpu: { requestAdapter(): Promise<{ isFallbackAdapter?: boolean; info?: Info }> } }
-    ).gpu.requestAdapter())!;
-    const info = adapter.info ?? {};
-    return (
-      adapter.isFallbackAdapter === true ||
-      info.isFallbackAdapter === true ||
-      /swiftshader|llvmpipe|software|basic render/i.test(`${info.vendor} ${info.architecture} ${info.description}`)
-    );
+  // A software adapter is named as such, so nobody mistakes its speed for a GPU's; the browser's own word is the truth here.
+  const fallback = await page.evaluate(async () => {
+    const adapter = await (
+      navigator as unknown as { gpu: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }
+    ).gpu.requestAdapter();
+    return adapter?.info?.isFallbackAdapter;
   });
-  expect(/software adapter/i.test((await page.textContent('[data-testid=backend-badge]'))!)).toBe(software);
+  expect(fallback, 'this browser reports whether its adapter is a fallback').toBeTypeOf('boolean');
+  expect(/software adapter/i.test((await page.textContent('[data-testid=backend-badge]'))!)).toBe(fallback);
   await page.getByRole('button', { name: '▶ Run' }).click();
   await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 300_000 });
   expect(Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'))).toBe(1 + 5 + 3 + 3);

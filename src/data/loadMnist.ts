@@ -1,28 +1,33 @@
 /**
- * Loads MNIST in the browser (page or worker) from the app's own compressed assets, with
- * progress, decompressing with DecompressionStream and keeping the files in Cache Storage
- * so a second visit reads nothing from the network.
+ * Loads MNIST in the browser (page or worker) from the app's own compressed pieces, only as many
+ * as a run needs: the labels, and the image chunks that hold the first `trainCount` training and
+ * `testCount` test images. A larger run fetches the rest when it asks. Each piece is checked
+ * against the SHA-256 the build embedded in the code, decompressed with DecompressionStream, and
+ * kept in Cache Storage so that a second visit reads nothing from the network.
  */
-import { checkMnistDigest, mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
+import type { MnistData, MnistSplit } from '../engine/data';
+import { IMAGE_PIXELS } from '../protocol/constants';
+import type { MnistAsset, MnistManifest, MnistSplitAssets } from './manifest';
 import { sha256Hex } from './sha256';
-import { MNIST_MANIFEST_PATH, type MnistManifest } from './manifest';
 
 export interface LoadProgress {
+  /** Bytes of the pieces being loaded now, and how many of them have arrived. */
   loadedBytes: number;
   totalBytes: number;
   fromCache: boolean;
 }
 
-export interface LoadOptions {
+export interface LoaderOptions {
   /** URL of the folder holding mnist/ (the app's base URL). */
   baseUrl: string;
+  manifest: MnistManifest;
   onProgress?(progress: LoadProgress): void;
   fetch?: typeof fetch;
-  /** Cache Storage to keep the files in; null to skip caching. */
+  /** Cache Storage to keep the pieces in; null to skip caching, undefined to open the app's. */
   cache?: Cache | null;
 }
 
-const CACHE_NAME = 'subliminal-mnist-data-v1';
+const CACHE_NAME = 'subliminal-mnist-data-v2';
 
 export class MnistLoadError extends Error {
   constructor(message: string) {
@@ -72,56 +77,122 @@ async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadMnistAssets(options: LoadOptions): Promise<MnistData> {
-  const doFetch = options.fetch ?? fetch;
-  const cache = options.cache === undefined ? await openMnistCache() : options.cache;
-  const base = new URL(MNIST_MANIFEST_PATH, options.baseUrl);
-  const manifestResponse = await doFetch(base.href, { cache: 'no-cache' }).catch((error: unknown) => {
-    throw new MnistLoadError(`could not reach ${base.href}: ${String(error)}`);
-  });
-  if (!manifestResponse.ok) throw new MnistLoadError(`${base.href}: HTTP ${manifestResponse.status}`);
-  const manifest = (await manifestResponse.json()) as MnistManifest;
-  if (manifest.format !== 'mnist-idx-gzip@1') throw new MnistLoadError(`${base.href}: unknown format ${String(manifest.format)}`);
+/** One split as it fills: the labels, and an image buffer whose chunks arrive in any order. */
+class SplitStore {
+  readonly images: Uint8Array;
+  labels: Uint8Array | null = null;
+  readonly loaded: boolean[];
 
-  const keys = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
-  const totalBytes = keys.reduce((sum, key) => sum + manifest[key].bytes, 0);
-  let loadedBytes = 0;
-  let fromCache = true;
-  const report = (n: number) => {
-    loadedBytes += n;
-    options.onProgress?.({ loadedBytes, totalBytes, fromCache });
-  };
-  const files = {} as MnistFiles;
-  const download = async (url: string): Promise<Response> => {
-    fromCache = false;
-    const response = await doFetch(url);
-    if (!response.ok) throw new MnistLoadError(`${url}: HTTP ${response.status}`);
-    if (cache) await cache.put(url, response.clone()).catch(() => undefined);
-    return response;
-  };
-  const read = async (key: (typeof keys)[number], response: Response) => {
-    const bytes = await gunzip(await readAll(response, report), manifest[key].file);
-    if (bytes.length !== manifest[key].rawBytes)
-      throw new MnistLoadError(`${manifest[key].file}: ${bytes.length} bytes after decompression, expected ${manifest[key].rawBytes}`);
-    checkMnistDigest(key, manifest[key].file, await sha256Hex(bytes));
-    return bytes;
-  };
-  await Promise.all(
-    keys.map(async (key) => {
-      const url = new URL(manifest[key].file, base).href;
-      const cached = await cache?.match(url);
-      if (!cached) {
-        files[key] = await read(key, await download(url));
-        return;
-      }
-      try {
-        files[key] = await read(key, cached);
-      } catch {
-        // A damaged cache entry must not break every later visit: drop it and download again.
-        await cache!.delete(url);
-        files[key] = await read(key, await download(url));
-      }
-    }),
-  );
-  return mnistFromFiles(files);
+  constructor(
+    readonly assets: MnistSplitAssets,
+    readonly chunkImages: number,
+  ) {
+    this.images = new Uint8Array(assets.count * IMAGE_PIXELS);
+    this.loaded = assets.images.map(() => false);
+  }
+
+  /** Images loaded from the first on, without a gap. */
+  get prefix(): number {
+    const gap = this.loaded.indexOf(false);
+    return gap < 0 ? this.assets.count : Math.min(this.assets.count, gap * this.chunkImages);
+  }
+
+  /** The pieces still missing for the first `count` images (labels first). */
+  missing(count: number): { asset: MnistAsset; store: (bytes: Uint8Array) => void }[] {
+    const needed = Math.ceil(Math.min(count, this.assets.count) / this.chunkImages);
+    const pieces: { asset: MnistAsset; store: (bytes: Uint8Array) => void }[] = [];
+    if (!this.labels) pieces.push({ asset: this.assets.labels, store: (bytes) => (this.labels = bytes) });
+    for (let i = 0; i < needed; i++)
+      if (!this.loaded[i])
+        pieces.push({
+          asset: this.assets.images[i],
+          store: (bytes) => {
+            this.images.set(bytes, i * this.chunkImages * IMAGE_PIXELS);
+            this.loaded[i] = true;
+          },
+        });
+    return pieces;
+  }
+
+  split(): MnistSplit {
+    const count = this.prefix;
+    return { images: this.images.subarray(0, count * IMAGE_PIXELS), labels: this.labels!, count };
+  }
+}
+
+/** MNIST as a run needs it: `ensure` fetches what is missing, once, and returns what is loaded. */
+export class MnistLoader {
+  private readonly train: SplitStore;
+  private readonly test: SplitStore;
+  private queue: Promise<unknown> = Promise.resolve();
+  private cache: Promise<Cache | null>;
+
+  constructor(private readonly options: LoaderOptions) {
+    if (options.manifest.format !== 'mnist-chunks@1')
+      throw new MnistLoadError(`unknown MNIST manifest format ${String(options.manifest.format)}`);
+    this.train = new SplitStore(options.manifest.train, options.manifest.chunkImages);
+    this.test = new SplitStore(options.manifest.test, options.manifest.chunkImages);
+    this.cache = options.cache === undefined ? openMnistCache() : Promise.resolve(options.cache);
+  }
+
+  /** How many images of each split are loaded. */
+  get loaded(): { train: number; test: number } {
+    return { train: this.train.prefix, test: this.test.prefix };
+  }
+
+  /** The data with at least the first `trainCount` training and `testCount` test images (fewer only where MNIST has fewer). */
+  ensure(trainCount: number, testCount: number): Promise<MnistData> {
+    const next = this.queue.then(() => this.load(trainCount, testCount));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(trainCount: number, testCount: number): Promise<MnistData> {
+    const pieces = [...this.train.missing(trainCount), ...this.test.missing(testCount)];
+    if (pieces.length > 0) {
+      const cache = await this.cache;
+      const totalBytes = pieces.reduce((sum, p) => sum + p.asset.bytes, 0);
+      let loadedBytes = 0;
+      let fromCache = true;
+      const report = (n: number) => {
+        loadedBytes += n;
+        this.options.onProgress?.({ loadedBytes, totalBytes, fromCache });
+      };
+      const download = async (url: string): Promise<Response> => {
+        fromCache = false;
+        const response = await (this.options.fetch ?? fetch)(url).catch((error: unknown) => {
+          throw new MnistLoadError(`could not reach ${url}: ${String(error)}`);
+        });
+        if (!response.ok) throw new MnistLoadError(`${url}: HTTP ${response.status}`);
+        if (cache) await cache.put(url, response.clone()).catch(() => undefined);
+        return response;
+      };
+      const read = async (asset: MnistAsset, response: Response) => {
+        const bytes = await gunzip(await readAll(response, report), asset.file);
+        if (bytes.length !== asset.rawBytes)
+          throw new MnistLoadError(`${asset.file}: ${bytes.length} bytes after decompression, expected ${asset.rawBytes}`);
+        const digest = await sha256Hex(bytes);
+        if (digest !== asset.sha256)
+          throw new MnistLoadError(
+            `${asset.file}: its contents are not this piece of MNIST (SHA-256 ${digest.slice(0, 16)}…, expected ${asset.sha256.slice(0, 16)}…); it is damaged or was replaced`,
+          );
+        return bytes;
+      };
+      await Promise.all(
+        pieces.map(async ({ asset, store }) => {
+          const url = new URL(asset.file, this.options.baseUrl).href;
+          const cached = await cache?.match(url);
+          if (!cached) return store(await read(asset, await download(url)));
+          try {
+            store(await read(asset, cached));
+          } catch {
+            // A damaged cache entry must not break every later visit: drop it and download again.
+            await cache!.delete(url);
+            store(await read(asset, await download(url)));
+          }
+        }),
+      );
+    }
+    return { train: this.train.split(), test: this.test.split() };
+  }
 }

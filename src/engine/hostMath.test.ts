@@ -71,7 +71,7 @@ describe('Adam on the host', () => {
     let mm = 0;
     let vv = 0;
     grads.forEach((g, i) => {
-      adamUpdate(param, [g, 0], m, v, 0.01, i + 1);
+      adamUpdate(param, Float32Array.of(g, 0), m, v, 0.01, i + 1);
       mm = 0.9 * mm + 0.1 * g;
       vv = 0.999 * vv + 0.001 * g * g;
       expected -= ((0.01 / (1 - 0.9 ** (i + 1))) * mm) / (Math.sqrt(vv) / Math.sqrt(1 - 0.999 ** (i + 1)) + 1e-8);

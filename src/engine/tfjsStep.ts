@@ -171,7 +171,7 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
         const grads = model.backward(x, forward, dOut, layout, xT);
         PARAM_NAMES.forEach((name, n) =>
           grads[name].forEach((grad, i) =>
-            adamUpdate(part(params[name], i), grad.dataSync(), part(moments[n][0], i), part(moments[n][1], i), plan.lr, t),
+            adamUpdate(part(params[name], i), grad.dataSync() as Float32Array, part(moments[n][0], i), part(moments[n][1], i), plan.lr, t),
           ),
         );
         return total / k;

@@ -5,6 +5,12 @@ import type { ExperimentEvent } from './results';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
+/** How many MNIST images of each split a worker has loaded (of 60,000 and 10,000). */
+export interface LoadedImages {
+  train: number;
+  test: number;
+}
+
 export interface BackendProbe {
   name: ConcreteBackend;
   available: boolean;
@@ -28,7 +34,8 @@ export interface BackendInfo {
 }
 
 export type WorkerCommand =
-  | { type: 'init'; baseUrl: string; backend: BackendChoice }
+  /** `need`: how many training and test images the page's settings use, so only those are fetched first. */
+  | { type: 'init'; baseUrl: string; backend: BackendChoice; need: { train: number; test: number } }
   | { type: 'select-backend'; backend: BackendChoice }
   /** `seeds` and `students`: this worker's share of the run (default: all of it). */
   | { type: 'run'; runId: number; config: Config; seeds?: number[]; students?: StudentCondition[] }
@@ -41,7 +48,9 @@ export type RunState = 'running' | 'paused' | 'finished' | 'cancelled' | 'failed
 
 export type WorkerEvent =
   | { type: 'data-progress'; loadedBytes: number; totalBytes: number; fromCache: boolean }
-  | { type: 'data-ready'; ms: number; fromCache: boolean; sampleImages: Uint8Array; sampleLabels: number[] }
+  | { type: 'data-ready'; ms: number; fromCache: boolean; sampleImages: Uint8Array; sampleLabels: number[]; loaded: LoadedImages }
+  /** More of MNIST arrived for a run that needed it. */
+  | { type: 'data-loaded'; loaded: LoadedImages }
   | { type: 'data-error'; message: string }
   | { type: 'backend-status'; text: string }
   | { type: 'backend'; info: BackendInfo }

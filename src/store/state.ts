@@ -5,7 +5,7 @@
 import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../protocol/conditions';
 import { teacherSteps } from '../protocol/schedule';
 import type { Config, ConfigIssue } from '../protocol/config';
-import type { BackendInfo, RunState, WorkerEvent } from '../protocol/messages';
+import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
 import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
 import { DEFAULT_VIEW, type View } from './url';
@@ -45,6 +45,8 @@ export interface AppState {
     fromCache: boolean;
     ms?: number;
     message?: string;
+    /** MNIST images loaded in the (first) worker, of 60,000 and 10,000. */
+    loaded: LoadedImages;
   };
   samples: { images: Uint8Array; labels: number[] } | null;
   backend: { status: 'selecting' | 'ready' | 'error'; text: string; info: BackendInfo | null };
@@ -107,7 +109,7 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
     view,
     help: false,
     notices,
-    data: { status: 'loading', loadedBytes: 0, totalBytes: 0, fromCache: false },
+    data: { status: 'loading', loadedBytes: 0, totalBytes: 0, fromCache: false, loaded: { train: 0, test: 0 } },
     samples: null,
     backend: { status: 'selecting', text: 'starting…', info: null },
     workers: 1,
@@ -195,9 +197,18 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
     case 'data-ready':
       return {
         ...state,
-        data: { ...state.data, status: 'ready', ms: event.ms, fromCache: event.fromCache, loadedBytes: state.data.totalBytes },
+        data: {
+          ...state.data,
+          status: 'ready',
+          ms: event.ms,
+          fromCache: event.fromCache,
+          loadedBytes: state.data.totalBytes,
+          loaded: event.loaded,
+        },
         samples: { images: event.sampleImages, labels: event.sampleLabels },
       };
+    case 'data-loaded':
+      return { ...state, data: { ...state.data, loadedBytes: state.data.totalBytes, loaded: event.loaded } };
     case 'data-error':
       return { ...state, data: { ...state.data, status: 'error', message: event.message } };
     case 'backend-status':

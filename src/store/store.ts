@@ -75,7 +75,12 @@ export function createAppStore(options: StoreOptions): AppStore {
   };
 
   client.subscribe((event) => set(reduce(state, event, now())));
-  client.send({ type: 'init', baseUrl: options.baseUrl, backend: options.config.backend });
+  client.send({
+    type: 'init',
+    baseUrl: options.baseUrl,
+    backend: options.config.backend,
+    need: { train: options.config.trainCount, test: options.config.testCount },
+  });
 
   const isActive = () => state.run.state === 'running' || state.run.state === 'paused';
   const changeConfig = (config: Config, issues: ConfigIssue[]) => {

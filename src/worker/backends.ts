@@ -1,20 +1,20 @@
 /**
  * Backends in the browser: which exist, which are real hardware, and which is fastest here.
  * "auto" never picks a software (SwiftShader) GPU adapter, and times a few warm training steps
- * on each remaining candidate to choose.
+ * on each remaining candidate to choose. The wasm backend comes with the worker (every machine
+ * times it); the others' code is fetched only when a backend is probed for real, so a machine
+ * that trains on wasm never downloads the GPU kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-webgl';
-import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { activateBackend } from '../engine/backend';
 import { timeTrainingSteps } from '../engine/timing';
+import { adapterName, isSoftwareAdapter, SOFTWARE_RENDERER, type AdapterLike } from '../protocol/adapters';
 import type { BackendChoice } from '../protocol/config';
-import type { BackendInfo, BackendProbe } from '../protocol/messages';
+import type { BackendInfo, BackendProbe, ConcreteBackend } from '../protocol/messages';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -25,26 +25,26 @@ setWasmPaths({
 // cores gain nothing from it anyway.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
+/** Each backend's code, loaded the first time the backend is tried. */
+const BACKEND_CODE: Record<ConcreteBackend, () => Promise<unknown>> = {
+  webgpu: () => import('@tensorflow/tfjs-backend-webgpu'),
+  webgl: () => import('@tensorflow/tfjs-backend-webgl'),
+  wasm: async () => {},
+  cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+};
+
 /** The batch the backends are timed at (the quick preset's). */
 const BATCH_FOR_TIMING = 256;
 
-const SOFTWARE = /swiftshader|llvmpipe|software|basic render/i;
-
 async function probeWebGpu(): Promise<BackendProbe> {
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<AdapterLike | null> } }).gpu;
   if (!gpu) return { name: 'webgpu', available: false, software: false, detail: 'this browser has no WebGPU' };
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return { name: 'webgpu', available: false, software: false, detail: 'no WebGPU adapter' };
-  const info = adapter.info ?? {};
-  const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-  const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || SOFTWARE.test(description);
-  const softwareName = SOFTWARE.exec(description)?.[0] ?? 'fallback adapter';
+  const description = adapterName(adapter);
+  const software = isSoftwareAdapter(adapter);
+  const softwareName = SOFTWARE_RENDERER.exec(description)?.[0] ?? 'fallback adapter';
   return { name: 'webgpu', available: true, software, detail: software ? `software adapter (${softwareName})` : description };
-}
-
-interface GpuAdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
 }
 
 function probeWebGl(): BackendProbe {
@@ -55,8 +55,13 @@ function probeWebGl(): BackendProbe {
     const debug = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    const software = SOFTWARE.test(renderer);
-    return { name: 'webgl', available: true, software, detail: software ? `software renderer (${SOFTWARE.exec(renderer)![0]})` : renderer };
+    const software = SOFTWARE_RENDERER.test(renderer);
+    return {
+      name: 'webgl',
+      available: true,
+      software,
+      detail: software ? `software renderer (${SOFTWARE_RENDERER.exec(renderer)![0]})` : renderer,
+    };
   } catch (error) {
     return { name: 'webgl', available: false, software: false, detail: String(error) };
   }
@@ -78,6 +83,7 @@ export async function selectBackend(requested: BackendChoice, onStatus: (text: s
   const timeOn = async (probe: BackendProbe) => {
     if (probe.name === 'webgpu' || probe.name === 'webgl') onStatus(`compiling GPU kernels on ${probe.name} (first use can take seconds)…`);
     else onStatus(`timing ${probe.name}…`);
+    await BACKEND_CODE[probe.name]();
     await activateBackend(tf, probe.name);
     probe.msPerStep = (await timeTrainingSteps({ batchSize: BATCH_FOR_TIMING, warmup: 1, steps: 3 })).medianMs;
     return probe.msPerStep;

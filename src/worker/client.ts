@@ -47,7 +47,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
   const publish = (event: WorkerEvent) => {
     for (const listener of listeners) listener(event);
   };
-  let baseUrl = '';
+  let init: Extract<WorkerCommand, { type: 'init' }> | null = null;
   /** Workers ready to train, the first (which loads data and picks the backend for the page) always among them. */
   const ready: Worker[] = [];
   /** Helpers started for the chosen CPU backend, not ready yet. */
@@ -91,7 +91,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       });
       helpers.push(helper);
       // The first worker has cached MNIST by now: a helper reads it from the cache.
-      helper.postMessage({ type: 'init', baseUrl, backend } satisfies WorkerCommand);
+      helper.postMessage({ ...init!, backend } satisfies WorkerCommand);
     }
   };
 
@@ -180,7 +180,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
     send(command) {
       switch (command.type) {
         case 'init':
-          baseUrl = command.baseUrl;
+          init = command;
           primary.postMessage(command);
           return;
         case 'select-backend':

@@ -5,7 +5,8 @@
  * crosses to the page.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadMnistAssets } from '../data/loadMnist';
+import manifest from 'virtual:mnist-manifest';
+import { MnistLoader } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from '../engine/experiment';
 import { IMAGE_PIXELS } from '../protocol/constants';
@@ -20,6 +21,8 @@ const post = (event: WorkerEvent, transfer: Transferable[] = []) => self.postMes
 /** Progress goes to the page at most this often; losses, evaluations and phase changes always do. */
 const STEP_EVENT_INTERVAL_MS = 100;
 
+let loader: MnistLoader | null = null;
+/** The first load: what the page's settings needed when the worker started (Run waits for it). */
 let data: Promise<MnistData> | null = null;
 let backendReady: Promise<unknown> = Promise.resolve();
 let abort: AbortController | null = null;
@@ -128,7 +131,10 @@ async function runNow(command: Extract<WorkerCommand, { type: 'run' }>) {
   stepsAllowed = 0;
   let lastStepPost = 0;
   try {
-    const mnist = await data!;
+    await data;
+    // A run larger than what was loaded fetches the rest first (with the same progress display).
+    const mnist = await loader!.ensure(config.trainCount, config.testCount);
+    post({ type: 'data-loaded', loaded: loader!.loaded });
     await backendReady;
     post({ type: 'run-state', runId, state: 'running' });
     activeRun = command;
@@ -171,18 +177,22 @@ self.addEventListener('message', (message: MessageEvent<WorkerCommand>) => {
     case 'init': {
       const started = performance.now();
       let fromCache = true;
-      data = loadMnistAssets({
+      loader = new MnistLoader({
         baseUrl: command.baseUrl,
+        manifest,
         onProgress: (p) => {
           fromCache = p.fromCache;
           post({ type: 'data-progress', ...p });
         },
       });
+      data = loader.ensure(command.need.train, command.need.test);
       data.then(
         (mnist) => {
           const sampleImages = mnist.test.images.slice(0, SAMPLE_COUNT * IMAGE_PIXELS);
           const sampleLabels = Array.from(mnist.test.labels.subarray(0, SAMPLE_COUNT));
-          post({ type: 'data-ready', ms: performance.now() - started, fromCache, sampleImages, sampleLabels }, [sampleImages.buffer]);
+          post({ type: 'data-ready', ms: performance.now() - started, fromCache, sampleImages, sampleLabels, loaded: loader!.loaded }, [
+            sampleImages.buffer,
+          ]);
         },
         (error: unknown) => post({ type: 'data-error', message: error instanceof Error ? error.message : String(error) }),
       );
