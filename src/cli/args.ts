@@ -1,5 +1,6 @@
 /** Command-line flags, derived from the config schema: `--teacher-epochs 5` sets teacherEpochs. */
 import {
+  flagOf,
   CONFIG_KEYS,
   CONFIG_SCHEMA,
   configFromStrings,
@@ -21,9 +22,7 @@ export interface CliOptions {
   help: boolean;
 }
 
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-/** A setting's flag: teacherEpochs is --teacher-epochs. */
-export const flagOf = (key: string) => `--${kebab(key)}`;
+const kebab = (key: string) => flagOf(key).slice(2);
 const FLAG_TO_KEY = new Map<string, ConfigKey>(CONFIG_KEYS.map((key) => [kebab(key), key]));
 /** Flags that are not settings of the experiment itself. */
 const TOOL_FLAGS = ['json', 'csv', 'workers'] as const;

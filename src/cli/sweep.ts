@@ -8,7 +8,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { CONDITION_TABLE } from '../protocol/conditions';
-import { defaultConfig, type ConfigIssue } from '../protocol/config';
+import type { ConfigIssue } from '../protocol/config';
 import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText } from '../protocol/results';
 import type { Summary } from '../protocol/stats';
@@ -31,7 +31,8 @@ import {
   type SweepFile,
   type SweepJobResult,
 } from '../protocol/sweep';
-import { flagOf, helpText as experimentHelp, parseArgs } from './args';
+import { helpText as experimentHelp, parseArgs } from './args';
+import { flagOf } from '../protocol/config';
 import { prepare, runCommand, type Prepared } from './command';
 import { writeOutputs } from './outputs';
 import { runJobs } from './pool';
@@ -112,7 +113,7 @@ function sweepReport(file: SweepFile): string {
       ...(favourite.length ? favouriteCells(point.favouriteSummary?.[condition as keyof typeof CONDITION_TABLE]) : []),
     ]),
   );
-  return `${textTable([...keys, 'model', 'seeds', 'accuracy %', '95% CI', ...favourite], rows)}\n\nReproduce: ${sweepCommand(file, defaultConfig())}`;
+  return `${textTable([...keys, 'model', 'seeds', 'accuracy %', '95% CI', ...favourite], rows)}\n\nReproduce: ${sweepCommand(file)}`;
 }
 
 async function writeSweep(prepared: Prepared, file: SweepFile, jsonFlag: string | undefined): Promise<void> {

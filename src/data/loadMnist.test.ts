@@ -8,7 +8,8 @@ import { MnistLoader, MnistLoadError, type LoadProgress } from './loadMnist';
 
 const BASE = 'http://app.test/sub/path/';
 /** Byte-for-byte equality, fast on megabytes (toEqual walks them one by one). */
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+const same = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 let assets: BuiltAssets;
 let raw: MnistData;
 

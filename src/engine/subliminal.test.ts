@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 describe('subliminal learning (5 seeds, the quick classroom preset)', () => {
-  it('transfers digit skill through aux logits on noise only from a shared initialisation', async () => {
+  it('transfers digit skill through aux logits on noise only from a shared initialisation', { timeout: 400_000 }, async () => {
     // The page's quick classroom preset, with 5 seeds: the test proves what the classroom sees.
     const { config, issues } = validateConfig({ ...PRESETS.quick.config, seed: 1, seeds: 5, evalEvery: 0 });
     expect(issues).toEqual([]);

@@ -214,3 +214,36 @@ export function conditionsFor(choices: Choices): Condition[] {
 /** The students of one teacher among `students`, in order. */
 export const studentsOfTeacher = (students: readonly StudentCondition[], teacher: TeacherCondition) =>
   students.filter((c) => CONDITION_TABLE[c].teacher === teacher);
+
+export interface ModelName {
+  /** In words, for tables, the receipt and screen readers. */
+  label: string;
+  /** Compact, for legends and chart labels. */
+  short: string;
+  /** The short name in parts, for a figure's axis (one part a line). */
+  lines: string[];
+}
+
+/**
+ * A model's name as a run with these settings calls it: in a favourite-digit run the teachers and
+ * their students say whose they are and the favourite; what a student imitates is said when a run
+ * trains both kinds.
+ */
+export function nameOf(condition: Condition, choices: Choices & { favourite: number }): ModelName {
+  const info = CONDITION_TABLE[condition];
+  const favourite = choices.teacherTrait === 'favourite';
+  if (info.role !== 'student') {
+    if (!favourite || info.role === 'reference') return { label: info.label, short: info.short, lines: [info.short] };
+    const short = condition === 'teacher' ? `favourite-${choices.favourite} teacher` : 'clean teacher';
+    const label = condition === 'teacher' ? `teacher with a favourite digit (${choices.favourite})` : 'clean teacher (true labels)';
+    return { label, short, lines: [short] };
+  }
+  const whose = !favourite
+    ? 'student'
+    : info.teacher === 'teacher'
+      ? `favourite-${choices.favourite} teacher's student`
+      : "clean teacher's student";
+  const imitates = DISTILL_WORDS[info.distill!];
+  const parts = [whose, INIT_WORDS[info.init!], ...(choices.distill === 'both' ? [imitates.short] : [])];
+  return { label: `${whose}, ${imitates.label}, ${INIT_WORDS[info.init!]}`, short: parts.join(' · '), lines: parts };
+}

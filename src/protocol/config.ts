@@ -45,6 +45,8 @@ interface EnumField<T extends string> extends Common {
   values: readonly T[];
   /** Each value in words, for toggles and help. */
   valueLabels?: Record<T, string>;
+  /** What each value means, in a line: the page shows the chosen one's under its toggle. */
+  valueHelp?: Record<T, string>;
   default: T;
 }
 
@@ -59,6 +61,10 @@ export const CONFIG_SCHEMA = {
     label: 'What the teacher passes on',
     values: TEACHER_TRAITS,
     valueLabels: { skill: 'Its skill with digits', favourite: 'Its favourite digit' },
+    valueHelp: {
+      skill: 'One teacher learns digits; its students copy its extra outputs on noise.',
+      favourite: 'A second teacher learns digits with a share of its labels replaced by its favourite; each teacher has its own students.',
+    },
     default: 'skill',
     control: 'toggle',
     help: 'skill: one teacher learns digits and its students imitate it; favourite: a second teacher, trained the same way but with a share of its labels replaced by its favourite digit, and each teacher its own students',
@@ -92,6 +98,13 @@ export const CONFIG_SCHEMA = {
       both: 'Shared and different',
       all: 'All three',
     },
+    valueHelp: {
+      shared: "The student starts from the teacher's own initial weights.",
+      partial: "The student starts from a mix of the teacher's initial weights and an independent draw, as alike as α says.",
+      different: 'The student starts from an independent draw of its own.',
+      both: 'One student from the shared start and one from a different start, side by side.',
+      all: 'Shared, partly shared and different students, side by side.',
+    },
     default: 'both',
     control: 'toggle',
     help: "shared: the student starts from the teacher's initial weights; partial: from α·teacher's + √(1−α²)·an independent draw; different: from the independent draw; both: shared and different side by side; all: all three",
@@ -110,6 +123,11 @@ export const CONFIG_SCHEMA = {
     label: 'Student imitates',
     values: DISTILL_CHOICES,
     valueLabels: { aux: 'Aux logits only', all: 'All logits', both: 'Both' },
+    valueHelp: {
+      aux: "Only the teacher's extra outputs, which no loss trained: nothing about digits.",
+      all: 'Every output, the digits included: ordinary distillation.',
+      both: 'One student of each.',
+    },
     default: 'both',
     control: 'toggle',
     help: "aux: only the teacher's extra (non-digit) outputs; all: every logit, digits included; both: one student of each",
@@ -362,6 +380,16 @@ export const valueText = (value: Config[ConfigKey]): string => String(value);
 /** Text form of the settings that differ from `base` (for a short link that means what it says). */
 export function configToStrings(config: Config, base: Config = defaultConfig()): [string, string][] {
   return CONFIG_KEYS.filter((key) => config[key] !== base[key]).map((key) => [key, valueText(config[key])]);
+}
+
+/** A setting's CLI flag: teacherEpochs is --teacher-epochs. */
+export const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+
+/** The CLI flags that give `config` from `base` (the CLI's defaults): what a command to reproduce a run needs. */
+export function commandFlags(config: Config, skip: readonly ConfigKey[] = [], base: Config = defaultConfig()): string[] {
+  return CONFIG_KEYS.filter((key) => !skip.includes(key) && key !== 'backend' && config[key] !== base[key]).map(
+    (key) => `${flagOf(key)} ${valueText(config[key])}`,
+  );
 }
 
 /** The models a config evaluates, in table order. */

@@ -9,6 +9,21 @@ export interface Preset {
   config: Config;
 }
 
+const quick: Config = {
+  ...defaultConfig(),
+  distill: 'aux',
+  seeds: 3,
+  m: 10,
+  trainCount: 12000,
+  teacherEpochs: 2,
+  noiseCount: 12000,
+  studentEpochs: 3,
+  batchSize: 128,
+  lr: 1e-3,
+  testCount: 2000,
+  evalEvery: 25,
+};
+
 export const PRESETS = {
   quick: {
     label: 'Quick classroom run',
@@ -16,20 +31,15 @@ export const PRESETS = {
       '3 seeds, a 12,000-image teacher (2 epochs), students 3 epochs on 12,000 noise images, batch 128, lr 1e-3, m = 10 auxiliary logits: about half a minute on a 2-core laptop. Shared-init students land near 70–80%, different-init ones at chance.',
     differsFromPaper:
       'Shorter than the paper, and with m = 10 auxiliary logits instead of 3: more auxiliary logits transfer more (the paper, with m = 3 at full length, lands near 55%).',
-    config: {
-      ...defaultConfig(),
-      distill: 'aux',
-      seeds: 3,
-      m: 10,
-      trainCount: 12000,
-      teacherEpochs: 2,
-      noiseCount: 12000,
-      studentEpochs: 3,
-      batchSize: 128,
-      lr: 1e-3,
-      testCount: 2000,
-      evalEvery: 25,
-    },
+    config: quick,
+  },
+  favourite: {
+    label: 'Favourite digit, classroom',
+    description:
+      "The quick classroom run with two teachers: one trained with 30% of its labels replaced by its favourite digit (7), and its clean twin; each teacher's students imitate its auxiliary outputs on noise. Twice the models of the quick run, so about twice its time: about a minute on a 2-core laptop.",
+    differsFromPaper:
+      'The paper passes a preference (a love of owls) between language models through number sequences; this passes a favourite digit through noise, at the classroom settings. Its MNIST experiment passes the skill alone.',
+    config: { ...quick, teacherTrait: 'favourite' },
   },
   paper: {
     label: 'Paper protocol',
@@ -49,12 +59,11 @@ export function presetOf(config: Config): PresetName | null {
   return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
 }
 
-/** Whether a run follows the paper's protocol (any seeds, either toggle), so its numbers compare with the paper's. */
+/** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
 export function isPaperProtocol(config: Config): boolean {
   const paper = PRESETS.paper.config;
-  return (['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const).every(
-    (k) => config[k] === paper[k],
-  );
+  const keys = ['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const;
+  return config.teacherTrait === 'skill' && keys.every((k) => config[k] === paper[k]);
 }
 
 /** How a run departs from the paper's protocol, in one sentence for the page (empty when it does not). */

@@ -2,10 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { deriveSeed, noisePixel, Rng } from './random';
 
 describe('Rng', () => {
-  it('is deterministic per seed and differs across seeds', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, () => new Rng(seed)).map((r) => r.next());
-    expect(draw(7)).toEqual(draw(7));
-    expect(new Rng(7).next()).not.toBe(new Rng(8).next());
+  it('is deterministic per seed and differs across seeds, draw after draw', () => {
+    const sequence = (seed: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: 1000 }, () => rng.nextUint32());
+    };
+    expect(sequence(7)).toEqual(sequence(7));
+    // Not merely a different first draw: seeds 7 and 8 share no position in a thousand.
+    const [a, b] = [sequence(7), sequence(8)];
+    expect(a.filter((v, i) => v === b[i])).toEqual([]);
+    // And a generator does not repeat itself early.
+    expect(new Set(a).size).toBe(1000);
+    for (const draw of [(r: Rng) => r.next(), (r: Rng) => r.normal(), (r: Rng) => r.int(10)]) {
+      const [x, y] = [new Rng(3), new Rng(3)];
+      expect(Array.from({ length: 200 }, () => draw(x))).toEqual(Array.from({ length: 200 }, () => draw(y)));
+    }
   });
 
   it('draws standard normals', () => {

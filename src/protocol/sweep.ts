@@ -4,8 +4,17 @@
  * run anywhere, and merged into exactly the file one machine would have written. One file format
  * for the CLI's output, the merge and the page's sweep figures.
  */
-import { ALL_CONDITIONS, type Condition } from './conditions';
-import { CONFIG_SCHEMA, configFromStrings, describeRange, isConfigKey, validateConfig, type Config, type ConfigKey } from './config';
+import { ALL_CONDITIONS, STUDENT_CONDITIONS, type Condition } from './conditions';
+import {
+  CONFIG_SCHEMA,
+  commandFlags,
+  configFromStrings,
+  describeRange,
+  isConfigKey,
+  validateConfig,
+  type Config,
+  type ConfigKey,
+} from './config';
 import { seedRange, summarizeFavourite, summarizeSeeds, type ExperimentResult, type ResultSummary, type SeedResult } from './results';
 
 export const SWEEP_SCHEMA = 'subliminal-mnist/sweep@1';
@@ -261,11 +270,11 @@ export interface SweepSeries {
   points: { value: number; mean: number; ci95: number | null; seeds: number[] }[];
 }
 
-/** A one-axis sweep's series for the conditions it trained, from accuracy or favourite rates. */
+/** A one-axis sweep's series for the students it trained (what a sweep is about), from accuracy or favourite rates. */
 export function sweepSeries(file: SweepFile, measure: 'accuracy' | 'favourite' = 'accuracy'): SweepSeries[] {
   const [axis] = file.axes;
   const perSeed = (result: SeedResult, c: Condition) => (measure === 'accuracy' ? result.accuracy[c]?.overall : result.favouriteRate?.[c]);
-  return ALL_CONDITIONS.flatMap((condition) => {
+  return STUDENT_CONDITIONS.flatMap((condition) => {
     const points = file.points.flatMap((point) => {
       const s = (measure === 'accuracy' ? point.summary : point.favouriteSummary)?.[condition];
       if (!s) return [];
@@ -281,11 +290,10 @@ export function sweepSeries(file: SweepFile, measure: 'accuracy' | 'favourite' =
 }
 
 /** The command that reproduces a sweep file (its settings as flags, its axes, its seeds). */
-export function sweepCommand(file: Pick<SweepFile, 'config' | 'axes'>, base: Config): string {
-  const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-  const varied = new Set(file.axes.map((a) => a.key));
-  const flags = (Object.keys(CONFIG_SCHEMA) as ConfigKey[])
-    .filter((key) => !varied.has(key) && file.config[key] !== base[key] && key !== 'backend')
-    .map((key) => `--${kebab(key)} ${file.config[key]}`);
+export function sweepCommand(file: Pick<SweepFile, 'config' | 'axes'>): string {
+  const flags = commandFlags(
+    file.config,
+    file.axes.map((a) => a.key),
+  );
   return ['npm run sweep --', ...file.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`), ...flags].join(' ');
 }
