@@ -5,7 +5,7 @@
  */
 import { ALL_CONDITIONS, type Condition } from '../protocol/conditions';
 import type { ExperimentResult, ResultSummary, SeedResult } from '../protocol/results';
-import { summarizeSeeds } from '../protocol/results';
+import { summarizeFavourite, summarizeSeeds } from '../protocol/results';
 import { summarize } from '../protocol/stats';
 
 export interface CurvePoint {
@@ -69,18 +69,28 @@ export function bandsOf(series: Series[]): Band[] {
   }));
 }
 
+/** What a figure shows of each model: test accuracy, or (favourite-digit runs) the favourite rate. */
+export type Measure = 'accuracy' | 'favourite';
+
+const valueOf = (seed: Pick<SeedResult, 'accuracy' | 'favouriteRate'>, condition: Condition, measure: Measure) =>
+  measure === 'accuracy' ? seed.accuracy[condition]?.overall : seed.favouriteRate?.[condition];
+
 /** The figure's bars: from the finished result when there is one, else from each seed's latest evaluation. */
 export function barsOf(
-  seeds: readonly Pick<SeedResult, 'seed' | 'accuracy'>[],
-  summary: ResultSummary = summarizeSeeds(seeds),
+  seeds: readonly Pick<SeedResult, 'seed' | 'accuracy' | 'favouriteRate'>[],
+  measure: Measure = 'accuracy',
+  summary?: ResultSummary,
 ): FigureBar[] {
   const ordered = [...seeds].sort((a, b) => a.seed - b.seed);
+  const summaries = summary ?? (measure === 'accuracy' ? summarizeSeeds(seeds) : summarizeFavourite(seeds));
   return ALL_CONDITIONS.flatMap((condition) => {
-    const s = summary[condition];
+    const s = summaries[condition];
     if (!s) return [];
-    const values = ordered.map((seed) => seed.accuracy[condition]?.overall).filter((v): v is number => v !== undefined);
+    const values = ordered.map((seed) => valueOf(seed, condition, measure)).filter((v): v is number => v !== undefined);
     return [{ condition, values, mean: s.mean, ci95: s.ci95 }];
   });
 }
 
-export const barsOfResult = (result: ExperimentResult) => barsOf(result.seeds, result.summary);
+/** The bars of a finished result: the very summary its export writes. */
+export const barsOfResult = (result: ExperimentResult, measure: Measure = 'accuracy') =>
+  barsOf(result.seeds, measure, measure === 'accuracy' ? result.summary : result.favouriteSummary);

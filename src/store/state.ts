@@ -4,7 +4,7 @@
  */
 import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../protocol/conditions';
 import { teacherSteps } from '../protocol/schedule';
-import type { Config, ConfigIssue } from '../protocol/config';
+import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
 import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
@@ -37,6 +37,8 @@ export interface AppState {
   view: View;
   /** The keyboard shortcuts overlay. */
   help: boolean;
+  /** The walk-through's step on screen, or null when it is closed. */
+  tourStep: number | null;
   notices: ConfigIssue[];
   data: {
     status: 'loading' | 'ready' | 'error';
@@ -60,6 +62,8 @@ export interface AppState {
   memory: { numTensors: number; numBytes: number } | null;
   run: RunView;
   accuracy: Partial<Record<Condition, CurvePoint[]>>;
+  /** Favourite-digit runs: each seed's favourite rate over the run's timeline. */
+  favourite: Partial<Record<Condition, CurvePoint[]>>;
   /** Training loss, the mean over the seeds training together (on the first seed's line). */
   loss: Partial<Record<TrainedCondition, CurvePoint[]>>;
   /** Students: the cosine of each seed's update with its teacher's, over the student's own steps. */
@@ -73,11 +77,24 @@ export interface AppState {
   /** …and each model's weights when it started (a shared student starts as the reference). */
   startWeights: Partial<Record<Condition, Snapshot>>;
   /** Each seed's latest evaluation of each model: final once its phase is done. */
-  latest: Pick<SeedResult, 'seed' | 'accuracy'>[];
+  latest: Pick<SeedResult, 'seed' | 'accuracy' | 'favouriteRate'>[];
   predictions: Partial<Record<Condition, number[]>>;
   result: ExperimentResult | null;
   /** Derived once here, for every component that draws them. */
-  derived: { accuracy: Series[]; bands: Band[]; loss: Series[]; bars: FigureBar[]; alignment: Series[]; alignmentBands: Band[] };
+  derived: Derived;
+}
+
+export interface Derived {
+  accuracy: Series[];
+  bands: Band[];
+  favourite: Series[];
+  favouriteBands: Band[];
+  loss: Series[];
+  /** The results figure's bars: accuracy, and in a favourite-digit run the favourite rate. */
+  bars: FigureBar[];
+  favouriteBars: FigureBar[];
+  alignment: Series[];
+  alignmentBands: Band[];
 }
 
 /** One model's weights at a step of its phase. */
@@ -108,6 +125,7 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
     config,
     view,
     help: false,
+    tourStep: null,
     notices,
     data: { status: 'loading', loadedBytes: 0, totalBytes: 0, fromCache: false, loaded: { train: 0, test: 0 } },
     samples: null,
@@ -124,6 +142,7 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
 export function clearedResults(): Pick<
   AppState,
   | 'accuracy'
+  | 'favourite'
   | 'loss'
   | 'alignment'
   | 'latestAlignment'
@@ -140,20 +159,61 @@ export function clearedResults(): Pick<
     weights: {},
     startWeights: {},
     accuracy: {},
+    favourite: {},
     loss: {},
     alignment: {},
     latestAlignment: {},
     latest: [],
     predictions: {},
     result: null,
-    derived: { accuracy: [], bands: [], loss: [], bars: [], alignment: [], alignmentBands: [] },
+    derived: {
+      accuracy: [],
+      bands: [],
+      favourite: [],
+      favouriteBands: [],
+      loss: [],
+      bars: [],
+      favouriteBars: [],
+      alignment: [],
+      alignmentBands: [],
+    },
   };
 }
 
-function withLatest(latest: AppState['latest'], seed: number, condition: Condition, accuracy: Accuracy): AppState['latest'] {
+function withLatest(
+  latest: AppState['latest'],
+  seed: number,
+  condition: Condition,
+  accuracy: Accuracy,
+  favouriteRate: number | undefined,
+): AppState['latest'] {
   const found = latest.some((s) => s.seed === seed);
   const entries = found ? latest : [...latest, { seed, accuracy: {} }];
-  return entries.map((s) => (s.seed === seed ? { seed, accuracy: { ...s.accuracy, [condition]: accuracy } } : s));
+  return entries.map((s) =>
+    s.seed !== seed
+      ? s
+      : {
+          seed,
+          accuracy: { ...s.accuracy, [condition]: accuracy },
+          ...(favouriteRate !== undefined && { favouriteRate: { ...s.favouriteRate, [condition]: favouriteRate } }),
+        },
+  );
+}
+
+/** Settings that change which models train and how (not where or how often progress is shown). */
+const TRAINING_KEYS = (Object.keys(CONFIG_SCHEMA) as (keyof Config)[]).filter(
+  (k) => k !== 'backend' && k !== 'logEvery' && k !== 'evalEvery',
+);
+
+/**
+ * Whether what the page shows is from other settings than the controls now hold: a run has
+ * ended, and a setting that changes its models has changed since (the controls describe models
+ * the charts do not show).
+ */
+export function isStale(state: Pick<AppState, 'config' | 'run'>): boolean {
+  const { run, config } = state;
+  if (!run.config || run.state === 'running' || run.state === 'paused' || run.state === 'idle') return false;
+  return TRAINING_KEYS.some((k) => run.config![k] !== config[k]);
 }
 
 function append<K extends string>(curves: Partial<Record<K, CurvePoint[]>>, key: K, point: CurvePoint): Partial<Record<K, CurvePoint[]>> {
@@ -259,20 +319,29 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
           return { ...state, run, loss, derived: { ...state.derived, loss: seriesOf(loss) } };
         }
         case 'eval': {
-          const accuracy = append(state.accuracy, e.condition, {
-            seed: e.seed,
-            step: timeline(state.run, e.condition, e.step),
-            value: e.accuracy.overall,
-          });
-          const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy);
+          const at = { seed: e.seed, step: timeline(state.run, e.condition, e.step) };
+          const accuracy = append(state.accuracy, e.condition, { ...at, value: e.accuracy.overall });
+          const favourite =
+            e.favouriteRate === undefined ? state.favourite : append(state.favourite, e.condition, { ...at, value: e.favouriteRate });
+          const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy, e.favouriteRate);
           const series = seriesOf(accuracy);
+          const favouriteSeries = favourite === state.favourite ? state.derived.favourite : seriesOf(favourite);
           const next = {
             ...state,
             accuracy,
+            favourite,
             latest,
             confusion: { ...state.confusion, [e.condition]: { ...state.confusion[e.condition], [e.seed]: e.confusion } },
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
-            derived: { ...state.derived, accuracy: series, bands: bandsOf(series), bars: barsOf(latest) },
+            derived: {
+              ...state.derived,
+              accuracy: series,
+              bands: bandsOf(series),
+              favourite: favouriteSeries,
+              favouriteBands: favouriteSeries === state.derived.favourite ? state.derived.favouriteBands : bandsOf(favouriteSeries),
+              bars: barsOf(latest),
+              favouriteBars: e.favouriteRate === undefined ? state.derived.favouriteBars : barsOf(latest, 'favourite'),
+            },
           };
           if (!e.alignment) return next;
           const alignment = append(state.alignment, e.condition, { seed: e.seed, step: e.step, value: e.alignment.overall });
@@ -296,7 +365,15 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
         }
         case 'done':
           // From here on the figure is the result's: the very summary the exports write.
-          return { ...state, result: e.result, derived: { ...state.derived, bars: barsOfResult(e.result) } };
+          return {
+            ...state,
+            result: e.result,
+            derived: {
+              ...state.derived,
+              bars: barsOfResult(e.result),
+              favouriteBars: e.result.favouriteSummary ? barsOfResult(e.result, 'favourite') : [],
+            },
+          };
       }
     }
   }

@@ -38,9 +38,45 @@ function setup() {
 }
 
 describe('the app store', () => {
-  it('starts the worker: data from the base URL, the configured backend', () => {
+  it("shows what the user does at once, and coalesces the worker's events into a few redraws", () => {
+    const fake = fakeClient();
+    const frames: (() => void)[] = [];
+    const store = createAppStore({
+      client: fake.client,
+      config: PRESETS.quick.config,
+      baseUrl: 'http://x/',
+      schedule: (callback) => void frames.push(callback),
+      minNotifyIntervalMs: 0,
+    });
+    let notified = 0;
+    store.subscribe(() => notified++);
+    // A key press on the dial: the listeners hear it before the next key (else the input snaps back).
+    store.actions.setConfig({ init: 'partial', initShare: 0.89 });
+    store.actions.setConfig({ initShare: 0.88 });
+    expect(notified).toBe(2);
+    expect(store.getState().config.initShare).toBe(0.88);
+    // Events from the worker wait for the next frame, and many become one redraw.
+    for (let i = 0; i < 5; i++) fake.emit({ type: 'run-state', runId: 0, state: 'paused' });
+    expect(notified).toBe(2);
+    frames.splice(0).forEach((frame) => frame());
+    expect(notified).toBe(3);
+    // A user's action in between makes the pending redraw unnecessary.
+    fake.emit({ type: 'run-state', runId: 0, state: 'paused' });
+    store.actions.setView({ present: true });
+    frames.splice(0).forEach((frame) => frame());
+    expect(notified).toBe(4);
+  });
+
+  it('starts the worker: data from the base URL, as much of it as the settings need, the configured backend', () => {
     const { sent } = setup();
-    expect(sent).toEqual([{ type: 'init', baseUrl: 'http://x/', backend: 'auto' }]);
+    expect(sent).toEqual([
+      {
+        type: 'init',
+        baseUrl: 'http://x/',
+        backend: 'auto',
+        need: { train: PRESETS.quick.config.trainCount, test: PRESETS.quick.config.testCount },
+      },
+    ]);
   });
 
   it('runs with the current settings and follows the run’s events only', () => {

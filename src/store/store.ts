@@ -25,6 +25,8 @@ export interface AppStore {
     setView(patch: Partial<View>): void;
     /** Shows or hides the keyboard shortcuts. */
     toggleHelp(show?: boolean): void;
+    /** Shows the walk-through at a step, or closes it (null). */
+    tour(step: number | null): void;
     /** The site is now stored for offline use. */
     offlineReady(): void;
   };
@@ -61,20 +63,23 @@ export function createAppStore(options: StoreOptions): AppStore {
     lastNotified = now();
     for (const listener of listeners) listener();
   };
-  const notify = () => {
+  // The worker's events are coalesced; what a user does is shown at once (a controlled input that
+  // waited for the next notification would snap back to its old value and lose the key press).
+  const notify = (urgent: boolean) => {
+    if (urgent || !options.schedule) return flush();
     if (scheduled) return;
-    if (!options.schedule) return flush();
     scheduled = true;
+    const later = () => scheduled && flush();
     const wait = (options.minNotifyIntervalMs ?? 0) - (now() - lastNotified);
-    if (wait > 0) setTimeout(() => options.schedule!(flush), wait);
-    else options.schedule(flush);
+    if (wait > 0) setTimeout(() => options.schedule!(later), wait);
+    else options.schedule(later);
   };
-  const set = (next: AppState) => {
+  const set = (next: AppState, urgent = true) => {
     state = next;
-    notify();
+    notify(urgent);
   };
 
-  client.subscribe((event) => set(reduce(state, event, now())));
+  client.subscribe((event) => set(reduce(state, event, now()), false));
   client.send({
     type: 'init',
     baseUrl: options.baseUrl,
@@ -135,6 +140,9 @@ export function createAppStore(options: StoreOptions): AppStore {
       },
       toggleHelp(show) {
         set({ ...state, help: show ?? !state.help });
+      },
+      tour(step) {
+        set({ ...state, tourStep: step === null ? null : Math.max(0, step) });
       },
       offlineReady() {
         set({ ...state, offlineReady: true });

@@ -7,7 +7,7 @@ const quick = PRESETS.quick.config;
 
 describe('settings in the URL', () => {
   it('opens the quick classroom preset when the link has no settings, and writes no query for it', () => {
-    expect(configFromQuery('')).toEqual({ config: quick, view: { present: false, hidden: [] }, issues: [] });
+    expect(configFromQuery('')).toEqual({ config: quick, view: { present: false, hidden: [], measure: null }, issues: [] });
     expect(queryFromConfig(quick)).toBe('');
   });
 
@@ -46,11 +46,20 @@ describe('settings in the URL', () => {
 
   it('carries the view too: presentation mode and the parts a teacher hides', () => {
     const { config, view, issues } = configFromQuery('?present=1&hide=settings,presets,distill,nonsense&init=shared');
-    expect(view).toEqual({ present: true, hidden: ['settings', 'presets', 'distill'] });
+    expect(view).toEqual({ present: true, hidden: ['settings', 'presets', 'distill'], measure: null });
     expect(config).toEqual({ ...quick, init: 'shared' });
     expect(issues.map((i) => i.message)).toEqual([
       expect.stringMatching(/^hide = "nonsense" is not a part of the page that can be hidden/),
     ]);
     expect(queryFromConfig(config, view)).toBe('?init=shared&present=1&hide=settings,presets,distill');
+  });
+
+  it('carries what a favourite-digit run’s charts show, and refuses what they cannot', () => {
+    const shown = configFromQuery('?teacherTrait=favourite&show=accuracy');
+    expect(shown.view.measure).toBe('accuracy');
+    expect(queryFromConfig(shown.config, shown.view)).toBe('?teacherTrait=favourite&show=accuracy');
+    const bad = configFromQuery('?teacherTrait=favourite&show=owls');
+    expect(bad.view.measure).toBe(null);
+    expect(bad.issues.map((i) => i.message)).toEqual([expect.stringMatching(/^show = "owls" is not what a chart can show/)]);
   });
 });

@@ -4,6 +4,7 @@
  * whatever it says badly is reported and left at that default.
  */
 import { configFromStrings, configToStrings, type Config, type ConfigIssue } from '../protocol/config';
+import type { Measure } from './derive';
 import { PRESETS } from '../protocol/presets';
 
 /** What a link without settings opens. */
@@ -30,7 +31,7 @@ function queryPairs(search: string): [string, string][] {
 }
 
 /** Parts of the page a link can hide, so a teacher shares exactly the knobs that matter. */
-export const HIDEABLE = ['init', 'distill', 'presets', 'settings', 'tour', 'recorded'] as const;
+export const HIDEABLE = ['trait', 'init', 'distill', 'presets', 'settings', 'tour', 'recorded', 'sweeps'] as const;
 export type Hideable = (typeof HIDEABLE)[number];
 
 /** How the page is shown (not what it trains): also in the link, never in the experiment's config. */
@@ -38,17 +39,27 @@ export interface View {
   /** Large type and full-width charts, for a projector. */
   present: boolean;
   hidden: Hideable[];
+  /** What the charts show in a favourite-digit run (null: the favourite rate there, accuracy otherwise). */
+  measure: Measure | null;
 }
 
-export const DEFAULT_VIEW: View = { present: false, hidden: [] };
+export const DEFAULT_VIEW: View = { present: false, hidden: [], measure: null };
 
-/** The link's settings and view; view keys are `present` and `hide` (a comma-separated list of HIDEABLE). */
+/** The measure the charts show: the view's, or the run's natural one. */
+export const measureOf = (view: View, config: Pick<Config, 'teacherTrait'>): Measure =>
+  config.teacherTrait === 'favourite' ? (view.measure ?? 'favourite') : 'accuracy';
+
+/** The link's settings and view; view keys are `present`, `hide` (a comma-separated list of HIDEABLE) and `show` (accuracy or favourite). */
 export function configFromQuery(search: string): { config: Config; view: View; issues: ConfigIssue[] } {
   const pairs = queryPairs(search);
-  const view: View = { present: false, hidden: [] };
+  const view: View = { ...DEFAULT_VIEW, hidden: [] };
   const issues: ConfigIssue[] = [];
   for (const [key, value] of pairs) {
     if (key === 'present') view.present = value !== '0' && value !== 'false';
+    if (key === 'show') {
+      if (value === 'accuracy' || value === 'favourite') view.measure = value;
+      else issues.push({ field: 'show', message: `show = "${value}" is not what a chart can show (accuracy, favourite); ignored` });
+    }
     if (key !== 'hide') continue;
     for (const part of value
       .split(',')
@@ -63,7 +74,7 @@ export function configFromQuery(search: string): { config: Config; view: View; i
     }
   }
   const parsed = configFromStrings(
-    pairs.filter(([key]) => key !== 'present' && key !== 'hide'),
+    pairs.filter(([key]) => key !== 'present' && key !== 'hide' && key !== 'show'),
     DEFAULT_LINK_CONFIG,
   );
   return { config: parsed.config, view, issues: [...parsed.issues, ...issues] };
@@ -74,6 +85,7 @@ export function queryFromConfig(config: Config, view: View = DEFAULT_VIEW): stri
   const params = new URLSearchParams(configToStrings(config, DEFAULT_LINK_CONFIG));
   if (view.present) params.set('present', '1');
   if (view.hidden.length > 0) params.set('hide', view.hidden.join(','));
+  if (view.measure) params.set('show', view.measure);
   const query = params.toString().replace(/%2C/g, ',');
   return query === '' ? '' : '?' + query;
 }

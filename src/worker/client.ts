@@ -4,11 +4,11 @@
  * core per worker), splitting each run as the CLI does (protocol/shares.ts), and merges their
  * events back into one run: progress summed, a retrained teacher's events dropped, one result.
  */
-import type { Condition } from '../protocol/conditions';
-import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
+import { CONDITION_TABLE, type Condition, type TeacherCondition } from '../protocol/conditions';
+import type { RunState, WorkerCommand, WorkerEvent } from '../protocol/messages';
 import type { ExperimentEvent, ExperimentResult } from '../protocol/results';
 import { seedRange } from '../protocol/results';
-import { totalSteps } from '../protocol/schedule';
+import { teachersOfStudents, totalSteps } from '../protocol/schedule';
 import { mergeShares, planShares, shareReports, type Share } from '../protocol/shares';
 
 export interface TrainingClient {
@@ -38,7 +38,8 @@ interface PooledRun {
   total: number;
   done: number[];
   results: (ExperimentResult | null)[];
-  finished: number;
+  /** Each share's latest state: the run is paused once every share that has not finished is. */
+  states: RunState[];
   startSent: boolean;
 }
 
@@ -161,18 +162,29 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
     if (!run) return;
     // A worker that lost its GPU restarts the run: its new start clears what the page shows.
     if (event.state === 'cancelled') run.startSent = false;
-    if (event.state === 'finished') {
-      run.finished += 1;
-      if (run.finished === run.shares.length) publish(event);
-      return;
+    const before = run.states;
+    run.states = before.map((state, i) => (i === index ? event.state : state));
+    const settled = (state: RunState) => state === 'paused' || state === 'finished';
+    if (event.state === 'failed') {
+      if (run.shares.length > 1) ready.forEach((w, i) => i !== index && w.postMessage({ type: 'cancel' } satisfies WorkerCommand));
+      return publish(event);
     }
-    if (event.state === 'failed' && run.shares.length > 1)
-      ready.forEach((w, i) => i !== index && w.postMessage({ type: 'cancel' } satisfies WorkerCommand));
-    // One report per change: the first share speaks for running and paused.
-    if (index === 0 || event.state === 'failed') publish(event);
+    // One report per change of the whole run's state.
+    if (event.state === 'finished') {
+      if (run.states.every((state) => state === 'finished')) publish(event);
+      else if (run.states.every(settled)) publish({ ...event, state: 'paused' });
+    } else if (event.state === 'paused') {
+      if (run.states.every(settled)) publish(event);
+    } else if (event.state === 'running') {
+      if (!before.some((state) => state === 'running')) publish(event);
+    } else if (index === 0) publish(event);
   }
 
-  const shareTrains = (share: Share, condition: Condition) => condition === 'teacher' || share.students.includes(condition as never);
+  /** Whether a share trains this model (a teacher where one of its students is). */
+  const shareTrains = (share: Share, condition: Condition) =>
+    CONDITION_TABLE[condition].role === 'teacher'
+      ? teachersOfStudents(share.students).includes(condition as TeacherCondition)
+      : share.students.includes(condition as never);
 
   const broadcast = (command: WorkerCommand) => ready.forEach((w) => w.postMessage(command));
 
@@ -231,7 +243,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       total: shares.reduce((sum, s) => sum + totalSteps(command.config, s.students), 0),
       done: shares.map(() => 0),
       results: shares.map(() => null),
-      finished: 0,
+      states: shares.map((): RunState => 'running'),
       startSent: false,
     };
     shares.forEach((share, i) =>

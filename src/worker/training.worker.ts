@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+/// <reference types="@webgpu/types" />
 /**
  * The training worker: loads MNIST, chooses a backend and runs experiments, so the page's
  * main thread only renders. One long-lived message listener; progress is thinned before it
@@ -43,9 +44,16 @@ function release() {
   wake = null;
 }
 
-/** Awaited before each training step: holds the run while paused; "step" lets one through, to be reported in full. */
+/**
+ * Awaited before each training step: holds the run while paused; "step" lets one through, to be
+ * reported in full. "Paused" is said here, when the run has stopped, not when it was asked to: a
+ * page that shows it can trust that nothing more will move.
+ */
 async function gate(): Promise<boolean> {
-  if (paused && stepsAllowed === 0) flushHeldStep();
+  if (paused && stepsAllowed === 0) {
+    flushHeldStep();
+    post({ type: 'run-state', runId: currentRunId, state: 'paused' });
+  }
   while (paused && stepsAllowed === 0 && !abort?.signal.aborted) {
     await new Promise<void>((resolve) => (wake = resolve));
   }
@@ -70,6 +78,7 @@ let interruptedRun: Extract<WorkerCommand, { type: 'run' }> | null = null;
 let gpuLost = false;
 /** Resolves when the GPU device in use is lost. */
 let deviceLost: Promise<unknown> | null = null;
+let liveDevice: GPUDevice | null = null;
 const watched = new WeakSet<object>();
 
 /**
@@ -79,10 +88,11 @@ const watched = new WeakSet<object>();
  */
 function watchGpu() {
   if (tf.getBackend() !== 'webgpu') return;
-  const device = (tf.backend() as unknown as { device?: { lost: Promise<{ reason: string; message: string }> } }).device;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
   if (!device || watched.has(device)) return;
   watched.add(device);
   deviceLost = device.lost;
+  liveDevice = device;
   void device.lost.then(async (info) => {
     gpuLost = true;
     const why = `the GPU was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
@@ -92,6 +102,7 @@ function watchGpu() {
     await running;
     tf.removeBackend('webgpu');
     deviceLost = null;
+    liveDevice = null;
     gpuLost = false;
     chooseBackend('auto', why);
     const restart = interruptedRun;
@@ -103,12 +114,25 @@ function watchGpu() {
 /**
  * Whether an error of a run was the GPU going away (its read-backs fail a moment before the
  * device reports the loss). Errors the engine names itself (a cancel, a divergence) are not:
- * those are answered at once, never after waiting for the device.
+ * those are answered at once. Otherwise the device is asked directly: mapping a small buffer
+ * fails on a lost device and succeeds on a live one, so the answer comes without a timeout to race.
  */
 async function lostTheGpu(error: unknown): Promise<boolean> {
   if (gpuLost) return true;
-  if (!deviceLost || error instanceof ExperimentCancelled || error instanceof TrainingDiverged) return false;
-  return Promise.race([deviceLost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]);
+  if (!deviceLost || !liveDevice || error instanceof ExperimentCancelled || error instanceof TrainingDiverged) return false;
+  const device = liveDevice;
+  const probe = (async () => {
+    const buffer = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
+      await buffer.mapAsync(GPUMapMode.READ);
+      return false;
+    } catch {
+      return true;
+    } finally {
+      buffer.destroy();
+    }
+  })();
+  return Promise.race([deviceLost.then(() => true), probe]);
 }
 
 /** Settles when the current run has ended and freed its tensors. */
@@ -210,8 +234,8 @@ self.addEventListener('message', (message: MessageEvent<WorkerCommand>) => {
       void run(command);
       break;
     case 'pause':
+      // Said by the gate once the run has stopped at a step.
       paused = true;
-      if (abort) post({ type: 'run-state', runId: currentRunId, state: 'paused' });
       break;
     case 'resume':
       paused = false;
