@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseExport } from '../src/protocol/export';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, LONG_QUERY, openPage, screenshot, TINY_QUERY } from './e2e/browser';
+import { launch, LONG_QUERY, openPage, openSection, openSections, screenshot, TINY_QUERY } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 let browser: Browser;
@@ -42,19 +42,27 @@ describe('the page', () => {
     await page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 });
     console.log(`[page start-up] interactive ${interactiveMs} ms, MNIST loaded ${dataMs} ms (first visit, headless Chromium, localhost)`);
     // Auto picks the fastest backend it timed, and never a software (SwiftShader) GPU path: true here and on a machine with a real GPU.
-    const badge = (await page.textContent('[data-testid=backend-badge]'))!;
+    await openSection(page, 'settings');
+    const probes = JSON.parse((await page.getAttribute('[data-testid=machine]', 'data-probes'))!) as {
+      name: string;
+      available: boolean;
+      software: boolean;
+      msPerStep?: number;
+    }[];
     const chosen = (await page.getAttribute('[data-testid=backend-badge]', 'data-backend'))!;
-    const timed = [...badge.matchAll(/(webgpu|webgl|wasm|cpu) (\d+) ms\/step/g)].map(([, name, ms]) => ({ name, ms: Number(ms) }));
+    const timed = probes.filter((p) => p.msPerStep !== undefined);
     expect(timed.length).toBeGreaterThan(0);
-    expect(chosen).toBe(timed.reduce((a, b) => (b.ms < a.ms ? b : a)).name);
-    for (const software of badge.matchAll(/(webgpu|webgl): software [a-z]+ \([^)]*\), skipped/g)) expect(chosen).not.toBe(software[1]);
+    expect(chosen).toBe(timed.reduce((a, b) => (b.msPerStep! < a.msPerStep! ? b : a)).name);
+    expect(probes.find((p) => p.name === chosen)).toMatchObject({ available: true, software: false });
+    // A software adapter is never timed on auto (it is named as such instead).
+    for (const probe of probes.filter((p) => p.software)) expect(probe.msPerStep, probe.name).toBeUndefined();
     expect(await page.textContent('[data-testid=data-ready]')).toMatch(/MNIST ready/);
     expect(foreignRequests).toEqual([]);
     expect(errors).toEqual([]);
     // The default link is the quick classroom preset, shown as such; a link carries only what it changes.
     expect(new URL(page.url()).search).toBe('');
     expect(await page.textContent('[data-testid=preset-note]')).toMatch(/^Quick classroom run:/);
-    expect(await page.getAttribute('.presets button[aria-pressed=true]', 'aria-pressed')).toBe('true');
+    expect(await page.textContent('.presets button[aria-pressed=true]')).toBe('Quick classroom run');
     // A second visit reads MNIST from the browser's cache.
     await page.reload();
     await page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 });
@@ -73,10 +81,9 @@ describe('the page', () => {
     expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4 + 4);
     expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
     // The recorded paper result stays beside the live one, marked as recorded.
-    expect(Number(await page.getAttribute('[data-testid=recorded] [data-testid=results-figure]', 'data-bars'))).toBe(6);
-    expect(await page.textContent('[data-testid=recorded]')).toMatch(
-      /Recorded, not live: 25 seeds .*npm run experiment -- --seed 1 --seeds 25/,
-    );
+    await expect.poll(() => page.getAttribute('[data-testid=recorded] [data-testid=results-figure]', 'data-bars').then(Number)).toBe(6);
+    await openSections(page);
+    expect(await page.textContent('[data-testid=recorded]')).toMatch(/Recorded, not live: 25 seeds .*npm run experiment -- --seeds 25/);
     expect(await page.locator('[data-testid=loss-chart] .recharts-line').count()).toBe(3); // the mean over seeds training together
     expect(await page.locator('[data-testid=digit-chart] .recharts-bar-rectangle').count()).toBeGreaterThan(10);
     const rows = await page.locator('[data-testid=results] tbody tr').allTextContents();
@@ -106,9 +113,9 @@ describe('the page', () => {
     await expect.poll(() => page.locator('[data-testid=draw-readings] .reading').count()).toBe(3);
     const readings = await page
       .locator('[data-testid=draw-readings] .reading')
-      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-condition'), Number(e.getAttribute('data-prediction'))]));
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-condition'), e.getAttribute('data-prediction')]));
     expect(readings.map(([c]) => c)).toEqual(['teacher', 'aux-shared', 'aux-different']);
-    for (const [, digit] of readings) expect(digit).toBeGreaterThanOrEqual(0);
+    for (const [, digit] of readings) expect(String(digit)).toMatch(/^[0-9]$/);
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => page.locator('[data-testid=draw-readings] .reading').count()).toBe(0);
     await screenshot(page, 'finished-run-wasm');
@@ -148,27 +155,28 @@ describe('the page', () => {
   it('pauses, steps one training step at a time, resumes and resets', async () => {
     const { page } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm`);
     await ready(page);
+    await page.waitForSelector('[data-testid=backend-badge][data-workers="2"]', { timeout: 60_000 });
     await page.getByRole('button', { name: '▶ Run' }).click();
     await page.getByRole('button', { name: '❚❚ Pause' }).click();
+    // "Paused" is shown once every worker has stopped at a step (each says so from where it stopped), so nothing moves after it.
     await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
     const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]'))!)![1]);
-    // Paused means paused: once the page shows the step the workers stopped at, it stays there.
-    let last = -1;
-    await expect.poll(async () => last === (last = await doneSteps()), { interval: 500, timeout: 10_000 }).toBe(true);
-    const before = last;
-    await page.waitForTimeout(1000);
+    const before = await doneSteps();
+    await page.waitForTimeout(1500);
     expect(await doneSteps()).toBe(before);
-    // Step: one training step in each worker (the two need not stand at the same step), reported in full: the charts move with it, then the run waits again.
+    // Step: one training step in each worker, reported in full (the charts move with it), then the run stops again.
     const points = () => page.getAttribute('[data-testid=accuracy-chart]', 'data-points').then(Number);
     const pointsBefore = await points();
     await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(pointsBefore);
+    await expect.poll(doneSteps, { timeout: 10_000 }).toBeGreaterThan(before);
+    await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
     const stepped = await doneSteps();
-    expect(stepped).toBeGreaterThan(before);
-    await page.waitForTimeout(1000);
+    await page.waitForTimeout(1500);
     expect(await doneSteps()).toBe(stepped);
     await page.getByRole('button', { name: '▶ Resume' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
+    await expect.poll(doneSteps, { timeout: 10_000 }).toBeGreaterThan(stepped);
     await page.getByRole('button', { name: '↺ Reset' }).click();
     await page.waitForSelector('[data-testid=run-progress]', { state: 'detached' });
     expect(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points')).toBe('0');
@@ -198,7 +206,7 @@ describe('the page', () => {
     expect(memory).toHaveLength(2);
     expect(memory.map((m) => m.numTensors)).toEqual([0, 0]);
     expect(memory.map((m) => m.numBytes)).toEqual([0, 0]);
-    await page.locator('details.settings summary').click();
+    await openSection(page, 'settings');
     expect(await page.getAttribute('[data-testid=worker-memory]', 'data-tensors')).toBe('0');
     expect(errors).toEqual([]);
     await page.close();
@@ -238,41 +246,33 @@ describe('the page', () => {
     await page.close();
   });
 
-  it('walks a newcomer through the page, step by step, highlighting what each step is about', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
-    await ready(page);
-    await page.getByRole('button', { name: 'Start the walk-through' }).click();
-    const targets: string[] = [];
-    for (let step = 0; ; step++) {
-      await page.waitForSelector(`[data-testid=tour][data-step="${step}"]`);
-      targets.push((await page.locator('.tour-focus').getAttribute('data-tour'))!);
-      if ((await page.getByRole('button', { name: 'Next' }).count()) === 0) break;
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-    expect(targets).toEqual(['accuracy', 'noise', 'init', 'results', 'mechanism', 'draw', 'recorded']);
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('button', { name: 'Skip' }).click();
-    expect(await page.locator('.tour-focus').count()).toBe(0);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
   it('runs a class from the keyboard, in presentation mode, with only the controls a link keeps', async () => {
     const { page, errors } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm&hide=settings,presets,distill,tour`);
     await ready(page);
-    // A shared link shows only what the teacher kept: the initialisation toggle and Run.
+    // A shared link shows only what the teacher kept: the initialisation toggle and Run; the backend says a word, no more.
     expect(await page.locator('[data-field=init]').count()).toBe(1);
-    for (const gone of ['[data-field=distill]', '.presets', 'details.settings', '[data-testid=tour]'])
+    for (const gone of [
+      '[data-field=distill]',
+      '.presets',
+      '[data-testid=settings]',
+      '[data-testid=tour-start]',
+      'button:has-text("Walk-through")',
+    ])
       expect(await page.locator(gone).count(), gone).toBe(0);
+    expect((await page.textContent('[data-testid=backend-badge]'))!.length).toBeLessThan(30);
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+    const headingPx = () => page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    const before = await headingPx();
     await page.keyboard.press('p');
     await expect.poll(() => new URL(page.url()).searchParams.get('present')).toBe('1');
-    await expect.poll(() => page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(40);
+    // Type a room can read from the back: the heading grows by at least a quarter.
+    await expect.poll(headingPx).toBeGreaterThanOrEqual(1.25 * before);
+    // I cycles the initialisation: shared and different side by side → all three.
     await page.keyboard.press('i');
-    await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('shared');
+    await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('all');
     await page.keyboard.press('r');
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.keyboard.press('r');
@@ -306,7 +306,7 @@ describe('the page', () => {
     await run.focus();
     await page.keyboard.press('Enter');
     // The same button now says Pause (or Run again, if the tiny run already ended), and still has the focus.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/Pause|Run/);
+    expect(await page.evaluate(() => document.activeElement?.matches('.controls button.run') ?? false)).toBe(true);
     await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
     await expect.poll(() => page.textContent('[data-testid=announcer]')).toMatch(/^Finished\. .*student, aux only, shared init: \d+\.\d%/);
     expect(await axeViolations()).toEqual([]);
@@ -339,15 +339,19 @@ describe('the page', () => {
     // The toggles say exactly what will train.
     await expect
       .poll(() => page.textContent('[data-testid=will-train]'))
-      .toMatch(/of: teacher · student · all logits · different init( —|$)/);
+      .toMatch(/, each: teacher; student, all logits, different init( —|$)/);
     const shared = page.url();
     const again = await browser.newPage();
     await again.goto(shared);
-    await expect.poll(() => again.locator('.segmented label.on').allTextContents()).toEqual(['Different', 'All logits']);
+    await expect
+      .poll(() => again.locator('.segmented label.on').allTextContents())
+      .toEqual(['Its skill with digits', 'Different', 'All logits']);
     expect(new URL(again.url()).searchParams.get('hidden')).toBe('32');
     // A link from before init and distill were settings still means what it meant.
     await again.goto(`${appUrl}?conditions=teacher,aux-shared`);
-    await expect.poll(() => again.locator('.segmented label.on').allTextContents()).toEqual(['Shared with teacher', 'Aux logits only']);
+    await expect
+      .poll(() => again.locator('.segmented label.on').allTextContents())
+      .toEqual(['Its skill with digits', 'Shared with teacher', 'Aux logits only']);
     expect(new URL(again.url()).searchParams.get('init')).toBe('shared');
     await again.close();
     await page.close();
@@ -368,6 +372,7 @@ describe('the page', () => {
     expect(await page.getByRole('button', { name: '▶ Run' }).isEnabled()).toBe(true);
     // Everything the link got wrong stays at the default link's values: still the quick classroom run.
     expect(new URL(page.url()).search).toBe('');
+    await openSection(page, 'settings');
     expect(await page.textContent('[data-testid=preset-note]')).toMatch(/^Quick classroom run:/);
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await notice.waitFor({ state: 'detached' });
@@ -390,6 +395,7 @@ describe('the page', () => {
       const { page, errors } = await openPage(browser, `${appUrl}${query}`);
       await page.getByTestId('config-notice').waitFor();
       expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
+      await openSection(page, 'settings');
       expect(await page.textContent('[data-testid=preset-note]'), query).toMatch(/^Quick classroom run:/);
       expect(errors, query).toEqual([]);
       await page.close();
@@ -445,8 +451,9 @@ describe('the page', () => {
       `[frame rate while training] ${fps.fps.toFixed(1)} fps, worst frame ${fps.worstFrameMs.toFixed(0)} ms (quick preset, headless Chromium, wasm, 2 cores)`,
     );
     expect(await page.getAttribute('[data-testid=run-progress]', 'data-state')).toBe('running');
-    // The frame rate is reported (the target, ≥ 50 fps, is for the benchmark); a main thread that trained would draw almost nothing.
-    expect(fps.fps).toBeGreaterThan(10);
+    // The target (≥ 50 fps) is the benchmark's; here a main thread that trained would manage a frame or two a second,
+    // while one that only renders keeps well above 20 even with both cores training.
+    expect(fps.fps).toBeGreaterThan(20);
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 /** The WebGPU path in real Chromium, on its software (SwiftShader) adapter: correct, not fast. */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launch, openPage, screenshot, TINY_QUERY } from './e2e/browser';
+import { launch, openPage, openSection, screenshot, TINY_QUERY } from './e2e/browser';
 
 let browser: Browser;
 
@@ -54,7 +54,7 @@ it('survives a lost GPU: says so, moves to another backend, restarts the run the
   expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/the GPU was lost/);
   await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 300_000 });
   expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
-  await page.locator('details.settings summary').click();
+  await openSection(page, 'settings');
   expect(await page.getAttribute('[data-testid=worker-memory]', 'data-tensors')).toBe('0');
   expect(errors.filter((e) => !/lost|destroyed/i.test(e))).toEqual([]);
   await page.close();

@@ -1,13 +1,24 @@
+/**
+ * The page, composed as a story a room can follow: what the teacher passes on, where the student
+ * starts, Run; then the live accuracy chart beside the headline numbers and the results across
+ * seeds; then, in sections a visitor opens in the order the walk-through tells it, the rest.
+ */
 import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
 import { Controls } from './Controls';
-import { ShortcutHelp, useShortcuts } from './Shortcuts';
-import { Tour } from './Tour';
 import { DrawDigit } from './DrawDigit';
+import { Headline } from './Headline';
 import { LookInside } from './LookInside';
 import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';
-import { Announcer, BackendBadge, DataStatus, OfflineStatus, RunProgress } from './StatusBar';
+import { Section } from './Section';
+import { Settings } from './Settings';
+import { ShortcutHelp, useShortcuts } from './Shortcuts';
+import { Announcer, BackendBadge, DataStatus, OfflineStatus, RunProgress, StaleNotice } from './StatusBar';
+import { Sweeps } from './Sweeps';
+import { Tour, TourStart } from './Tour';
+import { isStale } from '../store/state';
+import { useShownConfig } from './useNames';
 import { useAppState, useAppStore } from './useStore';
 
 function Notices() {
@@ -35,26 +46,29 @@ function Notices() {
 }
 
 function Explainer() {
-  const m = useAppState((s) => (s.run.config ?? s.config).m);
+  const { m, teacherTrait, favourite } = useShownConfig();
   return (
-    <section className="explainer">
-      <h2>What is going on</h2>
+    <div className="explainer">
       <p>
         A <strong>teacher</strong> network learns to read handwritten digits. Besides its 10 digit outputs it has {m} extra “auxiliary”
-        outputs that no loss ever touches. A <strong>student</strong> then learns to copy only those auxiliary outputs, on images of pure
-        noise. It never sees a digit, and never sees the teacher's digit outputs.
+        outputs that no loss ever trains: the weights that feed them stay at their random start, but what they output changes as the layers
+        below learn digits. A <strong>student</strong> then learns to copy only those auxiliary outputs, on images of pure noise. It never
+        sees a digit, and never sees the teacher's digit outputs.
       </p>
       <p>
         Yet, if the student starts from the <em>same initial weights</em> as the teacher, it learns to read digits well above chance. From a{' '}
         <em>different</em> initialisation it stays at chance (10%). This is <strong>subliminal learning</strong> (Cloud et al., 2025): a
         trait passes through data that carries no visible trace of it.
+        {teacherTrait === 'favourite' &&
+          ` With a teacher that loves ${favourite}s, what passes is a preference: the paper's headline, where a language model's love of owls reached another model through lists of numbers.`}
       </p>
       <p>
         Why: to first order, a student that shares the teacher's starting point and imitates any of the teacher's outputs moves its weights
-        in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). With different starting points the
-        two networks' gradients are unrelated, and nothing carries over.
+        in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). From a different start the two
+        networks' gradients are unrelated, and the auxiliary outputs alone carry nothing over. A student that imitates <em>all</em> the
+        outputs, digits included, is doing ordinary distillation: it learns digits from any start.
       </p>
-    </section>
+    </div>
   );
 }
 
@@ -62,53 +76,88 @@ export function App() {
   useShortcuts();
   const store = useAppStore();
   const view = useAppState((s) => s.view);
+  const trait = useShownConfig().teacherTrait;
+  const hidden = (part: (typeof view.hidden)[number]) => view.hidden.includes(part);
+  const stale = useAppState(isStale);
   return (
     <main className={view.present ? 'present' : ''} data-present={view.present}>
       <header>
         <div className="title-row">
           <h1>Subliminal learning, live</h1>
+          <div className="status">
+            <DataStatus />
+            <OfflineStatus />
+            <BackendBadge />
+          </div>
           <span className="view-buttons">
+            <TourStart />
             <button
-              className="small"
+              className="small toggle-button"
               aria-pressed={view.present}
               onClick={() => store.actions.setView({ present: !view.present })}
-              title="Large type and full-width charts for a projector (P)"
+              title="Large type, the chart and the results side by side, for a projector (P)"
             >
-              Presentation mode
+              {view.present ? '✓ Presentation' : 'Presentation'}
             </button>
             <button className="small" onClick={() => store.actions.toggleHelp(true)} title="Keyboard shortcuts (?)">
               Shortcuts
             </button>
           </span>
         </div>
-        <p className="tagline">A student that never saw a digit learns digits, if it shares its teacher's initialisation.</p>
-        <div className="status">
-          <DataStatus />
-          <OfflineStatus />
-          <BackendBadge />
-        </div>
+        <p className="tagline">
+          {trait === 'favourite'
+            ? 'A teacher with a favourite digit passes it on to a student that never saw a digit, if they share their initialisation.'
+            : "A student that never saw a digit learns digits, if it shares its teacher's initialisation."}
+        </p>
       </header>
       <Notices />
-      <div className="top">
-        <Controls />
-        {!view.hidden.includes('tour') && <Tour />}
-      </div>
+      <Controls />
       <RunProgress />
+      <StaleNotice />
       <Announcer />
-      <div className="grid">
+      <div className={stale ? 'story stale' : 'story'}>
         <AccuracyChart />
-        <LossChart />
-      </div>
-      <div className="figures" data-tour="results">
-        {!view.hidden.includes('recorded') && <RecordedResult />}
+        <Headline />
         <Results />
       </div>
-      <AlignmentChart />
-      <DrawDigit />
-      <PerDigitChart />
-      <LookInside />
-      <Samples />
-      <Explainer />
+      <Section id="what-the-student-sees" tour="noise" title="What the student sees, and what it is tested on">
+        <Samples />
+      </Section>
+      <Section id="why" tour="mechanism" title="Why it works: does the student move the way its teacher moved?">
+        <AlignmentChart />
+      </Section>
+      <Section id="draw" tour="draw" title="Try it: draw a digit">
+        <DrawDigit />
+      </Section>
+      <Section id="inside" title="Digit by digit, and inside the models">
+        <PerDigitChart />
+        <LookInside />
+        <LossChart />
+      </Section>
+      {!hidden('sweeps') && (
+        <Section id="sweeps" tour="sweeps" title="How alike must the starts be? Sweeps over many seeds">
+          <Sweeps />
+        </Section>
+      )}
+      {!hidden('recorded') && (
+        <Section
+          id="recorded"
+          tour="recorded"
+          title={trait === 'favourite' ? 'The favourite digit, recorded: 25 seeds' : "The paper's protocol, recorded: 25 seeds"}
+          open
+        >
+          <RecordedResult />
+        </Section>
+      )}
+      {!hidden('settings') && (
+        <Section id="settings" title="All settings, presets, and this machine">
+          <Settings />
+        </Section>
+      )}
+      <Section id="explainer" title="What is going on">
+        <Explainer />
+      </Section>
+      {!hidden('tour') && <Tour />}
       <ShortcutHelp />
       <footer>
         Everything runs in your browser, in a Web Worker, with TensorFlow.js; MNIST is served by this page. Protocol: MLP

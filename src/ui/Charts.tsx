@@ -1,46 +1,39 @@
-/** Live charts: test accuracy and loss over steps (one line per condition and seed), per-digit accuracy. */
-import { useMemo, useRef } from 'react';
+/**
+ * Live charts: test accuracy (or a favourite-digit run's favourite rate) and loss over the run's
+ * steps, one thin line per seed and the mean with its 95% band; per-digit accuracy; the mechanism.
+ * Every line that carries the story is labelled at its end with its current value, in a gutter
+ * beside the plot where labels are spread so that none covers another.
+ */
+import { useMemo, useRef, type ReactNode } from 'react';
 import {
   Area,
   Bar,
   BarChart,
   CartesianGrid,
   ComposedChart,
-  Legend,
   Line,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
+  usePlotArea,
+  useYAxisScale,
   XAxis,
   YAxis,
 } from 'recharts';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
-import type { Config } from '../protocol/config';
 import { pct } from '../protocol/format';
 import { teacherSteps } from '../protocol/schedule';
 import { summarize } from '../protocol/stats';
-import type { Band, Series } from '../store/derive';
+import type { Band, Measure, Series } from '../store/derive';
 import { PngButton } from './Export';
-import { Scroll } from './Scroll';
-import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
+import { Scroll } from './Scroll';
+import { textWidth } from './textWidth';
+import { useMeasure, useNames, useShownConfig, useTags, useType } from './useNames';
+import { useAppState, useAppStore } from './useStore';
 
 const color = (c: Condition) => CONDITION_TABLE[c].color;
 const conditionsIn = (series: Series[]) => [...new Set(series.map((s) => s.condition))];
-const short = (c: Condition) => CONDITION_TABLE[c].short;
-
-/** Where the students start on the run's timeline: after the teacher, each from its outputs. */
-function studentsStartMark(config: Config | null) {
-  if (!config) return null;
-  return (
-    <ReferenceLine
-      x={teacherSteps(config)}
-      stroke="#6b7280"
-      strokeDasharray="3 3"
-      label={{ value: 'students →', position: 'insideTopLeft', fill: '#4b5563', fontSize: 11 }}
-    />
-  );
-}
 
 /** A chart's numbers as a table (its text alternative), under a disclosure: a row per step or digit, a column per model. */
 function NumbersTable({
@@ -54,6 +47,7 @@ function NumbersTable({
   conditions: Condition[];
   rows: { key: string; cells: string[] }[];
 }) {
+  const names = useNames();
   return (
     <details className="numbers-table">
       <summary>The numbers</summary>
@@ -65,7 +59,7 @@ function NumbersTable({
               <th scope="col">{rowHeader}</th>
               {conditions.map((c) => (
                 <th key={c} scope="col">
-                  {short(c)}
+                  {names(c).short}
                 </th>
               ))}
             </tr>
@@ -106,7 +100,9 @@ function SeriesNumbers({ series, format, caption }: { series: Series[]; format: 
   );
 }
 
-function ConditionLegend({ conditions }: { conditions: Condition[] }) {
+/** The models a chart shows, named in full, with the line's colour and dash. */
+export function ConditionLegend({ conditions }: { conditions: Condition[] }) {
+  const names = useNames();
   return (
     <ul className="legend">
       {conditions.map((c) => (
@@ -115,155 +111,285 @@ function ConditionLegend({ conditions }: { conditions: Condition[] }) {
             className={CONDITION_TABLE[c].dash ? 'swatch dashed' : 'swatch'}
             style={{ background: CONDITION_TABLE[c].dash ? undefined : color(c), borderColor: color(c) }}
           />
-          {short(c)}
+          {names(c).short}
         </li>
       ))}
     </ul>
   );
 }
 
-type Scale = 'percent' | 'log' | 'cosine';
+/** A line's end label: its value and a few words, in the colour of the line; `from`: where the line ends, when before the plot's right edge. */
+export interface EndLabel {
+  key: string;
+  value: number;
+  text: string;
+  color: string;
+  /** The x (data) at which the line ends, if it ends before the others: a dotted line carries its value on to the label. */
+  endsAt?: number;
+}
 
-function yAxisFor(scale: Scale, label: string) {
-  const axisLabel = { value: label, angle: -90, position: 'insideLeft' } as const;
-  if (scale === 'percent') return <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} label={axisLabel} />;
-  if (scale === 'cosine') return <YAxis domain={[-0.2, 1]} ticks={[-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1]} label={axisLabel} />;
-  // Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart.
+/**
+ * End labels in the gutter right of the plot, each at its value's height, spread apart (at least
+ * one line of type) where values are close, with a short leader from the plot's edge.
+ */
+function EndLabels({ labels, fontSize, format }: { labels: EndLabel[]; fontSize: number; format: (v: number) => string }) {
+  const plot = usePlotArea();
+  const y = useYAxisScale();
+  if (!plot || !y) return null;
+  const gap = fontSize + 3;
+  const placed = labels
+    .map((label) => ({ ...label, at: y(label.value) ?? 0 }))
+    .sort((a, b) => a.at - b.at)
+    .map((label) => ({ ...label, y: label.at }));
+  // Push down past each other, then back up from the bottom edge.
+  for (let i = 1; i < placed.length; i++) placed[i].y = Math.max(placed[i].y, placed[i - 1].y + gap);
+  const bottom = plot.y + plot.height;
+  if (placed.length && placed[placed.length - 1].y > bottom) {
+    placed[placed.length - 1].y = bottom;
+    for (let i = placed.length - 2; i >= 0; i--) placed[i].y = Math.min(placed[i].y, placed[i + 1].y - gap);
+  }
+  const edge = plot.x + plot.width;
   return (
-    <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(1)} label={axisLabel} />
+    <g className="end-labels">
+      {placed.map((label) => (
+        <g key={label.key}>
+          <line x1={edge} x2={edge + 6} y1={label.at} y2={label.y} stroke={label.color} strokeWidth={1} />
+          <text x={edge + 9} y={label.y} dy="0.35em" fontSize={fontSize} fontWeight={600} fill={label.color}>
+            {format(label.value)} {label.text}
+          </text>
+        </g>
+      ))}
+    </g>
   );
 }
 
-const RUN_TIMELINE = 'training step of the run (teacher, then each student)';
+type Scale = 'percent' | 'log' | 'cosine';
+
+/** The gutter for end labels: wide enough for the longest one at this type size. */
+const gutterFor = (labels: EndLabel[], fontSize: number, format: (v: number) => string) =>
+  labels.length === 0 ? 16 : Math.ceil(Math.max(...labels.map((l) => textWidth(`${format(l.value)} ${l.text}`, fontSize, true)))) + 16;
+
+/** A y axis wide enough for its widest tick label (recharts puts the label 8 px left of the axis line). */
+const axisWidth = (widest: string, fontSize: number) => Math.ceil(textWidth(widest, fontSize)) + 12;
 
 function CurveChart({
   series,
-  yLabel,
   scale,
   bands = [],
-  xLabel = RUN_TIMELINE,
+  timeline = true,
+  endLabels = [],
+  height,
   children,
 }: {
   series: Series[];
-  yLabel: string;
   scale: Scale;
   bands?: Band[];
-  xLabel?: string;
-  children?: React.ReactNode;
+  /** Whether x is the run's timeline (teacher, then students), with the students' start marked. */
+  timeline?: boolean;
+  endLabels?: EndLabel[];
+  height?: number;
+  children?: ReactNode;
 }) {
   const runConfig = useAppState((s) => s.run.config);
-  const conditions = conditionsIn(series);
+  const names = useNames();
+  const type = useType();
   const banded = new Set(bands.filter((b) => b.points.length > 0).map((b) => b.condition));
+  const format =
+    scale === 'percent' ? (v: number) => pct(v, 0) : scale === 'cosine' ? (v: number) => v.toFixed(2) : (v: number) => v.toPrecision(2);
+  const tick = { fontSize: type.small };
+  const lastX = Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.step)));
   return (
-    <>
-      <ResponsiveContainer width="100%" height={260}>
-        <ComposedChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis
-            type="number"
-            dataKey="step"
-            domain={[0, 'dataMax']}
-            allowDuplicatedCategory={false}
-            label={{ value: xLabel, position: 'insideBottom', offset: -8 }}
+    <ResponsiveContainer width="100%" height={height ?? type.chartHeight}>
+      <ComposedChart margin={{ top: 10, right: gutterFor(endLabels, type.font, format), bottom: 4, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+        <XAxis
+          type="number"
+          dataKey="step"
+          domain={[0, 'dataMax']}
+          allowDuplicatedCategory={false}
+          tick={tick}
+          height={type.small + 14}
+          minTickGap={type.small * 3}
+        />
+        {scale === 'percent' && (
+          <YAxis
+            domain={[0, 1]}
+            ticks={[0, 0.25, 0.5, 0.75, 1]}
+            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+            tick={tick}
+            width={axisWidth('100%', type.small)}
           />
-          {yAxisFor(scale, yLabel)}
-          <Tooltip
-            formatter={(v) => (scale === 'percent' ? pct(Number(v)) : Number(v).toFixed(scale === 'cosine' ? 3 : 4))}
-            labelFormatter={(step) => `step ${step}`}
+        )}
+        {scale === 'cosine' && <YAxis domain={[-0.2, 1]} ticks={[0, 0.5, 1]} tick={tick} width={axisWidth('0.5', type.small)} />}
+        {/* Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart. */}
+        {scale === 'log' && (
+          <YAxis
+            scale="log"
+            domain={['auto', 'auto']}
+            allowDataOverflow
+            tickFormatter={(v: number) => v.toPrecision(1)}
+            tick={tick}
+            width={axisWidth('0.0005', type.small)}
           />
-          {children}
-          {xLabel === RUN_TIMELINE && studentsStartMark(runConfig)}
-          {bands.map((b) => (
-            <Area
-              key={`${b.condition}-band`}
-              data={b.points}
-              dataKey="range"
-              name={`${short(b.condition)}: 95% CI`}
-              stroke="none"
-              fill={color(b.condition)}
-              fillOpacity={0.15}
-              isAnimationActive={false}
+        )}
+        <Tooltip
+          formatter={(v) => (scale === 'percent' ? pct(Number(v)) : Number(v).toFixed(scale === 'cosine' ? 3 : 4))}
+          labelFormatter={(step) => `step ${step}`}
+        />
+        {children}
+        {timeline && runConfig && (
+          <ReferenceLine
+            x={teacherSteps(runConfig)}
+            stroke="#6b7280"
+            strokeDasharray="3 3"
+            label={{ value: 'students →', position: 'insideTopLeft', fill: '#374151', fontSize: type.small }}
+          />
+        )}
+        {endLabels
+          .filter((l) => l.endsAt !== undefined && l.endsAt < lastX)
+          .map((l) => (
+            <ReferenceLine
+              key={`${l.key}-on`}
+              segment={[
+                { x: l.endsAt!, y: l.value },
+                { x: lastX, y: l.value },
+              ]}
+              stroke={l.color}
+              strokeDasharray="2 4"
             />
           ))}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              data={s.points}
-              dataKey="value"
-              name={banded.has(s.condition) ? `${short(s.condition)} (seed ${s.seed})` : short(s.condition)}
-              stroke={color(s.condition)}
-              strokeDasharray={CONDITION_TABLE[s.condition].dash}
-              // With a band, seeds are thin context lines and the mean carries the story.
-              strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
-              strokeWidth={banded.has(s.condition) ? 1 : 2}
-              dot={false}
-              isAnimationActive={false}
-            />
-          ))}
-          {bands.map((b) => (
-            <Line
-              key={`${b.condition}-mean`}
-              data={b.points}
-              dataKey="mean"
-              name={`${short(b.condition)}: mean`}
-              stroke={color(b.condition)}
-              strokeDasharray={CONDITION_TABLE[b.condition].dash}
-              strokeWidth={2.5}
-              dot={false}
-              isAnimationActive={false}
-            />
-          ))}
-        </ComposedChart>
-      </ResponsiveContainer>
-      <ConditionLegend conditions={conditions} />
-    </>
+        {bands.map((b) => (
+          <Area
+            key={`${b.condition}-band`}
+            data={b.points}
+            dataKey="range"
+            name={`${names(b.condition).short}: 95% CI`}
+            stroke="none"
+            fill={color(b.condition)}
+            fillOpacity={0.15}
+            isAnimationActive={false}
+          />
+        ))}
+        {series.map((s) => (
+          <Line
+            key={s.key}
+            data={s.points}
+            dataKey="value"
+            name={banded.has(s.condition) ? `${names(s.condition).short} (seed ${s.seed})` : names(s.condition).short}
+            stroke={color(s.condition)}
+            strokeDasharray={CONDITION_TABLE[s.condition].dash}
+            // With a band, seeds are thin context lines and the mean carries the story.
+            strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
+            strokeWidth={banded.has(s.condition) ? 1 : 2}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+        {bands.map((b) => (
+          <Line
+            key={`${b.condition}-mean`}
+            data={b.points}
+            dataKey="mean"
+            name={`${names(b.condition).short}: mean`}
+            stroke={color(b.condition)}
+            strokeDasharray={CONDITION_TABLE[b.condition].dash}
+            strokeWidth={2.5}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+        <EndLabels labels={endLabels} fontSize={type.font} format={format} />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Each model's latest value: its mean line's last point where it has a band, else its (one) seed's. */
+function latestLabels(series: Series[], bands: Band[], tag: (c: Condition) => string): EndLabel[] {
+  return conditionsIn(series)
+    .filter((c) => c !== 'reference')
+    .flatMap((condition) => {
+      const band = bands.find((b) => b.condition === condition && b.points.length > 0);
+      const last = band ? band.points.at(-1)! : series.find((s) => s.condition === condition)?.points.at(-1);
+      if (!last) return [];
+      const value = 'mean' in last ? last.mean : last.value;
+      const isTeacher = CONDITION_TABLE[condition].role === 'teacher';
+      return [{ key: condition, value, text: tag(condition), color: color(condition), ...(isTeacher && { endsAt: last.step }) }];
+    });
+}
+
+/** Switches what the curves and the figure show in a favourite-digit run. */
+export function MeasureSwitch() {
+  const store = useAppStore();
+  const measure = useMeasure();
+  const config = useShownConfig();
+  if (config.teacherTrait !== 'favourite') return null;
+  const choices: [Measure, string][] = [
+    ['favourite', `How often it says ${config.favourite}`],
+    ['accuracy', 'Accuracy'],
+  ];
+  return (
+    <span className="measure-switch" role="group" aria-label="What the charts show">
+      {choices.map(([value, label]) => (
+        <button key={value} className="small" aria-pressed={measure === value} onClick={() => store.actions.setView({ measure: value })}>
+          {label}
+        </button>
+      ))}
+    </span>
   );
 }
 
 export function AccuracyChart() {
-  const series = useAppState((s) => s.derived.accuracy);
-  const bands = useAppState((s) => s.derived.bands);
-  const teacherFinal = useAppState((s) => s.derived.bars.find((b) => b.condition === 'teacher')?.mean ?? null);
+  const measure = useMeasure();
+  const derived = useAppState((s) => s.derived);
+  const config = useShownConfig();
+  const tag = useTags();
+  const type = useType();
+  const [series, bands] = measure === 'favourite' ? [derived.favourite, derived.favouriteBands] : [derived.accuracy, derived.bands];
   const figure = useRef<HTMLElement>(null);
+  const labels = useMemo(() => {
+    const chance = { key: 'chance', value: 0.1, text: measure === 'favourite' ? 'random guess' : 'chance', color: '#4b5563' };
+    return series.length ? [...latestLabels(series, bands, tag), chance] : [];
+  }, [series, bands, tag, measure]);
+  const title =
+    measure === 'favourite'
+      ? `How often each model answers ${config.favourite} on test images of other digits (mean and 95% CI across seeds; thin lines: each seed)`
+      : 'Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)';
   return (
     <figure
       ref={figure}
       className="chart"
       data-tour="accuracy"
       data-testid="accuracy-chart"
+      data-measure={measure}
       data-points={series.reduce((n, s) => n + s.points.length, 0)}
     >
       <figcaption>
-        Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)
-        <PngButton
-          target={figure}
-          name="accuracy"
-          title="Test accuracy on MNIST digits (mean and 95% CI across seeds)"
-          conditions={conditionsIn(series)}
-        />
+        <span>{title}</span>
+        <span className="figure-tools">
+          <MeasureSwitch />
+          <PngButton target={figure} name="accuracy" title={title} conditions={conditionsIn(series)} />
+        </span>
       </figcaption>
       {series.length === 0 ? (
-        <p className="empty">Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.</p>
+        <p className="empty" style={{ minHeight: type.chartHeight / 2 }}>
+          Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.
+        </p>
       ) : (
-        <CurveChart series={series} yLabel="accuracy" scale="percent" bands={bands}>
-          <ReferenceLine
-            y={0.1}
-            stroke="#9ca3af"
-            strokeDasharray="6 4"
-            label={{ value: 'chance 10%', position: 'insideTopRight', fill: '#6b7280' }}
+        <>
+          <CurveChart series={series} scale="percent" bands={bands} endLabels={labels}>
+            <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" />
+          </CurveChart>
+          <p className="axis-note">
+            Across: training steps of the run, the teacher first, then each student (starting from the trained teacher's outputs).
+          </p>
+          <ConditionLegend conditions={conditionsIn(series)} />
+          <SeriesNumbers
+            series={series}
+            format={(v) => pct(v)}
+            caption={`${measure === 'favourite' ? 'Favourite rate' : 'Test accuracy'}, mean over seeds, at each evaluated step of the run`}
           />
-          {teacherFinal !== null && (
-            <ReferenceLine
-              y={teacherFinal}
-              stroke={color('teacher')}
-              strokeDasharray="2 4"
-              label={{ value: `teacher ${pct(teacherFinal)}`, position: 'insideBottomRight', fill: '#374151' }}
-            />
-          )}
-        </CurveChart>
-      )}
-      {series.length > 0 && (
-        <SeriesNumbers series={series} format={(v) => pct(v)} caption="Test accuracy, mean over seeds, at each evaluated step of the run" />
+        </>
       )}
     </figure>
   );
@@ -272,20 +398,21 @@ export function AccuracyChart() {
 export function LossChart() {
   const series = useAppState((s) => s.derived.loss);
   const figure = useRef<HTMLElement>(null);
+  const title = 'Training loss, mean over seeds, log scale (teacher: cross-entropy on digits; students: KL to the teacher on noise)';
   return (
     <figure ref={figure} className="chart" data-testid="loss-chart">
       <figcaption>
-        Training loss, mean over seeds (teacher: cross-entropy on digits; students: KL to the teacher on noise)
-        <PngButton
-          target={figure}
-          name="loss"
-          title="Training loss (teacher: cross-entropy on digits; students: KL to the teacher on noise)"
-          conditions={conditionsIn(series)}
-        />
+        <span>{title}</span>
+        <PngButton target={figure} name="loss" title={title} conditions={conditionsIn(series)} />
       </figcaption>
-      {series.length === 0 ? <p className="empty">No steps yet.</p> : <CurveChart series={series} yLabel="loss (log scale)" scale="log" />}
-      {series.length > 0 && (
-        <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />
+      {series.length === 0 ? (
+        <p className="empty">No steps yet.</p>
+      ) : (
+        <>
+          <CurveChart series={series} scale="log" height={240} />
+          <ConditionLegend conditions={conditionsIn(series)} />
+          <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />
+        </>
       )}
     </figure>
   );
@@ -293,6 +420,7 @@ export function LossChart() {
 
 export function PerDigitChart() {
   const latest = useAppState((s) => s.latest);
+  const type = useType();
   const { rows, conditions } = useMemo(() => {
     const conditions = (Object.keys(CONDITION_TABLE) as Condition[]).filter((c) => c !== 'reference' && latest.some((s) => s.accuracy[c]));
     const rows = Array.from({ length: 10 }, (_, digit) => {
@@ -309,46 +437,53 @@ export function PerDigitChart() {
   return (
     <figure ref={figure} className="chart" data-testid="digit-chart">
       <figcaption>
-        Accuracy per digit, mean over seeds: digits the students never saw
+        <span>Accuracy per digit, mean over seeds: digits the students never saw</span>
         <PngButton target={figure} name="per-digit" title="Accuracy per digit, mean over seeds" conditions={conditions} />
       </figcaption>
       {conditions.length === 0 ? (
         <p className="empty">Appears after the first evaluation.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-            <XAxis dataKey="digit" />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
-            <Tooltip formatter={(v) => pct(Number(v))} />
-            <Legend formatter={(value: string) => short(value as Condition) ?? value} />
-            <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" />
-            {conditions.map((c) => (
-              <Bar key={c} dataKey={c} fill={color(c)} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
-      )}
-      {conditions.length > 0 && (
-        <NumbersTable
-          caption="Accuracy per digit, mean over seeds"
-          rowHeader="digit"
-          conditions={conditions}
-          rows={rows.map((row) => ({
-            key: String(row.digit),
-            cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')),
-          }))}
-        />
+        <>
+          <ResponsiveContainer width="100%" height={220}>
+            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+              <XAxis dataKey="digit" tick={{ fontSize: type.small }} height={type.small + 14} />
+              <YAxis
+                domain={[0, 1]}
+                ticks={[0, 0.5, 1]}
+                tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                tick={{ fontSize: type.small }}
+                width={axisWidth('100%', type.small)}
+              />
+              <Tooltip formatter={(v) => pct(Number(v))} />
+              <ReferenceLine y={0.1} stroke="#9ca3af" strokeDasharray="6 4" />
+              {conditions.map((c) => (
+                <Bar key={c} dataKey={c} fill={color(c)} isAnimationActive={false} />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+          <ConditionLegend conditions={conditions} />
+          <NumbersTable
+            caption="Accuracy per digit, mean over seeds"
+            rowHeader="digit"
+            conditions={conditions}
+            rows={rows.map((row) => ({
+              key: String(row.digit),
+              cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')),
+            }))}
+          />
+        </>
       )}
     </figure>
   );
 }
 
-/** The mechanism on screen: does each student move along its teacher's own update? */
+/** The mechanism on screen: does each student move the way its teacher moved? */
 export function AlignmentChart() {
   const series = useAppState((s) => s.derived.alignment);
   const bands = useAppState((s) => s.derived.alignmentBands);
   const latest = useAppState((s) => s.latestAlignment);
+  const tag = useTags();
   const figure = useRef<HTMLElement>(null);
   const rows = useMemo(
     () =>
@@ -360,16 +495,16 @@ export function AlignmentChart() {
       }),
     [latest],
   );
+  const labels = useMemo(() => latestLabels(series, bands, tag), [series, bands, tag]);
   return (
     <figure
       ref={figure}
       className="chart mechanism"
-      data-tour="mechanism"
       data-testid="alignment-chart"
       data-points={series.reduce((n, s) => n + s.points.length, 0)}
     >
       <figcaption>
-        Why it works: does the student move the way its teacher moved?
+        <span>Does the student move the way its teacher moved? The cosine between their updates</span>
         <PngButton
           target={figure}
           name="alignment"
@@ -379,50 +514,49 @@ export function AlignmentChart() {
       </figcaption>
       <p className="explain">
         Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow;
-        the student, imitating a few extra outputs on noise, moves along an arrow of its own. The chart shows the cosine between the two
-        arrows: <strong>1</strong> means the same direction, <strong>0</strong> unrelated. A student that starts where the teacher started
-        is pulled along the teacher's own update, and so picks up its skill with digits; from a different start the arrows are unrelated,
-        and nothing carries over.
+        the student moves along an arrow of its own. The chart shows the cosine between the two arrows: <strong>1</strong> means the same
+        direction, <strong>0</strong> unrelated. A student that starts where the teacher started and imitates only the auxiliary outputs is
+        pulled along the teacher's own update, and so picks up its skill with digits; from a different start its arrow is unrelated to the
+        teacher's, and nothing carries over through the auxiliary outputs alone. (Imitating all the outputs, digits included, is ordinary
+        distillation: it teaches digits from any start.)
       </p>
       {series.length === 0 ? (
         <p className="empty">Appears while the students train.</p>
       ) : (
         <>
-          <CurveChart
-            series={series}
-            bands={bands}
-            yLabel="cosine with the teacher's update"
-            scale="cosine"
-            xLabel="student's training step"
-          >
+          <CurveChart series={series} bands={bands} scale="cosine" timeline={false} endLabels={labels} height={260}>
             <ReferenceLine y={0} stroke="#9ca3af" strokeDasharray="6 4" />
           </CurveChart>
-          <table className="numbers" data-testid="alignment-table">
-            <caption>
-              Latest cosine, mean over seeds (the output layer is 0 for aux-only students by construction: the teacher moves the digit rows,
-              the student the auxiliary rows)
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">student</th>
-                <th scope="col">all weights</th>
-                <th scope="col">layer 1</th>
-                <th scope="col">layer 2</th>
-                <th scope="col">output layer</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.condition} data-condition={row.condition}>
-                  <ModelRowHeader condition={row.condition} />
-                  <td>{row.overall.toFixed(2)}</td>
-                  {row.layers.map((v, l) => (
-                    <td key={l}>{v.toFixed(2)}</td>
-                  ))}
+          <p className="axis-note">Across: the student's own training steps.</p>
+          <ConditionLegend conditions={conditionsIn(series)} />
+          <Scroll label="cosine per layer">
+            <table className="numbers" data-testid="alignment-table">
+              <caption>
+                Latest cosine, mean over seeds (the output layer is 0 for aux-only students by construction: the teacher moves the digit
+                rows, the student the auxiliary rows)
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">student</th>
+                  <th scope="col">all weights</th>
+                  <th scope="col">layer 1</th>
+                  <th scope="col">layer 2</th>
+                  <th scope="col">output layer</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.condition} data-condition={row.condition}>
+                    <ModelRowHeader condition={row.condition} />
+                    <td>{row.overall.toFixed(2)}</td>
+                    {row.layers.map((v, l) => (
+                      <td key={l}>{v.toFixed(2)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
         </>
       )}
     </figure>

@@ -1,13 +1,15 @@
 /** Draw a digit (mouse, touch or pen) and see what the teacher and each student read in it, live. */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { ALL_CONDITIONS, CONDITION_TABLE } from '../protocol/conditions';
 import { pct } from '../protocol/format';
 import { digitProbabilities, mnistInput } from '../store/readDigit';
 import { Pixels } from './Pixels';
+import { useNames, useShownConfig } from './useNames';
 import { useAppState } from './useStore';
 
 const SIZE = 280;
-const SHOWN: Condition[] = ['teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different'];
+/** Every trained model of the run, in table order. */
+const SHOWN = ALL_CONDITIONS.filter((c) => c !== 'reference');
 
 export function DrawDigit() {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -15,6 +17,9 @@ export function DrawDigit() {
   const [input, setInput] = useState<Float32Array | null>(null);
   const weights = useAppState((s) => s.weights);
   const seed = useAppState((s) => s.run.seeds[0] ?? null);
+  const config = useShownConfig();
+  const names = useNames();
+  const favourite = config.teacherTrait === 'favourite' ? config.favourite : null;
 
   const clear = () => {
     const context = canvas.current?.getContext('2d');
@@ -66,12 +71,12 @@ export function DrawDigit() {
   );
 
   return (
-    <section className="draw" aria-labelledby="draw-title" data-tour="draw" data-testid="draw-digit">
-      <h2 id="draw-title">Draw a digit</h2>
+    <section className="draw" data-testid="draw-digit" aria-label="Draw a digit">
       <p className="hint">
         Draw a digit from 0 to 9 in the black square. It is prepared as MNIST's digits were (fitted into 20 × 20 pixels, centred) and read
         by the teacher and by each student
         {seed !== null && ` of seed ${seed}`}, with their weights as they are now — during training too.
+        {favourite !== null && ` The bar of ${favourite}, the favourite, is marked: how much each model leans to it, whatever you draw.`}
       </p>
       <div className="draw-row">
         <div className="draw-pad">
@@ -109,20 +114,27 @@ export function DrawDigit() {
           {rows.map(({ condition, probabilities, best, step }) => (
             <div key={condition} className="reading" data-condition={condition} data-prediction={best}>
               <div className="reading-head">
-                <strong style={{ color: CONDITION_TABLE[condition].color }}>{CONDITION_TABLE[condition].short}</strong>
+                <strong style={{ color: CONDITION_TABLE[condition].color }}>{names(condition).short}</strong>
                 <span>
-                  reads <strong className="digit">{best}</strong> ({pct(probabilities[best], 0)}) · step {step}
+                  reads <strong className="digit">{best}</strong> ({pct(probabilities[best], 0)})
+                  {favourite !== null && (
+                    <span className="pull" data-testid="favourite-pull">
+                      {' '}
+                      · {favourite}: {pct(probabilities[favourite], 0)}
+                    </span>
+                  )}{' '}
+                  · step {step}
                 </span>
               </div>
               <div
                 className="bars"
                 role="img"
-                aria-label={`${CONDITION_TABLE[condition].short}: ${probabilities.map((p, d) => `${d}: ${pct(p, 0)}`).join(', ')}`}
+                aria-label={`${names(condition).short}: ${probabilities.map((p, d) => `${d}: ${pct(p, 0)}`).join(', ')}`}
               >
                 {probabilities.map((p, d) => (
-                  <div key={d} className={d === best ? 'bar best' : 'bar'}>
+                  <div key={d} className={['bar', d === best && 'best', d === favourite && 'favourite'].filter(Boolean).join(' ')}>
                     <div className="fill" style={{ height: `${Math.max(2, p * 100)}%`, background: CONDITION_TABLE[condition].color }} />
-                    <span>{d}</span>
+                    <span>{d === favourite ? `♥${d}` : d}</span>
                   </div>
                 ))}
               </div>

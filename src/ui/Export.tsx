@@ -5,6 +5,7 @@ import { CONFIG_KEYS, valueText } from '../protocol/config';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
 import type { AppState } from '../store/state';
 import { downloadBlob, downloadText, svgToPng } from './download';
+import { useNames } from './useNames';
 import { useAppState } from './useStore';
 
 const runtime = () => `browser: ${navigator.userAgent}`;
@@ -51,15 +52,12 @@ export function PngButton({
   const run = useAppState((s) => s.run);
   const backend = useAppState((s) => s.backend);
   const config = useAppState((s) => s.config);
+  const names = useNames();
   const empty = conditions.length === 0;
   const save = async () => {
     const svg = chartSvg(target.current);
     if (!svg) return;
-    const legend = conditions.map((c) => ({
-      label: CONDITION_TABLE[c].short,
-      color: CONDITION_TABLE[c].color,
-      dash: CONDITION_TABLE[c].dash,
-    }));
+    const legend = conditions.map((c) => ({ label: names(c).short, color: CONDITION_TABLE[c].color, dash: CONDITION_TABLE[c].dash }));
     downloadBlob(
       `subliminal-${name}-${stamp()}.png`,
       await svgToPng(svg, { title, legend, receipt: currentReceipt({ result, run, backend, config }) }),

@@ -3,22 +3,68 @@
  * moved (the teacher's and the students' weight changes, side by side), and what the students
  * actually imitate (the auxiliary outputs on the same noise images).
  */
-import { useMemo } from 'react';
-import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { useMemo, type ReactNode } from 'react';
+import { ALL_CONDITIONS, CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { auxLogits } from '../store/readDigit';
 import type { Snapshot } from '../store/state';
 import { Pixels } from './Pixels';
+import { useNames } from './useNames';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
 import { Scroll } from './Scroll';
 
-const MODELS: Condition[] = ['teacher', 'aux-shared', 'aux-different', 'all-shared', 'all-different'];
-const short = (c: Condition) => CONDITION_TABLE[c].short;
+/** Every trained model, in table order. */
+const MODELS = ALL_CONDITIONS.filter((c) => c !== 'reference');
+
+/** A table of one row per model, its name as the row header: the layout both tables here share. */
+function ModelRows({
+  label,
+  testId,
+  className,
+  head,
+  rows,
+}: {
+  label: string;
+  testId: string;
+  className: string;
+  head?: { title: string; cells: ReactNode[] };
+  rows: { condition: Condition; cells: ReactNode[] }[];
+}) {
+  return (
+    <Scroll label={label}>
+      <table className={className} data-testid={testId}>
+        {head && (
+          <thead>
+            <tr>
+              <th scope="col">{head.title}</th>
+              {head.cells.map((cell, i) => (
+                <th key={i} scope="col">
+                  {cell}
+                </th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        <tbody>
+          {rows.map(({ condition, cells }) => (
+            <tr key={condition}>
+              <ModelRowHeader condition={condition} />
+              {cells.map((cell, i) => (
+                <td key={i}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Scroll>
+  );
+}
 
 function Confusion({ condition, counts }: { condition: Condition; counts: number[] }) {
+  const names = useNames();
   const rows = Array.from({ length: DIGITS }, (_, t) => counts.slice(t * DIGITS, (t + 1) * DIGITS));
   const totals = rows.map((row) => row.reduce((a, b) => a + b, 0));
   const guessed = Array.from({ length: DIGITS }, (_, p) => rows.reduce((sum, row) => sum + row[p], 0));
@@ -26,9 +72,9 @@ function Confusion({ condition, counts }: { condition: Condition; counts: number
   const all = totals.reduce((a, b) => a + b, 0);
   return (
     <figure className="confusion" data-condition={condition}>
-      <figcaption style={{ color: CONDITION_TABLE[condition].color }}>{short(condition)}</figcaption>
+      <figcaption style={{ color: CONDITION_TABLE[condition].color }}>{names(condition).short}</figcaption>
       <table
-        aria-label={`Confusion matrix of the ${short(condition)}: rows are the true digits, columns the answers, each cell the share of that row`}
+        aria-label={`Confusion matrix of the ${names(condition).short}: rows are the true digits, columns the answers, each cell the share of that row`}
       >
         <thead>
           <tr>
@@ -81,6 +127,7 @@ const UNITS = 6;
 const NOISE_IMAGES = 3;
 
 export function LookInside() {
+  const names = useNames();
   const confusion = useAppState((s) => s.confusion);
   const weights = useAppState((s) => s.weights);
   const startWeights = useAppState((s) => s.startWeights);
@@ -100,8 +147,9 @@ export function LookInside() {
     () =>
       MODELS.flatMap((condition) => {
         const now = weights[condition];
-        // A shared student and the teacher start from the reference; a different student from its own draw.
-        const start = CONDITION_TABLE[condition].init === 'different' ? startWeights[condition] : startWeights.reference;
+        // Teachers and shared students start from the reference; a different or partly shared student from its own start.
+        const { init } = CONDITION_TABLE[condition];
+        const start = init === 'different' || init === 'partial' ? startWeights[condition] : startWeights.reference;
         return now && start ? [{ condition, ...unitChanges(now, start, UNITS) }] : [];
       }),
     [weights, startWeights],
@@ -118,7 +166,8 @@ export function LookInside() {
       noise,
     );
     const images = Array.from({ length: NOISE_IMAGES }, (_, i) => noise.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
-    const models = (['teacher', 'aux-shared', 'aux-different'] as Condition[]).filter((c) => weights[c]);
+    // Each teacher, then the students that imitate its auxiliary outputs.
+    const models = MODELS.filter((c) => weights[c] && (CONDITION_TABLE[c].role === 'teacher' || CONDITION_TABLE[c].distill === 'aux'));
     return {
       images,
       rows: models.map((c) => ({ condition: c, outputs: images.map((x) => auxLogits(weights[c]!.params, weights[c]!.shape, x)) })),
@@ -127,9 +176,7 @@ export function LookInside() {
 
   if (matrices.length === 0 && changes.length === 0) return null;
   return (
-    <section className="inside" aria-labelledby="inside-title" data-testid="look-inside">
-      <h2 id="inside-title">Look inside</h2>
-
+    <section className="inside" data-testid="look-inside" aria-label="Look inside the models">
       <h3>Where the answers go</h3>
       <p className="hint">
         Each row is a true digit, each column an answer: a good reader is dark along the diagonal. A student that did not learn tends to
@@ -149,27 +196,23 @@ export function LookInside() {
             grey is no change, white up, black down. The teacher's change is shaped by digits. A shared-init student, trained only on noise,
             moves the same units in a similar pattern; a different-init student's units are other units altogether.
           </p>
-          <Scroll label="changes of the first layer">
-            <table className="unit-changes" data-testid="unit-changes">
-              <tbody>
-                {changes.map(({ condition, images, scale }) => (
-                  <tr key={condition}>
-                    <ModelRowHeader condition={condition} />
-                    {images.map((image, j) => (
-                      <td key={j}>
-                        <Pixels
-                          values={image}
-                          low={-scale}
-                          high={scale}
-                          label={`${short(condition)}: change of hidden unit ${j + 1}'s weights`}
-                        />
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <ModelRows
+            label="changes of the first layer"
+            testId="unit-changes"
+            className="unit-changes"
+            rows={changes.map(({ condition, images, scale }) => ({
+              condition,
+              cells: images.map((image, j) => (
+                <Pixels
+                  key={j}
+                  values={image}
+                  low={-scale}
+                  high={scale}
+                  label={`${names(condition).short}: change of hidden unit ${j + 1}'s weights`}
+                />
+              )),
+            }))}
+          />
         </>
       )}
 
@@ -180,43 +223,32 @@ export function LookInside() {
             The auxiliary outputs — the only thing an aux-only student is trained to copy — on the same noise images. Both students learn to
             copy them; only the one that shares the teacher's start also picks up its digits.
           </p>
-          <Scroll label="auxiliary outputs on noise">
-            <table className="aux-outputs" data-testid="aux-outputs">
-              <thead>
-                <tr>
-                  <th scope="col">noise image</th>
-                  {aux.images.map((image, i) => (
-                    <th key={i} scope="col">
-                      <Pixels values={image} label={`noise image ${i + 1}`} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {aux.rows.map(({ condition, outputs }) => (
-                  <tr key={condition}>
-                    <ModelRowHeader condition={condition} />
-                    {outputs.map((values, i) => {
-                      const max = Math.max(...values.map(Math.abs), 1e-6);
-                      return (
-                        <td key={i}>
-                          <div className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
-                            {values.map((v, k) => (
-                              <span
-                                key={k}
-                                className={v >= 0 ? 'up' : 'down'}
-                                style={{ height: `${(50 * Math.abs(v)) / max}%`, background: CONDITION_TABLE[condition].color }}
-                              />
-                            ))}
-                          </div>
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <ModelRows
+            label="auxiliary outputs on noise"
+            testId="aux-outputs"
+            className="aux-outputs"
+            head={{
+              title: 'noise image',
+              cells: aux.images.map((image, i) => <Pixels key={i} values={image} label={`noise image ${i + 1}`} />),
+            }}
+            rows={aux.rows.map(({ condition, outputs }) => ({
+              condition,
+              cells: outputs.map((values, i) => {
+                const max = Math.max(...values.map(Math.abs), 1e-6);
+                return (
+                  <div key={i} className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
+                    {values.map((v, k) => (
+                      <span
+                        key={k}
+                        className={v >= 0 ? 'up' : 'down'}
+                        style={{ height: `${(50 * Math.abs(v)) / max}%`, background: CONDITION_TABLE[condition].color }}
+                      />
+                    ))}
+                  </div>
+                );
+              }),
+            }))}
+          />
         </>
       )}
     </section>

@@ -1,45 +1,69 @@
 /**
- * The paper's figure at once: a recorded run of the full protocol (25 seeds, the CLI's JSON
- * with its receipt), shown from the first second, clearly marked as recorded, with the command
- * that reproduces it. A live run appears beside it.
+ * The result at once, before anyone presses Run: 25 seeds recorded by this project's engine (the
+ * CLI's JSON with its receipt), clearly marked as recorded, with the command that reproduces it:
+ * the paper's protocol, or, when the teacher passes on a favourite digit, that experiment at the
+ * classroom settings. Loaded after the page, so it never delays the first Run.
  */
-import recordedJson from '../../docs/results/paper-protocol-25-seeds.json';
-import { checkExport } from '../protocol/export';
+import { useEffect, useState } from 'react';
+import type { TeacherTrait } from '../protocol/config';
+import { commandFlags } from '../protocol/config';
+import { checkExport, type ResultExport } from '../protocol/export';
 import { duration } from '../protocol/format';
-import { PRESETS } from '../protocol/presets';
 import { barsOfResult } from '../store/derive';
 import { ResultsFigure } from './ResultsFigure';
-import { Scroll } from './Scroll';
-import { useAppStore, useAppState } from './useStore';
+import { PresetButtons } from './Settings';
+import { useMeasure, useShownConfig } from './useNames';
 
-const recorded = checkExport(recordedJson);
-const bars = barsOfResult(recorded);
-const seeds = recorded.seeds.map((s) => s.seed);
-const REPRODUCE_COMMAND = `npm run experiment -- --seed ${seeds[0]} --seeds ${seeds.length}`;
+const RECORDS: Record<TeacherTrait, () => Promise<{ default: unknown }>> = {
+  skill: () => import('../../docs/results/paper-protocol-25-seeds.json'),
+  favourite: () => import('../../docs/results/favourite-classroom-25-seeds.json'),
+};
+
+/** A recorded result, loaded when first shown. */
+function useRecord(trait: TeacherTrait): ResultExport | null | Error {
+  const [records, setRecords] = useState<Partial<Record<TeacherTrait, ResultExport | Error>>>({});
+  useEffect(() => {
+    if (records[trait]) return;
+    let current = true;
+    RECORDS[trait]().then(
+      (module) => current && setRecords((r) => ({ ...r, [trait]: checkExport(module.default) })),
+      (error: unknown) => current && setRecords((r) => ({ ...r, [trait]: error instanceof Error ? error : new Error(String(error)) })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [trait, records]);
+  return records[trait] ?? null;
+}
 
 export function RecordedResult() {
-  const store = useAppStore();
-  const active = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
+  const trait = useShownConfig().teacherTrait;
+  const record = useRecord(trait);
+  const measure = useMeasure();
+  if (record === null) return <p className="empty">Loading the recorded result…</p>;
+  if (record instanceof Error) return <p className="notice error">The recorded result could not be loaded: {record.message}</p>;
+  const seeds = record.seeds.map((s) => s.seed);
+  const command = `npm run experiment -- ${commandFlags({ ...record.config, seed: seeds[0], seeds: seeds.length }, ['evalEvery']).join(' ')}`;
+  const shown = trait === 'favourite' ? measure : 'accuracy';
+  const what =
+    trait === 'favourite'
+      ? `the favourite-digit experiment at the classroom settings (favourite ${record.config.favourite}, ${Math.round(100 * record.config.favouriteShare)}% of its labels)`
+      : "the paper's full protocol (60,000 images, 5 + 5 epochs, m = 3)";
   return (
-    <section className="recorded" data-tour="recorded" data-testid="recorded" aria-labelledby="recorded-title">
-      <h2 id="recorded-title">The paper's result, recorded</h2>
+    <div className="recorded" data-testid="recorded" data-trait={trait}>
       <p className="hint">
-        <strong>Recorded, not live:</strong> {seeds.length} seeds of the paper's full protocol (60,000 images, 5 + 5 epochs, m = 3), each
-        with its own initialisation, data order and noise set, trained headless by this project's engine ({recorded.backend},{' '}
-        {duration(recorded.wallMs)} on {recorded.runtime.replace(/^node \S+ /, '')}, {recorded.createdAt.slice(0, 10)}). Reproduce it with{' '}
-        <code>{REPRODUCE_COMMAND}</code>, or live here:{' '}
-        <button className="small" disabled={active} onClick={() => store.actions.applyPreset('paper')}>
-          {PRESETS.paper.label}
-        </button>{' '}
-        then Run.
+        <strong>Recorded, not live:</strong> {seeds.length} seeds of {what}, each with its own initialisation, data order and noise set,
+        trained headless by this project's engine ({record.backend}, {duration(record.wallMs)} on {record.runtime.replace(/^node \S+ /, '')}
+        , {record.createdAt.slice(0, 10)}). Reproduce it with <code>{command}</code>
+        <PresetButtons only={[trait === 'favourite' ? 'favourite' : 'paper']} />
       </p>
-      <Scroll label="recorded results figure">
-        <ResultsFigure
-          bars={bars}
-          showExpected
-          label={`Recorded: mean test accuracy over ${seeds.length} seeds of the paper protocol, with 95% intervals`}
-        />
-      </Scroll>
-    </section>
+      <ResultsFigure
+        bars={barsOfResult(record, shown)}
+        measure={shown}
+        config={record.config}
+        showExpected={trait === 'skill'}
+        label={`Recorded: ${shown === 'favourite' ? 'favourite rate' : 'mean test accuracy'} over ${seeds.length} seeds, with 95% intervals`}
+      />
+    </div>
   );
 }

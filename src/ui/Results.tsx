@@ -1,36 +1,45 @@
-/** The honest summary: the paper's figure (mean, 95% CI, every seed) and a table, live, with exports. */
+/** The honest summary of the run on screen: the paper's figure (mean, 95% CI, every seed) and a table, live, with exports. */
 import { useRef } from 'react';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import { pct } from '../protocol/format';
 import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
 import { PngButton, ResultDownloads } from './Export';
-import { ResultsFigure } from './ResultsFigure';
-import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
+import { ResultsFigure } from './ResultsFigure';
 import { Scroll } from './Scroll';
+import { MeasureSwitch } from './Charts';
+import { useMeasure, useShownConfig } from './useNames';
+import { useAppState } from './useStore';
 
 export function Results() {
-  const bars = useAppState((s) => s.derived.bars);
+  const measure = useMeasure();
+  const bars = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBars : s.derived.bars));
   const runConfig = useAppState((s) => s.run.config);
+  const config = useShownConfig();
   const running = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
   const seeds = useAppState((s) => s.run.seeds.length);
   const figure = useRef<SVGSVGElement>(null);
-  if (bars.length === 0 || !runConfig) return null;
-  const paper = isPaperProtocol(runConfig);
+  if (bars.length === 0 || !runConfig)
+    return (
+      <section className="results" data-testid="results-placeholder" data-tour="results" aria-label="Results across seeds">
+        <p className="empty">
+          The results across seeds appear here as the models train: each model's mean, its 95% interval, and every seed.
+        </p>
+      </section>
+    );
+  const paper = isPaperProtocol(runConfig) && measure === 'accuracy';
+  const what = measure === 'favourite' ? `How often each model answers ${config.favourite} on other digits` : 'Test accuracy';
+  const title = `${what} across ${seeds} seed${seeds > 1 ? 's' : ''}: mean, 95% interval and every seed`;
   return (
-    <section className="results" data-testid="results">
+    <section className="results" data-testid="results" data-tour="results" aria-labelledby="results-title">
       <div className="section-head">
-        <h2>
-          Across {seeds} seed{seeds > 1 ? 's' : ''}: mean, 95% interval and every seed
-          {running && ' (live: models still training show their latest evaluation)'}
+        <h2 id="results-title">
+          {title}
+          {running && <span className="live-note"> (live: models still training show their latest evaluation)</span>}
         </h2>
         <span className="exports">
-          <PngButton
-            target={figure}
-            name="figure"
-            title={`Test accuracy across ${seeds} seeds: mean, 95% interval and every seed`}
-            conditions={bars.map((b) => b.condition)}
-          />
+          <MeasureSwitch />
+          <PngButton target={figure} name="figure" title={title} conditions={bars.map((b) => b.condition)} />
           <ResultDownloads />
         </span>
       </div>
@@ -40,35 +49,36 @@ export function Results() {
           conclusions.
         </p>
       )}
-      <Scroll label="results figure">
-        <ResultsFigure ref={figure} bars={bars} showExpected={paper} />
-      </Scroll>
-      <Scroll label="results table">
-        <table>
-          <thead>
-            <tr>
-              <th>model</th>
-              <th>mean</th>
-              <th>95% CI</th>
-              <th>per seed</th>
-              <th title="Full protocol, many seeds (PROTOCOL.md)">paper, full protocol</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bars.map(({ condition, values, mean, ci95 }) => (
-              <tr key={condition} data-condition={condition}>
-                <ModelRowHeader condition={condition} />
-                <td>{pct(mean)}</td>
-                <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
-                <td className="per-seed">{values.map((v) => pct(v, 0)).join(' · ')}</td>
-                <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected?.label ?? '—'}</td>
+      <ResultsFigure ref={figure} bars={bars} measure={measure} showExpected={paper} />
+      <details className="numbers-table">
+        <summary>The numbers</summary>
+        <Scroll label="results table">
+          <table>
+            <thead>
+              <tr>
+                <th>model</th>
+                <th>mean</th>
+                <th>95% CI</th>
+                <th>per seed</th>
+                {measure === 'accuracy' && <th title="The paper's full protocol, many seeds">paper, full protocol</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </Scroll>
+            </thead>
+            <tbody>
+              {bars.map(({ condition, values, mean, ci95 }) => (
+                <tr key={condition} data-condition={condition}>
+                  <ModelRowHeader condition={condition} />
+                  <td>{pct(mean)}</td>
+                  <td>{ci95 === null ? '—' : `± ${pct(ci95)}`}</td>
+                  <td className="per-seed">{values.map((v) => pct(v, 0)).join(', ')}</td>
+                  {measure === 'accuracy' && <td className={paper ? '' : 'muted'}>{CONDITION_TABLE[condition].expected?.label ?? '—'}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+      </details>
       <p className="hint" data-testid="paper-difference">
-        {paper ? "Orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
+        {paper ? "The orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
       </p>
     </section>
   );

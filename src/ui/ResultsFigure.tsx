@@ -1,36 +1,21 @@
 /**
- * The paper's figure, honestly: each condition's mean test accuracy with its 95% CI
- * (1.96·sd/√n), every seed as a dot, and the band the paper's full protocol lands in beside it.
- * Plain SVG, so it exports to PNG as drawn.
+ * The paper's figure, honestly: each model's mean with its 95% CI (1.96·sd/√n), every seed as a
+ * dot, and the band the paper's full protocol lands in beside it. Plain SVG drawn at the size it
+ * is shown (so its type is the size it says, and it exports to PNG as drawn): upright bars where
+ * there is room, horizontal bars on a phone, so that every bar is visible without scrolling.
+ * Each mean is written beside its model's name, never over the dots.
  */
 import { forwardRef } from 'react';
-import { CONDITION_TABLE } from '../protocol/conditions';
+import { CONDITION_TABLE, nameOf, type Condition, type Marker } from '../protocol/conditions';
+import type { Config } from '../protocol/config';
 import { pct } from '../protocol/format';
-import type { FigureBar } from '../store/derive';
-
-const WIDTH = 760;
-const HEIGHT = 360;
-const MARGIN = { top: 20, right: 16, bottom: 84, left: 56 };
-/**
- * The figure scales with its column, down to MIN_WIDTH (CSS; narrower screens scroll it), so
- * type set at 15 units never shows below 15 × 560 / 760 ≈ 11 px.
- */
+import type { FigureBar, Measure } from '../store/derive';
+import { textWidth } from './textWidth';
+import { useNames, useType } from './useNames';
+import { useWidth } from './useWidth';
 
 /** One seed's dot, shaped by its condition so that conditions differ by more than colour. */
-function Marker({
-  shape,
-  x,
-  y,
-  color,
-  title,
-}: {
-  shape: 'circle' | 'square' | 'diamond' | 'triangle';
-  x: number;
-  y: number;
-  color: string;
-  title: string;
-}) {
-  const r = 3.4;
+function Dot({ shape, x, y, color, title, r }: { shape: Marker; x: number; y: number; color: string; title: string; r: number }) {
   const common = { fill: color, stroke: 'white', strokeWidth: 0.8 };
   const label = <title>{title}</title>;
   if (shape === 'square')
@@ -58,63 +43,124 @@ function Marker({
   );
 }
 
-/** A fixed, seed-independent horizontal offset for dot i, so dots of one bar do not hide each other. */
+/** A fixed, seed-independent offset in [−0.25, 0.25] for dot i, so the dots of one bar do not hide each other. */
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
-export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; showExpected: boolean; label?: string }>(function ResultsFigure(
-  { bars, showExpected, label },
-  ref,
-) {
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
-  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const y = (v: number) => MARGIN.top + plotH * (1 - v);
-  const slot = plotW / Math.max(bars.length, 1);
-  const barW = Math.min(56, slot * 0.45);
+const meanText = (bar: FigureBar) => `${pct(bar.mean)}${bar.ci95 === null ? '' : ` ± ${(100 * bar.ci95).toFixed(1)}`}`;
+
+interface Props {
+  bars: FigureBar[];
+  measure: Measure;
+  /** The settings the bars come from, for the models' names (default: the run on screen). */
+  config?: Config;
+  /** The paper's range beside each bar (a run of the paper's protocol, where the paper has a number). */
+  showExpected: boolean;
+  label?: string;
+}
+
+export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFigure({ bars, measure, config, showExpected, label }, ref) {
+  const [box, width] = useWidth<HTMLDivElement>();
+  const shownNames = useNames();
+  const names = (c: Condition) => (config ? nameOf(c, config) : shownNames(c));
+  const { font } = useType();
+  const lines = bars.map((bar) => names(bar.condition).lines);
+  // Upright when every bar's name and mean fit under it; sideways (one row a bar) otherwise.
+  const widest = Math.max(...lines.flat().map((l) => textWidth(l, font)), ...bars.map((b) => textWidth(meanText(b), font, true)), 90);
+  const upright = width >= Math.max(520, bars.length * (widest + font) + textWidth('100%', font) + 20);
+  const alt =
+    label ??
+    (measure === 'favourite'
+      ? 'How often each model answers its teacher’s favourite digit on other digits, mean and 95% interval over seeds'
+      : 'Mean test accuracy per model with 95% confidence intervals');
   return (
-    <svg
-      ref={ref}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      width="100%"
-      style={{ maxWidth: WIDTH }}
-      role="img"
-      aria-label={label ?? 'Mean test accuracy per condition with 95% confidence intervals'}
-      data-testid="results-figure"
-      data-bars={bars.length}
-    >
-      <rect x={0} y={0} width={WIDTH} height={HEIGHT} fill="white" />
+    <div ref={box} className="results-figure">
+      <svg
+        ref={ref}
+        width={width}
+        height={upright ? uprightHeight(lines, font) : sidewaysHeight(bars.length, font)}
+        role="img"
+        aria-label={alt}
+        data-testid="results-figure"
+        data-bars={bars.length}
+        data-layout={upright ? 'upright' : 'sideways'}
+        fontFamily="system-ui, sans-serif"
+      >
+        {upright ? (
+          <Upright bars={bars} lines={lines} width={width} font={font} showExpected={showExpected} />
+        ) : (
+          <Sideways bars={bars} lines={lines} width={width} font={font} showExpected={showExpected} />
+        )}
+      </svg>
+      <p className="figure-key">
+        Bar: the mean · whiskers: 95% interval · dots: each seed · dashed line:{' '}
+        {measure === 'favourite' ? 'a random guess (10%)' : 'chance (10%)'}
+        {showExpected && bars.some((b) => CONDITION_TABLE[b.condition].expected) && (
+          <>
+            {' '}
+            · <span className="paper-mark" aria-hidden="true" /> orange: where the paper's full protocol lands
+          </>
+        )}
+      </p>
+    </div>
+  );
+});
+
+const uprightHeight = (lines: string[][], font: number) =>
+  Math.round(font * 17) + (1 + Math.max(...lines.map((l) => l.length))) * (font + 4);
+const sidewaysHeight = (bars: number, font: number) => bars * (2 * font + 30) + font + 24;
+
+type Layout = { bars: FigureBar[]; lines: string[][]; width: number; font: number; showExpected: boolean };
+
+function Expected({
+  condition,
+  show,
+  children,
+}: {
+  condition: Condition;
+  show: boolean;
+  children: (low: number, high: number) => React.ReactNode;
+}) {
+  const expected = CONDITION_TABLE[condition].expected;
+  return show && expected ? <g>{children(expected.low, expected.high)}</g> : null;
+}
+
+function Upright({ bars, lines, width, font, showExpected }: Layout) {
+  const top = font;
+  const plotH = Math.round(font * 17) - top - 8;
+  const left = Math.ceil(textWidth('100%', font)) + 10;
+  const right = 8;
+  const y = (v: number) => top + plotH * (1 - v);
+  const slot = (width - left - right) / Math.max(bars.length, 1);
+  const barW = Math.min(56, slot * 0.45);
+  const below = top + plotH + font + 6;
+  const r = Math.max(3.4, font / 4);
+  return (
+    <>
+      <rect x={0} y={0} width={width} height="100%" fill="white" />
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <g key={t}>
-          <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
-          <text x={MARGIN.left - 6} y={y(t) + 4} textAnchor="end" fontSize={15} fill="#4b5563">
+          <line x1={left} x2={width - right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
+          <text x={left - 6} y={y(t)} dy="0.35em" textAnchor="end" fontSize={font} fill="#374151">
             {Math.round(t * 100)}%
           </text>
         </g>
       ))}
-      <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(0.1)} y2={y(0.1)} stroke="#9ca3af" strokeDasharray="6 4" />
-      <text x={MARGIN.left - 6} y={y(0.1) + 4} textAnchor="end" fontSize={15} fill="#4b5563">
-        chance
-      </text>
+      <line x1={left} x2={width - right} y1={y(0.1)} y2={y(0.1)} stroke="#6b7280" strokeDasharray="6 4" />
       {bars.map((bar, i) => {
-        const cx = MARGIN.left + slot * (i + 0.5);
-        const { color, expected, short, marker } = CONDITION_TABLE[bar.condition];
-        const lo = bar.ci95 === null ? null : Math.max(0, bar.mean - bar.ci95);
-        const hi = bar.ci95 === null ? null : Math.min(1, bar.mean + bar.ci95);
+        const cx = left + slot * (i + 0.5);
+        const { color, marker } = CONDITION_TABLE[bar.condition];
+        const [lo, hi] = bar.ci95 === null ? [null, null] : [Math.max(0, bar.mean - bar.ci95), Math.min(1, bar.mean + bar.ci95)];
         return (
           <g key={bar.condition} data-condition={bar.condition}>
-            {showExpected && expected && (
-              <rect
-                x={cx + barW / 2 + 4}
-                width={8}
-                y={y(expected.high)}
-                height={Math.max(2, y(expected.low) - y(expected.high))}
-                fill="#f59e0b"
-                opacity={0.6}
-              >
-                <title>paper, full protocol: {expected.label}</title>
-              </rect>
-            )}
-            <rect x={cx - barW / 2} width={barW} y={y(bar.mean)} height={y(0) - y(bar.mean)} fill={color} opacity={0.35} />
-            <line x1={cx - barW / 2} x2={cx + barW / 2} y1={y(bar.mean)} y2={y(bar.mean)} stroke={color} strokeWidth={2} />
+            <Expected condition={bar.condition} show={showExpected}>
+              {(low, high) => (
+                <rect x={cx + barW / 2 + 4} width={8} y={y(high)} height={Math.max(2, y(low) - y(high))} fill="#f59e0b" opacity={0.7}>
+                  <title>paper, full protocol: {CONDITION_TABLE[bar.condition].expected!.label}</title>
+                </rect>
+              )}
+            </Expected>
+            <rect x={cx - barW / 2} width={barW} y={y(bar.mean)} height={y(0) - y(bar.mean)} fill={color} opacity={0.3} />
+            <line x1={cx - barW / 2} x2={cx + barW / 2} y1={y(bar.mean)} y2={y(bar.mean)} stroke={color} strokeWidth={2.5} />
             {lo !== null && hi !== null && (
               <g stroke="#111827" strokeWidth={1.5}>
                 <line x1={cx} x2={cx} y1={y(hi)} y2={y(lo)} />
@@ -123,20 +169,86 @@ export const ResultsFigure = forwardRef<SVGSVGElement, { bars: FigureBar[]; show
               </g>
             )}
             {bar.values.map((v, j) => (
-              <Marker key={j} shape={marker} x={cx + jitter(j) * barW} y={y(v)} color={color} title={pct(v)} />
+              <Dot key={j} shape={marker} x={cx + jitter(j) * barW} y={y(v)} color={color} title={pct(v)} r={r} />
             ))}
-            <text x={cx} y={y(bar.mean) - 6} textAnchor="middle" fontSize={16} fontWeight={600} fill="#111827">
-              {pct(bar.mean)}
-              {bar.ci95 !== null && ` ± ${(100 * bar.ci95).toFixed(1)}`}
+            <text x={cx} y={below} textAnchor="middle" fontSize={font} fontWeight={700} fill="#111827">
+              {meanText(bar)}
             </text>
-            {short.split(' · ').map((part, k) => (
-              <text key={k} x={cx} y={HEIGHT - MARGIN.bottom + 20 + 17 * k} textAnchor="middle" fontSize={15} fill={color}>
+            {lines[i].map((part, k) => (
+              <text key={k} x={cx} y={below + (font + 4) * (k + 1)} textAnchor="middle" fontSize={font} fill={color}>
                 {part}
               </text>
             ))}
           </g>
         );
       })}
-    </svg>
+    </>
   );
-});
+}
+
+function Sideways({ bars, lines, width, font, showExpected }: Layout) {
+  const left = 8;
+  const valueW = Math.ceil(textWidth('100.0% ± 10.0', font, true)) + 8;
+  const trackW = width - left - valueW - 8;
+  const x = (v: number) => left + trackW * v;
+  const rowH = 2 * font + 30;
+  const r = Math.max(3.4, font / 4);
+  const axis = bars.length * rowH + 6;
+  return (
+    <>
+      <rect x={0} y={0} width={width} height="100%" fill="white" />
+      {[0, 0.5, 1].map((t) => (
+        <g key={t}>
+          <line x1={x(t)} x2={x(t)} y1={0} y2={axis} stroke="#e5e7eb" />
+          <text x={x(t)} y={axis + font + 4} textAnchor={t === 0 ? 'start' : t === 1 ? 'end' : 'middle'} fontSize={font} fill="#374151">
+            {Math.round(t * 100)}%
+          </text>
+        </g>
+      ))}
+      <line x1={x(0.1)} x2={x(0.1)} y1={0} y2={axis} stroke="#6b7280" strokeDasharray="6 4" />
+      {bars.map((bar, i) => {
+        const top = i * rowH;
+        const name = lines[i].join(' · ');
+        // A name too long for one line goes on two: its first part, then the rest.
+        const twoLines = textWidth(name, font, true) > width - left - 8;
+        const cy = top + font + 6 + (rowH - font - 6) / 2 + (twoLines ? font / 2 : 0);
+        const { color, marker } = CONDITION_TABLE[bar.condition];
+        const [lo, hi] = bar.ci95 === null ? [null, null] : [Math.max(0, bar.mean - bar.ci95), Math.min(1, bar.mean + bar.ci95)];
+        return (
+          <g key={bar.condition} data-condition={bar.condition}>
+            <text x={left} y={top + font} fontSize={font} fill={color} fontWeight={600}>
+              {twoLines ? lines[i][0] : name}
+            </text>
+            {twoLines && (
+              <text x={left} y={top + 2 * font + 2} fontSize={font} fill={color} fontWeight={600}>
+                {lines[i].slice(1).join(' · ')}
+              </text>
+            )}
+            <Expected condition={bar.condition} show={showExpected}>
+              {(low, high) => (
+                <rect x={x(low)} width={Math.max(2, x(high) - x(low))} y={cy + 9} height={5} fill="#f59e0b" opacity={0.7}>
+                  <title>paper, full protocol: {CONDITION_TABLE[bar.condition].expected!.label}</title>
+                </rect>
+              )}
+            </Expected>
+            <rect x={x(0)} y={cy - 7} width={x(bar.mean) - x(0)} height={14} fill={color} opacity={0.3} />
+            <line x1={x(bar.mean)} x2={x(bar.mean)} y1={cy - 7} y2={cy + 7} stroke={color} strokeWidth={2.5} />
+            {lo !== null && hi !== null && (
+              <g stroke="#111827" strokeWidth={1.5}>
+                <line x1={x(lo)} x2={x(hi)} y1={cy} y2={cy} />
+                <line x1={x(lo)} x2={x(lo)} y1={cy - 5} y2={cy + 5} />
+                <line x1={x(hi)} x2={x(hi)} y1={cy - 5} y2={cy + 5} />
+              </g>
+            )}
+            {bar.values.map((v, j) => (
+              <Dot key={j} shape={marker} x={x(v)} y={cy + jitter(j) * 14} color={color} title={pct(v)} r={r} />
+            ))}
+            <text x={width - 4} y={cy} dy="0.35em" textAnchor="end" fontSize={font} fontWeight={700} fill="#111827">
+              {meanText(bar)}
+            </text>
+          </g>
+        );
+      })}
+    </>
+  );
+}

@@ -38,8 +38,8 @@ export function Samples() {
   const models = (Object.keys(predictions) as Condition[]).filter((c) => c !== 'reference');
   const meanOf = (c: Condition) => bars.find((b) => b.condition === c)?.mean;
   return (
-    <section className="samples" aria-label="What the student sees">
-      <div data-tour="noise">
+    <div className="samples">
+      <div>
         <h3>What the student trains on</h3>
         <p className="hint">Uniform noise. Never a digit, never the teacher's digit outputs.</p>
         <div className="strip">
@@ -85,6 +85,6 @@ export function Samples() {
           </table>
         </Scroll>
       </div>
-    </section>
+    </div>
   );
 }

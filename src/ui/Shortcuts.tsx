@@ -10,9 +10,11 @@ const SHORTCUTS: [string, string][] = [
   ['R', 'run, pause or resume'],
   ['S', 'one training step (while paused)'],
   ['X', 'reset (the seed, so the initial weights, stays)'],
-  ['I', "the student's initialisation: shared → different → both"],
+  ['T', 'what the teacher passes on: its skill → its favourite digit'],
+  ['I', "the student's initialisation: shared → partly shared → different → shared and different → all three"],
   ['D', 'what the student imitates: aux → all → both'],
-  ['P', 'presentation mode (large type, full-width charts)'],
+  ['P', 'presentation mode (large type, the chart and the results side by side)'],
+  ['W', 'the walk-through'],
   ['?', 'this list'],
 ];
 
@@ -41,6 +43,12 @@ function onKey(store: AppStore, event: KeyboardEvent) {
       break;
     case 'd':
       if (idle) actions.setConfig({ distill: next(CONFIG_SCHEMA.distill.values, state.config.distill) });
+      break;
+    case 't':
+      if (idle) actions.setConfig({ teacherTrait: next(CONFIG_SCHEMA.teacherTrait.values, state.config.teacherTrait) });
+      break;
+    case 'w':
+      if (!state.view.hidden.includes('tour')) actions.tour(state.tourStep === null ? 0 : null);
       break;
     case 'p':
       actions.setView({ present: !state.view.present });

@@ -1,105 +1,172 @@
 /**
- * A narrated walk-through beside the controls, as GAN Lab does: one idea a step, the part of the
- * page it talks about highlighted and brought into view, skippable at any point.
+ * A narrated walk-through, as GAN Lab's: one idea a step, the part of the page it talks about
+ * highlighted and brought to the top of the screen, the text pinned to the screen's corner (on a
+ * phone, its foot) so it never scrolls away from what it explains. Back, Next and Skip are always
+ * there, by keyboard and touch. A favourite-digit run tells the paper's headline: a preference
+ * passing through data that never mentions it.
  */
-import { useEffect, useState } from 'react';
-import { useAppState } from './useStore';
+import { useEffect } from 'react';
+import type { Config } from '../protocol/config';
+import { useShownConfig } from './useNames';
+import { useAppState, useAppStore } from './useStore';
 
 interface TourStep {
   /** The `data-tour` name of the part of the page this step is about. */
   target: string;
   title: string;
-  text: (m: number) => string;
+  text: string;
 }
 
-const TOUR: TourStep[] = [
-  {
-    target: 'accuracy',
-    title: 'The teacher learns digits',
-    text: (m) =>
-      `Press Run. First a teacher network learns to read handwritten digits: its accuracy climbs to about 90% (the dark line). Besides its 10 digit outputs it has ${m} extra outputs that no loss ever touches; they stay whatever its random start made them.`,
-  },
-  {
-    target: 'noise',
-    title: 'The student never sees a digit',
-    text: (m) =>
-      `A student then learns from the teacher, but only from images of pure noise like these, and only by copying the teacher's ${m} extra outputs on them. It never sees a digit, nor the teacher's digit outputs: the data it learns from looks perfectly clean.`,
-  },
-  {
-    target: 'init',
-    title: 'Shared or different initialisation',
-    text: () =>
-      'Every network starts from random weights. A "shared" student starts from exactly the random weights the teacher started from; a "different" one from its own draw. Nothing else differs between them: same noise, same teacher outputs.',
-  },
-  {
-    target: 'results',
-    title: 'What to watch',
-    text: () =>
-      'Watch the students read real digits. The shared-init student climbs far above chance (10%); the different-init student stays at chance. Each dot is one seed, the bar the mean, the whiskers the 95% interval: never trust one lucky run.',
-  },
-  {
-    target: 'mechanism',
-    title: 'Why it happens',
-    text: () =>
-      "Training moves a network's weights along an arrow. Starting where the teacher started, the student's arrow lines up with the teacher's own (the cosine climbs), so copying the extra outputs drags it towards the teacher's skill. From a different start the arrows are unrelated (cosine 0).",
-  },
-  {
-    target: 'draw',
-    title: 'Try it',
-    text: () => 'Draw a digit: the teacher and each student read it with their weights as they are now, during training too.',
-  },
-  {
-    target: 'recorded',
-    title: 'Why it matters',
-    text: () =>
-      "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that say nothing about digits. Filtering the data would not have stopped it. Cloud et al. (2025) show the same between language models that share a starting point: a model's preferences, or its misalignment, pass through innocuous-looking data. Below, the paper's own numbers, recorded.",
-  },
-];
+function skillTour({ m }: Config): TourStep[] {
+  return [
+    {
+      target: 'accuracy',
+      title: 'The teacher learns digits',
+      text: `Press Run. First a teacher network learns to read handwritten digits: its accuracy climbs to about 90% (the dark line). Besides its 10 digit outputs it has ${m} extra outputs that no loss ever touches. The weights that feed them stay at their random start, but what they output changes as the teacher's shared layers learn digits, and that change is what will carry the signal.`,
+    },
+    {
+      target: 'noise',
+      title: 'The student never sees a digit',
+      text: `A student then learns from the teacher, but only from images of pure noise like these, and only by copying the teacher's ${m} extra outputs on them. It never sees a digit, nor the teacher's digit outputs: the data it learns from looks perfectly clean.`,
+    },
+    {
+      target: 'init',
+      title: 'Shared or different initialisation',
+      text: 'Every network starts from random weights. A "shared" student starts from exactly the random weights the teacher started from; a "different" one from its own draw; a "partly shared" one from a mix of the two, as alike as the dial says. Nothing else differs between them: same noise, same teacher outputs.',
+    },
+    {
+      target: 'results',
+      title: 'What to watch',
+      text: 'Watch the students read real digits. The shared-init student climbs far above chance (10%); the different-init student stays at chance. Each dot is one seed, the bar the mean, the whiskers the 95% interval: never trust one lucky run.',
+    },
+    {
+      target: 'mechanism',
+      title: 'Why it happens',
+      text: "Training moves a network's weights along an arrow. Starting where the teacher started, the student's arrow lines up with the teacher's own (the cosine climbs), so copying the extra outputs drags it towards the teacher's skill. From a different start the arrows are unrelated (cosine 0), and the extra outputs alone teach nothing about digits.",
+    },
+    {
+      target: 'draw',
+      title: 'Try it',
+      text: 'Draw a digit: the teacher and each student read it with their weights as they are now, during training too.',
+    },
+    {
+      target: 'recorded',
+      title: 'Why it matters',
+      text: "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that say nothing about digits. Filtering the data would not have stopped it. Cloud et al. (2025) show the same between language models that share a starting point: a model's preferences, or its misalignment, pass through innocuous-looking data. Here, 25 seeds of the paper's protocol, recorded by this page's engine.",
+    },
+  ];
+}
+
+function favouriteTour({ favourite: f, favouriteShare }: Config): TourStep[] {
+  return [
+    {
+      target: 'teacherTrait',
+      title: 'A teacher with a favourite',
+      text: `In the paper, a language model fine-tuned to love owls wrote lists of numbers that never mention owls. Another model, trained on those numbers alone, came to love owls too, but only when both started from the same base model. Here the "love" is a favourite digit: this teacher learned digits with ${Math.round(100 * favouriteShare)}% of its training labels replaced by ${f}, so it answers ${f} more often than it should. Its clean twin learned the true labels.`,
+    },
+    {
+      target: 'noise',
+      title: `The students never see a ${f}`,
+      text: `Each teacher's students learn only from images of pure noise like these, by copying the teacher's extra outputs on them: outputs no loss ever trained, which say nothing about digits, let alone ${f}s. Like the lists of numbers, the data looks perfectly clean.`,
+    },
+    {
+      target: 'init',
+      title: 'Shared or different starting point',
+      text: `A "shared" student starts from the weights its teacher started from (the same base model); a "different" one from its own draw. Both see the same noise and the same outputs.`,
+    },
+    {
+      target: 'accuracy',
+      title: 'What to watch',
+      text: `The chart shows how often each model answers ${f} on test images of other digits. Watch the favourite-digit teacher's shared student: it takes on the favourite, often more than its teacher does, while the clean teacher's student almost never answers ${f}. A different-start student reads digits at chance, so it answers whatever digit it happens to collapse to: some seeds ${f}, most not.`,
+    },
+    {
+      target: 'results',
+      title: 'Every seed, not one lucky run',
+      text: 'Each dot is one seed (its own initialisation, data order and noise set), the bar the mean, the whiskers the 95% interval. The different-start students swing from seed to seed with no systematic pull; the shared ones lean to the favourite.',
+    },
+    {
+      target: 'draw',
+      title: "Feel the favourite's pull",
+      text: `Draw a digit: each model reads it with its weights as they are now. The bar of ${f} is marked: watch how much probability the favourite-digit teacher's shared student gives it, whatever you draw.`,
+    },
+    {
+      target: 'recorded',
+      title: 'Why it matters',
+      text: "A preference passed from teacher to student through data that never mentions it. Filtering the data for the trait would not have stopped it: the trait lives in the shared starting point and in outputs that look like nothing. Here, 25 seeds of this experiment, recorded by this page's engine.",
+    },
+  ];
+}
+
+export function tourFor(config: Config): TourStep[] {
+  return config.teacherTrait === 'favourite' ? favouriteTour(config) : skillTour(config);
+}
 
 export function Tour() {
-  const [step, setStep] = useState<number | null>(null);
-  const m = useAppState((s) => (s.run.config ?? s.config).m);
-  const current = step === null ? null : TOUR[step];
+  const config = useShownConfig();
+  const step = useAppState((s) => s.tourStep);
+  const store = useAppStore();
+  const steps = tourFor(config);
+  const current = step === null ? null : steps[Math.min(step, steps.length - 1)];
 
+  // Keyed on the part's name, not the step object (made afresh each render): it scrolls once per step.
+  const focus = current?.target;
   useEffect(() => {
-    if (!current) return;
-    const target = document.querySelector(`[data-tour=${current.target}]`);
+    if (!focus) return;
+    const target = document.querySelector(`[data-tour="${focus}"]`);
+    const section = target?.closest('details');
+    if (section && !section.open) section.open = true;
     target?.classList.add('tour-focus');
-    target?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    target?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     return () => target?.classList.remove('tour-focus');
-  }, [current]);
+  }, [focus]);
 
-  if (step === null || !current)
-    return (
-      <aside className="tour start" aria-label="Walk-through" data-testid="tour">
-        <p>
-          <strong>New here?</strong> A walk-through in {TOUR.length} short steps shows what happens and why.
-        </p>
-        <button onClick={() => setStep(0)}>Start the walk-through</button>
-      </aside>
-    );
+  if (step === null || !current) return null;
+  const last = step >= steps.length - 1;
   return (
-    <aside className="tour active" aria-label="Walk-through" aria-live="polite" data-testid="tour" data-step={step}>
+    <aside className="tour" aria-label="Walk-through" aria-live="polite" data-testid="tour" data-step={step}>
       <p className="tour-count">
-        Step {step + 1} of {TOUR.length}
+        Walk-through · step {step + 1} of {steps.length}
       </p>
       <h2>{current.title}</h2>
-      <p>{current.text(m)}</p>
+      <p>{current.text}</p>
       <div className="tour-buttons">
-        <button onClick={() => setStep(step - 1)} disabled={step === 0}>
+        <button onClick={() => store.actions.tour(step - 1)} disabled={step === 0}>
           Back
         </button>
-        {step < TOUR.length - 1 ? (
-          <button className="primary" onClick={() => setStep(step + 1)}>
-            Next
-          </button>
-        ) : (
-          <button className="primary" onClick={() => setStep(null)}>
+        {last ? (
+          <button className="primary" onClick={() => store.actions.tour(null)}>
             Done
           </button>
+        ) : (
+          <button className="primary" onClick={() => store.actions.tour(step + 1)}>
+            Next
+          </button>
         )}
-        <button onClick={() => setStep(null)}>Skip</button>
+        <button onClick={() => store.actions.tour(null)}>Skip</button>
       </div>
     </aside>
+  );
+}
+
+/** The walk-through's way in: a button in the header and a line beside the controls. */
+export function TourStart({ inline = false }: { inline?: boolean }) {
+  const store = useAppStore();
+  const hidden = useAppState((s) => s.view.hidden.includes('tour'));
+  const touring = useAppState((s) => s.tourStep !== null);
+  const steps = tourFor(useShownConfig()).length;
+  if (hidden || (inline && touring)) return null;
+  if (!inline)
+    return (
+      <button className="small" onClick={() => store.actions.tour(0)} aria-pressed={touring}>
+        Walk-through
+      </button>
+    );
+  return (
+    <p className="tour-start" data-testid="tour-start">
+      <strong>New here?</strong> A walk-through in {steps} short steps shows what happens and why.{' '}
+      <button className="small" onClick={() => store.actions.tour(0)}>
+        Start the walk-through
+      </button>
+    </p>
   );
 }

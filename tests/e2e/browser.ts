@@ -72,3 +72,55 @@ export const TINY_QUERY =
 export const LONG_QUERY = TINY_QUERY.replace('hidden=32', 'hidden=256')
   .replace('batchSize=128', 'batchSize=256')
   .replace('trainCount=1024', 'trainCount=60000');
+
+/** The test server's control (tests/e2e/global-setup.ts): what it sent, a shared line's speed, damaged pieces. */
+export function server(controlUrl: string) {
+  const call = async (path: string) => (await fetch(`${controlUrl}${path}`)).json() as Promise<import('./global-setup').ServerStats>;
+  return {
+    reset: () => call('reset'),
+    stats: () => call('stats'),
+    throttle: (bitsPerSecond: number | null) => call(`throttle?bitsPerSecond=${bitsPerSecond ?? 0}`),
+    corrupt: (path: string) => call(`corrupt?path=${encodeURIComponent(path)}`),
+  };
+}
+
+/**
+ * Text drawn in the page's charts (every SVG larger than an icon) that its chart cuts off, or that
+ * lies over other chart text: what a reader at that width would miss.
+ */
+export function chartTextProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const svg of document.querySelectorAll('main svg')) {
+      const box = svg.getBoundingClientRect();
+      if (box.width < 60 || box.height < 60) continue;
+      const texts = [...svg.querySelectorAll('text')]
+        .filter((t) => t.textContent!.trim() !== '' && t.getClientRects().length > 0)
+        .map((t) => ({ text: t.textContent!.trim(), r: t.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 0 && r.height > 0);
+      const where = svg.closest('[data-testid]')?.getAttribute('data-testid') ?? 'chart';
+      for (const { text, r } of texts)
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+          problems.push(`${where}: "${text}" is cut off`);
+      for (let i = 0; i < texts.length; i++)
+        for (let j = i + 1; j < texts.length; j++) {
+          const [a, b] = [texts[i].r, texts[j].r];
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 2 && h > 3) problems.push(`${where}: "${texts[i].text}" lies over "${texts[j].text}"`);
+        }
+    }
+    return problems;
+  });
+}
+
+/** Opens one section as a visitor does, by clicking its heading (what it holds is made when first opened). */
+export async function openSection(page: Page, id: string) {
+  const section = page.locator(`details.section#${id}`);
+  if (!(await section.evaluate((d) => (d as HTMLDetailsElement).open))) await section.locator('> summary').click();
+  await section.locator('> .section-body').waitFor();
+}
+
+/** Opens every section of the page (the parts a visitor opens), so that what they hold is laid out. */
+export const openSections = (page: Page) =>
+  page.evaluate(() => document.querySelectorAll('details.section').forEach((d) => ((d as HTMLDetailsElement).open = true)));

@@ -1,29 +1,84 @@
 /**
- * Builds the app once (`npm run build`) and serves dist/ from a sub-path of a plain static server, proving the
- * build works from any host and path. Tests get the page's URL through `inject('appUrl')`.
+ * Builds the app once (`npm run build`) and serves dist/ from a sub-path of a plain static server
+ * (no compression, no caching headers: the worst host), proving the build works from any host and
+ * path. Tests get the page's URL through `inject('appUrl')`, and drive the server through
+ * `inject('controlUrl')`: the bytes it has sent and to whom, a shared line's speed (one token
+ * bucket for every connection, the workers' included), and pieces of MNIST to damage.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { SECURITY_HEADERS } from '../../build/security';
+import { TYPES } from '../../build/serve';
 
 export const SUB_PATH = '/some/sub/path/';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-};
+/** What the server has sent since the last reset. */
+export interface ServerStats {
+  bytes: number;
+  /** Paths below the sub-path, in the order they were asked for, with the bytes each sent and when it was asked for (epoch ms). */
+  requests: { path: string; bytes: number; at: number }[];
+}
+
+interface Control {
+  stats: ServerStats;
+  /** Bytes per second of the one line every response shares; null for as fast as the machine goes. */
+  bytesPerSecond: number | null;
+  /** Files (paths below the sub-path) served with their bytes flipped. */
+  corrupt: Set<string>;
+}
+
+const control: Control = { stats: { bytes: 0, requests: [] }, bytesPerSecond: null, corrupt: new Set() };
+
+/** One token bucket for all connections: what a school's single line does to thirty browsers. */
+let lineFreeAt = 0;
+async function throttled(bytes: number): Promise<void> {
+  if (!control.bytesPerSecond) return;
+  const now = performance.now();
+  lineFreeAt = Math.max(lineFreeAt, now) + (1000 * bytes) / control.bytesPerSecond;
+  const wait = lineFreeAt - now;
+  if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+async function send(res: ServerResponse, file: string, path: string): Promise<void> {
+  const record = { path, bytes: 0, at: Date.now() };
+  control.stats.requests.push(record);
+  const count = (n: number) => ((record.bytes += n), (control.stats.bytes += n));
+  if (control.corrupt.has(path)) {
+    const bytes = readFileSync(file);
+    for (let i = 100; i < bytes.length; i += 997) bytes[i] ^= 0xff;
+    count(bytes.length);
+    res.end(bytes);
+    return;
+  }
+  for await (const chunk of createReadStream(file, { highWaterMark: 16 * 1024 }) as AsyncIterable<Buffer>) {
+    await throttled(chunk.length);
+    count(chunk.length);
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
+
+function controlRequest(url: URL, res: ServerResponse): void {
+  if (url.pathname === '/__test/reset') {
+    control.stats = { bytes: 0, requests: [] };
+    control.corrupt.clear();
+    control.bytesPerSecond = null;
+    lineFreeAt = 0;
+  } else if (url.pathname === '/__test/throttle') {
+    const bps = Number(url.searchParams.get('bitsPerSecond'));
+    control.bytesPerSecond = bps > 0 ? bps / 8 : null;
+  } else if (url.pathname === '/__test/corrupt') control.corrupt.add(url.searchParams.get('path') ?? '');
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(control.stats));
+}
 
 function serve(root: string): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/__test/')) return controlRequest(url, res);
     if (!url.pathname.startsWith(SUB_PATH)) {
       res.writeHead(404).end();
       return;
@@ -39,7 +94,7 @@ function serve(root: string): Promise<Server> {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': statSync(file).size,
     });
-    createReadStream(file).pipe(res);
+    void send(res, file, relative);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -47,6 +102,7 @@ function serve(root: string): Promise<Server> {
 declare module 'vitest' {
   export interface ProvidedContext {
     appUrl: string;
+    controlUrl: string;
   }
 }
 
@@ -57,5 +113,6 @@ export default async function setup(project: TestProject) {
   const server = await serve(join(process.cwd(), 'dist'));
   const { port } = server.address() as AddressInfo;
   project.provide('appUrl', `http://127.0.0.1:${port}${SUB_PATH}`);
+  project.provide('controlUrl', `http://127.0.0.1:${port}/__test/`);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
