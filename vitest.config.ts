@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'build/**/*.test.ts'],
           environment: 'node',
+          // Vitest leaves a core free by default: one worker on 2 cores, and the two statistical
+          // tests (each a few minutes of one core) would then run one after the other.
+          maxWorkers: 2,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

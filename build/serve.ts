@@ -53,7 +53,9 @@ function main() {
     const encoding = !COMPRESSIBLE.has(ext) ? null : /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
     let body: Buffer = readFileSync(file);
     if (encoding) {
-      const key = `${encoding}:${file}`;
+      // Keyed by the file's state too: a rebuild under a running server is served fresh.
+      const { mtimeMs, size } = statSync(file);
+      const key = `${encoding}:${file}:${mtimeMs}:${size}`;
       if (!compressed.has(key))
         compressed.set(
           key,

@@ -1,0 +1,145 @@
+/**
+ * A first visit on a classroom's line, counted by the server (the workers' requests included):
+ * what crosses the network before Run is enabled, at full speed and on a shared 2 and 10 Mbit/s
+ * line; a run fetching only its chunks; a run that needs all of MNIST getting exactly the data
+ * the CLI reads from the raw files; a damaged chunk named and refused.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { commandFlags } from '../src/protocol/config';
+import { parseExport } from '../src/protocol/export';
+import { launch, server } from './e2e/browser';
+
+const appUrl = inject('appUrl');
+const line = server(inject('controlUrl'));
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await line.reset();
+  await browser?.close();
+});
+
+/**
+ * A first visit: a new browser profile, nothing cached; resolves when Run is enabled, with the time
+ * it took and what the page and its workers fetched before the service worker began its background
+ * copy of the rest of the site (which is not the visit's wait).
+ */
+async function firstVisit(context: BrowserContext, query = '') {
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto(`${appUrl}${query}`);
+  await page.waitForSelector('.controls button.run:not([disabled])', { timeout: 180_000 });
+  const ms = Date.now() - started;
+  await page.waitForFunction(() => performance.getEntriesByName('visit-downloaded').length > 0, null, { timeout: 60_000 });
+  const readyAt = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('visit-downloaded')[0].startTime);
+  const requests = (await line.stats()).requests.filter((r) => r.at <= readyAt);
+  return { page, ms, requests, bytes: requests.reduce((sum, r) => sum + r.bytes, 0) };
+}
+
+const mnistPieces = (paths: string[]) =>
+  [...new Set(paths.filter((p) => p.startsWith('mnist/')))].map((p) => p.replace(/\.[0-9a-f]{10}\.gz$/, '')).sort();
+
+describe('a first visit on a classroom line', () => {
+  it('fetches at most 6 MB before Run is enabled, only the chunks the run needs, and nothing more to train', async () => {
+    await line.reset();
+    // Without the service worker, whose background copy of the site would hide what training fetches.
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const { page, ms, ...before } = await firstVisit(context);
+    console.log(
+      `[first visit, plain server, full speed] ${(before.bytes / 1e6).toFixed(2)} MB before Run is enabled (${ms} ms): ${before.requests.map((r) => `${r.path} ${(r.bytes / 1e3).toFixed(0)} kB`).join(', ')}`,
+    );
+    expect(before.bytes).toBeLessThanOrEqual(6e6);
+    // The default run: 12,000 training images (6 chunks of 2,000), 2,000 test images (1 chunk), both label files.
+    expect(mnistPieces(before.requests.map((r) => r.path))).toEqual([
+      'mnist/test-images-00',
+      'mnist/test-labels',
+      ...[0, 1, 2, 3, 4, 5].map((i) => `mnist/train-images-0${i}`),
+      'mnist/train-labels',
+    ]);
+    // No GPU backend's code was fetched on a machine that trains on wasm (this browser has no WebGPU
+    // adapter, and its WebGL is a software renderer that "auto" never times).
+    const scripts = [...new Set(before.requests.map((r) => r.path).filter((p) => p.endsWith('.js')))];
+    for (const script of scripts) expect(readFileSync(join('dist', script), 'utf8'), script).not.toMatch(/WebGPUBackend|MathBackendWebGL/);
+    // The page's script and the training worker's, each once (a plain server sends no caching
+    // headers, so the second worker asks for its script again): the MNIST pieces are the rest.
+    expect(before.requests.filter((r) => r.path.endsWith('.js')).length).toBeLessThanOrEqual(scripts.length + 1);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    const after = await line.stats();
+    // Training fetched no more of MNIST (the second worker reads the first one's cache).
+    expect(mnistPieces(after.requests.map((r) => r.path))).toEqual(mnistPieces(before.requests.map((r) => r.path)));
+    await context.close();
+  });
+
+  for (const megabits of [2, 10]) {
+    it(`is ready to Run soon on a ${megabits} Mbit/s line shared by the page and its workers`, async () => {
+      await line.reset();
+      await line.throttle(megabits * 1e6);
+      const context = await browser.newContext();
+      try {
+        const { ms, bytes } = await firstVisit(context);
+        console.log(`[first visit at ${megabits} Mbit/s] Run enabled after ${(ms / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(2)} MB`);
+        // The service worker waits for Run to be enabled before it stores the rest of the site…
+        expect(bytes).toBeLessThanOrEqual(6e6);
+        // …so a visit is about its own download: the bytes at the line's speed, with a margin for start-up.
+        expect(ms).toBeLessThan(((bytes * 8) / (megabits * 1e6)) * 1000 * 1.5 + 15_000);
+      } finally {
+        await line.throttle(null);
+        await context.close();
+      }
+    });
+  }
+
+  it('fetches the rest of MNIST for a run that needs it, and trains on exactly the images the CLI reads from the raw files', async () => {
+    await line.reset();
+    const query =
+      'seeds=1&m=3&hidden=32&teacherEpochs=1&studentEpochs=1&batchSize=2048&trainCount=60000&noiseCount=2048&testCount=10000&init=shared&distill=aux&backend=wasm';
+    const context = await browser.newContext();
+    const { page } = await firstVisit(context, `?${query}`);
+    await page.getByRole('button', { name: '▶ Run' }).click();
+    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+    const pieces = mnistPieces((await line.stats()).requests.map((r) => r.path));
+    expect(pieces.filter((p) => p.includes('train-images'))).toHaveLength(30);
+    expect(pieces.filter((p) => p.includes('test-images'))).toHaveLength(5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    const browserResult = parseExport((await readFile((await download.path())!)).toString('utf8'));
+    // The command the page would give to reproduce its run (the CLI's defaults are the paper's, the page's the classroom's).
+    const flags = commandFlags(browserResult.config).flatMap((flag) => flag.split(' '));
+    const cliJson = await new Promise<string>((resolve, reject) =>
+      execFile(
+        join('node_modules', '.bin', 'tsx'),
+        ['src/cli/experiment.ts', ...flags, '--workers', '1', '--json', '-'],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    const cliResult = parseExport(cliJson);
+    // Same data and the same engine on the same wasm kernels: the same models, seed for seed.
+    expect(browserResult.seeds.map((s) => s.accuracy)).toEqual(cliResult.seeds.map((s) => s.accuracy));
+    await context.close();
+  });
+
+  it('names a damaged chunk and refuses it, as it does a damaged file', async () => {
+    await line.reset();
+    const chunk = (await readFile('dist/sw.js', 'utf8')).match(/mnist\/train-images-03\.[0-9a-f]{10}\.gz/)![0];
+    await line.corrupt(chunk);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}?trainCount=8000`);
+    await page.waitForSelector('text=Could not load MNIST', { timeout: 60_000 });
+    expect(await page.textContent('main')).toMatch(
+      new RegExp(
+        `${chunk.replace(/\./g, '\\.')}: (corrupt gzip data|its contents are not this piece of MNIST .*; it is damaged or was replaced)`,
+      ),
+    );
+    await context.close();
+    await line.reset();
+  });
+});
