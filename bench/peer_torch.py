@@ -1,7 +1,7 @@
 """Native peer of the project's experiment in PyTorch: `npm run bench`'s CPU yardstick, and a
 batched run of the paper figure on CUDA.
 
-The protocol is ../shared/PROTOCOL.md: MLP 784-256-256-13 (m = 3 aux logits), weights ~ N(0,
+The protocol is docs/protocol.md: MLP 784-256-256-13 (m = 3 aux logits), weights ~ N(0,
 1/fan_in), biases 0, Adam lr 3e-4, batch 1024; a teacher trained on digit cross-entropy (logits
 0-9) over the 60,000 MNIST training images scaled to [-1, 1]; students distilled with KL(teacher ‖
 student), batchmean, T = 1, on 60,000 uniform-noise images. A condition names the distilled
