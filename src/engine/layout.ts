@@ -9,7 +9,7 @@
  *   (webgpu/trainer.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
- *   README). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
+ *   docs/performance.md). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
  *   transpose kernel), and sums bias gradients as ones·d (its matmul beats its sum reduction).
  */
 import * as tf from '@tensorflow/tfjs-core';
