@@ -40,6 +40,8 @@ interface PooledRun {
   results: (ExperimentResult | null)[];
   /** Each share's latest state: the run is paused once every share that has not finished is. */
   states: RunState[];
+  /** The whole run's state as last told to the page (a run that waited for helpers may start out paused). */
+  shown: RunState;
   startSent: boolean;
 }
 
@@ -64,7 +66,10 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
     waiting = null;
     startRun(command);
     // Paused before it began: the workers start it and stop at its first step.
-    if (paused) broadcast({ type: 'pause' });
+    if (paused) {
+      run!.shown = 'paused';
+      broadcast({ type: 'pause' });
+    }
   };
 
   const stopHelpers = () => {
@@ -170,14 +175,19 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       return publish(event);
     }
     // One report per change of the whole run's state.
+    const show = (state: RunState) => {
+      run!.shown = state;
+      publish({ ...event, state });
+    };
     if (event.state === 'finished') {
-      if (run.states.every((state) => state === 'finished')) publish(event);
-      else if (run.states.every(settled)) publish({ ...event, state: 'paused' });
+      if (run.states.every((state) => state === 'finished')) show('finished');
+      else if (run.states.every(settled)) show('paused');
     } else if (event.state === 'paused') {
-      if (run.states.every(settled)) publish(event);
+      if (run.states.every(settled)) show('paused');
     } else if (event.state === 'running') {
-      if (!before.some((state) => state === 'running')) publish(event);
-    } else if (index === 0) publish(event);
+      // Resumed: said once, whichever share resumes first (also when no share had reported its pause yet).
+      if (run.shown !== 'running') show('running');
+    } else if (index === 0) show(event.state);
   }
 
   /** Whether a share trains this model (a teacher where one of its students is). */
@@ -244,6 +254,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       done: shares.map(() => 0),
       results: shares.map(() => null),
       states: shares.map((): RunState => 'running'),
+      shown: 'running',
       startSent: false,
     };
     shares.forEach((share, i) =>
