@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseExport, type ResultExport } from '../src/protocol/export';
-import { chartTextProblems, launch, openPage, openSection, openSections, screenshot, TINY_QUERY } from './e2e/browser';
+import { chartTextProblems, launch, openPage, openSection, openSections, ready, screenshot, TINY_QUERY } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 let browser: Browser;
@@ -19,12 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const ready = (page: Page) =>
-  Promise.all([
-    page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 }),
-    page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 }),
-  ]);
 
 async function exported(page: Page): Promise<ResultExport> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseExport } from '../src/protocol/export';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, LONG_QUERY, openPage, openSection, openSections, screenshot, TINY_QUERY } from './e2e/browser';
+import { launch, LONG_QUERY, openPage, openSection, openSections, ready, screenshot, TINY_QUERY } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 let browser: Browser;
@@ -16,12 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const ready = (page: Page) =>
-  Promise.all([
-    page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 }),
-    page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 }),
-  ]);
 
 async function runToEnd(page: Page) {
   await page.getByRole('button', { name: '▶ Run' }).click();

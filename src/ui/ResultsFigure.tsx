@@ -44,6 +44,23 @@ function Dot({ shape, x, y, color, title, r }: { shape: Marker; x: number; y: nu
 }
 
 /** A fixed, seed-independent offset in [−0.25, 0.25] for dot i, so the dots of one bar do not hide each other. */
+/** A vertical axis of fractions as percentages, its grid lines, and chance (10%) dashed: for every figure of accuracies. */
+export function PercentGrid({ left, right, y, font }: { left: number; right: number; y: (fraction: number) => number; font: number }) {
+  return (
+    <>
+      {[0, 0.25, 0.5, 0.75, 1].map((t) => (
+        <g key={t}>
+          <line x1={left} x2={right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
+          <text x={left - 6} y={y(t)} dy="0.35em" textAnchor="end" fontSize={font} fill="#374151">
+            {Math.round(t * 100)}%
+          </text>
+        </g>
+      ))}
+      <line x1={left} x2={right} y1={y(0.1)} y2={y(0.1)} stroke="#6b7280" strokeDasharray="6 4" />
+    </>
+  );
+}
+
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
 const meanText = (bar: FigureBar) => `${pct(bar.mean)}${bar.ci95 === null ? '' : ` ± ${(100 * bar.ci95).toFixed(1)}`}`;
@@ -137,15 +154,7 @@ function Upright({ bars, lines, width, font, showExpected }: Layout) {
   return (
     <>
       <rect x={0} y={0} width={width} height="100%" fill="white" />
-      {[0, 0.25, 0.5, 0.75, 1].map((t) => (
-        <g key={t}>
-          <line x1={left} x2={width - right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
-          <text x={left - 6} y={y(t)} dy="0.35em" textAnchor="end" fontSize={font} fill="#374151">
-            {Math.round(t * 100)}%
-          </text>
-        </g>
-      ))}
-      <line x1={left} x2={width - right} y1={y(0.1)} y2={y(0.1)} stroke="#6b7280" strokeDasharray="6 4" />
+      <PercentGrid left={left} right={width - right} y={y} font={font} />
       {bars.map((bar, i) => {
         const cx = left + slot * (i + 0.5);
         const { color, marker } = CONDITION_TABLE[bar.condition];

@@ -9,6 +9,7 @@ import { CONDITION_TABLE, nameOf } from '../protocol/conditions';
 import { CONFIG_SCHEMA } from '../protocol/config';
 import { duration, pct } from '../protocol/format';
 import { checkSweep, parseSweep, sweepCommand, sweepSeries, type SweepFile } from '../protocol/sweep';
+import { PercentGrid } from './ResultsFigure';
 import { textWidth } from './textWidth';
 import { useType } from './useNames';
 import { useWidth } from './useWidth';
@@ -52,15 +53,7 @@ export function SweepFigure({ file }: { file: SweepFile }) {
         fontFamily="system-ui, sans-serif"
       >
         <rect x={0} y={0} width={width} height={height} fill="white" />
-        {[0, 0.25, 0.5, 0.75, 1].map((t) => (
-          <g key={t}>
-            <line x1={left} x2={width - right} y1={y(t)} y2={y(t)} stroke="#e5e7eb" />
-            <text x={left - 6} y={y(t)} dy="0.35em" textAnchor="end" fontSize={font} fill="#374151">
-              {Math.round(t * 100)}%
-            </text>
-          </g>
-        ))}
-        <line x1={left} x2={width - right} y1={y(0.1)} y2={y(0.1)} stroke="#6b7280" strokeDasharray="6 4" />
+        <PercentGrid left={left} right={width - right} y={y} font={font} />
         {values.map((v, i) => (
           <text key={v} x={x(i, (series.length - 1) / 2)} y={top + plotH + font + 6} textAnchor="middle" fontSize={font} fill="#111827">
             {v}

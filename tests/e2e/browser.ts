@@ -114,6 +114,13 @@ export function chartTextProblems(page: Page): Promise<string[]> {
   });
 }
 
+/** Resolves when the page has MNIST and a backend: Run can be pressed. */
+export const ready = (page: Page) =>
+  Promise.all([
+    page.waitForSelector('[data-testid=data-ready]', { timeout: 60_000 }),
+    page.waitForSelector('[data-testid=backend-badge]', { timeout: 120_000 }),
+  ]);
+
 /** Opens one section as a visitor does, by clicking its heading (what it holds is made when first opened). */
 export async function openSection(page: Page, id: string) {
   const section = page.locator(`details.section#${id}`);
