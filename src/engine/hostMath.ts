@@ -3,7 +3,8 @@
  * the two losses with their gradients, and Adam. On tfjs-wasm each tfjs kernel launch costs tens
  * of microseconds and each elementwise kernel is a separate pass over memory; Adam alone was ≈ 80
  * launches and 13 passes over every parameter, a third of a classroom step. Here each is one pass.
- * The arithmetic is float64, rounded to float32 when stored.
+ * The arithmetic is float64, rounded to float32 when stored. Adam runs as its WebAssembly twin
+ * (hostWasm.ts) where it can, bit for bit the same; this loop is the reference and the fallback.
  */
 import { DIGITS } from '../protocol/constants';
 import { BETA1, BETA2, EPS } from './adam';

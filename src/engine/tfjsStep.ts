@@ -6,21 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
-import { fillNoise } from '../protocol/random';
 import type { KernelUse } from '../protocol/results';
 import { Adam } from './adam';
 import { batchRanges, fillImages, fillOneHot } from './data';
 import type { ModelLayout } from './layout';
 import { digitCrossEntropy, distillationKl, distilledColumns, type LossAndGrad } from './losses';
-import { adamUpdate, logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
+import { logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
+import { hostBuffers, type HostBuffers } from './hostWasm';
 import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
-import type { NoiseTargets, PhaseInputs, PhaseObjective, PhasePlan, TrainingStep } from './phase';
-
-/** Writes model `model`'s inputs for the examples at `indices` into `x` (row-major, 784 per example) and, if given, transposed into `xT`. */
-export function fillInputs(inputs: PhaseInputs, model: number, indices: Uint32Array, x: Float32Array, xT?: Float32Array): void {
-  if (inputs.kind === 'images') fillImages(inputs.split, indices, x, xT);
-  else fillNoise(inputs.seeds[model], indices, x, xT);
-}
+import type { NoiseTargets, PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /** The objective as the tfjs-kernel step needs it per step: labels, or the teacher's logits read back once for the phase. */
 type KernelObjective =
@@ -74,22 +68,33 @@ function lossFor(objective: KernelObjective, logits: tf.Tensor2D, indices: reado
   return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), objective.distill, batch);
 }
 
-/** A phase's batches on the host: each model's inputs (and, for layouts that want them, transposed), into buffers made once. */
-function batchInputs(plan: PhasePlan, layout: ModelLayout) {
+/**
+ * A phase's batches on the host, into buffers made once (`host`'s, so that its noise kernel can
+ * fill them): each model's inputs, and, for layouts that want them, transposed.
+ */
+function batchInputs(plan: PhasePlan, layout: ModelLayout, host: HostBuffers, xBuffer: Float32Array, xTBuffer: Float32Array | null) {
   const k = plan.orderSeeds.length;
-  // K model-major blocks; tf.tensor copies them, so reuse is safe.
-  const block = plan.batchSize * IMAGE_PIXELS;
-  const xBuffer = new Float32Array(k * block);
-  const xTBuffer = layout.wantsTransposedInputs ? new Float32Array(k * block) : null;
+  const { inputs } = plan;
   return (indices: readonly Uint32Array[]) => {
+    // K model-major blocks; tf.tensor copies them, so reuse is safe.
     const per = indices[0].length * IMAGE_PIXELS;
     const x = xBuffer.subarray(0, k * per);
     const xT = xTBuffer?.subarray(0, k * per) ?? null;
-    indices.forEach((modelIndices, i) =>
-      fillInputs(plan.inputs, i, modelIndices, x.subarray(i * per, (i + 1) * per), xT?.subarray(i * per, (i + 1) * per)),
-    );
+    indices.forEach((modelIndices, i) => {
+      const [out, outT] = [x.subarray(i * per, (i + 1) * per), xT?.subarray(i * per, (i + 1) * per)];
+      if (inputs.kind === 'images') fillImages(inputs.split, modelIndices, out, outT);
+      else host.fillNoise(inputs.seeds[i], modelIndices, out, outT);
+    });
     return layout.inputs(x, xT, k, indices[0].length, IMAGE_PIXELS);
   };
+}
+
+/** Host buffers for a phase's batches (x, and xᵀ where the layout wants it), then `extra` more. */
+function phaseBuffers(plan: PhasePlan, layout: ModelLayout, extra: readonly number[] = []) {
+  const block = plan.orderSeeds.length * plan.batchSize * IMAGE_PIXELS;
+  const host = hostBuffers([block, layout.wantsTransposedInputs ? block : 0, ...extra], plan.batchSize);
+  const [x, xT, ...rest] = host.f32;
+  return { host, inputs: batchInputs(plan, layout, host, x, layout.wantsTransposedInputs ? xT : null), rest };
 }
 
 /**
@@ -105,7 +110,7 @@ export async function tfjsStep(
 ): Promise<TrainingStep> {
   const objective = await kernelObjective(plan.objective);
   const optimizer = new Adam(model.params, plan.lr);
-  const inputs = batchInputs(plan, layout);
+  const { inputs } = phaseBuffers(plan, layout);
   const lossScratch = new Float32Array(plan.orderSeeds.length * plan.batchSize * (DIGITS + model.shape.m));
   return {
     kernels,
@@ -131,26 +136,28 @@ export async function tfjsStep(
 /**
  * The step on a CPU backend (tfjs-wasm), where every kernel launch costs tens of microseconds
  * and reading a tensor is a copy: the matrix products run in tfjs (XNNPACK), everything else on
- * the host in one pass each (hostMath.ts). The parameters and Adam's moments live on the host for
- * the phase; each step makes each model's weights from them, reads each gradient back once, and
- * writes the updated parameters into the model, so that it is current between steps (for
- * evaluation) at the cost of a copy.
+ * the host in one pass each (hostMath.ts; Adam and the noise set as WebAssembly SIMD, hostWasm.ts).
+ * The parameters and Adam's moments live on the host for the phase; each step makes each model's
+ * weights from them, reads each gradient back once, and writes the updated parameters into the
+ * model, so that it is current between steps (for evaluation) at the cost of a copy.
  */
 export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<TrainingStep> {
   const k = model.count;
   const width = DIGITS + model.shape.m;
   const shapes = paramShapes(model.shape);
-  const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].dataSync() as Float32Array])) as Record<
-    ParamName,
-    Float32Array
-  >;
-  const moments = PARAM_NAMES.map((name) => [new Float32Array(params[name].length), new Float32Array(params[name].length)]);
+  // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
+  const sizes = PARAM_NAMES.map((name) => model.params[name].size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [total, total, total, total]);
+  const [params, grads, m, v] = rest;
+  const starts = sizes.map((_, n) => sizes.slice(0, n).reduce((a, b) => a + b, 0));
+  /** Model i's part of parameter n in a buffer laid out as `params`. */
+  const part = (values: Float32Array, n: number, i: number) =>
+    values.subarray(starts[n] + (i * sizes[n]) / k, starts[n] + ((i + 1) * sizes[n]) / k);
+  PARAM_NAMES.forEach((name, n) => params.set(model.params[name].dataSync() as Float32Array, starts[n]));
   const objective = await hostObjective(plan.objective);
-  const inputs = batchInputs(plan, layout);
   const dLogits = new Float32Array(plan.batchSize * width);
   let t = 0;
-  /** Model k's part of a stacked host array. */
-  const part = (values: Float32Array, model: number) => values.subarray((model * values.length) / k, ((model + 1) * values.length) / k);
   return {
     kernels: { step: 'tfjs' },
     async run(indices) {
@@ -159,7 +166,7 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
       const loss = tf.tidy(() => {
         const { x, xT } = inputs(indices);
         const weights = Object.fromEntries(
-          PARAM_NAMES.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(part(params[name], i), shapes[name]))]),
+          PARAM_NAMES.map((name, n) => [name, Array.from({ length: k }, (_, i) => tf.tensor(part(params, n, i), shapes[name]))]),
         ) as LayoutParams;
         const forward = model.forward(x, layout, weights);
         let total = 0;
@@ -168,15 +175,16 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
           total += lossAndGradient(objective, i, out.dataSync() as Float32Array, width, indices[i], grad);
           return tf.tensor2d(grad, [rows, width]);
         });
-        const grads = model.backward(x, forward, dOut, layout, xT);
-        PARAM_NAMES.forEach((name, n) =>
-          grads[name].forEach((grad, i) =>
-            adamUpdate(part(params[name], i), grad.dataSync() as Float32Array, part(moments[n][0], i), part(moments[n][1], i), plan.lr, t),
-          ),
-        );
+        const gradients = model.backward(x, forward, dOut, layout, xT);
+        PARAM_NAMES.forEach((name, n) => gradients[name].forEach((grad, i) => part(grads, n, i).set(grad.dataSync() as Float32Array)));
+        host.adam(params, grads, m, v, plan.lr, t);
         return total / k;
       });
-      tf.tidy(() => PARAM_NAMES.forEach((name) => model.params[name].assign(tf.tensor(params[name], model.params[name].shape))));
+      tf.tidy(() =>
+        PARAM_NAMES.forEach((name, n) =>
+          model.params[name].assign(tf.tensor(params.subarray(starts[n], starts[n] + sizes[n]), model.params[name].shape)),
+        ),
+      );
       return loss;
     },
     dispose: () => {},
@@ -194,12 +202,13 @@ export async function tfjsNoiseLogits(
   const k = teacher.count;
   const width = DIGITS + teacher.shape.m;
   const logits = new Float32Array(k * count * width);
-  const x = new Float32Array(k * batchSize * IMAGE_PIXELS);
+  const host = hostBuffers([k * batchSize * IMAGE_PIXELS], batchSize);
+  const [x] = host.f32;
   for (const [start, end] of batchRanges(count, batchSize)) {
     const n = end - start;
     const indices = Uint32Array.from({ length: n }, (_, i) => start + i);
     const per = n * IMAGE_PIXELS;
-    noiseSeeds.forEach((seed, i) => fillNoise(seed, indices, x.subarray(i * per, (i + 1) * per)));
+    noiseSeeds.forEach((seed, i) => host.fillNoise(seed, indices, x.subarray(i * per, (i + 1) * per)));
     const out = tf.tidy(() => teacher.predict(layout.inputs(x.subarray(0, k * per), null, k, n, IMAGE_PIXELS).x, layout));
     try {
       const values = (await out.data()) as Float32Array;

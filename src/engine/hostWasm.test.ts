@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { compileHostWat, generatedSource } from '../../build/wasm';
+import { IMAGE_PIXELS } from '../protocol/constants';
+import { Rng } from '../protocol/random';
+import { hostBuffers } from './hostWasm';
+import { HOST_WASM_BASE64 } from './wasm/host.generated';
+
+/** Whether two arrays hold the same float32 bits (so −0 ≠ 0 and NaN = NaN). */
+const sameBits = (a: Float32Array, b: Float32Array) =>
+  a.length === b.length &&
+  new Uint32Array(a.buffer, a.byteOffset, a.length).every((x, i) => x === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
+
+describe('the host kernels in WebAssembly', () => {
+  it('are the bytes host.wat compiles to (run npm run build:wasm after changing it)', async () => {
+    const bytes = await compileHostWat();
+    expect(generatedSource(bytes)).toContain(HOST_WASM_BASE64);
+    expect(Buffer.from(HOST_WASM_BASE64, 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('run Adam bit for bit as the JS loop, over a model’s worth of parameters (a length that is not a multiple of four)', () => {
+    const n = 269_322 + 3;
+    const wasm = hostBuffers([n, n, n, n], 1);
+    const js = hostBuffers([n, n, n, n], 1, 'js');
+    expect([wasm.kind, js.kind]).toEqual(['wasm-simd', 'js']);
+    const rng = new Rng(7);
+    for (const set of [wasm, js]) set.f32[0].set(Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
+    for (let t = 1; t <= 20; t++) {
+      // Gradients of every scale, with exact zeros (a parameter that never moves) and tiny values.
+      const grad = Float32Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 0 : (rng.next() - 0.5) * 10 ** -(i % 9)));
+      for (const set of [wasm, js]) {
+        const [param, g, m, v] = set.f32;
+        g.set(grad);
+        set.adam(param, g, m, v, 1e-3, t);
+      }
+      for (let b = 0; b < 4; b++) expect(sameBits(wasm.f32[b], js.f32[b]), `step ${t}, buffer ${b}`).toBe(true);
+    }
+    expect(wasm.f32[0][0]).toBe(0); // an entry whose gradient was always zero has not moved
+    expect(wasm.f32[0][1]).not.toBe(Math.fround(Math.sin(1)));
+  });
+
+  it('fill the noise set bit for bit as the JS loop, rows and their transpose, for any number of rows', () => {
+    for (const rows of [1, 3, 4, 7, 128, 130]) {
+      const size = rows * IMAGE_PIXELS;
+      const wasm = hostBuffers([size, size], rows);
+      const js = hostBuffers([size, size], rows, 'js');
+      const indices = Uint32Array.from({ length: rows }, (_, i) => (i * 7919 + 5) % 60000);
+      for (const set of [wasm, js]) set.fillNoise(0xdeadbeef, indices, set.f32[0], set.f32[1]);
+      expect(sameBits(wasm.f32[0], js.f32[0]), `${rows} rows`).toBe(true);
+      expect(sameBits(wasm.f32[1], js.f32[1]), `${rows} rows, transposed`).toBe(true);
+      // Without the transpose, and into a buffer's later part.
+      wasm.f32[1].fill(0);
+      wasm.fillNoise(12345, indices.subarray(0, 1), wasm.f32[1].subarray(size - IMAGE_PIXELS));
+      js.fillNoise(12345, indices.subarray(0, 1), js.f32[1].subarray(size - IMAGE_PIXELS));
+      expect(sameBits(wasm.f32[1].subarray(size - IMAGE_PIXELS), js.f32[1].subarray(size - IMAGE_PIXELS))).toBe(true);
+      if (rows > 1) expect(wasm.f32[1][0]).toBe(0);
+    }
+  });
+
+  it('refuse buffers they do not hold and batches larger than their room', () => {
+    const wasm = hostBuffers([IMAGE_PIXELS * 2, 8], 2);
+    const outside = new Float32Array(8);
+    const [, small] = wasm.f32;
+    expect(() => wasm.adam(outside, small, small, small, 1e-3, 1)).toThrow(/outside this set/);
+    expect(() => wasm.fillNoise(1, [0, 1, 2], wasm.f32[0])).toThrow(/3 noise images asked for, room for 2/);
+    expect(() => wasm.fillNoise(1, [0, 1], small)).toThrow(/too small/);
+  });
+});

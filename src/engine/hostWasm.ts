@@ -1,0 +1,106 @@
+/**
+ * Buffers for the host side of a training step, and the two loops that run over them every step:
+ * Adam (hostMath.adamUpdate) and the noise set (random.fillNoise). Where WebAssembly SIMD is
+ * available (Node, every current browser) they run as wasm/host.wat, bit for bit the same
+ * arithmetic and 3–4× faster than the JS loops (on the 2-core build machine: Adam over 270k
+ * parameters 1.1 ms against 4.8 ms, a batch of 1024 noise images with its transpose 4.7 ms
+ * against 16 ms); the buffers then live in the module's memory. Elsewhere, or when a run's buffers
+ * do not fit in one module's 4 GiB, the JS loops run on ordinary arrays.
+ */
+import { IMAGE_PIXELS } from '../protocol/constants';
+import { fillNoise } from '../protocol/random';
+import { adamUpdate } from './hostMath';
+import { HOST_WASM_BASE64 } from './wasm/host.generated';
+import { BETA1, BETA2, EPS } from './adam';
+
+export interface HostBuffers {
+  /** Zeroed float32 buffers of the lengths asked for (16-byte aligned where wasm runs, though any view of them works). */
+  readonly f32: Float32Array[];
+  /** hostMath.adamUpdate over buffers of this set (views into them). */
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, t: number): void;
+  /** random.fillNoise into buffers of this set, for at most `maxRows` images at a time. */
+  fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void;
+  readonly kind: 'wasm-simd' | 'js';
+}
+
+interface HostExports {
+  memory: WebAssembly.Memory;
+  adam(p: number, g: number, m: number, v: number, n: number, ...constants: number[]): void;
+  noise(seed: number, indices: number, n: number, out: number, outT: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where this engine cannot compile it (no SIMD). */
+function hostModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const bytes = Uint8Array.from(atob(HOST_WASM_BASE64), (c) => c.charCodeAt(0));
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+const ALIGN = 16;
+const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+
+function jsBuffers(lengths: readonly number[]): HostBuffers {
+  return { f32: lengths.map((n) => new Float32Array(n)), adam: adamUpdate, fillNoise, kind: 'js' };
+}
+
+function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], maxRows: number): HostBuffers | null {
+  // Byte 0 stays unused: the noise kernel reads a transposed output at offset 0 as "none".
+  const indexOffset = ALIGN;
+  const offsets: number[] = [];
+  let end = indexOffset + alignUp(4 * maxRows);
+  for (const n of lengths) {
+    offsets.push(end);
+    end += alignUp(4 * n);
+  }
+  if (end > 2 ** 32 - PAGE) return null;
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as HostExports;
+  const { memory } = exports;
+  const more = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
+  if (more > 0) {
+    try {
+      memory.grow(more);
+    } catch {
+      return null; // the engine would not give this much memory to one module
+    }
+  }
+  const buffer = memory.buffer;
+  const indices = new Uint32Array(buffer, indexOffset, maxRows);
+  const inModule = (...views: Float32Array[]) => {
+    if (views.some((view) => view.buffer !== buffer)) throw new Error('host kernels: a buffer outside this set');
+  };
+  return {
+    f32: offsets.map((offset, i) => new Float32Array(buffer, offset, lengths[i])),
+    adam(param, grad, m, v, lr, t) {
+      inModule(param, grad, m, v);
+      if (grad.length !== param.length || m.length !== param.length || v.length !== param.length)
+        throw new Error('host kernels: Adam over buffers of different lengths');
+      // The same constants as adamUpdate computes, so the arithmetic is the same.
+      const constants = [lr / (1 - BETA1 ** t), Math.sqrt(1 - BETA2 ** t), BETA1, 1 - BETA1, BETA2, 1 - BETA2, EPS];
+      exports.adam(param.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, param.length, ...constants);
+    },
+    fillNoise(noiseSeed, rows, out, outT) {
+      const n = rows.length;
+      if (n > maxRows) throw new Error(`host kernels: ${n} noise images asked for, room for ${maxRows}`);
+      if (out.length < n * IMAGE_PIXELS || (outT && outT.length < n * IMAGE_PIXELS))
+        throw new Error('host kernels: noise buffer too small');
+      inModule(out, ...(outT ? [outT] : []));
+      indices.set(rows);
+      exports.noise(noiseSeed, indexOffset, n, out.byteOffset, outT ? outT.byteOffset : 0);
+    },
+    kind: 'wasm-simd',
+  };
+}
+
+/**
+ * Buffers of the given lengths (in floats) and the host loops that work on them; `maxRows` is the
+ * most noise images one fillNoise call writes. `prefer: 'js'` is for tests comparing the two.
+ */
+export function hostBuffers(lengths: readonly number[], maxRows: number, prefer: 'wasm-simd' | 'js' = 'wasm-simd'): HostBuffers {
+  const module = prefer === 'wasm-simd' ? hostModule() : null;
+  return (module && wasmBuffers(module, lengths, maxRows)) ?? jsBuffers(lengths);
+}
