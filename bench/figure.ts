@@ -48,6 +48,45 @@ function timed(command: string, args: string[]): { wallSeconds: number; peakKB: 
   return { wallSeconds, peakKB: Number(peak[1]), stdout: run.stdout };
 }
 
+/** The figure's products alone at this backend's rate, one process per core running at once: the floor under the project's wall time. */
+function productsFloor(flop: number, cores: number): { seconds: number; gflopsPerCore: number[] } {
+  const tsx = join('node_modules', '.bin', 'tsx');
+  const script = Array.from({ length: cores }, () => `${tsx} bench/products-floor.ts &`).join(' ') + ' wait';
+  const run = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'));
+  if (run.status !== 0 || lines.length !== cores) throw new Error(`bench/products-floor.ts failed:\n${run.stderr.slice(-2000)}`);
+  const gflopsPerCore = lines.map((line) => {
+    const { msPerStep, flopPerStep } = JSON.parse(line) as { msPerStep: number; flopPerStep: number };
+    return flopPerStep / msPerStep / 1e6;
+  });
+  return { seconds: flop / (gflopsPerCore.reduce((a, b) => a + b, 0) * 1e9), gflopsPerCore };
+}
+
+/** How many seed × condition accuracies differ from the recorded 25-seed run, and by how much at most. */
+function compareWithRecord(result: ReturnType<typeof parseExport>): { compared: number; differing: number; largest: number } | null {
+  const path = 'docs/results/paper-protocol-25-seeds.json';
+  if (!existsSync(path)) return null;
+  const recorded = parseExport(readFileSync(path, 'utf8'));
+  let compared = 0;
+  let differing = 0;
+  let largest = 0;
+  for (const seed of result.seeds) {
+    const before = recorded.seeds.find((s) => s.seed === seed.seed);
+    for (const [condition, accuracy] of Object.entries(seed.accuracy)) {
+      const old = before?.accuracy[condition as keyof typeof before.accuracy]?.overall;
+      if (old === undefined || !accuracy) continue;
+      compared += 1;
+      const gap = Math.abs(accuracy.overall - old);
+      if (gap > 0) differing += 1;
+      largest = Math.max(largest, gap);
+    }
+  }
+  return { compared, differing, largest };
+}
+
 function findTorchPython(): string | null {
   for (const python of ['/usr/bin/python3', 'python3'])
     if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
@@ -62,6 +101,11 @@ export function figureBench(seeds: number): number {
   const flop = figureFlop(seeds);
   const machine = `${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}`;
   log(`machine: ${machine}; the figure: ${seeds} seeds, ${(flop / 1e12).toFixed(1)} TFLOP of training`);
+
+  const cores = Math.min(2, cpus().length);
+  log(`floor: the figure's matrix products alone, ${cores} processes at once…`);
+  const floor = productsFloor(flop, cores);
+  log(`floor: ${floor.seconds.toFixed(0)} s (${floor.gflopsPerCore.map((g) => g.toFixed(1)).join(' + ')} GFLOP/s)`);
 
   const json = join(mkdtempSync(join(tmpdir(), 'figure-')), 'result.json');
   log('project: npm run experiment (tfjs-wasm, a worker thread per core)…');
@@ -83,13 +127,14 @@ export function figureBench(seeds: number): number {
     means: Object.fromEntries(Object.entries(result.summary).map(([c, s]) => [c, s!.mean])),
   };
   log(`project: ${project.wallSeconds.toFixed(0)} s, peak ${project.peakMemoryGB.toFixed(1)} GB`);
+  const record = seeds === 25 ? compareWithRecord(result) : null;
 
   let peer: Measured | null = null;
   const python = findTorchPython();
   if (!python) log('PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).');
   else {
     log('peer: bench/peer_torch.py --batched --device cpu…');
-    const threads = String(Math.min(2, cpus().length));
+    const threads = String(cores);
     const run = timed(python, [
       'bench/peer_torch.py',
       mnistDataDir(),
@@ -115,7 +160,17 @@ export function figureBench(seeds: number): number {
 
   const ratio = peer ? project.wallSeconds / peer.wallSeconds : null;
   const results = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
-  results.figure = { machine, date: new Date().toISOString(), seeds, flop, project, pytorch: peer, ratio };
+  results.figure = {
+    machine,
+    date: new Date().toISOString(),
+    seeds,
+    flop,
+    project,
+    pytorch: peer,
+    ratio,
+    productsFloor: { ...floor, ratio: peer ? floor.seconds / peer.wallSeconds : null },
+    againstRecord: record,
+  };
   writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 
   const f = (x: number, d = 1) => x.toFixed(d);
@@ -125,9 +180,12 @@ export function figureBench(seeds: number): number {
   console.log(
     `| project: Node, tfjs-wasm, a worker thread per core | ${f(project.wallSeconds, 0)} | ${f(project.gflops)} | ${f(project.peakMemoryGB)} | ${ratio === null ? '—' : `${f(ratio, 2)}×`} |`,
   );
+  console.log(
+    `| floor: its matrix products alone, tfjs-wasm, one process per core | ${f(floor.seconds, 0)} | ${f(flop / floor.seconds / 1e9)} | — | ${peer ? `${f(floor.seconds / peer.wallSeconds, 2)}×` : '—'} |`,
+  );
   if (peer)
     console.log(
-      `| PyTorch CPU, batched, 2 threads (peer) | ${f(peer.wallSeconds, 0)} | ${f(peer.gflops)} | ${f(peer.peakMemoryGB)} | 1× |`,
+      `| PyTorch CPU, batched, ${cores} threads (peer) | ${f(peer.wallSeconds, 0)} | ${f(peer.gflops)} | ${f(peer.peakMemoryGB)} | 1× |`,
     );
   console.log(
     `\nMeans (project${peer ? ' / peer' : ''}): ${Object.keys(project.means)
@@ -137,6 +195,10 @@ export function figureBench(seeds: number): number {
       )
       .join(', ')}`,
   );
+  if (record)
+    console.log(
+      `\nAgainst the recorded run (docs/results/paper-protocol-25-seeds.json): ${record.differing} of ${record.compared} per-seed accuracies differ, by at most ${(100 * record.largest).toFixed(2)} points.`,
+    );
   console.log('\nWrote bench/results.json (figure) and bench/figure-result.json');
   return 0;
 }
