@@ -16,7 +16,7 @@
  * machine without a GPU, on SwiftShader, which still counts dispatches, buffers and submits).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -242,7 +242,9 @@ async function main() {
     },
     chromium: browser,
   };
-  writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+  // The figure's entry comes from `--figure`, which takes most of an hour: keep it.
+  const previous = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+  writeFileSync('bench/results.json', JSON.stringify({ ...results, ...(previous.figure && { figure: previous.figure }) }, null, 2) + '\n');
 
   const f = (x: number, d = 1) => x.toFixed(d);
   console.log(`\nMachine: ${machine}; medians of ${ROUNDS} interleaved rounds.\n`);

@@ -147,8 +147,8 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
   const shapes = paramShapes(model.shape);
   // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
   const sizes = PARAM_NAMES.map((name) => model.params[name].size);
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const { host, inputs, rest } = phaseBuffers(plan, layout, [total, total, total, total]);
+  const paramCount = sizes.reduce((a, b) => a + b, 0);
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [paramCount, paramCount, paramCount, paramCount]);
   const [params, grads, m, v] = rest;
   const starts = sizes.map((_, n) => sizes.slice(0, n).reduce((a, b) => a + b, 0));
   /** Model i's part of parameter n in a buffer laid out as `params`. */
