@@ -8,7 +8,7 @@ import { activateBackend } from '../../src/engine/backend';
 import { layoutFor } from '../../src/engine/layout';
 import { perStep, timeTrainingSteps, type StepTiming } from '../../src/engine/timing';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
-import '../../src/worker/backends'; // registers every backend and the wasm files
+import '../../src/worker/backends'; // the wasm files' paths, as the page's workers set them
 import { timeJaxStep } from '../peer_jax';
 
 /** GPU calls per steady-state training step (WebGPU only). */
@@ -30,7 +30,10 @@ const params = new URLSearchParams(location.search);
 
 async function measure(): Promise<BrowserBench> {
   if (params.get('peer') === 'jax') return { jax: await timeJaxStep() };
-  const backend = await activateBackend(tf, params.get('backend') ?? 'wasm');
+  const wanted = params.get('backend') ?? 'wasm';
+  // The page's workers load a GPU backend's code only when they try it; so does this page.
+  if (wanted === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  const backend = await activateBackend(tf, wanted);
   const batchSize = Number(params.get('batch') ?? 1024);
   const steps = Number(params.get('steps') ?? 5);
   const timings: StepTiming[] = [];
