@@ -1,7 +1,30 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The statistical tests take a couple of minutes of one core each. Started first, one per core,
+ * they overlap everything else; a fresh clone (CI) has no timing cache to order files by, and
+ * left to vitest's default order they started last and ran alone.
+ */
+const LONGEST_FIRST = ['src/engine/favourite.test.ts', 'src/engine/subliminal.test.ts'];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = LONGEST_FIRST.findIndex((path) => spec.moduleId.endsWith(path));
+      return index < 0 ? LONGEST_FIRST.length : index;
+    };
+    const sorted = await super.sort(files);
+    return sorted
+      .map((spec, order) => ({ spec, order }))
+      .sort((a, b) => rank(a.spec) - rank(b.spec) || a.order - b.order)
+      .map(({ spec }) => spec);
+  }
+}
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
