@@ -43,7 +43,6 @@ function Dot({ shape, x, y, color, title, r }: { shape: Marker; x: number; y: nu
   );
 }
 
-/** A fixed, seed-independent offset in [−0.25, 0.25] for dot i, so the dots of one bar do not hide each other. */
 /** A vertical axis of fractions as percentages, its grid lines, and chance (10%) dashed: for every figure of accuracies. */
 export function PercentGrid({ left, right, y, font }: { left: number; right: number; y: (fraction: number) => number; font: number }) {
   return (
@@ -61,6 +60,7 @@ export function PercentGrid({ left, right, y, font }: { left: number; right: num
   );
 }
 
+/** A fixed, seed-independent offset in [−0.25, 0.25] for dot i, so the dots of one bar do not hide each other. */
 const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
 
 const meanText = (bar: FigureBar) => `${pct(bar.mean)}${bar.ci95 === null ? '' : ` ± ${(100 * bar.ci95).toFixed(1)}`}`;
