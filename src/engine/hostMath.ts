@@ -1,10 +1,12 @@
 /**
  * The arithmetic of a CPU training step that is not a matrix product, on the host in plain JS:
- * the two losses with their gradients, and Adam. On tfjs-wasm each tfjs kernel launch costs tens
+ * the two losses with their gradients, Adam, and the passes between the products (bias and relu,
+ * relu's mask, bias gradients, transposes). On tfjs-wasm each tfjs kernel launch costs tens
  * of microseconds and each elementwise kernel is a separate pass over memory; Adam alone was ≈ 80
  * launches and 13 passes over every parameter, a third of a classroom step. Here each is one pass.
- * The arithmetic is float64, rounded to float32 when stored. Adam runs as its WebAssembly twin
- * (hostWasm.ts) where it can, bit for bit the same; this loop is the reference and the fallback.
+ * The arithmetic is float64, rounded to float32 when stored (for one addition or product of
+ * float32 values, exactly the float32 result). Each loop runs as its WebAssembly twin
+ * (hostWasm.ts) where it can, bit for bit the same; these are the reference and the fallback.
  */
 import { DIGITS } from '../protocol/constants';
 import { BETA1, BETA2, EPS } from './adam';
@@ -103,4 +105,32 @@ export function adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Ar
     v[i] = vi;
     param[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBias2 + eps);
   }
+}
+
+/** dst ([cols, rows]) = src ([rows, cols]) transposed. */
+export function transpose(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+}
+
+/**
+ * out = relu(z + bias) over [rows, cols] (in place when out is z), the bias per row or per column;
+ * relu(x) is x where x > 0, else +0, as tfjs's relu on every non-NaN value.
+ */
+export function biasRelu(z: Float32Array, bias: Float32Array, rows: number, cols: number, perRow: boolean, out: Float32Array): void {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const x = Math.fround(z[r * cols + c] + bias[perRow ? r : c]);
+      out[r * cols + c] = x > 0 ? x : 0;
+    }
+}
+
+/** out = q · (h > 0 ? 1 : 0) over n values (in place when out is q): the gradient through relu, masked by relu's output. */
+export function mask(q: Float32Array, h: Float32Array, n: number, out: Float32Array): void {
+  for (let i = 0; i < n; i++) out[i] = q[i] * (h[i] > 0 ? 1 : 0);
+}
+
+/** out[c] = +0 + d[0, c] + d[1, c] + … over [rows, cols], in float32: a bias gradient, summed in the order of tfjs-wasm's ones·d. */
+export function colSums(d: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  out.fill(0, 0, cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] = Math.fround(out[c] + d[r * cols + c]);
 }

@@ -56,6 +56,43 @@ describe('the host kernels in WebAssembly', () => {
     }
   });
 
+  it('run the passes between the products bit for bit as the JS loops, for shapes that are not multiples of four', () => {
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 5],
+      [4, 8],
+      [7, 20],
+      [128, 256],
+      [130, 13],
+    ]) {
+      const n = rows * cols;
+      const wasm = hostBuffers([n, n, n, Math.max(rows, cols), n], 1);
+      const js = hostBuffers([n, n, n, Math.max(rows, cols), n], 1, 'js');
+      const rng = new Rng(rows * 1000 + cols);
+      // Values of both signs, exact zeros of both signs, and a bias that cancels some of them.
+      const values = Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? (i % 2 ? -0 : 0) : rng.next() - 0.5));
+      const bias = Float32Array.from({ length: Math.max(rows, cols) }, (_, i) => (i % 3 === 0 ? 0 : rng.next() - 0.5));
+      for (const set of [wasm, js]) {
+        const [z, q, out, b, t] = set.f32;
+        z.set(values);
+        q.set(values.map((v, i) => values[(i * 31) % n] - v));
+        b.set(bias);
+        set.transpose(z, rows, cols, t);
+        set.biasRelu(z, b, rows, cols, true, out);
+        set.biasRelu(out, b, rows, cols, false, out); // in place, the bias per column
+        set.mask(q, z, n, q);
+        set.colSums(q, rows, cols, b);
+      }
+      const label = `${rows}×${cols}`;
+      const transposed = js.f32[4];
+      expect(
+        values.every((v, i) => Object.is(transposed[(i % cols) * rows + Math.floor(i / cols)], v)),
+        `${label}: a transpose`,
+      ).toBe(true);
+      for (const b of [1, 2, 3, 4]) expect(sameBits(wasm.f32[b], js.f32[b]), `${label}, buffer ${b}`).toBe(true);
+    }
+  });
+
   it('refuse buffers they do not hold and batches larger than their room', () => {
     const wasm = hostBuffers([IMAGE_PIXELS * 2, 8], 2);
     const outside = new Float32Array(8);
@@ -63,5 +100,7 @@ describe('the host kernels in WebAssembly', () => {
     expect(() => wasm.adam(outside, small, small, small, 1e-3, 1)).toThrow(/outside this set/);
     expect(() => wasm.fillNoise(1, [0, 1, 2], wasm.f32[0])).toThrow(/3 noise images asked for, room for 2/);
     expect(() => wasm.fillNoise(1, [0, 1], small)).toThrow(/too small/);
+    expect(() => wasm.transpose(small, 3, 3, wasm.f32[0])).toThrow(/smaller than its matrix/);
+    expect(() => wasm.mask(outside, small, 8, small)).toThrow(/outside this set/);
   });
 });

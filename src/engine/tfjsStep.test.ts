@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../protocol/random';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
 import type { MnistData } from './data';
+import { fillImages } from './data';
+import { adamUpdate, lossAndGradient } from './hostMath';
 import { LAYOUTS, type ModelLayout } from './layout';
 import { Mlp, PARAM_NAMES } from './mlp';
 import type { PhasePlan } from './phase';
 import { studentPlan, teacherPlan } from './plans';
 import { trainPhase } from './train';
-import { tfjsStep } from './tfjsStep';
+import { cpuStep, tfjsStep } from './tfjsStep';
 
 let mnist: MnistData;
 beforeAll(async () => {
@@ -50,5 +53,87 @@ describe('the CPU step (host loss and Adam)', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     targets.logits.dispose();
+  });
+});
+
+/**
+ * The CPU step as it was before its products ran transposed and its elementwise passes moved to
+ * the host: tfjs's kernels for the forward and backward pass (list layout), the host's loss and
+ * Adam. The step must give its very bits.
+ */
+async function referenceSteps(model: Mlp, plan: PhasePlan, batches: Uint32Array[][]) {
+  if (plan.objective.kind !== 'digits' || plan.inputs.kind !== 'images') throw new Error('reference: a teacher plan');
+  const { labels } = plan.objective;
+  const { split } = plan.inputs;
+  const layout = LAYOUTS.list;
+  const sizes = PARAM_NAMES.map((name) => model.params[name].size);
+  const params = PARAM_NAMES.map((name) => (model.params[name].dataSync() as Float32Array).slice());
+  const moments = params.map((p) => [new Float32Array(p.length), new Float32Array(p.length)]);
+  const width = 10 + model.shape.m;
+  for (const [t, indices] of batches.entries()) {
+    tf.tidy(() => {
+      const rows = indices[0].length;
+      const x = indices.map((ix) => {
+        const [values, valuesT] = [new Float32Array(rows * 784), new Float32Array(rows * 784)];
+        fillImages(split, ix, values, valuesT);
+        return [tf.tensor2d(values, [rows, 784]), tf.tensor2d(valuesT, [784, rows])];
+      });
+      const weights = Object.fromEntries(
+        PARAM_NAMES.map((name, n) => {
+          const per = sizes[n] / model.count;
+          const shape = model.params[name].shape.slice(1);
+          return [name, indices.map((_, i) => tf.tensor(params[n].subarray(i * per, (i + 1) * per), shape))];
+        }),
+      ) as Record<(typeof PARAM_NAMES)[number], tf.Tensor[]>;
+      const forward = model.forward(
+        x.map(([v]) => v),
+        layout,
+        weights,
+      );
+      const dOut = forward.out.map((out, i) => {
+        const grad = new Float32Array(rows * width);
+        lossAndGradient({ kind: 'digits', labels }, i, out.dataSync() as Float32Array, width, indices[i], grad);
+        return tf.tensor2d(grad, [rows, width]);
+      });
+      const grads = model.backward(
+        x.map(([v]) => v),
+        forward,
+        dOut,
+        layout,
+        x.map(([, vT]) => vT),
+      );
+      PARAM_NAMES.forEach((name, n) => {
+        const grad = Float32Array.from(grads[name].flatMap((g) => [...(g.dataSync() as Float32Array)]));
+        adamUpdate(params[n], grad, moments[n][0], moments[n][1], plan.lr, t + 1);
+      });
+    });
+  }
+  return params;
+}
+
+describe('the CPU step', () => {
+  it('gives the bits of the tfjs-kernel forward and backward pass, its products transposed or not, with a short last batch', async () => {
+    const before = tf.memory().numTensors;
+    // hidden 48: batch 32 runs the products transposed, batch 64 as they are; 200 images leave a short last batch.
+    for (const batchSize of [32, 64]) {
+      const plan = teacherPlan({ batchSize, lr: 1e-3, teacherEpochs: 1, trainCount: 200 }, mnist.train, [1, 2]);
+      const batches: Uint32Array[][] = [];
+      const orders = [1, 2].map((seed) => new Rng(seed).permutation(200));
+      for (let start = 0; start < 200; start += batchSize)
+        batches.push(orders.map((o) => o.subarray(start, Math.min(start + batchSize, 200))));
+      const model = Mlp.init({ hidden: 48, m: 3 }, [1, 2]);
+      const expected = await referenceSteps(model, plan, batches);
+      const step = await cpuStep(model, plan, LAYOUTS.list);
+      for (const indices of batches) await step.run(indices, true);
+      step.dispose();
+      PARAM_NAMES.forEach((name, n) =>
+        expect(
+          Buffer.from((model.params[name].dataSync() as Float32Array).buffer).equals(Buffer.from(expected[n].buffer)),
+          `${name}, batch ${batchSize}`,
+        ).toBe(true),
+      );
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -13,7 +13,7 @@ import type { ModelLayout } from './layout';
 import { digitCrossEntropy, distillationKl, distilledColumns, type LossAndGrad } from './losses';
 import { logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
 import { hostBuffers, type HostBuffers } from './hostWasm';
-import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
+import { PARAM_NAMES, type Mlp, type ParamName } from './mlp';
 import type { NoiseTargets, PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /** The objective as the tfjs-kernel step needs it per step: labels, or the teacher's logits read back once for the phase. */
@@ -70,22 +70,20 @@ function lossFor(objective: KernelObjective, logits: tf.Tensor2D, indices: reado
 
 /**
  * A phase's batches on the host, into buffers made once (`host`'s, so that its noise kernel can
- * fill them): each model's inputs, and, for layouts that want them, transposed.
+ * fill them): each model's inputs as K model-major blocks, and, for layouts that want them, transposed.
  */
-function batchInputs(plan: PhasePlan, layout: ModelLayout, host: HostBuffers, xBuffer: Float32Array, xTBuffer: Float32Array | null) {
-  const k = plan.orderSeeds.length;
+function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32Array, xTBuffer: Float32Array | null) {
   const { inputs } = plan;
   return (indices: readonly Uint32Array[]) => {
-    // K model-major blocks; tf.tensor copies them, so reuse is safe.
     const per = indices[0].length * IMAGE_PIXELS;
-    const x = xBuffer.subarray(0, k * per);
-    const xT = xTBuffer?.subarray(0, k * per) ?? null;
+    const block = (buffer: Float32Array, i: number) => buffer.subarray(i * per, (i + 1) * per);
+    const x = indices.map((_, i) => block(xBuffer, i));
+    const xT = xTBuffer ? indices.map((_, i) => block(xTBuffer, i)) : null;
     indices.forEach((modelIndices, i) => {
-      const [out, outT] = [x.subarray(i * per, (i + 1) * per), xT?.subarray(i * per, (i + 1) * per)];
-      if (inputs.kind === 'images') fillImages(inputs.split, modelIndices, out, outT);
-      else host.fillNoise(inputs.seeds[i], modelIndices, out, outT);
+      if (inputs.kind === 'images') fillImages(inputs.split, modelIndices, x[i], xT?.[i]);
+      else host.fillNoise(inputs.seeds[i], modelIndices, x[i], xT?.[i]);
     });
-    return layout.inputs(x, xT, k, indices[0].length, IMAGE_PIXELS);
+    return { x, xT, all: xBuffer.subarray(0, indices.length * per), allT: xTBuffer?.subarray(0, indices.length * per) ?? null };
   };
 }
 
@@ -94,7 +92,7 @@ function phaseBuffers(plan: PhasePlan, layout: ModelLayout, extra: readonly numb
   const block = plan.orderSeeds.length * plan.batchSize * IMAGE_PIXELS;
   const host = hostBuffers([block, layout.wantsTransposedInputs ? block : 0, ...extra], plan.batchSize);
   const [x, xT, ...rest] = host.f32;
-  return { host, inputs: batchInputs(plan, layout, host, x, layout.wantsTransposedInputs ? xT : null), rest };
+  return { host, inputs: batchInputs(plan, host, x, layout.wantsTransposedInputs ? xT : null), rest };
 }
 
 /**
@@ -116,7 +114,9 @@ export async function tfjsStep(
     kernels,
     async run(indices, readLoss) {
       const loss = tf.tidy(() => {
-        const { x, xT } = inputs(indices);
+        // tf.tensor copies the host's blocks, so their reuse next step is safe.
+        const { all, allT } = inputs(indices);
+        const { x, xT } = layout.inputs(all, allT, indices.length, indices[0].length, IMAGE_PIXELS);
         const forward = model.forward(x, layout);
         const { loss, dLogits } = lossFor(objective, layout.rows(forward.out), indices, lossScratch);
         const grads = model.backward(x, forward, layout.fromRows(dLogits, model.count), layout, xT);
@@ -134,58 +134,207 @@ export async function tfjsStep(
 }
 
 /**
+ * One model's matrix [rows, cols] on the host, held in one layout or both (as is, and transposed):
+ * the other layout is made by a SIMD transpose the first time a product asks for it, and each
+ * layout is uploaded at most once. `transposed` below always means "as [cols, rows]".
+ */
+class HostMatrix {
+  rows = 0;
+  cols = 0;
+  private readonly held: [Float32Array | null, Float32Array | null] = [null, null];
+  private readonly tensors: [tf.Tensor2D | null, tf.Tensor2D | null] = [null, null];
+
+  constructor(
+    private readonly host: HostBuffers,
+    /** Room for each layout (null: the layout is always given by `hold`). */
+    private readonly room: [Float32Array | null, Float32Array | null],
+  ) {}
+
+  /** Holds `values` in one layout (a view, not copied) or both, forgetting what was held before. */
+  hold(rows: number, cols: number, values: Float32Array | null, valuesT: Float32Array | null = null): this {
+    this.release();
+    [this.rows, this.cols] = [rows, cols];
+    this.held[0] = values?.subarray(0, rows * cols) ?? null;
+    this.held[1] = valuesT?.subarray(0, rows * cols) ?? null;
+    return this;
+  }
+
+  /** Takes a product's values, read back in the layout it was computed in. */
+  take(rows: number, cols: number, transposed: boolean, values: Float32Array): this {
+    const into = this.room[transposed ? 1 : 0]!.subarray(0, rows * cols);
+    into.set(values);
+    return transposed ? this.hold(rows, cols, null, into) : this.hold(rows, cols, into);
+  }
+
+  /** The values in a layout, transposed from the other if need be. */
+  values(transposed: boolean): Float32Array {
+    const side = transposed ? 1 : 0;
+    if (!this.held[side]) {
+      const into = this.room[side]!.subarray(0, this.rows * this.cols);
+      const from = this.held[1 - side]!;
+      if (transposed) this.host.transpose(from, this.rows, this.cols, into);
+      else this.host.transpose(from, this.cols, this.rows, into);
+      this.held[side] = into;
+    }
+    return this.held[side]!;
+  }
+
+  /**
+   * Becomes `q` (a product read back, in layout `transposed`) through the relu whose output this
+   * holds: q where this is > 0, else 0 (q's sign kept), in place of the activation.
+   */
+  throughRelu(q: Float32Array, transposed: boolean): this {
+    const activation = this.values(transposed);
+    const spare = this.room[transposed ? 0 : 1]!.subarray(0, q.length);
+    spare.set(q);
+    this.host.mask(spare, activation, q.length, activation);
+    return transposed ? this.hold(this.rows, this.cols, null, activation) : this.hold(this.rows, this.cols, activation);
+  }
+
+  /** The layout held when only one is (a product's own). */
+  get heldTransposed(): boolean {
+    return this.held[0] === null;
+  }
+
+  tensor(transposed: boolean): tf.Tensor2D {
+    const side = transposed ? 1 : 0;
+    this.tensors[side] ??= tf.tensor2d(this.values(transposed), transposed ? [this.cols, this.rows] : [this.rows, this.cols]);
+    return this.tensors[side]!;
+  }
+
+  release(): void {
+    for (const side of [0, 1]) {
+      this.tensors[side]?.dispose();
+      this.tensors[side] = null;
+    }
+  }
+}
+
+/** A matrix or its transpose, as a product's operand. */
+type Operand = [HostMatrix, boolean];
+
+/**
+ * The product a·b read back: computed as a·b, or (`flip`) as bᵀ·aᵀ, whose values are the product
+ * transposed. XNNPACK repacks a product's right operand on every call (its weights, to XNNPACK),
+ * so a step puts the smaller one there. The two give the same bits (each entry is the same dot
+ * product, summed in the same order).
+ */
+function product([a, aT]: Operand, [b, bT]: Operand, flip: boolean): Float32Array {
+  const c = flip ? tf.matMul(b.tensor(!bT), a.tensor(!aT)) : tf.matMul(a.tensor(aT), b.tensor(bT));
+  try {
+    return c.dataSync() as Float32Array;
+  } finally {
+    c.dispose();
+  }
+}
+
+/**
  * The step on a CPU backend (tfjs-wasm), where every kernel launch costs tens of microseconds
- * and reading a tensor is a copy: the matrix products run in tfjs (XNNPACK), everything else on
- * the host in one pass each (hostMath.ts; Adam and the noise set as WebAssembly SIMD, hostWasm.ts).
- * The parameters and Adam's moments live on the host for the phase; each step makes each model's
- * weights from them, reads each gradient back once, and writes the updated parameters into the
- * model, so that it is current between steps (for evaluation) at the cost of a copy.
+ * and reading a tensor is a copy: the eight matrix products of a step run in tfjs (XNNPACK), and
+ * everything between them on the host, one pass each (hostMath.ts; as WebAssembly SIMD, hostWasm.ts):
+ * bias and relu, the loss, relu's mask, bias gradients, transposes, Adam, the noise set. The
+ * parameters and Adam's moments live on the host for the phase; each step writes the updated
+ * parameters into the model, so that it is current between steps (for evaluation).
+ *
+ * With a batch smaller than the hidden layer, the forward and backward products run transposed
+ * (activations as [features, batch]): XNNPACK then repacks the batch's activations instead of a
+ * weight matrix, which is the smaller of the two. The same bits either way, and the same as
+ * tfjsStep's kernels would compute with the same Adam.
  */
 export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<TrainingStep> {
   const k = model.count;
+  const { hidden } = model.shape;
   const width = DIGITS + model.shape.m;
-  const shapes = paramShapes(model.shape);
+  const batch = plan.batchSize;
+  const flip = batch < hidden;
   // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
   const sizes = PARAM_NAMES.map((name) => model.params[name].size);
   const paramCount = sizes.reduce((a, b) => a + b, 0);
-  const { host, inputs, rest } = phaseBuffers(plan, layout, [paramCount, paramCount, paramCount, paramCount]);
-  const [params, grads, m, v] = rest;
+  const activation = batch * Math.max(hidden, width);
+  const weightRoom = [IMAGE_PIXELS * hidden, hidden * hidden, hidden * width];
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [
+    ...[paramCount, paramCount, paramCount, paramCount],
+    ...weightRoom,
+    ...Array.from({ length: 8 }, () => activation),
+  ]);
+  const [params, grads, m, v, ...room] = rest;
   const starts = sizes.map((_, n) => sizes.slice(0, n).reduce((a, b) => a + b, 0));
   /** Model i's part of parameter n in a buffer laid out as `params`. */
   const part = (values: Float32Array, n: number, i: number) =>
     values.subarray(starts[n] + (i * sizes[n]) / k, starts[n] + ((i + 1) * sizes[n]) / k);
   PARAM_NAMES.forEach((name, n) => params.set(model.params[name].dataSync() as Float32Array, starts[n]));
   const objective = await hostObjective(plan.objective);
-  const dLogits = new Float32Array(plan.batchSize * width);
+
+  const x = new HostMatrix(host, [null, null]);
+  const weights = weightRoom.map((_, l) => new HostMatrix(host, [null, room[l]]));
+  const pair = (at: number) => [room[3 + at], room[4 + at]] as [Float32Array, Float32Array];
+  const [h1, h2, logits, dOut] = [0, 2, 4, 6].map((at) => new HostMatrix(host, pair(at)));
+  const [dLogitsRoom] = pair(6);
+  const matrices = [x, ...weights, h1, h2, logits, dOut];
+  const [fanIn, fanOut] = [
+    [IMAGE_PIXELS, hidden, hidden],
+    [hidden, hidden, width],
+  ];
+  const [W, B] = [
+    [0, 2, 4],
+    [1, 3, 5],
+  ]; // PARAM_NAMES indices of each layer's weight and bias
+
+  /** relu(z + b) in place, in the layout the product was computed in. */
+  const biasRelu = (z: HostMatrix, bias: Float32Array) => {
+    const transposed = z.heldTransposed;
+    const [rows, cols] = transposed ? [z.cols, z.rows] : [z.rows, z.cols];
+    const values = z.values(transposed);
+    host.biasRelu(values, bias, rows, cols, transposed, values);
+  };
+
+  /** Model i's forward and backward pass on its batch: its gradients into `grads`, its loss returned. */
+  const modelStep = (i: number, xs: Float32Array, xTs: Float32Array, indices: Uint32Array) => {
+    const rows = indices.length;
+    x.hold(rows, IMAGE_PIXELS, xs, xTs);
+    weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], part(params, W[l], i)));
+    // Forward: h = relu(x·W + b) twice, then the logits.
+    h1.take(rows, hidden, flip, product([x, false], [weights[0], false], flip));
+    biasRelu(h1, part(params, B[0], i));
+    h2.take(rows, hidden, flip, product([h1, false], [weights[1], false], flip));
+    biasRelu(h2, part(params, B[1], i));
+    const out = logits.take(rows, width, flip, product([h2, false], [weights[2], false], flip)).values(false);
+    const b3 = part(params, B[2], i);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
+    const dLogits = dLogitsRoom.subarray(0, rows * width);
+    const loss = lossAndGradient(objective, i, out, width, indices, dLogits);
+    // Backward, layer by layer: dW = aᵀ·d, db = column sums of d, and d for the layer below through relu's mask.
+    let d = dOut.hold(rows, width, dLogits);
+    const below = [x, h1, h2];
+    for (let l = 2; l >= 0; l--) {
+      part(grads, W[l], i).set(product([below[l], true], [d, false], false));
+      host.colSums(d.values(false), rows, fanOut[l], part(grads, B[l], i));
+      if (l === 0) break;
+      // The gradient through relu takes the place of the activation it is masked by (no longer needed).
+      d = below[l].throughRelu(product([d, false], [weights[l], true], flip), flip);
+    }
+    return loss;
+  };
+
   let t = 0;
   return {
     kernels: { step: 'tfjs' },
     async run(indices) {
       t += 1;
-      const rows = indices[0].length;
-      const loss = tf.tidy(() => {
-        const { x, xT } = inputs(indices);
-        const weights = Object.fromEntries(
-          PARAM_NAMES.map((name, n) => [name, Array.from({ length: k }, (_, i) => tf.tensor(part(params, n, i), shapes[name]))]),
-        ) as LayoutParams;
-        const forward = model.forward(x, layout, weights);
-        let total = 0;
-        const dOut = forward.out.map((out, i) => {
-          const grad = dLogits.subarray(0, rows * width);
-          total += lossAndGradient(objective, i, out.dataSync() as Float32Array, width, indices[i], grad);
-          return tf.tensor2d(grad, [rows, width]);
-        });
-        const gradients = model.backward(x, forward, dOut, layout, xT);
-        PARAM_NAMES.forEach((name, n) => gradients[name].forEach((grad, i) => part(grads, n, i).set(grad.dataSync() as Float32Array)));
-        host.adam(params, grads, m, v, plan.lr, t);
-        return total / k;
-      });
+      const { x: xs, xT: xTs } = inputs(indices);
+      let total = 0;
+      try {
+        indices.forEach((modelIndices, i) => (total += modelStep(i, xs[i], xTs![i], modelIndices)));
+      } finally {
+        for (const matrix of matrices) matrix.release();
+      }
+      host.adam(params, grads, m, v, plan.lr, t);
       tf.tidy(() =>
         PARAM_NAMES.forEach((name, n) =>
           model.params[name].assign(tf.tensor(params.subarray(starts[n], starts[n] + sizes[n]), model.params[name].shape)),
         ),
       );
-      return loss;
+      return total / k;
     },
     dispose: () => {},
   };

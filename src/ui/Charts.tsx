@@ -341,11 +341,12 @@ export function MeasureSwitch() {
 
 export function AccuracyChart() {
   const measure = useMeasure();
-  const derived = useAppState((s) => s.derived);
+  // Each slice on its own: the whole `derived` changes with every loss reading, and this chart is the page's costliest to draw.
+  const series = useAppState((s) => (measure === 'favourite' ? s.derived.favourite : s.derived.accuracy));
+  const bands = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBands : s.derived.bands));
   const config = useShownConfig();
   const tag = useTags();
   const type = useType();
-  const [series, bands] = measure === 'favourite' ? [derived.favourite, derived.favouriteBands] : [derived.accuracy, derived.bands];
   const figure = useRef<HTMLElement>(null);
   const labels = useMemo(() => {
     const chance = { key: 'chance', value: 0.1, text: measure === 'favourite' ? 'random guess' : 'chance', color: '#4b5563' };

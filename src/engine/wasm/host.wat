@@ -154,4 +154,167 @@
           (br_if $cols1 (i32.lt_u (local.get $c) (i32.const 784))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
+;; The elementwise passes of the step's forward and backward (hostMath.ts has their JS twins):
+  ;; each is a few nanoseconds per element as a JS loop and a launch plus a pass as a tfjs kernel.
+
+  ;; dst ([cols, rows], byte offset dst) = src ([rows, cols]) transposed: 4×4 blocks turned in
+  ;; registers, then the last cols mod 4 columns and rows mod 4 rows one value at a time.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32) (local $rowBytes i32) (local $colBytes i32)
+    (local $s i32) (local $t i32)
+    (local $a v128) (local $b v128) (local $d v128) (local $e v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (block $doneBlocks
+      (loop $blocks
+        (br_if $doneBlocks (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $c (i32.const 0))
+        (block $doneCols
+          (loop $cols
+            (br_if $doneCols (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+            (local.set $a (v128.load (local.get $s)))
+            (local.set $b (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
+            (local.set $d (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+            (local.set $e (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+            (local.set $lo1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+            (local.set $hi1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+            (local.set $lo2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $d) (local.get $e)))
+            (local.set $hi2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $d) (local.get $e)))
+            (local.set $t (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+            (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo1) (local.get $lo2)))
+            (local.set $t (i32.add (local.get $t) (local.get $colBytes)))
+            (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lo1) (local.get $lo2)))
+            (local.set $t (i32.add (local.get $t) (local.get $colBytes)))
+            (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hi1) (local.get $hi2)))
+            (local.set $t (i32.add (local.get $t) (local.get $colBytes)))
+            (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $hi1) (local.get $hi2)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $blocks)))
+    ;; columns cols4 … cols − 1 of the first rows4 rows
+    (local.set $r (i32.const 0))
+    (block $doneTailRows
+      (loop $tailRows
+        (br_if $doneTailRows (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $c (local.get $cols4))
+        (block $doneTailCols
+          (loop $tailCols
+            (br_if $doneTailCols (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $tailCols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $tailRows)))
+    ;; every column of the last rows mod 4 rows
+    (local.set $r (local.get $rows4))
+    (block $doneLastRows
+      (loop $lastRows
+        (br_if $doneLastRows (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $doneLastCols
+          (loop $lastCols
+            (br_if $doneLastCols (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $lastCols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $lastRows))))
+
+  ;; out = relu(z + bias) over [rows, cols] (in place when out = z), the bias per row (perRow ≠ 0)
+  ;; or per column; relu(x) = x where x > 0, else +0 (as tfjs's relu on every non-NaN value).
+  (func (export "biasRelu") (param $z i32) (param $bias i32) (param $rows i32) (param $cols i32) (param $perRow i32) (param $out i32)
+    (local $r i32) (local $c i32) (local $cols4 i32) (local $o i32) (local $b v128) (local $x v128) (local $xs f32)
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (block $doneRows
+      (loop $rowLoop
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (local.get $perRow)
+          (then (local.set $b (v128.load32_splat (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))))))
+        (local.set $c (i32.const 0))
+        (block $doneFour
+          (loop $four
+            (br_if $doneFour (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))
+            (if (i32.eqz (local.get $perRow))
+              (then (local.set $b (v128.load (i32.add (local.get $bias) (i32.shl (local.get $c) (i32.const 2)))))))
+            (local.set $x (f32x4.add (v128.load (i32.add (local.get $z) (local.get $o))) (local.get $b)))
+            (v128.store (i32.add (local.get $out) (local.get $o)) (v128.and (local.get $x) (f32x4.gt (local.get $x) (f32x4.splat (f32.const 0)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $four)))
+        (block $doneOne
+          (loop $one
+            (br_if $doneOne (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))
+            (local.set $xs (f32.add (f32.load (i32.add (local.get $z) (local.get $o)))
+              (f32.load (i32.add (local.get $bias) (i32.shl (select (local.get $r) (local.get $c) (local.get $perRow)) (i32.const 2))))))
+            (f32.store (i32.add (local.get $out) (local.get $o)) (select (local.get $xs) (f32.const 0) (f32.gt (local.get $xs) (f32.const 0))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $one)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; out = q · (h > 0 ? 1 : 0) over n values (in place when out = q): the gradient through relu,
+  ;; its mask read from relu's output, a float32 product as tfjs's mul(q, step(h)).
+  (func (export "mask") (param $q i32) (param $h i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $o i32) (local $n4 i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $doneFour
+      (loop $four
+        (br_if $doneFour (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (f32x4.mul (v128.load (i32.add (local.get $q) (local.get $o)))
+            (v128.and (f32x4.gt (v128.load (i32.add (local.get $h) (local.get $o))) (f32x4.splat (f32.const 0))) (f32x4.splat (f32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $four)))
+    (block $doneOne
+      (loop $one
+        (br_if $doneOne (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (f32.mul (f32.load (i32.add (local.get $q) (local.get $o)))
+            (select (f32.const 1) (f32.const 0) (f32.gt (f32.load (i32.add (local.get $h) (local.get $o))) (f32.const 0)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $one))))
+
+  ;; out[c] = +0 + d[0, c] + d[1, c] + … over [rows, cols], row by row in float32: a bias's gradient,
+  ;; summed in the order tfjs-wasm's ones·d product sums it.
+  (func (export "colSums") (param $d i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $r i32) (local $c i32) (local $cols4 i32) (local $o i32) (local $t i32)
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (block $doneZero
+      (loop $zero
+        (br_if $doneZero (i32.ge_u (local.get $c) (local.get $cols)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))) (f32.const 0))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $zero)))
+    (block $doneRows
+      (loop $rowLoop
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $doneFour
+          (loop $four
+            (br_if $doneFour (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $o (i32.shl (local.get $c) (i32.const 2)))
+            (local.set $t (i32.add (local.get $out) (local.get $o)))
+            (v128.store (local.get $t)
+              (f32x4.add (v128.load (local.get $t)) (v128.load (i32.add (local.get $d) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $four)))
+        (block $doneOne
+          (loop $one
+            (br_if $doneOne (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $t (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))))
+            (f32.store (local.get $t)
+              (f32.add (f32.load (local.get $t)) (f32.load (i32.add (local.get $d) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $one)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
 )
