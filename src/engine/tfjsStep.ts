@@ -340,14 +340,22 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
   };
 }
 
-/** Teacher k's logits on noise set `noiseSeeds[k]`, batch by batch with tfjs's kernels. */
+/**
+ * Rows of noise per pass of the teacher's noise logits, at least: each pass repacks every weight
+ * matrix on the CPU backend, and in passes of a classroom batch (128) that took as long as the
+ * products themselves. A row's logits do not depend on the rows beside it.
+ */
+const NOISE_PASS_ROWS = 1024;
+
+/** Teacher k's logits on noise set `noiseSeeds[k]`, in passes of at least a batch, with tfjs's kernels. */
 export async function tfjsNoiseLogits(
   teacher: Mlp,
   layout: ModelLayout,
   noiseSeeds: readonly number[],
   count: number,
-  batchSize: number,
+  trainingBatch: number,
 ): Promise<NoiseTargets> {
+  const batchSize = Math.max(trainingBatch, NOISE_PASS_ROWS);
   const k = teacher.count;
   const width = DIGITS + teacher.shape.m;
   const logits = new Float32Array(k * count * width);

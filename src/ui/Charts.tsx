@@ -6,7 +6,6 @@
  */
 import { useMemo, useRef, type ReactNode } from 'react';
 import {
-  Area,
   Bar,
   BarChart,
   CartesianGrid,
@@ -16,6 +15,7 @@ import {
   ResponsiveContainer,
   Tooltip,
   usePlotArea,
+  useXAxisScale,
   useYAxisScale,
   XAxis,
   YAxis,
@@ -163,6 +163,42 @@ function EndLabels({ labels, fontSize, format }: { labels: EndLabel[]; fontSize:
   );
 }
 
+/**
+ * Each seed's thin line and each band, drawn as plain SVG paths on the chart's scales: as recharts
+ * items (one per seed and condition) they made redrawing the live chart, a few times a second
+ * while a run trains, cost a sizeable share of a core that training needs.
+ */
+function SeedsAndBands({ series, bands }: { series: Series[]; bands: Band[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  if (!x || !y) return null;
+  const at = (step: number, value: number) => `${(x(step) ?? 0).toFixed(1)},${(y(value) ?? 0).toFixed(1)}`;
+  return (
+    <g className="seeds-and-bands" aria-hidden="true">
+      {bands.map((b) => (
+        <path
+          key={`${b.condition}-band`}
+          d={`M${[...b.points.map((p) => at(p.step, p.range[1])), ...[...b.points].reverse().map((p) => at(p.step, p.range[0]))].join('L')}Z`}
+          fill={color(b.condition)}
+          fillOpacity={0.15}
+          stroke="none"
+        />
+      ))}
+      {series.map((s) => (
+        <path
+          key={s.key}
+          d={`M${s.points.map((p) => at(p.step, p.value)).join('L')}`}
+          fill="none"
+          stroke={color(s.condition)}
+          strokeDasharray={CONDITION_TABLE[s.condition].dash}
+          strokeOpacity={0.35}
+          strokeWidth={1}
+        />
+      ))}
+    </g>
+  );
+}
+
 type Scale = 'percent' | 'log' | 'cosine';
 
 /** The gutter for end labels: wide enough for the longest one at this type size. */
@@ -205,7 +241,8 @@ function CurveChart({
         <XAxis
           type="number"
           dataKey="step"
-          domain={[0, 'dataMax']}
+          // Explicit: the seeds' lines are not recharts items, so its data alone would not reach the last step.
+          domain={[0, lastX]}
           allowDuplicatedCategory={false}
           tick={tick}
           height={type.small + 14}
@@ -258,33 +295,24 @@ function CurveChart({
               strokeDasharray="2 4"
             />
           ))}
-        {bands.map((b) => (
-          <Area
-            key={`${b.condition}-band`}
-            data={b.points}
-            dataKey="range"
-            name={`${names(b.condition).short}: 95% CI`}
-            stroke="none"
-            fill={color(b.condition)}
-            fillOpacity={0.15}
-            isAnimationActive={false}
-          />
-        ))}
-        {series.map((s) => (
-          <Line
-            key={s.key}
-            data={s.points}
-            dataKey="value"
-            name={banded.has(s.condition) ? `${names(s.condition).short} (seed ${s.seed})` : names(s.condition).short}
-            stroke={color(s.condition)}
-            strokeDasharray={CONDITION_TABLE[s.condition].dash}
-            // With a band, seeds are thin context lines and the mean carries the story.
-            strokeOpacity={banded.has(s.condition) ? 0.35 : 0.85}
-            strokeWidth={banded.has(s.condition) ? 1 : 2}
-            dot={false}
-            isAnimationActive={false}
-          />
-        ))}
+        {/* With a band, seeds are thin context lines and the mean carries the story (and the tooltip). */}
+        <SeedsAndBands series={series.filter((s) => banded.has(s.condition))} bands={bands.filter((b) => banded.has(b.condition))} />
+        {series
+          .filter((s) => !banded.has(s.condition))
+          .map((s) => (
+            <Line
+              key={s.key}
+              data={s.points}
+              dataKey="value"
+              name={names(s.condition).short}
+              stroke={color(s.condition)}
+              strokeDasharray={CONDITION_TABLE[s.condition].dash}
+              strokeOpacity={0.85}
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
         {bands.map((b) => (
           <Line
             key={`${b.condition}-mean`}
