@@ -45,7 +45,9 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
-          fileParallelism: false,
+          // Two files at a time, each with its own Chromium: much of a browser test is waiting (for a
+          // worker, a throttled line, a frame), and the network test counts bytes on a server of its own.
+          maxWorkers: 2,
           testTimeout: 360_000,
           hookTimeout: 120_000,
         },

@@ -14,8 +14,8 @@ import { commandFlags } from '../src/protocol/config';
 import { parseExport } from '../src/protocol/export';
 import { launch, server } from './e2e/browser';
 
-const appUrl = inject('appUrl');
-const line = server(inject('controlUrl'));
+const appUrl = inject('lineAppUrl');
+const line = server(inject('lineControlUrl'));
 let browser: Browser;
 
 beforeAll(async () => {

@@ -71,8 +71,13 @@ describe('the page', () => {
     const points = Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'));
     // 2 seeds × (reference 1 + teacher 5 + two students 3 each) evaluations.
     expect(points).toBe(2 * (1 + 5 + 3 + 3));
-    // A thin line per seed and condition, and a mean line per condition (2 seeds make a band).
-    expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(2 * 4 + 4);
+    // A thin line per seed and condition and a band per condition (2 seeds make one), drawn on the
+    // chart's scales, and a mean line per condition.
+    const seedsAndBands = page.locator('[data-testid=accuracy-chart] .seeds-and-bands path');
+    expect(await seedsAndBands.count()).toBe(2 * 4 + 4);
+    for (const d of await seedsAndBands.evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? '')))
+      expect(d).toMatch(/^M\d+(\.\d)?,\d+(\.\d)?(L\d+(\.\d)?,\d+(\.\d)?)*Z?$/);
+    expect(await page.locator('[data-testid=accuracy-chart] .recharts-line').count()).toBe(4);
     expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
     // The recorded paper result stays beside the live one, marked as recorded.
     await expect.poll(() => page.getAttribute('[data-testid=recorded] [data-testid=results-figure]', 'data-bars').then(Number)).toBe(6);
