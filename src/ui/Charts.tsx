@@ -4,7 +4,7 @@
  * Every line that carries the story is labelled at its end with its current value, in a gutter
  * beside the plot where labels are spread so that none covers another.
  */
-import { useMemo, useRef, type ReactNode } from 'react';
+import { useId, useMemo, useRef, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -171,10 +171,16 @@ function EndLabels({ labels, fontSize, format }: { labels: EndLabel[]; fontSize:
 function SeedsAndBands({ series, bands }: { series: Series[]; bands: Band[] }) {
   const x = useXAxisScale();
   const y = useYAxisScale();
-  if (!x || !y) return null;
+  const plot = usePlotArea();
+  const clip = useId();
+  if (!x || !y || !plot) return null;
   const at = (step: number, value: number) => `${(x(step) ?? 0).toFixed(1)},${(y(value) ?? 0).toFixed(1)}`;
   return (
-    <g className="seeds-and-bands" aria-hidden="true">
+    <g className="seeds-and-bands" aria-hidden="true" clipPath={`url(#${CSS.escape(clip)})`}>
+      {/* A 95% interval can reach past 100% or below 0: it stops at the plot's edge. */}
+      <clipPath id={clip}>
+        <rect x={plot.x} y={plot.y} width={plot.width} height={plot.height} />
+      </clipPath>
       {bands.map((b) => (
         <path
           key={`${b.condition}-band`}
