@@ -1,7 +1,8 @@
 /**
- * The training step and the teacher's noise pass written with tfjs kernels, for any backend:
- * batches built on the host, the hand-written backward pass of mlp.ts, Adam as adam.ts. How the
- * K models' layers are computed is the layout's business (layout.ts).
+ * The training steps and the teacher's noise pass written with tfjs kernels, batches built on the
+ * host: for any backend, the hand-written backward pass of mlp.ts with Adam as adam.ts (how the K
+ * models' layers are computed is the layout's business, layout.ts); for a CPU backend, the same
+ * pass with only its matrix products in tfjs (cpuStep).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
@@ -298,6 +299,7 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     biasRelu(h1, part(params, B[0], i));
     h2.take(rows, hidden, flip, product([h1, false], [weights[1], false], flip));
     biasRelu(h2, part(params, B[1], i));
+    // The logits as [rows, width] for the loss (not read in the other layout after their bias is added).
     const out = logits.take(rows, width, flip, product([h2, false], [weights[2], false], flip)).values(false);
     const b3 = part(params, B[2], i);
     for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
