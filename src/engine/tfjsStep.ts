@@ -1,8 +1,9 @@
 /**
  * The training steps and the teacher's noise pass written with tfjs kernels, batches built on the
  * host: for any backend, the hand-written backward pass of mlp.ts with Adam as adam.ts (how the K
- * models' layers are computed is the layout's business, layout.ts); for a CPU backend, the same
- * pass with only its matrix products in tfjs (cpuStep).
+ * models' layers are computed is the layout's business, layout.ts); for a CPU backend, cpuStep,
+ * with the loss and Adam on the host and, for batches smaller than the hidden layer, everything but
+ * the matrix products.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
