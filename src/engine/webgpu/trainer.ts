@@ -208,6 +208,85 @@ function encodePass(encoder: GPUCommandEncoder, dispatches: readonly Dispatch[],
   pass.end();
 }
 
+/** The step writes the parameters in place, so each gets a buffer of its own first: tfjs's clone() shares its source's (a student cloned from the reference would train the reference too). */
+function ownParameters(backend: WebGpuBackend, model: Mlp): Record<ParamName, GPUBufferBinding> {
+  for (const name of PARAM_NAMES) {
+    const param = model.params[name];
+    tf.tidy(() => param.assign(tf.add(param, 0)));
+  }
+  return Object.fromEntries(PARAM_NAMES.map((name) => [name, bindingOf(backend, model.params[name])])) as Record<
+    ParamName,
+    GPUBufferBinding
+  >;
+}
+
+const parameterSizes = (model: Mlp) =>
+  Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
+
+/** The Step uniform: rows, then Adam's bias corrections for step t as adam.ts computes them. */
+function writeStepUniform(values: ArrayBuffer, rows: number, lr: number, t: number): void {
+  new Uint32Array(values)[0] = rows;
+  const floats = new Float32Array(values);
+  floats[1] = lr / (1 - BETA1 ** t);
+  floats[2] = Math.sqrt(1 - BETA2 ** t);
+}
+
+/** Adam, one dispatch per parameter tensor, with its moments in new buffers (zero-filled, as Adam's state must start). */
+function adamKernels(
+  device: GPUDevice,
+  make: ReturnType<typeof ownedBuffers>['make'],
+  params: Record<ParamName, GPUBufferBinding>,
+  grads: Record<ParamName, GPUBuffer>,
+  sizes: Record<ParamName, number>,
+): Kernel[] {
+  return PARAM_NAMES.map((name) => {
+    const moments = ['m', 'v'].map((moment) =>
+      make(`Adam ${moment} ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+    );
+    // Past 65,535 workgroups in x (more than ≈ 83 models' w1 at hidden 256), the dispatch goes 2-D.
+    const groups = Math.ceil(sizes[name] / 256);
+    const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+    return {
+      label: `Adam ${name}`,
+      code: ADAM,
+      bindings: [params[name], grads[name], ...moments],
+      groups: () => [x, Math.ceil(groups / x), 1],
+    };
+  });
+}
+
+/**
+ * The step's Adam pass alone, once, on `model`'s parameters with these gradients (laid out as the
+ * parameters are): the dispatches the step records, for checking them at sizes (a hundred models at
+ * the paper's width, whose Adam goes 2-D) where a software adapter takes a minute for the whole step.
+ */
+export async function fusedAdamStep(model: Mlp, gradients: Record<ParamName, Float32Array>, lr: number): Promise<void> {
+  const backend = webGpuBackend();
+  const { device } = backend;
+  const buffers = ownedBuffers(device);
+  try {
+    await validated(device, "Adam's pass", async () => {
+      const params = ownParameters(backend, model);
+      const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, buffers.upload(`gradient ${name}`, gradients[name])])) as Record<
+        ParamName,
+        GPUBuffer
+      >;
+      const uniform = buffers.make('step uniform', STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+      const dispatches = await dispatchesOf(device, uniform, adamKernels(device, buffers.make, params, grads, parameterSizes(model)));
+      const values = new ArrayBuffer(STEP_UNIFORM_BYTES);
+      writeStepUniform(values, 0, lr, 1);
+      flushTfjs(backend);
+      device.queue.writeBuffer(uniform, 0, values);
+      const encoder = device.createCommandEncoder({ label: "subliminal: Adam's pass" });
+      encodePass(encoder, dispatches, 0);
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    });
+  } finally {
+    buffers.destroy();
+  }
+}
+
 /** Why buffers of these sizes (bytes, by what they hold) do not fit the device's limits; null when they do. */
 function limitsProblem(sizes: Record<string, number>): string | null {
   const { limits } = webGpuBackend().device;
@@ -264,26 +343,12 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
       const loss = make('loss', k, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
       const lossRead = make('loss read-back', k, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
-      // The step writes the parameters in place, so each must have a buffer of its own: tfjs's
-      // clone() shares its source's (a student cloned from the reference would train the reference too).
-      for (const name of PARAM_NAMES) {
-        const param = model.params[name];
-        tf.tidy(() => param.assign(tf.add(param, 0)));
-      }
-      const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, bindingOf(backend, model.params[name])])) as Record<
-        ParamName,
-        GPUBufferBinding
-      >;
-      const sizes = Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
+      const params = ownParameters(backend, model);
+      const sizes = parameterSizes(model);
       const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, make(`gradient ${name}`, sizes[name])])) as Record<
         ParamName,
         GPUBuffer
       >;
-      // New buffers are zero-filled, as Adam's state must start.
-      const moments = PARAM_NAMES.map((name) => [
-        make(`Adam m ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
-        make(`Adam v ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
-      ]);
 
       const source =
         inputs.kind === 'images'
@@ -365,25 +430,13 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
           bindings: [...source, dz1, grads.w1, grads.b1],
           groups: () => wide(IMAGE_PIXELS + 1, hidden),
         },
-        ...PARAM_NAMES.map((name, i): Kernel => {
-          // Past 65,535 workgroups in x (more than ≈ 83 models' w1 at hidden 256), Adam's dispatch goes 2-D.
-          const groups = Math.ceil(sizes[name] / 256);
-          const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
-          return {
-            label: `Adam ${name}`,
-            code: ADAM,
-            bindings: [params[name], grads[name], ...moments[i]],
-            groups: () => [x, Math.ceil(groups / x), 1],
-          };
-        }),
+        ...adamKernels(device, make, params, grads, sizes),
       ];
       return { uniform, indices, loss, lossRead, dispatches: await dispatchesOf(device, uniform, kernels) };
     });
     const { uniform, indices, loss, lossRead, dispatches } = setUp;
 
     const stepValues = new ArrayBuffer(STEP_UNIFORM_BYTES);
-    const stepInts = new Uint32Array(stepValues);
-    const stepFloats = new Float32Array(stepValues);
     const indexValues = new Uint32Array(k * batch);
     let t = 0;
     /** Steps submitted and not known to be done: at most two, so the GPU always has the next step queued and a cancel waits for little. */
@@ -392,10 +445,7 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
     const run = async (modelIndices: readonly Uint32Array[], readLoss: boolean): Promise<number | null> => {
       const rows = modelIndices[0].length;
       t += 1;
-      // The Step uniform: rows, then Adam's bias corrections as adam.ts computes them.
-      stepInts[0] = rows;
-      stepFloats[1] = lr / (1 - BETA1 ** t);
-      stepFloats[2] = Math.sqrt(1 - BETA2 ** t);
+      writeStepUniform(stepValues, rows, lr, t);
       modelIndices.forEach((values, model) => indexValues.set(values, model * batch));
       if (inFlight.length >= 2) await inFlight.shift();
       flushTfjs(backend);
