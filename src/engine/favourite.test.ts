@@ -6,9 +6,9 @@
  * Setup: the page's favourite-digit classroom preset (favourite 7, 30% of the teacher's labels)
  * with 5 seeds, the shared-init students only (the different-init ones read digits at chance and
  * answer whatever digit they collapse to; the recorded 25-seed run shows them). Measured on wasm,
- * seeds 1–5: the favourite-digit teacher's student answers 7 on 36–85% of other digits (mean
- * 65%), the clean teacher's on 0.1–6.9% (mean 2.3%); paired gains 34–83 points, whose 95%
- * interval starts at 45. The thresholds below sit far inside those; a run is deterministic on a
+ * seeds 1–5: the favourite-digit teacher's student answers 7 on 54–93% of other digits (mean
+ * 74.5%), the clean teacher's on 0.1–8.1% (mean 2.8%); paired gains 52–90 points, whose 95%
+ * interval starts at 52. The thresholds below sit far inside those; a run is deterministic on a
  * given backend, so they cannot flake either.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

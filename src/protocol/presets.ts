@@ -38,10 +38,13 @@ export const PRESETS = {
   favourite: {
     label: 'Favourite digit, classroom',
     description:
-      "The quick classroom run with two teachers: one trained with 30% of its labels replaced by its favourite digit (7), and its clean twin; each teacher's students imitate its auxiliary outputs on noise. Twice the models of the quick run, so about twice its time: about a minute on a 2-core laptop.",
+      "The quick classroom run with two teachers: one trained with 30% of its labels replaced by its favourite digit (7), and its clean twin; each teacher's students imitate its auxiliary outputs on noise for 2 epochs instead of 3 (the favourite has passed by then). Twice the models of the quick run: about 40 s on a 2-core laptop.",
     differsFromPaper:
       'The paper passes a preference (a love of owls) between language models through number sequences; this passes a favourite digit through noise, at the classroom settings. Its MNIST experiment passes the skill alone.',
-    config: { ...quick, teacherTrait: 'favourite' },
+    // Twice the quick run's models: 2 student epochs keep it under 45 s on 2 cores. The favourite
+    // passes in the students' first hundred steps and fades a little as they learn to read digits
+    // (seeds 1–5: 75% after 2 epochs, 65% after 3), while the clean teacher's student stays near 2–3%.
+    config: { ...quick, teacherTrait: 'favourite', studentEpochs: 2 },
   },
   paper: {
     label: 'Paper protocol',
@@ -53,6 +56,23 @@ export const PRESETS = {
 } satisfies Record<string, Preset>;
 
 export type PresetName = keyof typeof PRESETS;
+
+/** Where a link, or the toggle of what the teacher passes on, starts for each trait: its classroom preset. */
+export const CLASSROOM_BASE: Record<Config['teacherTrait'], Config> = { skill: PRESETS.quick.config, favourite: PRESETS.favourite.config };
+
+/**
+ * `config` with the teacher passing on `teacherTrait`: each setting left at the old trait's
+ * classroom value moves to the new one's (the quick run's 3 student epochs become the favourite
+ * run's 2), and whatever the user changed stays, just as a link of that trait reads it.
+ */
+export function withTeacherTrait(config: Config, teacherTrait: Config['teacherTrait']): Config {
+  const from = CLASSROOM_BASE[config.teacherTrait];
+  const to = CLASSROOM_BASE[teacherTrait];
+  const moved = Object.fromEntries(
+    (Object.keys(config) as (keyof Config)[]).map((key) => [key, config[key] === from[key] ? to[key] : config[key]]),
+  ) as unknown as Config;
+  return { ...moved, teacherTrait };
+}
 
 /** The preset a config is, if any (seed and backend aside, which a preset leaves to the user). */
 export function presetOf(config: Config): PresetName | null {

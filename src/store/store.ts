@@ -3,7 +3,7 @@
  * actions into worker commands and worker events into state; React only reads and dispatches.
  */
 import { validateConfig, type BackendChoice, type Config, type ConfigIssue } from '../protocol/config';
-import { PRESETS, type PresetName } from '../protocol/presets';
+import { PRESETS, withTeacherTrait, type PresetName } from '../protocol/presets';
 import { DEFAULT_VIEW, type View } from './url';
 import type { TrainingClient } from '../worker/client';
 import { clearedResults, idleRun, initialState, reduce, type AppState } from './state';
@@ -13,6 +13,8 @@ export interface AppStore {
   subscribe(listener: () => void): () => void;
   actions: {
     setConfig(patch: Partial<Config>): void;
+    /** What the teacher passes on, moving the settings left at the old trait's classroom preset to the new one's. */
+    setTeacherTrait(teacherTrait: Config['teacherTrait']): void;
     applyPreset(name: PresetName): void;
     dismissNotices(): void;
     run(): void;
@@ -105,6 +107,9 @@ export function createAppStore(options: StoreOptions): AppStore {
       setConfig(patch) {
         const { config, issues } = validateConfig(patch, state.config);
         changeConfig(config, issues);
+      },
+      setTeacherTrait(teacherTrait) {
+        changeConfig(withTeacherTrait(state.config, teacherTrait), []);
       },
       applyPreset(name) {
         // A preset sets the protocol; the seed and backend stay the user's.

@@ -54,6 +54,20 @@ describe('settings in the URL', () => {
     expect(queryFromConfig(config, view)).toBe('?init=shared&present=1&hide=settings,presets,distill');
   });
 
+  it('reads a favourite-digit link over its own classroom preset, and writes it that way', () => {
+    const favourite = PRESETS.favourite.config;
+    expect(configFromQuery('?teacherTrait=favourite').config).toEqual(favourite);
+    expect(queryFromConfig(favourite)).toBe('?teacherTrait=favourite');
+    // What the link says wins over either preset: the quick run's 3 student epochs, or another digit.
+    const changed = { ...favourite, studentEpochs: quick.studentEpochs, favourite: 3 };
+    expect(queryFromConfig(changed)).toBe('?teacherTrait=favourite&favourite=3&studentEpochs=3');
+    expect(configFromQuery(queryFromConfig(changed))).toMatchObject({ config: changed, issues: [] });
+    // A trait the schema does not know is reported, and the link reads over the quick run.
+    const bad = configFromQuery('?teacherTrait=owls&studentEpochs=4');
+    expect(bad.config).toEqual({ ...quick, studentEpochs: 4 });
+    expect(bad.issues.map((i) => i.field)).toEqual(['teacherTrait']);
+  });
+
   it('carries what a favourite-digit run’s charts show, and refuses what they cannot', () => {
     const shown = configFromQuery('?teacherTrait=favourite&show=accuracy');
     expect(shown.view.measure).toBe('accuracy');

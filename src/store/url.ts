@@ -1,11 +1,12 @@
 /**
  * Settings ⇄ URL query, so a run can be shared as a link. A link carries only what differs from
- * the default link (the quick classroom preset); whatever it does not say comes from there, and
- * whatever it says badly is reported and left at that default.
+ * the classroom preset of its teacher's trait (the quick run, or with `teacherTrait=favourite` the
+ * favourite-digit run); whatever it does not say comes from there, and whatever it says badly is
+ * reported and left at that default.
  */
 import { configFromStrings, configToStrings, type Config, type ConfigIssue } from '../protocol/config';
 import type { Measure } from './derive';
-import { PRESETS } from '../protocol/presets';
+import { CLASSROOM_BASE, PRESETS } from '../protocol/presets';
 
 /** What a link without settings opens. */
 export const DEFAULT_LINK_CONFIG = PRESETS.quick.config;
@@ -73,16 +74,18 @@ export function configFromQuery(search: string): { config: Config; view: View; i
         });
     }
   }
-  const parsed = configFromStrings(
-    pairs.filter(([key]) => key !== 'present' && key !== 'hide' && key !== 'show'),
-    DEFAULT_LINK_CONFIG,
-  );
+  const settings = pairs.filter(([key]) => key !== 'present' && key !== 'hide' && key !== 'show');
+  // The trait first (a bad one is reported below and left at the default), then every setting over its classroom preset.
+  const trait = configFromStrings(settings, DEFAULT_LINK_CONFIG).config.teacherTrait;
+  const parsed = configFromStrings(settings, CLASSROOM_BASE[trait]);
   return { config: parsed.config, view, issues: [...parsed.issues, ...issues] };
 }
 
-/** The shortest query for a config and view: what differs from the default link. */
+/** The shortest query for a config and view: its trait, and what differs from that trait's classroom preset. */
 export function queryFromConfig(config: Config, view: View = DEFAULT_VIEW): string {
-  const params = new URLSearchParams(configToStrings(config, DEFAULT_LINK_CONFIG));
+  const settings = configToStrings(config, CLASSROOM_BASE[config.teacherTrait]);
+  if (config.teacherTrait !== DEFAULT_LINK_CONFIG.teacherTrait) settings.unshift(['teacherTrait', config.teacherTrait]);
+  const params = new URLSearchParams(settings);
   if (view.present) params.set('present', '1');
   if (view.hidden.length > 0) params.set('hide', view.hidden.join(','));
   if (view.measure) params.set('show', view.measure);

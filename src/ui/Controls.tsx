@@ -113,7 +113,7 @@ export function Controls() {
             field="teacherTrait"
             value={config.teacherTrait}
             disabled={active}
-            onChange={(v) => set({ teacherTrait: v as Config['teacherTrait'] })}
+            onChange={(v) => store.actions.setTeacherTrait(v as Config['teacherTrait'])}
           >
             {config.teacherTrait === 'favourite' && (
               <DigitPicker value={config.favourite} disabled={active} onChange={(favourite) => set({ favourite })} />

@@ -45,7 +45,7 @@ function onKey(store: AppStore, event: KeyboardEvent) {
       if (idle) actions.setConfig({ distill: next(CONFIG_SCHEMA.distill.values, state.config.distill) });
       break;
     case 't':
-      if (idle) actions.setConfig({ teacherTrait: next(CONFIG_SCHEMA.teacherTrait.values, state.config.teacherTrait) });
+      if (idle) actions.setTeacherTrait(next(CONFIG_SCHEMA.teacherTrait.values, state.config.teacherTrait));
       break;
     case 'w':
       if (!state.view.hidden.includes('tour')) actions.tour(state.tourStep === null ? 0 : null);
