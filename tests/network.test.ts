@@ -1,8 +1,9 @@
 /**
  * A first visit on a classroom's line, counted by the server (the workers' requests included):
  * what crosses the network before Run is enabled, at full speed and on a shared 2 and 10 Mbit/s
- * line; a run fetching only its chunks; a run that needs all of MNIST getting exactly the data
- * the CLI reads from the raw files; a damaged chunk named and refused.
+ * line; the favourite-digit preset, run to the end on the same chunks, fetching nothing more (and
+ * its export carrying every model's favourite rate); a run that needs all of MNIST getting exactly
+ * the data the CLI reads from the raw files; a damaged chunk named and refused.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandFlags } from '../src/protocol/config';
 import { parseExport } from '../src/protocol/export';
+import { PRESETS, presetOf } from '../src/protocol/presets';
 import { launch, server } from './e2e/browser';
 
 const appUrl = inject('lineAppUrl');
@@ -47,7 +49,7 @@ const mnistPieces = (paths: string[]) =>
   [...new Set(paths.filter((p) => p.startsWith('mnist/')))].map((p) => p.replace(/\.[0-9a-f]{10}\.gz$/, '')).sort();
 
 describe('a first visit on a classroom line', () => {
-  it('fetches at most 6 MB before Run is enabled, only the chunks the run needs, and nothing more to train', async () => {
+  it('fetches at most 6 MB before Run is enabled, only the chunks the run needs, and nothing more to train the favourite-digit preset on them to the end', async () => {
     await line.reset();
     // Without the service worker, whose background copy of the site would hide what training fetches.
     const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -70,11 +72,41 @@ describe('a first visit on a classroom line', () => {
     // The page's script and the training worker's, each once (a plain server sends no caching
     // headers, so the second worker asks for its script again): the MNIST pieces are the rest.
     expect(before.requests.filter((r) => r.path.endsWith('.js')).length).toBeLessThanOrEqual(scripts.length + 1);
+    // The class turns to the favourite digit, whose preset trains on the same images, and runs it to the end.
+    expect([PRESETS.favourite.config.trainCount, PRESETS.favourite.config.testCount]).toEqual([
+      PRESETS.quick.config.trainCount,
+      PRESETS.quick.config.testCount,
+    ]);
+    await page.getByText('Its favourite digit', { exact: true }).click();
     await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
     const after = await line.stats();
     // Training fetched no more of MNIST (the second worker reads the first one's cache).
     expect(mnistPieces(after.requests.map((r) => r.path))).toEqual(mnistPieces(before.requests.map((r) => r.path)));
+
+    // Its export carries every model's favourite rate, and the preference passed only where it should.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+    const result = parseExport((await readFile((await download.path())!)).toString('utf8'));
+    console.log(
+      `[favourite preset] ${(result.wallMs / 1000).toFixed(1)} s; says 7: ${Object.entries(result.favouriteSummary!)
+        .map(([c, s]) => `${c} ${(100 * s!.mean).toFixed(1)}%`)
+        .join(', ')}`,
+    );
+    expect(presetOf(result.config)).toBe('favourite');
+    expect(Object.keys(result.favouriteSummary!)).toEqual([
+      'reference',
+      'teacher',
+      'aux-shared',
+      'aux-different',
+      'clean-teacher',
+      'clean-aux-shared',
+      'clean-aux-different',
+    ]);
+    for (const seed of result.seeds) expect(Object.keys(seed.favouriteRate!)).toHaveLength(7);
+    // The favourite-digit teacher's shared-init student answers 7 far more often than the clean teacher's
+    // (seeds 1–3 here: 75.0% against 4.5%; src/engine/favourite.test.ts holds it over 5 seeds).
+    expect(result.favouriteSummary!['aux-shared']!.mean).toBeGreaterThan(0.4);
+    expect(result.favouriteSummary!['clean-aux-shared']!.mean).toBeLessThan(0.15);
     await context.close();
   });
 
