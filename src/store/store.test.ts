@@ -162,6 +162,16 @@ describe('the app store', () => {
     expect(store.getState().config).toEqual({ ...defaultConfig(), evalEvery: 30, seed: 9, backend: 'wasm' });
   });
 
+  it('toggles what the teacher passes on between the classroom presets, and writes it out', () => {
+    const { store, written } = setup();
+    store.actions.setConfig({ seed: 9 });
+    store.actions.setTeacherTrait('favourite');
+    expect(store.getState().config).toEqual({ ...PRESETS.favourite.config, seed: 9 });
+    expect(written.at(-1)).toEqual({ ...PRESETS.favourite.config, seed: 9 });
+    store.actions.setTeacherTrait('skill');
+    expect(store.getState().config).toEqual({ ...PRESETS.quick.config, seed: 9 });
+  });
+
   it('puts each phase on one timeline of the run: the teacher first, then each student', () => {
     const { store, emit } = setup();
     store.actions.run();
