@@ -25,14 +25,14 @@ async function exported(page: Page): Promise<ResultExport> {
   return parseExport((await readFile((await download.path())!)).toString('utf8'));
 }
 
-/** Where the walk-through's panel and the part it highlights are on screen, once the page has stopped scrolling. */
+/** Where the walk-through's panel and the part it highlights are on screen, once the page has stopped scrolling: still for half a second, since a busy machine can hold a smooth scroll's first frame back longer than one poll. */
 async function tourPositions(page: Page) {
   let last = '';
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0, still = 0; i < 100 && still < 5; i++) {
     const now = await page.evaluate(() =>
       JSON.stringify([window.scrollY, document.querySelector('.tour-focus')?.getBoundingClientRect().top]),
     );
-    if (now === last) break;
+    still = now === last ? still + 1 : 0;
     last = now;
     await page.waitForTimeout(100);
   }
@@ -221,7 +221,7 @@ describe('a teacher with a favourite digit', () => {
     await page.getByTestId('digit-picker').getByRole('button', { name: '7' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('favourite')).toBe(null);
     // Before any run, the recorded 25 seeds of this experiment.
-    await expect.poll(() => page.getAttribute('[data-testid=recorded]', 'data-trait')).toBe('favourite');
+    await expect.poll(() => page.getAttribute('[data-testid=recorded]', 'data-trait'), { timeout: 30_000 }).toBe('favourite');
     // A tiny run of the same models (the preset itself runs to the end in tests/network.test.ts, over 5 seeds in src/engine/favourite.test.ts).
     await page.goto(`${appUrl}?teacherTrait=favourite&${TINY_QUERY}`);
     await ready(page);
@@ -280,7 +280,8 @@ describe('the initialisation dial', () => {
     expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'aux-partial']);
     // The recorded sweeps are drawn, and a sweep file of one's own opens the same way.
     await openSections(page);
-    await expect.poll(() => page.getByTestId('recorded-sweep').locator('[data-testid=sweep-figure]').count()).toBe(2);
+    // (Loaded after the page: on a busy machine that takes seconds.)
+    await expect.poll(() => page.getByTestId('recorded-sweep').locator('[data-testid=sweep-figure]').count(), { timeout: 30_000 }).toBe(2);
     await page.getByTestId('sweep-file').setInputFiles('docs/results/sweep-aux-logits.json');
     const opened = page.getByTestId('opened-sweep');
     await opened.waitFor();
