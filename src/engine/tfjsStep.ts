@@ -161,11 +161,11 @@ class HostMatrix {
     return this;
   }
 
-  /** Takes a product's values, read back in the layout it was computed in. */
-  take(rows: number, cols: number, transposed: boolean, values: Float32Array): this {
-    const into = this.room[transposed ? 1 : 0]!.subarray(0, rows * cols);
-    into.set(values);
-    return transposed ? this.hold(rows, cols, null, into) : this.hold(rows, cols, into);
+  /** Takes a product's values, read back transposed (as the transposed pass computes its activations). */
+  takeTransposed(rows: number, cols: number, valuesT: Float32Array): this {
+    const into = this.room[1]!.subarray(0, rows * cols);
+    into.set(valuesT);
+    return this.hold(rows, cols, null, into);
   }
 
   /** The values in a layout, transposed from the other if need be. */
@@ -182,15 +182,15 @@ class HostMatrix {
   }
 
   /**
-   * Becomes `q` (a product read back, in layout `transposed`) through the relu whose output this
-   * holds: q where this is > 0, else 0 (q's sign kept), in place of the activation.
+   * Becomes `qT` (a product read back transposed) through the relu whose output this holds: q
+   * where this is > 0, else 0 (q's sign kept), in place of the activation.
    */
-  throughRelu(q: Float32Array, transposed: boolean): this {
-    const activation = this.values(transposed);
-    const spare = this.room[transposed ? 0 : 1]!.subarray(0, q.length);
-    spare.set(q);
-    this.host.mask(spare, activation, q.length, activation);
-    return transposed ? this.hold(this.rows, this.cols, null, activation) : this.hold(this.rows, this.cols, activation);
+  throughRelu(qT: Float32Array): this {
+    const activation = this.values(true);
+    const spare = this.room[0]!.subarray(0, qT.length);
+    spare.set(qT);
+    this.host.mask(spare, activation, qT.length, activation);
+    return this.hold(this.rows, this.cols, null, activation);
   }
 
   tensor(transposed: boolean): tf.Tensor2D {
@@ -287,12 +287,12 @@ function transposedPass({ model, host, inputs, objective, room, param, grad }: C
     x.hold(rows, IMAGE_PIXELS, xs, xTs);
     weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], param(W[l], i)));
     // Forward: h = relu(x·W + b) twice, then the logits.
-    h1.take(rows, hidden, true, product([x, false], [weights[0], false], true));
+    h1.takeTransposed(rows, hidden, product([x, false], [weights[0], false], true));
     biasRelu(h1, param(B[0], i));
-    h2.take(rows, hidden, true, product([h1, false], [weights[1], false], true));
+    h2.takeTransposed(rows, hidden, product([h1, false], [weights[1], false], true));
     biasRelu(h2, param(B[1], i));
     // The logits as [rows, width] for the loss (not read in the other layout after their bias is added).
-    const out = logits.take(rows, width, true, product([h2, false], [weights[2], false], true)).values(false);
+    const out = logits.takeTransposed(rows, width, product([h2, false], [weights[2], false], true)).values(false);
     const b3 = param(B[2], i);
     for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
     const dLogits = dLogitsRoom.subarray(0, rows * width);
@@ -305,7 +305,7 @@ function transposedPass({ model, host, inputs, objective, room, param, grad }: C
       host.colSums(d.values(false), rows, fanOut[l], grad(B[l], i));
       if (l === 0) break;
       // The gradient through relu takes the place of the activation it is masked by (no longer needed).
-      d = below[l].throughRelu(product([d, false], [weights[l], true], true), true);
+      d = below[l].throughRelu(product([d, false], [weights[l], true], true));
     }
     return loss;
   };
