@@ -382,8 +382,7 @@ describe('the page', () => {
   });
 
   it('never shows a blank page, whatever the link holds', async () => {
-    // Each link in a page of its own, side by side: most of a load is waiting for the page's worker.
-    const queries = [
+    for (const query of [
       '?constructor=1',
       '?toString=x',
       '?valueOf=1',
@@ -393,18 +392,15 @@ describe('the page', () => {
       '?seeds=%',
       '?foo=%ZZ',
       '?x=%C3%28',
-    ];
-    await Promise.all(
-      queries.map(async (query) => {
-        const { page, errors } = await openPage(browser, `${appUrl}${query}`);
-        await page.getByTestId('config-notice').waitFor();
-        expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
-        await openSection(page, 'settings');
-        expect(await page.textContent('[data-testid=preset-note]'), query).toMatch(/^Quick classroom run:/);
-        expect(errors, query).toEqual([]);
-        await page.close();
-      }),
-    );
+    ]) {
+      const { page, errors } = await openPage(browser, `${appUrl}${query}`);
+      await page.getByTestId('config-notice').waitFor();
+      expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
+      await openSection(page, 'settings');
+      expect(await page.textContent('[data-testid=preset-note]'), query).toMatch(/^Quick classroom run:/);
+      expect(errors, query).toEqual([]);
+      await page.close();
+    }
   });
 
   it("keeps tfjs out of the page's main-thread bundle: it lives in the training worker", () => {
