@@ -2,11 +2,21 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The statistical tests take a couple of minutes of one core each. Started first, one per core,
- * they overlap everything else; a fresh clone (CI) has no timing cache to order files by, and
- * left to vitest's default order they started last and ran alone.
+ * Longest files first, so that the short ones fill in at the end instead of a long one running
+ * alone: a fresh clone (CI) has no timing cache to order files by. The statistical tests take a
+ * minute or two of one core each; the browser files' order is their time in the suite (layout and
+ * network each run a classroom preset to the end, the WebGPU files run on a software adapter).
  */
-const LONGEST_FIRST = ['src/engine/favourite.test.ts', 'src/engine/subliminal.test.ts'];
+const LONGEST_FIRST = [
+  'src/engine/favourite.test.ts',
+  'src/engine/subliminal.test.ts',
+  'tests/layout.test.ts',
+  'tests/network.test.ts',
+  'tests/webgpu.test.ts',
+  'tests/fused-webgpu.test.ts',
+  'tests/page.test.ts',
+  'tests/training.test.ts',
+];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

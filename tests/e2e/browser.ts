@@ -131,3 +131,9 @@ export async function openSection(page: Page, id: string) {
 /** Opens every section of the page (the parts a visitor opens), so that what they hold is laid out. */
 export const openSections = (page: Page) =>
   page.evaluate(() => document.querySelectorAll('details.section').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+
+/** Clicks Run and waits for the run to finish. */
+export async function runToEnd(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '▶ Run' }).click();
+  await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+}
