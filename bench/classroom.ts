@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { preview } from 'vite';
 import type { Condition } from '../src/protocol/conditions';
 import { parseExport } from '../src/protocol/export';
-import { launch } from '../tests/e2e/browser';
+import { launch } from '../tests/e2e/chromium';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const server = await preview({ preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });

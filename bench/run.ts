@@ -25,7 +25,7 @@ import { kernelsPerStep, stepFlops, timeTrainingSteps, type StepTiming } from '.
 import { LAYOUTS } from '../src/engine/layout';
 import { activateNodeBackend } from '../src/node/backend';
 import { mnistDataDir } from '../src/node/mnist';
-import { launch } from '../tests/e2e/browser';
+import { launch } from '../tests/e2e/chromium';
 import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
 import { dawnEnvironment, ensureDawnInstalled } from './dawn';

@@ -4,26 +4,23 @@
  * calls within their budget for any K, and failures that say what went wrong.
  */
 import { createServer, type ViteDevServer } from 'vite';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch } from './e2e/browser';
+import { chromiumForFile } from './e2e/browser';
 import type { FusedReport } from './gpu/fused';
 
-let browser: Browser;
+const browser = chromiumForFile({ webgpu: true });
 let server: ViteDevServer;
 
 beforeAll(async () => {
   server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
   await server.listen();
-  browser = await launch({ webgpu: true });
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
 });
 
 it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one submit per step, whatever K', async () => {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const warnings: string[] = [];
   page.on('console', (message) => message.type() !== 'log' && warnings.push(message.text()));
   await page.goto(`${server.resolvedUrls!.local[0]}tests/gpu/fused.html`);

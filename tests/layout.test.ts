@@ -5,20 +5,24 @@
  * hidden means hidden; the favourite-digit run and the initialisation dial work as a class uses them.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { parseExport, type ResultExport } from '../src/protocol/export';
-import { chartTextProblems, launch, openPage, openSection, openSections, ready, screenshot, TINY_QUERY } from './e2e/browser';
+import {
+  chartTextProblems,
+  chromiumForFile,
+  finished,
+  openPage,
+  openSection,
+  openSections,
+  ready,
+  runToEnd,
+  screenshot,
+  TINY_QUERY,
+} from './e2e/browser';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 async function exported(page: Page): Promise<ResultExport> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
@@ -58,7 +62,7 @@ describe('the page for a room', () => {
     [1366, 768, '?teacherTrait=favourite'],
   ] as const) {
     it(`keeps the walk-through's text on screen beside what it highlights, at ${width}×${height}${query && ' (favourite digit)'}`, async () => {
-      const page = await browser.newPage({ viewport: { width, height } });
+      const page = await browser().newPage({ viewport: { width, height } });
       await page.goto(`${appUrl}${query}`);
       await page.getByRole('button', { name: 'Start the walk-through' }).click();
       const targets: string[] = [];
@@ -91,7 +95,7 @@ describe('the page for a room', () => {
   }
 
   it('runs the default link on a projector: the chart and the results on the first screen in large type, the students labelled at their ends, as strong as before', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await browser().newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${appUrl}?present=1`);
@@ -108,7 +112,7 @@ describe('the page for a room', () => {
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
     await screenshot(page, 'projector-1920-mid-run');
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await finished(page);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'projector-1920-finished');
     const layout = await page.evaluate(() => {
@@ -187,7 +191,7 @@ describe('the page for a room', () => {
   });
 
   it('hides what a link hides: the settings, every preset button, the backend down to a badge', async () => {
-    const { page } = await openPage(browser, `${appUrl}?hide=settings,presets,distill`);
+    const { page } = await openPage(browser(), `${appUrl}?hide=settings,presets,distill`);
     await ready(page);
     await page.waitForSelector('[data-testid=recorded] [data-testid=results-figure]');
     expect(await page.locator('.presets').count()).toBe(0);
@@ -198,7 +202,7 @@ describe('the page for a room', () => {
   });
 
   it('names each model in words a room can read: no "·" inside a name in the line that says what will train', async () => {
-    const { page } = await openPage(browser, appUrl);
+    const { page } = await openPage(browser(), appUrl);
     expect(await page.textContent('[data-testid=will-train]')).toMatch(
       /^Trains seeds 1–3, each: teacher; student, aux only, shared init; student, aux only, different init/,
     );
@@ -208,7 +212,7 @@ describe('the page for a room', () => {
 
 describe('a teacher with a favourite digit', () => {
   it('turns on from the toggle, and a run carries every model’s favourite rate to the chart, the drawing and the export', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(appUrl);
     await ready(page);
     await page.getByText('Its favourite digit', { exact: true }).click();
@@ -225,8 +229,7 @@ describe('a teacher with a favourite digit', () => {
     // A tiny run of the same models (the preset itself runs to the end in tests/network.test.ts, over 5 seeds in src/engine/favourite.test.ts).
     await page.goto(`${appUrl}?teacherTrait=favourite&${TINY_QUERY}`);
     await ready(page);
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await runToEnd(page);
     expect(await page.getAttribute('[data-testid=accuracy-chart]', 'data-measure')).toBe('favourite');
     const result = await exported(page);
     console.log(
@@ -265,7 +268,7 @@ describe('a teacher with a favourite digit', () => {
 
 describe('the initialisation dial', () => {
   it('moves α, trains a partly shared student with it, and opens a sweep file to draw it', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     await page.getByText('Partly shared', { exact: true }).click();
     const dial = page.getByTestId('init-dial').locator('input[type=range]');
@@ -273,8 +276,7 @@ describe('the initialisation dial', () => {
     for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowLeft');
     await expect.poll(() => new URL(page.url()).searchParams.get('initShare')).toBe('0.5');
     expect(await page.getByTestId('init-dial').textContent()).toContain('α = 0.50');
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await runToEnd(page);
     const result = await exported(page);
     expect(result.config).toMatchObject({ init: 'partial', initShare: 0.5 });
     expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'aux-partial']);

@@ -9,23 +9,19 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { commandFlags, conditionsOf } from '../src/protocol/config';
 import { parseExport } from '../src/protocol/export';
 import { PRESETS, presetOf } from '../src/protocol/presets';
-import { launch, server } from './e2e/browser';
+import { chromiumForFile, runToEnd, server } from './e2e/browser';
 
 const appUrl = inject('lineAppUrl');
 const line = server(inject('lineControlUrl'));
-let browser: Browser;
+const browser = chromiumForFile();
 
-beforeAll(async () => {
-  browser = await launch();
-});
 afterAll(async () => {
   await line.reset();
-  await browser?.close();
 });
 
 /**
@@ -52,7 +48,7 @@ describe('a first visit on a classroom line', () => {
   it('fetches at most 6 MB before Run is enabled, only the chunks the run needs, and nothing more to train the favourite-digit preset on them to the end', async () => {
     await line.reset();
     // Without the service worker, whose background copy of the site would hide what training fetches.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await browser().newContext({ serviceWorkers: 'block' });
     const { page, ms, ...before } = await firstVisit(context);
     console.log(
       `[first visit, plain server, full speed] ${(before.bytes / 1e6).toFixed(2)} MB before Run is enabled (${ms} ms): ${before.requests.map((r) => `${r.path} ${(r.bytes / 1e3).toFixed(0)} kB`).join(', ')}`,
@@ -78,8 +74,7 @@ describe('a first visit on a classroom line', () => {
       PRESETS.quick.config.testCount,
     ]);
     await page.getByText('Its favourite digit', { exact: true }).click();
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+    await runToEnd(page);
     const after = await line.stats();
     // Training fetched no more of MNIST (the second worker reads the first one's cache).
     expect(mnistPieces(after.requests.map((r) => r.path))).toEqual(mnistPieces(before.requests.map((r) => r.path)));
@@ -110,7 +105,7 @@ describe('a first visit on a classroom line', () => {
     it(`is ready to Run soon on a ${megabits} Mbit/s line shared by the page and its workers`, async () => {
       await line.reset();
       await line.throttle(megabits * 1e6);
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       try {
         const { ms, bytes } = await firstVisit(context);
         console.log(`[first visit at ${megabits} Mbit/s] Run enabled after ${(ms / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(2)} MB`);
@@ -129,10 +124,9 @@ describe('a first visit on a classroom line', () => {
     await line.reset();
     const query =
       'seeds=1&m=3&hidden=32&teacherEpochs=1&studentEpochs=1&batchSize=2048&trainCount=60000&noiseCount=2048&testCount=10000&init=shared&distill=aux&backend=wasm';
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const { page } = await firstVisit(context, `?${query}`);
-    await page.getByRole('button', { name: '▶ Run' }).click();
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+    await runToEnd(page);
     const pieces = mnistPieces((await line.stats()).requests.map((r) => r.path));
     expect(pieces.filter((p) => p.includes('train-images'))).toHaveLength(30);
     expect(pieces.filter((p) => p.includes('test-images'))).toHaveLength(5);
@@ -158,7 +152,7 @@ describe('a first visit on a classroom line', () => {
     await line.reset();
     const chunk = (await readFile('dist/sw.js', 'utf8')).match(/mnist\/train-images-03\.[0-9a-f]{10}\.gz/)![0];
     await line.corrupt(chunk);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${appUrl}?trainCount=8000`);
     await page.waitForSelector('text=Could not load MNIST', { timeout: 60_000 });

@@ -1,26 +1,18 @@
 /** The real page in real Chromium: load, a run to the end, exports, accessibility, offline, URL, bad input. */
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseExport } from '../src/protocol/export';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage, openSection, openSections, ready, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { chromiumForFile, finished, openPage, openSection, openSections, ready, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 describe('the page', () => {
   it('loads its own data, caches it, and picks a backend, asking no other origin', async () => {
     const started = Date.now();
-    const { page, errors, foreignRequests } = await openPage(browser, appUrl);
+    const { page, errors, foreignRequests } = await openPage(browser(), appUrl);
     await page.getByRole('button', { name: '▶ Run' }).waitFor();
     // Before a run there is nothing to export, and the buttons say so instead of doing nothing.
     expect(await page.locator('button[data-png=accuracy]').isDisabled()).toBe(true);
@@ -60,7 +52,7 @@ describe('the page', () => {
   });
 
   it('runs a tiny experiment on wasm to the end, with charts, results and sample predictions', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     await runToEnd(page);
     const points = Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'));
@@ -148,7 +140,7 @@ describe('the page', () => {
 
   it('is accessible: no serious or critical axe violations at load or after a run, focus stays on the pressed control, results announced', async () => {
     // axe is injected as a script, which the page's own policy rightly forbids: this page alone bypasses it.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
+    const page = await browser().newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
     await page.goto(`${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     const axeViolations = async () => {
@@ -166,14 +158,14 @@ describe('the page', () => {
     await page.keyboard.press('Enter');
     // The same button now says Pause (or Run again, if the tiny run already ended), and still has the focus.
     expect(await page.evaluate(() => document.activeElement?.matches('.controls button.run') ?? false)).toBe(true);
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 120_000 });
+    await finished(page);
     await expect.poll(() => page.textContent('[data-testid=announcer]')).toMatch(/^Finished\. .*student, aux only, shared init: \d+\.\d%/);
     expect(await axeViolations()).toEqual([]);
     await page.close();
   });
 
   it('works offline after one visit: the page says so, reloads with no network, and still trains', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -189,7 +181,7 @@ describe('the page', () => {
   });
 
   it('keeps the headline toggle in the URL, and a shared link restores it', async () => {
-    const { page } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    const { page } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     await page.getByText('Different', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('different');
@@ -200,7 +192,7 @@ describe('the page', () => {
       .poll(() => page.textContent('[data-testid=will-train]'))
       .toMatch(/, each: teacher; student, all logits, different init( —|$)/);
     const shared = page.url();
-    const again = await browser.newPage();
+    const again = await browser().newPage();
     await again.goto(shared);
     await expect
       .poll(() => again.locator('.segmented label.on').allTextContents())
@@ -217,7 +209,7 @@ describe('the page', () => {
   });
 
   it('explains invalid link parameters and falls back to safe values instead of breaking', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?m=banana&seeds=0&lr=-1&conditions=nonsense&backend=cuda&colour=red`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?m=banana&seeds=0&lr=-1&conditions=nonsense&backend=cuda&colour=red`);
     const notice = page.getByTestId('config-notice');
     await notice.waitFor();
     const text = await notice.textContent();
@@ -251,7 +243,7 @@ describe('the page', () => {
       '?foo=%ZZ',
       '?x=%C3%28',
     ]) {
-      const { page, errors } = await openPage(browser, `${appUrl}${query}`);
+      const { page, errors } = await openPage(browser(), `${appUrl}${query}`);
       await page.getByTestId('config-notice').waitFor();
       expect(await page.getByRole('button', { name: '▶ Run' }).count(), query).toBe(1);
       await openSection(page, 'settings');
@@ -274,7 +266,7 @@ describe('the page', () => {
 
   it('falls back, and says so, when the backend asked for does not exist here', async () => {
     // This browser runs without --enable-unsafe-webgpu: no WebGPU adapter at all.
-    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=webgpu`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=webgpu`);
     await ready(page);
     expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('wasm');
     expect(await page.textContent('[data-testid=backend-badge]')).toMatch(

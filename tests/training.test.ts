@@ -1,21 +1,13 @@
 /** The real page in real Chromium while it trains: pause and step, freed tensors, a phone, presentation mode, smoothness. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, LONG_QUERY, openPage, openSection, ready, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { chromiumForFile, finished, LONG_QUERY, openPage, openSection, ready, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 describe('the page while it trains', () => {
   it('pauses, steps one training step at a time, resumes and resets', async () => {
-    const { page } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm`);
+    const { page } = await openPage(browser(), `${appUrl}?${LONG_QUERY}&backend=wasm`);
     await ready(page);
     await page.waitForSelector('[data-testid=backend-badge][data-workers="2"]', { timeout: 60_000 });
     await page.getByRole('button', { name: '▶ Run' }).click();
@@ -46,7 +38,7 @@ describe('the page while it trains', () => {
   });
 
   it('frees every tensor in every worker across 50 run/reset cycles and a finished run', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?${TINY_QUERY}&backend=wasm`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
     await page.waitForSelector('[data-testid=backend-badge][data-workers="2"]', { timeout: 60_000 });
     for (let i = 0; i < 50; i++) {
@@ -75,7 +67,7 @@ describe('the page while it trains', () => {
   });
 
   it('fits a phone: no horizontal scrolling at 390 px, before, during and after a run', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await browser().newPage({ viewport: { width: 390, height: 844 } });
     // The long run's model on the default link's 12,000 images: long enough to look at mid-run, and the
     // network test already covers a run on all of MNIST.
     await page.goto(`${appUrl}?${LONG_QUERY.replace('trainCount=60000', 'trainCount=12000')}&backend=wasm`);
@@ -85,7 +77,7 @@ describe('the page while it trains', () => {
     await page.getByRole('button', { name: '▶ Run' }).click();
     await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
     expect(await width()).toBeLessThanOrEqual(390);
-    await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+    await finished(page);
     expect(await width()).toBeLessThanOrEqual(390);
     // And legible: no text in the page or its figures drawn below 11 px.
     const smallest = await page.evaluate(() =>
@@ -111,7 +103,7 @@ describe('the page while it trains', () => {
   });
 
   it('runs a class from the keyboard, in presentation mode, with only the controls a link keeps', async () => {
-    const { page, errors } = await openPage(browser, `${appUrl}?${LONG_QUERY}&backend=wasm&hide=settings,presets,distill,tour`);
+    const { page, errors } = await openPage(browser(), `${appUrl}?${LONG_QUERY}&backend=wasm&hide=settings,presets,distill,tour`);
     await ready(page);
     // A shared link shows only what the teacher kept: the initialisation toggle and Run; the backend says a word, no more.
     expect(await page.locator('[data-field=init]').count()).toBe(1);
@@ -153,7 +145,7 @@ describe('the page while it trains', () => {
 
   it('stays smooth while training: the main thread only renders', async () => {
     // The quick classroom preset, as a teacher would run it.
-    const { page } = await openPage(browser, appUrl);
+    const { page } = await openPage(browser(), appUrl);
     await ready(page);
     await page.getByRole('button', { name: '▶ Run' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');

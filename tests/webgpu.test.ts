@@ -1,20 +1,12 @@
 /** The WebGPU path in real Chromium, on its software (SwiftShader) adapter: correct, not fast. */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { launch, openPage, openSection, screenshot, TINY_QUERY } from './e2e/browser';
+import { expect, inject, it } from 'vitest';
+import { chromiumForFile, finished, openPage, openSection, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch({ webgpu: true });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile({ webgpu: true });
 
 it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
   const query = TINY_QUERY.replace('seeds=2', 'seeds=1');
-  const { page, errors } = await openPage(browser, `${inject('appUrl')}?${query}&backend=webgpu`);
+  const { page, errors } = await openPage(browser(), `${inject('appUrl')}?${query}&backend=webgpu`);
   await page.waitForSelector('[data-testid=backend-badge]', { timeout: 180_000 });
   expect(await page.getAttribute('[data-testid=backend-badge]', 'data-backend')).toBe('webgpu');
   // A software adapter is named as such, so nobody mistakes its speed for a GPU's; the browser's own word is the truth here.
@@ -26,8 +18,7 @@ it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
   });
   expect(fallback, 'this browser reports whether its adapter is a fallback').toBeTypeOf('boolean');
   expect(/software adapter/i.test((await page.textContent('[data-testid=backend-badge]'))!)).toBe(fallback);
-  await page.getByRole('button', { name: '▶ Run' }).click();
-  await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 300_000 });
+  await runToEnd(page, 300_000);
   expect(Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'))).toBe(1 + 5 + 3 + 3);
   await screenshot(page, 'finished-run-webgpu');
   expect(errors).toEqual([]);
@@ -37,7 +28,7 @@ it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
 it('survives a lost GPU: says so, moves to another backend, restarts the run there, and leaks nothing', async () => {
   // A run long enough (on a software adapter) to be interrupted mid-way.
   const query = TINY_QUERY.replace('seeds=2', 'seeds=1').replace('teacherEpochs=1', 'teacherEpochs=30');
-  const { page, errors } = await openPage(browser, `${inject('appUrl')}?${query}&backend=webgpu`);
+  const { page, errors } = await openPage(browser(), `${inject('appUrl')}?${query}&backend=webgpu`);
   await page.waitForSelector('[data-testid=backend-badge][data-backend=webgpu]', { timeout: 180_000 });
   await page.getByRole('button', { name: '▶ Run' }).click();
   const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]')) ?? '')?.[1] ?? 0);
@@ -52,7 +43,7 @@ it('survives a lost GPU: says so, moves to another backend, restarts the run the
   expect(await page.textContent('[data-testid=alert]')).toMatch(/The GPU was lost \(destroyed.*the run restarts on another backend/);
   await page.waitForSelector('[data-testid=backend-badge][data-backend=wasm]', { timeout: 120_000 });
   expect(await page.textContent('[data-testid=backend-badge]')).toMatch(/the GPU was lost/);
-  await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 300_000 });
+  await finished(page, 300_000);
   expect(Number(await page.getAttribute('[data-testid=results] [data-testid=results-figure]', 'data-bars'))).toBe(4);
   await openSection(page, 'settings');
   expect(await page.getAttribute('[data-testid=worker-memory]', 'data-tensors')).toBe('0');

@@ -1,32 +1,25 @@
-/** Debian's Chromium driven by playwright-core (never a downloaded browser), with the flags this project needs. */
-import { execFileSync } from 'node:child_process';
+/** What the browser tests share: one Chromium per file, a watched page, the page's waits, the test server's control. */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launch } from './chromium';
 
-export function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium not found: install it with `apt-get install -y chromium` (or set CHROMIUM_PATH).');
-  }
-}
-
-export async function launch({ webgpu = false } = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--enable-unsafe-swiftshader',
-      ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
-    ],
+/**
+ * One Chromium for the calling test file, launched before its first test and closed after its last;
+ * a getter, since the browser exists only once that hook has run.
+ */
+export function chromiumForFile(options: Parameters<typeof launch>[0] = {}): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch(options);
   });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium is launched before the first test: call the getter inside a test or hook.');
+    return browser;
+  };
 }
 
 export interface Watched {
@@ -132,8 +125,12 @@ export async function openSection(page: Page, id: string) {
 export const openSections = (page: Page) =>
   page.evaluate(() => document.querySelectorAll('details.section').forEach((d) => ((d as HTMLDetailsElement).open = true)));
 
+/** Resolves when the page's run has finished; the default timeout is a classroom preset's run on a busy 2-core machine. */
+export const finished = (page: Page, timeout = 240_000) =>
+  page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout });
+
 /** Clicks Run and waits for the run to finish. */
-export async function runToEnd(page: Page): Promise<void> {
+export async function runToEnd(page: Page, timeout?: number): Promise<void> {
   await page.getByRole('button', { name: '▶ Run' }).click();
-  await page.waitForSelector('[data-testid=run-progress][data-state=finished]', { timeout: 240_000 });
+  await finished(page, timeout);
 }
