@@ -116,6 +116,25 @@ describe('the page', () => {
     expect(exported.backend).toBe('wasm');
     expect(exported.runtime).toMatch(/^browser: .*Chrom/);
     expect(exported.summary['aux-shared']!.n).toBe(2);
+    // Trained by the page's worker pool (a share of the run each), the merged result keeps what each worker measured:
+    // every seed's alignment, and which step trained each phase, in the export and in the receipt on the page.
+    expect(
+      Number(await page.getAttribute('[data-testid=backend-badge]', 'data-workers')),
+      'workers that trained the run',
+    ).toBeGreaterThanOrEqual(2);
+    for (const seed of exported.seeds) {
+      expect(Object.keys(seed.alignment ?? {}).sort(), `seed ${seed.seed}`).toEqual(['aux-different', 'aux-shared']);
+      expect(Math.abs(seed.alignment!['aux-shared']!.overall), `seed ${seed.seed}`).toBeLessThanOrEqual(1);
+    }
+    expect(exported.kernels).toEqual({
+      teacher: { step: 'tfjs' },
+      'teacher noise pass': { step: 'tfjs' },
+      'aux-shared': { step: 'tfjs' },
+      'aux-different': { step: 'tfjs' },
+    });
+    expect(await page.textContent('[data-testid=receipt] pre')).toContain(
+      'kernels: tfjs for teacher, teacher noise pass, aux-shared, aux-different',
+    );
     const csv = (await saved('download-csv')).toString('utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + points + 2 * 4); // header, every evaluation, a final row per seed and model
     // Each chart's PNG is that chart (not a legend icon), with a title, a legend and the receipt below it.

@@ -20,6 +20,10 @@ it('runs a tiny experiment to the end on WebGPU when asked to', async () => {
   expect(/software adapter/i.test((await page.textContent('[data-testid=backend-badge]'))!)).toBe(fallback);
   await runToEnd(page, 300_000);
   expect(Number(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points'))).toBe(1 + 5 + 3 + 3);
+  // The receipt names the step that trained each phase: the fused WebGPU kernels, not a silent fallback to tfjs's.
+  expect(await page.textContent('[data-testid=receipt] pre')).toContain(
+    'kernels: fused-webgpu for teacher, teacher noise pass, aux-shared, aux-different\n',
+  );
   await screenshot(page, 'finished-run-webgpu');
   expect(errors).toEqual([]);
   await page.close();

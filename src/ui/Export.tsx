@@ -80,6 +80,18 @@ export function PngButton({
   );
 }
 
+/** The finished run's receipt, on the page as in the CLI: what ran, with which kernels per phase, where and how long. */
+export function ResultReceipt() {
+  const result = useAppState((s) => s.result);
+  if (!result) return null;
+  return (
+    <details className="numbers-table receipt" data-testid="receipt">
+      <summary>What ran (the receipt, as the CLI prints it)</summary>
+      <pre>{receiptLines(result, runtime()).join('\n')}</pre>
+    </details>
+  );
+}
+
 export function ResultDownloads() {
   const result = useAppState((s) => s.result);
   if (!result) return <span className="hint">JSON and CSV: available when the run finishes (they hold every seed's final result).</span>;

@@ -3,7 +3,7 @@ import { useRef } from 'react';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import { pct } from '../protocol/format';
 import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
-import { PngButton, ResultDownloads } from './Export';
+import { PngButton, ResultDownloads, ResultReceipt } from './Export';
 import { ModelRowHeader } from './ModelName';
 import { ResultsFigure } from './ResultsFigure';
 import { Scroll } from './Scroll';
@@ -77,6 +77,7 @@ export function Results() {
           </table>
         </Scroll>
       </details>
+      <ResultReceipt />
       <p className="hint" data-testid="paper-difference">
         {paper ? "The orange marks: where the paper's full protocol lands (mean over many seeds)." : differenceFromPaper(runConfig)}
       </p>
