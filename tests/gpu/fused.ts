@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
+import { Adam } from '../../src/engine/adam';
 import { activateBackend } from '../../src/engine/backend';
 import { LAYOUTS, type ModelLayout } from '../../src/engine/layout';
 import { Mlp, PARAM_NAMES, type MlpShape, type ParamName } from '../../src/engine/mlp';
@@ -16,7 +17,7 @@ import type { PhasePlan } from '../../src/engine/phase';
 import { studentPlan, teacherPlan } from '../../src/engine/plans';
 import { trainPhase } from '../../src/engine/train';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
-import { backendProblem, createFusedStep, fusedAdamStep } from '../../src/engine/webgpu/trainer';
+import { backendProblem, createFusedStep, fusedAdamSteps } from '../../src/engine/webgpu/trainer';
 import type { KernelUse } from '../../src/protocol/results';
 
 export interface PhaseComparison {
@@ -41,8 +42,12 @@ export type FusedReport =
       cloneSourceChanged: boolean;
       /** Why the fused step cannot run when a private tfjs member it needs is gone. */
       missingMember: string | null;
+      /** The same when the backend keeps tensors' data elsewhere than a GPUBuffer. */
+      missingResource: string | null;
       /** The error a WebGPU validation error during set-up raises (not a console warning). */
       validationError: string | null;
+      /** The error a WebGPU validation error in the first step raises. */
+      firstStepError: string | null;
       tensorsBefore: number;
       tensorsAfter: number;
     }
@@ -112,49 +117,58 @@ async function compare(phase: string, shape: MlpShape, seeds: number[], plan: Ph
   };
 }
 
-/** Adam's pass of the fused step for 100 models: per model, the share of its parameters that moved as Adam's first step says. */
+/** Adam's pass of the fused step for 100 models against tfjs's kernels: per model, the share of its parameters that agree. */
 export interface AdamAtScale {
   models: number;
-  correct: number[];
+  steps: number;
+  agree: number[];
 }
 
 /**
  * 100 models at the paper's width: w1's Adam needs 100 · 784 · 256 / 256 = 78,400 workgroups,
- * past the 65,535 one dispatch dimension holds, so it runs as a 2-D dispatch. Adam's first step
- * moves every parameter by lr · g / (|g| + eps): by lr against its gradient's sign, or not at all
- * where the gradient is zero. Checked for every parameter of every model (a 2-D dispatch that lost
- * its second row would leave the last ones unmoved), on Adam's pass alone: the whole step at this
- * size takes a software adapter a minute, and tfjs's kernels for its 20 million parameters longer.
+ * past the 65,535 one dispatch dimension holds, so it runs as a 2-D dispatch. Two steps with
+ * different gradients (both signs and zeros, in different places), so that the moments written in
+ * the first step are read in the second: the fused pass against tfjs's kernels (src/engine/adam.ts),
+ * every parameter of every model (a 2-D dispatch that lost its second row would leave the last
+ * models unmoved). Adam's pass alone: the whole step at this size takes a software adapter minutes.
  */
-async function firstAdamStep(lr: number): Promise<AdamAtScale> {
+async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
   const models = 100;
-  const model = Mlp.init(
-    { hidden: 256, m: 3 },
-    Array.from({ length: models }, (_, i) => i + 1),
+  const seeds = Array.from({ length: models }, (_, i) => i + 1);
+  const shape = { hidden: 256, m: 3 };
+  const [fused, reference] = [Mlp.init(shape, seeds), Mlp.init(shape, seeds)];
+  // Each step's gradient of parameter i, of both signs, zero in different places: i mod 7 = 3, then i mod 5 = 2.
+  const patterns = [(i: number) => ((i % 7) - 3) / 100, (i: number) => ((i % 5) - 2) / 150];
+  const gradients = patterns.map(
+    (gradient) =>
+      Object.fromEntries(
+        PARAM_NAMES.map((name) => [name, Float32Array.from({ length: fused.params[name].size }, (_, i) => gradient(i))]),
+      ) as Record<ParamName, Float32Array>,
   );
-  // Gradients of both signs and zeros: (i mod 7 − 3) / 100.
-  const gradient = (size: number) => Float32Array.from({ length: size }, (_, i) => ((i % 7) - 3) / 100);
+  const adam = new Adam(reference.params, lr);
   try {
-    const gradients = Object.fromEntries(PARAM_NAMES.map((name) => [name, gradient(model.params[name].size)])) as Record<
-      ParamName,
-      Float32Array
-    >;
-    const before = await Promise.all(PARAM_NAMES.map(async (name) => (await model.params[name].data()) as Float32Array));
-    await fusedAdamStep(model, gradients, lr);
-    const correct = new Array<number>(models).fill(0);
-    for (const [t, name] of PARAM_NAMES.entries()) {
-      const after = (await model.params[name].data()) as Float32Array;
-      const g = gradients[name];
-      const per = after.length / models;
-      for (let i = 0; i < after.length; i++) {
-        const expected = g[i] === 0 ? 0 : -Math.sign(g[i]) * lr;
-        if (Math.abs(after[i] - before[t][i] - expected) <= 1e-3 * lr) correct[Math.floor(i / per)] += 1;
-      }
+    await fusedAdamSteps(fused, gradients, lr);
+    for (const step of gradients) {
+      const tensors = Object.fromEntries(PARAM_NAMES.map((name) => [name, tf.tensor(step[name], reference.params[name].shape)])) as Record<
+        ParamName,
+        tf.Tensor
+      >;
+      adam.apply(tensors);
+      Object.values(tensors).forEach((t) => t.dispose());
     }
-    const perModel = PARAM_NAMES.reduce((sum, name) => sum + model.params[name].size / models, 0);
-    return { models, correct: correct.map((count) => count / perModel) };
+    const agree = new Array<number>(models).fill(0);
+    for (const name of PARAM_NAMES) {
+      const [after, expected] = await Promise.all([fused, reference].map(async (m) => (await m.params[name].data()) as Float32Array));
+      const per = after.length / models;
+      // Two Adam steps move a parameter by up to 2 · lr; float32 rounding of the two sides' arithmetic stays far below lr / 1000.
+      for (let i = 0; i < after.length; i++) if (Math.abs(after[i] - expected[i]) <= 1e-3 * lr) agree[Math.floor(i / per)] += 1;
+    }
+    const perModel = PARAM_NAMES.reduce((sum, name) => sum + fused.params[name].size / models, 0);
+    return { models, steps: gradients.length, agree: agree.map((count) => count / perModel) };
   } finally {
-    model.dispose();
+    adam.dispose();
+    fused.dispose();
+    reference.dispose();
   }
 }
 
@@ -184,7 +198,7 @@ async function run(): Promise<FusedReport> {
       targets.logits.dispose();
     }
   }
-  const adamAtScale = await firstAdamStep(settings.lr);
+  const adamAtScale = await adamAtScaleOf(settings.lr);
 
   // The noise pass: generated on the GPU bit for bit as in JS, through the same arithmetic.
   const teacher = Mlp.init(shape, [1, 2]);
@@ -215,6 +229,11 @@ async function run(): Promise<FusedReport> {
 
   // A tfjs upgrade that drops a private member the fused step relies on: named, with the version, instead of a crash mid-step.
   const missingMember = backendProblem(Object.create(tf.backend(), { submitQueue: { value: undefined } }), 'webgpu');
+  // …or keeps a tensor's data elsewhere than the GPUBuffer the step binds.
+  const missingResource = backendProblem(
+    Object.create(tf.backend(), { uploadToGPU: { value: () => {} }, tensorMap: { value: { get: () => ({ resource: null }) } } }),
+    'webgpu',
+  );
   const model = Mlp.init(shape, [1]);
 
   // A validation error while the step is set up (here, a bind group missing an entry) rejects, naming where.
@@ -230,6 +249,23 @@ async function run(): Promise<FusedReport> {
     validationError = error instanceof Error ? error.message : String(error);
   } finally {
     prototype.createBindGroup = createBindGroup;
+  }
+
+  // …and one in the first step (here, a dispatch past the device's largest grid) rejects that step.
+  const pass = GPUComputePassEncoder.prototype as unknown as { dispatchWorkgroups(x: number, y?: number, z?: number): void };
+  const dispatchWorkgroups = pass.dispatchWorkgroups;
+  let firstStepError: string | null = null;
+  const step = await createFusedStep(model, teacherPlan(settings, split, [1]));
+  pass.dispatchWorkgroups = function (this: GPUComputePassEncoder) {
+    dispatchWorkgroups.call(this, 65_536);
+  };
+  try {
+    await step.run([Uint32Array.from({ length: settings.batchSize }, (_, i) => i)], true);
+  } catch (error) {
+    firstStepError = error instanceof Error ? error.message : String(error);
+  } finally {
+    pass.dispatchWorkgroups = dispatchWorkgroups;
+    step.dispose();
     model.dispose();
   }
   return {
@@ -238,7 +274,9 @@ async function run(): Promise<FusedReport> {
     noisePass,
     cloneSourceChanged,
     missingMember,
+    missingResource,
     validationError,
+    firstStepError,
     tensorsBefore,
     tensorsAfter: tf.memory().numTensors,
   };

@@ -61,12 +61,26 @@ const TESTED_TFJS = '4.22.0';
 export function backendProblem(backend: object = tf.backend(), active = tf.getBackend()): string | null {
   if (active !== 'webgpu') return `the active backend is ${active}, not webgpu`;
   const members = backend as Record<string, unknown>;
-  const missing = (Object.keys(PRIVATE_MEMBERS) as (keyof WebGpuBackend)[]).filter((name) =>
+  const missing: string[] = (Object.keys(PRIVATE_MEMBERS) as (keyof WebGpuBackend)[]).filter((name) =>
     // commandEncoder is null between submits; it must exist as a member all the same.
     name === 'commandEncoder' ? !(name in members) : typeof members[name] !== PRIVATE_MEMBERS[name] || members[name] === null,
   );
+  if (missing.length === 0 && !holdsGpuBuffers(backend as unknown as WebGpuBackend))
+    missing.push('tensorMap entries holding a GPUBuffer as resource');
   if (missing.length === 0) return null;
-  return `tfjs-backend-webgpu ${tf.version_core} lacks ${missing.join(', ')}, which the fused step uses (written for tfjs ${TESTED_TFJS})`;
+  // Every tfjs package is pinned to one version: core's is the WebGPU backend's.
+  return `tfjs ${tf.version_core}'s WebGPU backend lacks ${missing.join(', ')}, which the fused step uses (written for tfjs ${TESTED_TFJS})`;
+}
+
+/** Whether the backend keeps a tensor's data in a GPUBuffer at tensorMap.get(dataId).resource, where the fused step binds it: probed on one value. */
+function holdsGpuBuffers(backend: WebGpuBackend): boolean {
+  const probe = tf.scalar(0);
+  try {
+    backend.uploadToGPU(probe.dataId);
+    return backend.tensorMap.get(probe.dataId)?.resource instanceof GPUBuffer;
+  } finally {
+    probe.dispose();
+  }
 }
 
 function webGpuBackend(): WebGpuBackend {
@@ -256,30 +270,35 @@ function adamKernels(
 }
 
 /**
- * The step's Adam pass alone, once, on `model`'s parameters with these gradients (laid out as the
- * parameters are): the dispatches the step records, for checking them at sizes (a hundred models at
- * the paper's width, whose Adam goes 2-D) where a software adapter takes a minute for the whole step.
+ * The step's Adam pass alone, one step per entry of `gradients` (each laid out as the parameters
+ * are), on `model`'s parameters, with its moments kept between steps: the dispatches the step
+ * records, for checking them at sizes (a hundred models at the paper's width, whose Adam goes 2-D)
+ * where a software adapter takes a minute for the whole step.
  */
-export async function fusedAdamStep(model: Mlp, gradients: Record<ParamName, Float32Array>, lr: number): Promise<void> {
+export async function fusedAdamSteps(model: Mlp, gradients: readonly Record<ParamName, Float32Array>[], lr: number): Promise<void> {
   const backend = webGpuBackend();
   const { device } = backend;
   const buffers = ownedBuffers(device);
   try {
     await validated(device, "Adam's pass", async () => {
       const params = ownParameters(backend, model);
-      const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, buffers.upload(`gradient ${name}`, gradients[name])])) as Record<
-        ParamName,
-        GPUBuffer
-      >;
+      const sizes = parameterSizes(model);
+      const grads = Object.fromEntries(
+        PARAM_NAMES.map((name) => [name, buffers.make(`gradient ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)]),
+      ) as Record<ParamName, GPUBuffer>;
       const uniform = buffers.make('step uniform', STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-      const dispatches = await dispatchesOf(device, uniform, adamKernels(device, buffers.make, params, grads, parameterSizes(model)));
-      const values = new ArrayBuffer(STEP_UNIFORM_BYTES);
-      writeStepUniform(values, 0, lr, 1);
+      const dispatches = await dispatchesOf(device, uniform, adamKernels(device, buffers.make, params, grads, sizes));
       flushTfjs(backend);
-      device.queue.writeBuffer(uniform, 0, values);
-      const encoder = device.createCommandEncoder({ label: "subliminal: Adam's pass" });
-      encodePass(encoder, dispatches, 0);
-      device.queue.submit([encoder.finish()]);
+      for (const [index, step] of gradients.entries()) {
+        for (const name of PARAM_NAMES)
+          device.queue.writeBuffer(grads[name], 0, step[name].buffer, step[name].byteOffset, step[name].byteLength);
+        const values = new ArrayBuffer(STEP_UNIFORM_BYTES);
+        writeStepUniform(values, 0, lr, index + 1);
+        device.queue.writeBuffer(uniform, 0, values);
+        const encoder = device.createCommandEncoder({ label: `subliminal: Adam's pass, step ${index + 1}` });
+        encodePass(encoder, dispatches, 0);
+        device.queue.submit([encoder.finish()]);
+      }
       await device.queue.onSubmittedWorkDone();
     });
   } finally {
