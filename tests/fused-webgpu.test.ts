@@ -58,6 +58,8 @@ it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one su
   // The noise set is generated on the GPU bit for bit as in JS, and the forward pass is the same arithmetic.
   expect(report.noisePass.kernels).toEqual([{ step: 'tfjs' }, { step: 'fused-webgpu' }]);
   expect(report.noisePass.maxDiff).toBeLessThan(1e-5);
+  // Its targets stay on the GPU for the students: the phase reads back its losses (a few bytes), never the targets.
+  expect(report.targetsStay.bytesRead, JSON.stringify(report.targetsStay)).toBeLessThan(report.targetsStay.targetBytes / 10);
   expect(report.cloneSourceChanged).toBe(false);
   expect(report.missingMember).toMatch(/^tfjs 4\.22\.0's WebGPU backend lacks submitQueue, which the fused step uses/);
   expect(report.missingResource).toMatch(/^tfjs 4\.22\.0's WebGPU backend lacks tensorMap entries holding a GPUBuffer as resource/);

@@ -34,24 +34,26 @@ export interface PhaseComparison {
   fusedCalls: number[][];
 }
 
-export type FusedReport =
-  | {
-      phases: PhaseComparison[];
-      adamAtScale: AdamAtScale;
-      noisePass: { kernels: [KernelUse, KernelUse]; maxDiff: number };
-      cloneSourceChanged: boolean;
-      /** Why the fused step cannot run when a private tfjs member it needs is gone. */
-      missingMember: string | null;
-      /** The same when the backend keeps tensors' data elsewhere than a GPUBuffer. */
-      missingResource: string | null;
-      /** The error a WebGPU validation error during set-up raises (not a console warning). */
-      validationError: string | null;
-      /** The error a WebGPU validation error in the first step raises. */
-      firstStepError: string | null;
-      tensorsBefore: number;
-      tensorsAfter: number;
-    }
-  | { error: string };
+export interface FusedSuccess {
+  phases: PhaseComparison[];
+  adamAtScale: AdamAtScale;
+  noisePass: { kernels: [KernelUse, KernelUse]; maxDiff: number };
+  /** Bytes read back to the host over a fused noise pass and its student's fused phase, and the size of the targets between them. */
+  targetsStay: { bytesRead: number; targetBytes: number };
+  cloneSourceChanged: boolean;
+  /** Why the fused step cannot run when a private tfjs member it needs is gone. */
+  missingMember: string | null;
+  /** The same when the backend keeps tensors' data elsewhere than a GPUBuffer. */
+  missingResource: string | null;
+  /** The error a WebGPU validation error during set-up raises (not a console warning). */
+  validationError: string | null;
+  /** The error a WebGPU validation error in the first step raises. */
+  firstStepError: string | null;
+  tensorsBefore: number;
+  tensorsAfter: number;
+}
+
+export type FusedReport = FusedSuccess | { error: string };
 
 declare global {
   interface Window {
@@ -213,6 +215,24 @@ async function run(): Promise<FusedReport> {
   }
   const noisePass = { kernels: [passes[0].kernels, passes[1].kernels] as [KernelUse, KernelUse], maxDiff };
 
+  // A teacher's targets stay on the GPU from its noise pass through its student's phase: what is read back is the losses, not the targets.
+  const pair = Mlp.init(shape, [1, 2]);
+  const counter = countGpuCalls();
+  let targetsStay: FusedSuccess['targetsStay'];
+  try {
+    const { targets } = await LAYOUTS.fused.noiseLogits(pair, [7, 8], EXAMPLES, 64);
+    const targetBytes = targets.logits.size * 4;
+    try {
+      await trainPhase(pair, studentPlan(settings, [7, 8], [1, 2], targets, 'aux'), noHooks(LAYOUTS.fused));
+    } finally {
+      targets.logits.dispose();
+    }
+    targetsStay = { bytesRead: counter.read().bytesRead, targetBytes };
+  } finally {
+    counter.stop();
+    pair.dispose();
+  }
+
   // Training a clone in place must leave its source alone (tfjs's clone() shares the source's buffer).
   const source = Mlp.init(shape, [1]);
   const clone = source.clone();
@@ -272,6 +292,7 @@ async function run(): Promise<FusedReport> {
     phases,
     adamAtScale,
     noisePass,
+    targetsStay,
     cloneSourceChanged,
     missingMember,
     missingResource,
