@@ -44,7 +44,7 @@ export function checkExport(value: unknown): ResultExport {
   return { ...candidate, schema: RESULT_SCHEMA, config: { ...defaultConfig(), ...candidate.config }, kernels: {} };
 }
 
-/** The receipt in words: what ran, where, and how long; printed by the CLI and drawn under exported charts. */
+/** The receipt in words: what ran, where, and how long; printed by the CLI, shown under the page's results and drawn under exported charts. */
 export function receiptLines(
   result: Pick<ExperimentResult, 'config' | 'backend' | 'tfjsVersion' | 'seeds' | 'wallMs' | 'phaseMs' | 'kernels'>,
   runtime: string,
