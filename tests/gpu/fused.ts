@@ -155,8 +155,11 @@ async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
         ParamName,
         tf.Tensor
       >;
-      adam.apply(tensors);
-      Object.values(tensors).forEach((t) => t.dispose());
+      try {
+        adam.apply(tensors);
+      } finally {
+        Object.values(tensors).forEach((t) => t.dispose());
+      }
     }
     const agree = new Array<number>(models).fill(0);
     for (const name of PARAM_NAMES) {
@@ -216,21 +219,22 @@ async function run(): Promise<FusedReport> {
   const noisePass = { kernels: [passes[0].kernels, passes[1].kernels] as [KernelUse, KernelUse], maxDiff };
 
   // A teacher's targets stay on the GPU from its noise pass through its student's phase: what is read back is the losses, not the targets.
-  const pair = Mlp.init(shape, [1, 2]);
+  const [teachers, students] = [Mlp.init(shape, [1, 2]), Mlp.init(shape, [1, 2])];
   const counter = countGpuCalls();
   let targetsStay: FusedSuccess['targetsStay'];
   try {
-    const { targets } = await LAYOUTS.fused.noiseLogits(pair, [7, 8], EXAMPLES, 64);
+    const { targets } = await LAYOUTS.fused.noiseLogits(teachers, [7, 8], EXAMPLES, 64);
     const targetBytes = targets.logits.size * 4;
     try {
-      await trainPhase(pair, studentPlan(settings, [7, 8], [1, 2], targets, 'aux'), noHooks(LAYOUTS.fused));
+      await trainPhase(students, studentPlan(settings, [7, 8], [1, 2], targets, 'aux'), noHooks(LAYOUTS.fused));
     } finally {
       targets.logits.dispose();
     }
     targetsStay = { bytesRead: counter.read().bytesRead, targetBytes };
   } finally {
     counter.stop();
-    pair.dispose();
+    teachers.dispose();
+    students.dispose();
   }
 
   // Training a clone in place must leave its source alone (tfjs's clone() shares the source's buffer).
@@ -271,21 +275,24 @@ async function run(): Promise<FusedReport> {
     prototype.createBindGroup = createBindGroup;
   }
 
-  // …and one in the first step (here, a dispatch past the device's largest grid) rejects that step.
+  // …and one in the first step (here, a dispatch of 65,536 workgroups, past the 65,535 a dimension holds) rejects that step.
   const pass = GPUComputePassEncoder.prototype as unknown as { dispatchWorkgroups(x: number, y?: number, z?: number): void };
   const dispatchWorkgroups = pass.dispatchWorkgroups;
   let firstStepError: string | null = null;
-  const step = await createFusedStep(model, teacherPlan(settings, split, [1]));
-  pass.dispatchWorkgroups = function (this: GPUComputePassEncoder) {
-    dispatchWorkgroups.call(this, 65_536);
-  };
   try {
-    await step.run([Uint32Array.from({ length: settings.batchSize }, (_, i) => i)], true);
-  } catch (error) {
-    firstStepError = error instanceof Error ? error.message : String(error);
+    const step = await createFusedStep(model, teacherPlan(settings, split, [1]));
+    pass.dispatchWorkgroups = function (this: GPUComputePassEncoder) {
+      dispatchWorkgroups.call(this, 65_536);
+    };
+    try {
+      await step.run([Uint32Array.from({ length: settings.batchSize }, (_, i) => i)], true);
+    } catch (error) {
+      firstStepError = error instanceof Error ? error.message : String(error);
+    } finally {
+      pass.dispatchWorkgroups = dispatchWorkgroups;
+      step.dispose();
+    }
   } finally {
-    pass.dispatchWorkgroups = dispatchWorkgroups;
-    step.dispose();
     model.dispose();
   }
   return {

@@ -1,7 +1,8 @@
 /**
  * Counts the WebGPU calls that make a step expensive when a step is small: compute dispatches,
- * buffers created and queue submits; and the bytes mapped for reading back to the host. It wraps the WebGPU prototypes, so it sees every caller
- * (tfjs, the fused trainer, anything else) in a browser, a worker or Node on Dawn.
+ * buffers created and queue submits; and the bytes mapped for reading back to the host. It wraps
+ * the WebGPU prototypes, so it sees every caller (tfjs, the fused trainer, anything else) in a
+ * browser, a worker or Node on Dawn.
  */
 export interface GpuCallCounts {
   dispatches: number;
@@ -18,7 +19,7 @@ interface Prototypes {
   GPUBuffer: { prototype: { mapAsync: (...args: unknown[]) => unknown } };
 }
 
-/** GPUMapMode.READ, as a number: the constant itself is absent where WebGPU is. */
+/** GPUMapMode.READ's value (fixed by the WebGPU spec): counting needs no global but the prototypes. */
 const MAP_READ = 1;
 
 /** Starts counting; `stop()` restores the prototypes. Throws where WebGPU is absent. */
