@@ -18,13 +18,17 @@ describe('the page while it trains', () => {
     const before = await doneSteps();
     await page.waitForTimeout(1500);
     expect(await doneSteps()).toBe(before);
-    // Step: one training step in each worker, reported in full (the charts move with it), then the run stops again.
+    // Step: one training step in each worker, reported in full (the charts move with it), then the run stops again,
+    // said once every worker has stopped after its step.
     const points = () => page.getAttribute('[data-testid=accuracy-chart]', 'data-points').then(Number);
     const pointsBefore = await points();
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(pointsBefore);
-    await expect.poll(doneSteps, { timeout: 10_000 }).toBeGreaterThan(before);
-    await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
+    // (The click marks the run as stepping before any worker can report its step.)
+    const settledAfterStep = async () =>
+      (await page.locator('[data-testid=run-progress][data-state=paused]:not([data-stepping])').count()) === 1 &&
+      (await doneSteps()) > before &&
+      (await points()) > pointsBefore;
+    await expect.poll(settledAfterStep, { timeout: 10_000 }).toBe(true);
     const stepped = await doneSteps();
     await page.waitForTimeout(1500);
     expect(await doneSteps()).toBe(stepped);

@@ -30,6 +30,8 @@ export interface RunView {
   runningSince: number | null;
   /** When the run last reported, so elapsed time renders without reading the clock. */
   updatedAt: number;
+  /** A step taken by hand is under way: every worker takes it, and the run reports paused again once all have. */
+  stepping: boolean;
 }
 
 export interface AppState {
@@ -118,6 +120,7 @@ export const idleRun = (id = 0): RunView => ({
   activeMs: 0,
   runningSince: null,
   updatedAt: 0,
+  stepping: false,
 });
 
 export function initialState(config: Config, notices: ConfigIssue[], view: View = DEFAULT_VIEW): AppState {
@@ -222,7 +225,7 @@ function append<K extends string>(curves: Partial<Record<K, CurvePoint[]>>, key:
 
 function setRunState(run: RunView, state: RunState, now: number, message?: string): RunView {
   const activeMs = run.runningSince === null ? run.activeMs : run.activeMs + now - run.runningSince;
-  return { ...run, state, message, activeMs, runningSince: state === 'running' ? now : null, updatedAt: now };
+  return { ...run, state, message, activeMs, runningSince: state === 'running' ? now : null, updatedAt: now, stepping: false };
 }
 
 /**

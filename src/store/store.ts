@@ -130,7 +130,11 @@ export function createAppStore(options: StoreOptions): AppStore {
       },
       pause: () => client.send({ type: 'pause' }),
       resume: () => client.send({ type: 'resume' }),
-      step: () => client.send({ type: 'step' }),
+      step() {
+        if (state.run.state !== 'paused') return;
+        set({ ...state, run: { ...state.run, stepping: true } });
+        client.send({ type: 'step' });
+      },
       reset() {
         client.send({ type: 'cancel' });
         // A new id: whatever the cancelled run still sends is ignored.

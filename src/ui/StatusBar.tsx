@@ -92,10 +92,12 @@ export function RunProgress() {
         : run.state === 'failed'
           ? `Failed: ${run.message}`
           : run.state === 'paused'
-            ? 'Paused'
+            ? run.stepping
+              ? 'Paused, taking one step'
+              : 'Paused'
             : 'Training';
   return (
-    <div className="progress" data-testid="run-progress" data-state={run.state}>
+    <div className="progress" data-testid="run-progress" data-state={run.state} data-stepping={run.stepping || undefined}>
       <progress value={fraction} max={1} aria-label="training progress" />
       <span>
         {state}

@@ -39,18 +39,24 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+/** A pool of two ready workers (the primary and one helper) on wasm, and the run states it reports. */
+function twoWorkers() {
+  vi.stubGlobal('Worker', ScriptedWorker);
+  const client = startTrainingWorkers({ maxWorkers: 2 });
+  const states: string[] = [];
+  client.subscribe((event) => event.type === 'run-state' && states.push(event.state));
+  client.send({ type: 'init', baseUrl: 'http://x/', backend: 'auto', need: { train: 12000, test: 2000 } });
+  const [primary] = ScriptedWorker.all;
+  primary.say({ type: 'data-ready', fromCache: false, train: 12000, test: 2000 } as unknown as WorkerEvent);
+  primary.say({ type: 'backend', info: wasm });
+  const helper = ScriptedWorker.all[1];
+  expect(helper).toBeDefined();
+  return { client, states, primary, helper };
+}
+
 describe('the worker pool', () => {
   it('says "running" again when a run that waited for its helper is paused and resumed before any step', () => {
-    vi.stubGlobal('Worker', ScriptedWorker);
-    const client = startTrainingWorkers({ maxWorkers: 2 });
-    const states: string[] = [];
-    client.subscribe((event) => event.type === 'run-state' && states.push(event.state));
-    client.send({ type: 'init', baseUrl: 'http://x/', backend: 'auto', need: { train: 12000, test: 2000 } });
-    const [primary] = ScriptedWorker.all;
-    primary.say({ type: 'data-ready', fromCache: false, train: 12000, test: 2000 } as unknown as WorkerEvent);
-    primary.say({ type: 'backend', info: wasm });
-    const helper = ScriptedWorker.all[1];
-    expect(helper).toBeDefined();
+    const { client, states, primary, helper } = twoWorkers();
 
     // Run and pause while the helper is still starting: the run waits for it, and is shown paused.
     client.send({ type: 'run', runId: 1, config: PRESETS.quick.config });
@@ -68,5 +74,22 @@ describe('the worker pool', () => {
     }
     expect(states.at(-1)).toBe('running');
     expect(states.filter((s) => s === 'running')).toHaveLength(1);
+  });
+
+  it('says "paused" after a step taken by hand only once every worker has taken it', () => {
+    const { client, states, primary, helper } = twoWorkers();
+    helper.say({ type: 'backend', info: wasm });
+    client.send({ type: 'run', runId: 1, config: PRESETS.quick.config });
+    client.send({ type: 'pause' });
+    for (const worker of [primary, helper]) worker.say({ type: 'run-state', runId: 1, state: 'paused' });
+    expect(states).toEqual(['paused']);
+    client.send({ type: 'step' });
+    expect(primary.sent.at(-1)!.type).toBe('step');
+    expect(helper.sent.at(-1)!.type).toBe('step');
+    // The primary has taken its step and stopped again; the helper is still at its own.
+    primary.say({ type: 'run-state', runId: 1, state: 'paused' });
+    expect(states).toEqual(['paused']);
+    helper.say({ type: 'run-state', runId: 1, state: 'paused' });
+    expect(states).toEqual(['paused', 'paused']);
   });
 });

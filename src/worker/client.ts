@@ -226,6 +226,11 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
           }
           broadcast(command);
           return;
+        case 'step':
+          // Each paused share takes the step: the run is paused again once every one of them has stopped after it.
+          if (run && !waiting) run.states = run.states.map((state) => (state === 'paused' ? 'running' : state));
+          broadcast(command);
+          return;
         case 'cancel':
           if (waiting) clearTimeout(waiting.timer);
           if (waiting) publish({ type: 'run-state', runId: waiting.command.runId, state: 'cancelled' });
