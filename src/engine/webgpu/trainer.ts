@@ -72,12 +72,19 @@ export function backendProblem(backend: object = tf.backend(), active = tf.getBa
   return `tfjs ${tf.version_core}'s WebGPU backend lacks ${missing.join(', ')}, which the fused step uses (written for tfjs ${TESTED_TFJS})`;
 }
 
+/** Each backend's answer, probed once: the check runs whenever a phase asks whether the fused step can train it. */
+const probedBackends = new WeakMap<object, boolean>();
+
 /** Whether the backend keeps a tensor's data in a GPUBuffer at tensorMap.get(dataId).resource, where the fused step binds it: probed on one value. */
 function holdsGpuBuffers(backend: WebGpuBackend): boolean {
+  const known = probedBackends.get(backend);
+  if (known !== undefined) return known;
   const probe = tf.scalar(0);
   try {
     backend.uploadToGPU(probe.dataId);
-    return backend.tensorMap.get(probe.dataId)?.resource instanceof GPUBuffer;
+    const holds = backend.tensorMap.get(probe.dataId)?.resource instanceof GPUBuffer;
+    probedBackends.set(backend, holds);
+    return holds;
   } finally {
     probe.dispose();
   }
