@@ -2,11 +2,17 @@
  * Series the page draws, derived once in the store (not in each component): accuracy curves
  * per seed with their mean and 95% band, and the results figure's bars, all from the same
  * summary function as the exports (protocol/results.ts).
+ *
+ * The curves grow one evaluation at a time, at a cost that does not grow with the run: a point
+ * is appended to its line, its condition's band reads only the other seeds' latest points, and
+ * every other line and band keeps its object (a chart of them does not redraw). A line's or a
+ * band's array is made when it is first read, once.
  */
 import { ALL_CONDITIONS, type Condition } from '../protocol/conditions';
 import type { ExperimentResult, ResultSummary, SeedResult } from '../protocol/results';
 import { summarizeFavourite, summarizeSeeds } from '../protocol/results';
 import { summarize } from '../protocol/stats';
+import { AppendLog } from './appendLog';
 
 export interface CurvePoint {
   seed: number;
@@ -19,12 +25,19 @@ export interface Series {
   key: string;
   condition: Condition;
   seed: number;
-  points: { step: number; value: number }[];
+  readonly points: readonly { step: number; value: number }[];
+}
+
+export interface BandPoint {
+  step: number;
+  mean: number;
+  range: [number, number];
 }
 
 export interface Band {
   condition: Condition;
-  points: { step: number; mean: number; range: [number, number] }[];
+  /** Mean and 95% CI across seeds at each evaluated step where at least two seeds have reached it. */
+  readonly points: readonly BandPoint[];
 }
 
 export interface FigureBar {
@@ -35,38 +48,105 @@ export interface FigureBar {
   ci95: number | null;
 }
 
-/** One line per condition and seed. */
-export function seriesOf(curves: Partial<Record<Condition, CurvePoint[]>>): Series[] {
-  const out: Series[] = [];
-  for (const condition of ALL_CONDITIONS) {
-    const bySeed = new Map<number, { step: number; value: number }[]>();
-    for (const p of curves[condition] ?? []) {
-      if (!bySeed.has(p.seed)) bySeed.set(p.seed, []);
-      bySeed.get(p.seed)!.push({ step: p.step, value: p.value });
-    }
-    for (const [seed, points] of bySeed) out.push({ key: `${condition}#${seed}`, condition, seed, points });
-  }
-  return out;
+interface Line {
+  points: AppendLog<{ step: number; value: number }>;
+  /** Whether the steps never went back, so that a step's points are found by reading back from the end. */
+  inOrder: boolean;
 }
 
-/** Mean and 95% CI across seeds at each evaluated step (only where at least two seeds have reached it). */
-export function bandsOf(series: Series[]): Band[] {
-  const byCondition = new Map<Condition, Map<number, number[]>>();
-  for (const s of series) {
-    const steps = byCondition.get(s.condition) ?? new Map<number, number[]>();
-    byCondition.set(s.condition, steps);
-    for (const p of s.points) steps.set(p.step, [...(steps.get(p.step) ?? []), p.value]);
-  }
-  return [...byCondition].map(([condition, steps]) => ({
+// What each line and band grows from, out of sight of the components (and of deep equality).
+const lines = new WeakMap<Series, Line>();
+/** Each band's summaries in the order they were made: a step's latest one is its point. */
+const revisions = new WeakMap<Band, AppendLog<BandPoint>>();
+
+function lineSeries(condition: Condition, seed: number, line: Line): Series {
+  const series = {
+    key: `${condition}#${seed}`,
     condition,
-    points: [...steps]
-      .filter(([, values]) => values.length >= 2)
-      .sort((a, b) => a[0] - b[0])
-      .map(([step, values]) => {
-        const { mean, ci95 } = summarize(values);
-        return { step, mean, range: [mean - ci95!, mean + ci95!] as [number, number] };
-      }),
-  }));
+    seed,
+    get points() {
+      return line.points.items;
+    },
+  };
+  lines.set(series, line);
+  return series;
+}
+
+function band(condition: Condition, log: AppendLog<BandPoint>): Band {
+  let points: BandPoint[] | undefined;
+  const made = {
+    condition,
+    get points() {
+      return (points ??= latestPerStep(log));
+    },
+  };
+  revisions.set(made, log);
+  return made;
+}
+
+/** A band's points: each step's latest summary, in step order. */
+function latestPerStep(log: AppendLog<BandPoint>): BandPoint[] {
+  const points: BandPoint[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const point = log.at(i);
+    // Summaries come step by step; one from a seed that lags the others lands a little way back.
+    let at = points.length;
+    while (at > 0 && points[at - 1].step > point.step) at--;
+    if (at > 0 && points[at - 1].step === point.step) points[at - 1] = point;
+    else points.splice(at, 0, point);
+  }
+  return points;
+}
+
+/** `list` with `item` at `index`, or (index −1) added after the last of its condition: conditions in table order. */
+function placed<T extends { condition: Condition }>(list: readonly T[], item: T, index: number): T[] {
+  if (index >= 0) return list.with(index, item);
+  const rank = ALL_CONDITIONS.indexOf(item.condition);
+  const next = list.findIndex((other) => ALL_CONDITIONS.indexOf(other.condition) > rank);
+  return next === -1 ? [...list, item] : list.toSpliced(next, 0, item);
+}
+
+/**
+ * `series` with one more point on the line of `condition` and `point.seed`: one line per condition
+ * and seed, conditions in table order and seeds in the order they first report.
+ */
+export function withPoint(series: Series[], condition: Condition, { seed, step, value }: CurvePoint): Series[] {
+  const index = series.findIndex((s) => s.condition === condition && s.seed === seed);
+  const line = index === -1 ? { points: AppendLog.empty<{ step: number; value: number }>(), inOrder: true } : lines.get(series[index])!;
+  const last = line.points.length > 0 ? line.points.at(line.points.length - 1).step : -Infinity;
+  const grown = { points: line.points.append({ step, value }), inOrder: line.inOrder && step >= last };
+  return placed(series, lineSeries(condition, seed, grown), index);
+}
+
+/** A line's values at `step`, in order. */
+function valuesAt({ points, inOrder }: Line, step: number): number[] {
+  const values: number[] = [];
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points.at(i);
+    if (inOrder && p.step < step) break;
+    if (p.step === step) values.push(p.value);
+  }
+  return values.reverse();
+}
+
+/**
+ * `bands` once `series` has a new point of `condition` at `step`: the mean and 95% CI across seeds
+ * there (seeds in the lines' order), where at least two seeds have reached it. Every other band
+ * keeps its object, and so does this one while a single seed is there.
+ */
+function withBandAt(bands: Band[], series: readonly Series[], condition: Condition, step: number): Band[] {
+  const values = series.filter((s) => s.condition === condition).flatMap((s) => valuesAt(lines.get(s)!, step));
+  const index = bands.findIndex((b) => b.condition === condition);
+  if (values.length < 2) return index === -1 ? placed(bands, band(condition, AppendLog.empty()), -1) : bands;
+  const { mean, ci95 } = summarize(values);
+  const log = index === -1 ? AppendLog.empty<BandPoint>() : revisions.get(bands[index])!;
+  return placed(bands, band(condition, log.append({ step, mean, range: [mean - ci95!, mean + ci95!] })), index);
+}
+
+/** A measure's lines and bands with one more evaluation of `condition`. */
+export function withEvaluation(series: Series[], bands: Band[], condition: Condition, point: CurvePoint): [Series[], Band[]] {
+  const grown = withPoint(series, condition, point);
+  return [grown, withBandAt(bands, grown, condition, point.step)];
 }
 
 /** What a figure shows of each model: test accuracy, or (favourite-digit runs) the favourite rate. */

@@ -2,12 +2,12 @@
  * The page's state and how each worker event changes it: a pure reducer, so it is tested
  * in Node without a browser.
  */
-import { CONDITION_TABLE, type Condition, type TrainedCondition } from '../protocol/conditions';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { teacherSteps } from '../protocol/schedule';
 import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
-import { bandsOf, barsOf, barsOfResult, seriesOf, type Band, type CurvePoint, type FigureBar, type Series } from './derive';
+import { barsOf, barsOfResult, withEvaluation, withPoint, type Band, type FigureBar, type Series } from './derive';
 import { DEFAULT_VIEW, type View } from './url';
 
 export interface RunView {
@@ -63,13 +63,6 @@ export interface AppState {
   /** tfjs memory in the (first) worker after its last run. */
   memory: { numTensors: number; numBytes: number } | null;
   run: RunView;
-  accuracy: Partial<Record<Condition, CurvePoint[]>>;
-  /** Favourite-digit runs: each seed's favourite rate over the run's timeline. */
-  favourite: Partial<Record<Condition, CurvePoint[]>>;
-  /** Training loss, the mean over the seeds training together (on the first seed's line). */
-  loss: Partial<Record<TrainedCondition, CurvePoint[]>>;
-  /** Students: the cosine of each seed's update with its teacher's, over the student's own steps. */
-  alignment: Partial<Record<Condition, CurvePoint[]>>;
   /** Students: each seed's latest alignment, overall and per layer. */
   latestAlignment: Partial<Record<Condition, Record<number, Alignment>>>;
   /** Each seed's latest confusion counts (true × predicted digit) per model. */
@@ -86,15 +79,20 @@ export interface AppState {
   derived: Derived;
 }
 
+/** Each kept up to date one event at a time (see derive.ts); an event leaves the others as they were. */
 export interface Derived {
+  /** Each seed's test accuracy over the run's timeline. */
   accuracy: Series[];
   bands: Band[];
+  /** Favourite-digit runs: each seed's favourite rate over the run's timeline. */
   favourite: Series[];
   favouriteBands: Band[];
+  /** Training loss, the mean over the seeds training together (on the first seed's line). */
   loss: Series[];
   /** The results figure's bars: accuracy, and in a favourite-digit run the favourite rate. */
   bars: FigureBar[];
   favouriteBars: FigureBar[];
+  /** Students: the cosine of each seed's update with its teacher's, over the student's own steps. */
   alignment: Series[];
   alignmentBands: Band[];
 }
@@ -144,27 +142,12 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
 
 export function clearedResults(): Pick<
   AppState,
-  | 'accuracy'
-  | 'favourite'
-  | 'loss'
-  | 'alignment'
-  | 'latestAlignment'
-  | 'confusion'
-  | 'weights'
-  | 'startWeights'
-  | 'latest'
-  | 'predictions'
-  | 'result'
-  | 'derived'
+  'latestAlignment' | 'confusion' | 'weights' | 'startWeights' | 'latest' | 'predictions' | 'result' | 'derived'
 > {
   return {
     confusion: {},
     weights: {},
     startWeights: {},
-    accuracy: {},
-    favourite: {},
-    loss: {},
-    alignment: {},
     latestAlignment: {},
     latest: [],
     predictions: {},
@@ -217,10 +200,6 @@ export function isStale(state: Pick<AppState, 'config' | 'run'>): boolean {
   const { run, config } = state;
   if (!run.config || run.state === 'running' || run.state === 'paused' || run.state === 'idle') return false;
   return TRAINING_KEYS.some((k) => run.config![k] !== config[k]);
-}
-
-function append<K extends string>(curves: Partial<Record<K, CurvePoint[]>>, key: K, point: CurvePoint): Partial<Record<K, CurvePoint[]>> {
-  return { ...curves, [key]: [...(curves[key] ?? []), point] };
 }
 
 function setRunState(run: RunView, state: RunState, now: number, message?: string): RunView {
@@ -314,46 +293,34 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             condition: e.condition,
           };
           if (e.loss === null) return { ...state, run };
-          const loss = append(state.loss, e.condition, {
-            seed: state.run.seeds[0],
-            step: timeline(state.run, e.condition, e.step),
-            value: e.loss,
-          });
-          return { ...state, run, loss, derived: { ...state.derived, loss: seriesOf(loss) } };
+          const point = { seed: state.run.seeds[0], step: timeline(state.run, e.condition, e.step), value: e.loss };
+          return { ...state, run, derived: { ...state.derived, loss: withPoint(state.derived.loss, e.condition, point) } };
         }
         case 'eval': {
           const at = { seed: e.seed, step: timeline(state.run, e.condition, e.step) };
-          const accuracy = append(state.accuracy, e.condition, { ...at, value: e.accuracy.overall });
-          const favourite =
-            e.favouriteRate === undefined ? state.favourite : append(state.favourite, e.condition, { ...at, value: e.favouriteRate });
           const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy, e.favouriteRate);
-          const series = seriesOf(accuracy);
-          const favouriteSeries = favourite === state.favourite ? state.derived.favourite : seriesOf(favourite);
-          const next = {
+          const derived: Derived = { ...state.derived, bars: barsOf(latest) };
+          const accuracy = { ...at, value: e.accuracy.overall };
+          [derived.accuracy, derived.bands] = withEvaluation(derived.accuracy, derived.bands, e.condition, accuracy);
+          if (e.favouriteRate !== undefined) {
+            const favourite = { ...at, value: e.favouriteRate };
+            [derived.favourite, derived.favouriteBands] = withEvaluation(derived.favourite, derived.favouriteBands, e.condition, favourite);
+            derived.favouriteBars = barsOf(latest, 'favourite');
+          }
+          if (e.alignment) {
+            // Over the student's own steps, not the run's timeline.
+            const alignment = { seed: e.seed, step: e.step, value: e.alignment.overall };
+            [derived.alignment, derived.alignmentBands] = withEvaluation(derived.alignment, derived.alignmentBands, e.condition, alignment);
+          }
+          return {
             ...state,
-            accuracy,
-            favourite,
             latest,
             confusion: { ...state.confusion, [e.condition]: { ...state.confusion[e.condition], [e.seed]: e.confusion } },
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
-            derived: {
-              ...state.derived,
-              accuracy: series,
-              bands: bandsOf(series),
-              favourite: favouriteSeries,
-              favouriteBands: favouriteSeries === state.derived.favourite ? state.derived.favouriteBands : bandsOf(favouriteSeries),
-              bars: barsOf(latest),
-              favouriteBars: e.favouriteRate === undefined ? state.derived.favouriteBars : barsOf(latest, 'favourite'),
-            },
-          };
-          if (!e.alignment) return next;
-          const alignment = append(state.alignment, e.condition, { seed: e.seed, step: e.step, value: e.alignment.overall });
-          const alignmentSeries = seriesOf(alignment);
-          return {
-            ...next,
-            alignment,
-            latestAlignment: { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } },
-            derived: { ...next.derived, alignment: alignmentSeries, alignmentBands: bandsOf(alignmentSeries) },
+            latestAlignment: e.alignment
+              ? { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } }
+              : state.latestAlignment,
+            derived,
           };
         }
         case 'weights': {

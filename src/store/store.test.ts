@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Condition } from '../protocol/conditions';
 import { CONFIG_SCHEMA, conditionsOf, defaultConfig } from '../protocol/config';
 import { toExport } from '../protocol/export';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
@@ -108,8 +109,8 @@ describe('the app store', () => {
       event: { type: 'eval', seed: 1, condition: 'teacher', step: 20, accuracy: accuracy(0.9), samplePredictions: [], confusion: [] },
     });
     const s = store.getState();
-    expect(s.accuracy.teacher).toEqual([{ seed: 1, step: 10, value: 0.5 }]);
-    expect(s.loss.teacher).toEqual([{ seed: 1, step: 10, value: 0.7 }]);
+    expect(s.derived.accuracy).toEqual([{ key: 'teacher#1', condition: 'teacher', seed: 1, points: [{ step: 10, value: 0.5 }] }]);
+    expect(s.derived.loss).toEqual([{ key: 'teacher#1', condition: 'teacher', seed: 1, points: [{ step: 10, value: 0.7 }] }]);
     expect(s.run).toMatchObject({ state: 'running', doneSteps: 10, totalSteps: 100, epoch: 1, seeds: [1, 2, 3] });
     expect(s.predictions.teacher).toEqual([1, 2]);
 
@@ -137,7 +138,7 @@ describe('the app store', () => {
     });
     store.actions.reset();
     expect(sent.at(-1)).toEqual({ type: 'cancel' });
-    expect(store.getState().accuracy).toEqual({});
+    expect(store.getState().derived.accuracy).toEqual([]);
     expect(store.getState().run.state).toBe('idle');
     emit({ type: 'run-state', runId: 1, state: 'cancelled' });
     expect(store.getState().run.state).toBe('idle');
@@ -185,9 +186,14 @@ describe('the app store', () => {
       event({ type: 'eval', seed: 1, condition, step: 0, accuracy: accuracy(0.1), samplePredictions: [], confusion: [] });
       event({ type: 'eval', seed: 1, condition, step: 5, accuracy: accuracy(0.3), samplePredictions: [], confusion: [] });
     }
-    expect(store.getState().accuracy.teacher!.map((p) => p.step)).toEqual([20]);
-    expect(store.getState().accuracy['aux-shared']!.map((p) => p.step)).toEqual([188, 193]);
-    expect(store.getState().accuracy['aux-different']!.map((p) => p.step)).toEqual([188, 193]);
+    const steps = (condition: Condition) =>
+      store
+        .getState()
+        .derived.accuracy.find((s) => s.condition === condition)!
+        .points.map((p) => p.step);
+    expect(steps('teacher')).toEqual([20]);
+    expect(steps('aux-shared')).toEqual([188, 193]);
+    expect(steps('aux-different')).toEqual([188, 193]);
   });
 
   it('draws exactly the summary it exports, for every choice of students', () => {
