@@ -1,6 +1,6 @@
 /**
  * Series the page draws, derived once in the store (not in each component): accuracy curves
- * per seed with their mean and 95% band (Student's t), and the results figure's bars, all from the same
+ * per seed with their mean and 95% band, and the results figure's bars, all from the same
  * summary function as the exports (protocol/results.ts).
  */
 import { ALL_CONDITIONS, type Condition } from '../protocol/conditions';
@@ -49,7 +49,7 @@ export function seriesOf(curves: Partial<Record<Condition, CurvePoint[]>>): Seri
   return out;
 }
 
-/** Mean and 95% interval (Student's t) across seeds at each evaluated step (only where at least two seeds have reached it). */
+/** Mean and 95% CI across seeds at each evaluated step (only where at least two seeds have reached it). */
 export function bandsOf(series: Series[]): Band[] {
   const byCondition = new Map<Condition, Map<number, number[]>>();
   for (const s of series) {
