@@ -109,7 +109,8 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
         )}
       </svg>
       <p className="figure-key">
-        Bar: the mean · whiskers: {INTERVAL_NAME} · dots: each seed · dashed line:{' '}
+        {/* One seed gives no interval, so no whiskers to name. */}
+        Bar: the mean{bars.some((b) => b.ci95 !== null) && ` · whiskers: ${INTERVAL_NAME}`} · dots: each seed · dashed line:{' '}
         {measure === 'favourite' ? 'a random guess (10%)' : 'chance (10%)'}
         {showExpected && bars.some((b) => CONDITION_TABLE[b.condition].expected) && (
           <>
