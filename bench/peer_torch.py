@@ -47,8 +47,9 @@ Needs Debian's python3-torch and OpenBLAS: apt-get install -y python3-torch libo
 Prints progress on stderr and, as the last stdout line, one JSON object:
   threads, torch, device, batched, seed, seeds, epochs, conditions
   teacher_accuracy, <condition>_accuracy: mean test accuracy over the seeds
-  accuracy: {teacher | condition: {n, mean, sd, ci95, values}}, ci95 being the half-width
-      1.96·sd/√n (normal approximation, as the authors and the project report; null for one seed)
+  accuracy: {teacher | condition: {n, mean, sd, ci95, values}}, ci95 being the half-width of the
+      95% interval with Student's t, t(0.975, n−1)·sd/√n, as the project reports it (the authors
+      used 1.96·sd/√n, the normal approximation); null for one seed
   seconds: {load, teacher, targets, <condition>...}: wall seconds of each phase (targets: the
       teacher's logits on the noise sets)
   total_seconds: wall time from the script's first line (torch import and BLAS checks included)
@@ -321,10 +322,32 @@ def accuracy(params, x, y):
         return (forward(params, x)[..., :10].argmax(-1) == y).float().mean(-1).tolist()
 
 
+def t_quantile_975(df):
+    """t(0.975, df) for an integer df: the t CDF in closed form (Abramowitz & Stegun 26.7.3-4), inverted by bisection."""
+
+    def central(t):  # P(|T| <= t)
+        theta = math.atan(t / math.sqrt(df))
+        cos2, term, total = math.cos(theta) ** 2, 1.0, 1.0
+        for k in range(2 if df % 2 == 0 else 3, df, 2):
+            term *= cos2 * (k - 1) / k
+            total += term
+        if df % 2 == 0:
+            return math.sin(theta) * total
+        return 2 / math.pi * (theta + (math.sin(theta) * math.cos(theta) * total if df > 1 else 0))
+
+    lo, hi = 0.0, 1.0
+    while central(hi) < 0.95:
+        lo, hi = hi, 2 * hi
+    while lo < (mid := (lo + hi) / 2) < hi:
+        lo, hi = (mid, hi) if central(mid) < 0.95 else (lo, mid)
+    return mid
+
+
 def summarize(values):
     n, mean = len(values), statistics.fmean(values)
     sd = statistics.stdev(values) if n > 1 else None
-    return {"n": n, "mean": mean, "sd": sd, "ci95": None if sd is None else 1.96 * sd / n**0.5, "values": values}
+    ci95 = None if sd is None else t_quantile_975(n - 1) * sd / n**0.5
+    return {"n": n, "mean": mean, "sd": sd, "ci95": ci95, "values": values}
 
 
 def run_experiment(args, device):

@@ -1,5 +1,6 @@
 /** Plain-text reports for the terminal: the results tables. */
 import { ALL_CONDITIONS, CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { INTERVAL_NAME } from '../protocol/format';
 import type { Summary } from '../protocol/stats';
 import type { ExperimentResult } from '../protocol/results';
 
@@ -19,14 +20,14 @@ export function textTable(header: string[], rows: string[][]): string {
 /** A summary as "mean  ± ci" cells. */
 export const summaryCells = (summary: Summary) => [pct(summary.mean), summary.ci95 === null ? 'n/a (1 seed)' : `± ${pct(summary.ci95)}`];
 
-/** One row per model: its mean, 95% CI and every seed's value of one per-seed measure. */
+/** One row per model: its mean, 95% interval (Student's t) and every seed's value of one per-seed measure. */
 function measureTable(
   result: ExperimentResult,
   summaries: Partial<Record<Condition, Summary>>,
   perSeed: (seed: ExperimentResult['seeds'][number], c: Condition) => number | undefined,
   withPaper: boolean,
 ): string {
-  const header = ['model', 'mean %', '95% CI', ...(withPaper ? ['expected (paper)'] : []), 'per seed %'];
+  const header = ['model', 'mean %', INTERVAL_NAME, ...(withPaper ? ['expected (paper)'] : []), 'per seed %'];
   const rows = ALL_CONDITIONS.flatMap((condition) => {
     const summary = summaries[condition];
     if (!summary) return [];

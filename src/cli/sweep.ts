@@ -11,6 +11,7 @@ import { CONDITION_TABLE } from '../protocol/conditions';
 import type { ConfigIssue } from '../protocol/config';
 import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText } from '../protocol/results';
+import { INTERVAL_NAME } from '../protocol/format';
 import type { Summary } from '../protocol/stats';
 import { studentsOf, totalSteps } from '../protocol/schedule';
 import {
@@ -91,7 +92,8 @@ function helpText(): string {
     '                       spread a sweep over machines; merge the slices with --merge',
     '  --merge FILES…       join sweep files (shards of one sweep) into one; checks they belong together',
     `  --json FILE          the sweep (schema ${SWEEP_SCHEMA}): per-job results, per-value summaries, receipt`,
-    '  --csv FILE           a row per job and model, then a row per value and model (mean, 95% CI)',
+    '  --csv FILE           a row per job and model, then a row per value and model (mean and its',
+    "                       95% interval with Student's t)",
     '',
     'Every other flag is the experiment’s (npm run experiment -- --help):',
     '',
@@ -102,7 +104,7 @@ function helpText(): string {
 /** The sweep in words: a row per value and model, and the command that reproduces it. */
 function sweepReport(file: SweepFile): string {
   const keys = file.axes.map((a) => a.key);
-  const favourite = file.points.some((p) => p.favouriteSummary) ? ['favourite %', 'fav. 95% CI'] : [];
+  const favourite = file.points.some((p) => p.favouriteSummary) ? ['favourite %', `favourite ${INTERVAL_NAME}`] : [];
   const favouriteCells = (summary: Summary | undefined) => (summary ? summaryCells(summary) : ['–', '–']);
   const rows = file.points.flatMap((point) =>
     Object.entries(point.summary).map(([condition, summary]) => [
@@ -113,7 +115,7 @@ function sweepReport(file: SweepFile): string {
       ...(favourite.length ? favouriteCells(point.favouriteSummary?.[condition as keyof typeof CONDITION_TABLE]) : []),
     ]),
   );
-  return `${textTable([...keys, 'model', 'seeds', 'accuracy %', '95% CI', ...favourite], rows)}\n\nReproduce: ${sweepCommand(file)}`;
+  return `${textTable([...keys, 'model', 'seeds', 'accuracy %', INTERVAL_NAME, ...favourite], rows)}\n\nReproduce: ${sweepCommand(file)}`;
 }
 
 async function writeSweep(prepared: Prepared, file: SweepFile, jsonFlag: string | undefined): Promise<void> {

@@ -11,3 +11,10 @@ export function duration(ms: number): string {
 
 /** Milliseconds → "12.3 s", for receipts. */
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The interval every summary over seeds shows, named as every legend names it. */
+export const INTERVAL_NAME = "95% interval (Student's t)";
+
+/** What a summary over n seeds shows: its mean and interval, or, from one seed, that there is no interval to show. */
+export const overSeeds = (n: number) =>
+  n === 1 ? 'from one seed (one seed gives no interval)' : `mean ± ${INTERVAL_NAME} over ${n} seeds`;

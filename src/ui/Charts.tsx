@@ -1,6 +1,6 @@
 /**
  * Live charts: test accuracy (or a favourite-digit run's favourite rate) and loss over the run's
- * steps, one thin line per seed and the mean with its 95% band; per-digit accuracy; the mechanism.
+ * steps, one thin line per seed and the mean with its 95% band (Student's t); per-digit accuracy; the mechanism.
  * Every line that carries the story is labelled at its end with its current value, in a gutter
  * beside the plot where labels are spread so that none covers another.
  */
@@ -21,7 +21,7 @@ import {
   YAxis,
 } from 'recharts';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
-import { pct } from '../protocol/format';
+import { INTERVAL_NAME, pct } from '../protocol/format';
 import { teacherSteps } from '../protocol/schedule';
 import { summarize } from '../protocol/stats';
 import type { Band, Measure, Series } from '../store/derive';
@@ -388,8 +388,8 @@ export function AccuracyChart() {
   }, [series, bands, tag, measure]);
   const title =
     measure === 'favourite'
-      ? `How often each model answers ${config.favourite} on test images of other digits (mean and 95% CI across seeds; thin lines: each seed)`
-      : 'Test accuracy on MNIST digits (mean and 95% CI across seeds; thin lines: each seed)';
+      ? `How often each model answers ${config.favourite} on test images of other digits (mean and ${INTERVAL_NAME} across seeds; thin lines: each seed)`
+      : `Test accuracy on MNIST digits (mean and ${INTERVAL_NAME} across seeds; thin lines: each seed)`;
   return (
     <figure
       ref={figure}
@@ -543,7 +543,7 @@ export function AlignmentChart() {
         <PngButton
           target={figure}
           name="alignment"
-          title="Cosine between each student's update and its teacher's (mean and 95% CI across seeds)"
+          title={`Cosine between each student's update and its teacher's (mean and ${INTERVAL_NAME} across seeds)`}
           conditions={conditionsIn(series)}
         />
       </figcaption>

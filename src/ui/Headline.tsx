@@ -1,10 +1,10 @@
 /**
- * The numbers a room watches, large: each headline student's mean and 95% interval over seeds
- * (live while it trains), beside its teacher's. In a favourite-digit run, how often each answers
- * the favourite on other digits.
+ * The numbers a room watches, large: each headline student's mean and 95% interval (Student's t)
+ * over seeds (live while it trains), beside its teacher's. In a favourite-digit run, how often
+ * each answers the favourite on other digits.
  */
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
-import { pct } from '../protocol/format';
+import { overSeeds, pct } from '../protocol/format';
 import type { FigureBar } from '../store/derive';
 import { useMeasure, useNames, useShownConfig } from './useNames';
 import { useAppState } from './useStore';
@@ -38,8 +38,7 @@ export function Headline() {
       ) : (
         <>
           <p className="headline-unit">
-            How often the students {unit}, mean ± 95% interval over {students[0].values.length} seed
-            {students[0].values.length > 1 ? 's' : ''}:
+            How often the students {unit}, {overSeeds(students[0].values.length)}:
           </p>
           {students.map((bar) => (
             <Big key={bar.condition} bar={bar} condition={bar.condition} name={names(bar.condition).short} />

@@ -62,7 +62,7 @@ export function RecordedResult() {
         measure={shown}
         config={record.config}
         showExpected={trait === 'skill'}
-        label={`Recorded: ${shown === 'favourite' ? 'favourite rate' : 'mean test accuracy'} over ${seeds.length} seeds, with 95% intervals`}
+        label={`Recorded: ${shown === 'favourite' ? 'favourite rate' : 'mean test accuracy'} over ${seeds.length} seeds, with 95% intervals (Student's t)`}
       />
     </div>
   );

@@ -1,7 +1,7 @@
-/** The honest summary of the run on screen: the paper's figure (mean, 95% CI, every seed) and a table, live, with exports. */
+/** The honest summary of the run on screen: the paper's figure (mean, 95% interval with Student's t, every seed) and a table, live, with exports. */
 import { useRef } from 'react';
 import { CONDITION_TABLE } from '../protocol/conditions';
-import { pct } from '../protocol/format';
+import { INTERVAL_NAME, overSeeds, pct } from '../protocol/format';
 import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
 import { PngButton, ResultDownloads, ResultReceipt } from './Export';
 import { ModelRowHeader } from './ModelName';
@@ -23,13 +23,13 @@ export function Results() {
     return (
       <section className="results" data-testid="results-placeholder" data-tour="results" aria-label="Results across seeds">
         <p className="empty">
-          The results across seeds appear here as the models train: each model's mean, its 95% interval, and every seed.
+          The results across seeds appear here as the models train: each model's mean, its {INTERVAL_NAME}, and every seed.
         </p>
       </section>
     );
   const paper = isPaperProtocol(runConfig) && measure === 'accuracy';
   const what = measure === 'favourite' ? `How often each model answers ${config.favourite} on other digits` : 'Test accuracy';
-  const title = `${what} across ${seeds} seed${seeds > 1 ? 's' : ''}: mean, 95% interval and every seed`;
+  const title = `${what}, ${overSeeds(seeds)}${seeds > 1 ? ', and every seed' : ''}`;
   return (
     <section className="results" data-testid="results" data-tour="results" aria-labelledby="results-title">
       <div className="section-head">
@@ -58,7 +58,7 @@ export function Results() {
               <tr>
                 <th>model</th>
                 <th>mean</th>
-                <th>95% CI</th>
+                <th>{INTERVAL_NAME}</th>
                 <th>per seed</th>
                 {measure === 'accuracy' && <th title="The paper's full protocol, many seeds">paper, full protocol</th>}
               </tr>

@@ -1,5 +1,5 @@
 /**
- * The paper's figure, honestly: each model's mean with its 95% CI (1.96·sd/√n), every seed as a
+ * The paper's figure, honestly: each model's mean with its 95% interval (Student's t), every seed as a
  * dot, and the band the paper's full protocol lands in beside it. Plain SVG drawn at the size it
  * is shown (so its type is the size it says, and it exports to PNG as drawn): upright bars where
  * there is room, horizontal bars on a phone, so that every bar is visible without scrolling.
@@ -8,7 +8,7 @@
 import { forwardRef } from 'react';
 import { CONDITION_TABLE, nameOf, type Condition, type Marker } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
-import { pct } from '../protocol/format';
+import { INTERVAL_NAME, pct } from '../protocol/format';
 import type { FigureBar, Measure } from '../store/derive';
 import { textWidth } from './textWidth';
 import { useNames, useType } from './useNames';
@@ -87,8 +87,8 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
   const alt =
     label ??
     (measure === 'favourite'
-      ? 'How often each model answers its teacher’s favourite digit on other digits, mean and 95% interval over seeds'
-      : 'Mean test accuracy per model with 95% confidence intervals');
+      ? `How often each model answers its teacher’s favourite digit on other digits, mean and ${INTERVAL_NAME} over seeds`
+      : `Mean test accuracy per model with its ${INTERVAL_NAME}`);
   return (
     <div ref={box} className="results-figure">
       <svg
@@ -109,7 +109,8 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
         )}
       </svg>
       <p className="figure-key">
-        Bar: the mean · whiskers: 95% interval · dots: each seed · dashed line:{' '}
+        {/* One seed gives no interval, so no whiskers to name. */}
+        Bar: the mean{bars.some((b) => b.ci95 !== null) && ` · whiskers: ${INTERVAL_NAME}`} · dots: each seed · dashed line:{' '}
         {measure === 'favourite' ? 'a random guess (10%)' : 'chance (10%)'}
         {showExpected && bars.some((b) => CONDITION_TABLE[b.condition].expected) && (
           <>

@@ -1,13 +1,13 @@
 /**
  * How alike must the starts be, and how many auxiliary outputs does it take? Sweeps recorded by
- * `npm run sweep` (each value × seed a run of its own), drawn as mean, 95% interval and every seed
+ * `npm run sweep` (each value × seed a run of its own), drawn as mean, 95% interval (Student's t) and every seed
  * per value, with each file's receipt and the command that reproduces it; and any sweep file of
  * the CLI's, opened with the file picker or dropped on the page, drawn the same way.
  */
 import { useEffect, useState, type DragEvent } from 'react';
 import { CONDITION_TABLE, nameOf } from '../protocol/conditions';
 import { CONFIG_SCHEMA } from '../protocol/config';
-import { duration, pct } from '../protocol/format';
+import { duration, INTERVAL_NAME, pct } from '../protocol/format';
 import { checkSweep, parseSweep, sweepCommand, sweepSeries, type SweepFile } from '../protocol/sweep';
 import { PercentGrid } from './ResultsFigure';
 import { textWidth } from './textWidth';
@@ -47,7 +47,7 @@ export function SweepFigure({ file }: { file: SweepFile }) {
         width={width}
         height={height}
         role="img"
-        aria-label={`${label} sweep: accuracy per value, mean and 95% interval over seeds`}
+        aria-label={`${label} sweep: accuracy per value, mean and ${INTERVAL_NAME} over seeds`}
         data-testid="sweep-figure"
         data-points={series.reduce((n, s) => n + s.points.length, 0)}
         fontFamily="system-ui, sans-serif"
@@ -127,7 +127,7 @@ export function SweepFigure({ file }: { file: SweepFile }) {
             {nameOf(s.condition, file.config).short}
           </li>
         ))}
-        <li>big dot: the mean · line: 95% interval · small dots: each seed · dashed: chance (10%)</li>
+        <li>big dot: the mean · line: {INTERVAL_NAME} · small dots: each seed · dashed: chance (10%)</li>
       </ul>
     </div>
   );
