@@ -189,7 +189,7 @@ export interface Choices {
 }
 
 /** The students a choice trains, in table order. */
-export function studentsFor({ init, distill, teacherTrait }: Choices): StudentCondition[] {
+export function studentsOf({ init, distill, teacherTrait }: Choices): StudentCondition[] {
   const inits = initsOf(init);
   const distills = distillsOf(distill);
   const teachers = teachersOf(teacherTrait);
@@ -200,8 +200,8 @@ export function studentsFor({ init, distill, teacherTrait }: Choices): StudentCo
 }
 
 /** Every model a run with this choice evaluates, in table order: the untrained reference, each teacher, then its students. */
-export function conditionsFor(choices: Choices): Condition[] {
-  const students = studentsFor(choices);
+export function conditionsOf(choices: Choices): Condition[] {
+  const students = studentsOf(choices);
   const teachers = teachersOf(choices.teacherTrait);
   return ALL_CONDITIONS.filter(
     (c) =>
@@ -210,10 +210,6 @@ export function conditionsFor(choices: Choices): Condition[] {
       students.includes(c as StudentCondition),
   );
 }
-
-/** The students of one teacher among `students`, in order. */
-export const studentsOfTeacher = (students: readonly StudentCondition[], teacher: TeacherCondition) =>
-  students.filter((c) => CONDITION_TABLE[c].teacher === teacher);
 
 export interface ModelName {
   /** In words, for tables, the receipt and screen readers. */
