@@ -4,7 +4,16 @@
  * walks it; progress totals, ETAs and the split over workers are sums over it. A new kind of
  * student, or a setting that changes the work, is taught to `planRun` and to nothing else.
  */
-import { CONDITION_TABLE, TEACHERS, studentsOf, type Distill, type Init, type StudentCondition, type TeacherCondition } from './conditions';
+import {
+  CONDITION_TABLE,
+  TEACHERS,
+  labelsOf,
+  studentsOf,
+  type Distill,
+  type Init,
+  type StudentCondition,
+  type TeacherCondition,
+} from './conditions';
 import type { Config } from './config';
 import { seedRange } from './results';
 
@@ -133,8 +142,14 @@ export function planRun(config: Config, scope: PlanScope = {}): RunPlan {
     const taught = students.filter((c) => CONDITION_TABLE[c].teacher === teacher);
     if (taught.length === 0) continue;
     const teacherTraining = training(config, teacherSteps(config), true);
-    const labels = teacher === 'teacher' && config.teacherTrait === 'favourite' ? 'favourite' : 'true';
-    tasks.push({ kind: 'teacher', id: teacher, needs: ['reference'], cost: trainingCost(teacherTraining), labels, ...teacherTraining });
+    tasks.push({
+      kind: 'teacher',
+      id: teacher,
+      needs: ['reference'],
+      cost: trainingCost(teacherTraining),
+      labels: labelsOf(teacher, config.teacherTrait),
+      ...teacherTraining,
+    });
     const noisePass = `${teacher} noise pass` as const;
     // The pass also keeps the teacher's update from the reference, which its students' alignment is measured against.
     tasks.push({
