@@ -101,6 +101,7 @@ export function phaseSteps({ epochs, exampleCount, batchSize }: { epochs: number
   return epochs * Math.ceil(exampleCount / batchSize);
 }
 
+/** A teacher's training steps (on a run's timeline, the students' curves begin after them). */
 export const teacherSteps = (config: Config) =>
   phaseSteps({ epochs: config.teacherEpochs, exampleCount: config.trainCount, batchSize: config.batchSize });
 const studentSteps = (config: Config) =>
