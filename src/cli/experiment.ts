@@ -4,7 +4,6 @@
  * per-seed accuracies with a receipt.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { totalSteps } from '../protocol/schedule';
 import { receiptLines, toCsv, toExport } from '../protocol/export';
 import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText } from '../protocol/results';
@@ -13,7 +12,7 @@ import { flagOf } from '../protocol/config';
 import { prepare, runCommand } from './command';
 import { writeOutputs } from './outputs';
 import { resultsTable } from './report';
-import { mergeShares, planShares } from '../protocol/shares';
+import { mergeShares, planShares, sharesSteps } from '../protocol/shares';
 import { runJobs } from './pool';
 import { progressReporter } from './progress';
 
@@ -36,8 +35,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const total = shares.reduce((sum, share) => sum + totalSteps(config, share.students), 0);
-  const progress = progressReporter(total);
+  const progress = progressReporter(sharesSteps(shares));
   // Each worker reports the work it has done (training steps, evaluations and the noise pass, in steps' worth).
   const done = shares.map(() => 0);
   const started = performance.now();

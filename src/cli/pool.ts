@@ -9,7 +9,7 @@ import type { ExperimentResult } from '../protocol/results';
 import type { Job, SeedWorkerInput, SeedWorkerMessage, ToWorker } from './seed-worker';
 
 export interface PoolProgress {
-  /** Which job, and the work it has done so far, in training steps' worth (protocol/schedule.ts). */
+  /** Which job, and the work it has done so far, in training steps' worth (protocol/runPlan.ts). */
   job: number;
   doneSteps: number;
   what: string;

@@ -7,13 +7,13 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { CONDITION_TABLE } from '../protocol/conditions';
+import { CONDITION_TABLE, studentsOf } from '../protocol/conditions';
 import type { ConfigIssue } from '../protocol/config';
 import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText } from '../protocol/results';
 import { INTERVAL_NAME } from '../protocol/format';
 import type { Summary } from '../protocol/stats';
-import { studentsOf, totalSteps } from '../protocol/schedule';
+import { planRun } from '../protocol/runPlan';
 import {
   assembleSweep,
   jobConfig,
@@ -172,7 +172,7 @@ async function main(): Promise<number> {
       `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
   );
   const students = studentsOf(config);
-  const total = configs.reduce((sum, c) => sum + totalSteps(c, students), 0);
+  const total = configs.reduce((sum, c) => sum + planRun(c, { seeds: [c.seed], students }).steps, 0);
   const progress = progressReporter(total);
   const done = jobs.map(() => 0);
   const started = performance.now();

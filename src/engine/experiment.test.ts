@@ -7,7 +7,7 @@ import { DIGITS } from '../protocol/constants';
 import { seedStreams } from '../protocol/random';
 import type { ExperimentEvent } from '../protocol/results';
 import type { MnistData } from './data';
-import { totalSteps } from '../protocol/schedule';
+import { planRun } from '../protocol/runPlan';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from './experiment';
 import { layoutFor } from './layout';
 import { initHostParams, Mlp, type HostParams } from './mlp';
@@ -103,7 +103,7 @@ describe('runExperiment', () => {
     // pass over the noise set in steps' worth (a batch forward is a third of a step).
     expect(steps.every((e, i) => i === 0 || e.doneSteps > steps[i - 1].doneSteps)).toBe(true);
     expect(new Set(steps.map((e) => `${e.condition} ${e.step}`)).size).toBe(8 + 4 * 4); // one teacher phase, four student phases
-    expect(steps.at(-1)).toMatchObject({ doneSteps: totalSteps(config), totalSteps: totalSteps(config) });
+    expect(steps.at(-1)).toMatchObject({ doneSteps: planRun(config).steps, totalSteps: planRun(config).steps });
     const losses = steps.filter((e) => e.loss !== null);
     expect(losses.every((e) => Number.isFinite(e.loss))).toBe(true);
     expect(losses.length).toBeLessThan(steps.length);
@@ -125,6 +125,24 @@ describe('runExperiment', () => {
     expect(teacherHistory.at(-1)!.accuracy).toBe(result.seeds[0].accuracy.teacher!.overall);
   });
 
+  it("walks the run's plan: its phases in order, each as long as planned, and progress ending exactly at the plan's total", async () => {
+    const config = tiny({ teacherTrait: 'favourite', init: 'all', distill: 'aux', evalEvery: 4, seeds: 2 });
+    const shares = [{}, { seeds: [2], students: ['clean-aux-partial', 'clean-aux-different'] as const }];
+    for (const share of shares) {
+      const plan = planRun(config, { seeds: share.seeds, students: share.students && [...share.students] });
+      const events: ExperimentEvent[] = [];
+      await runExperiment(config, mnist, { ...share, students: share.students && [...share.students], onEvent: (e) => events.push(e) });
+      const phases = events.flatMap((e) => (e.type === 'phase' ? [`${e.condition} ${e.phaseSteps}`] : []));
+      expect(phases).toEqual(
+        plan.tasks.flatMap((task) => (task.kind === 'noise pass' ? [] : [`${task.id} ${task.kind === 'reference' ? 0 : task.steps}`])),
+      );
+      const steps = events.filter((e) => e.type === 'step');
+      expect(events[0]).toMatchObject({ type: 'start', totalSteps: plan.steps });
+      expect(steps.every((e, i) => e.totalSteps === plan.steps && (i === 0 || e.doneSteps > steps[i - 1].doneSteps))).toBe(true);
+      expect(steps.at(-1)!.doneSteps).toBe(plan.steps);
+    }
+  });
+
   it('reports a step taken by hand in full (loss and evaluation), outside the planned work', async () => {
     const config = tiny({ evalEvery: 4, logEvery: 100 });
     let calls = 0;
@@ -136,7 +154,7 @@ describe('runExperiment', () => {
     // The export's history keeps the schedule, so a run's file does not depend on who clicked what.
     expect(result.seeds[0].history.teacher!.map((p) => p.step)).toEqual([0, 4, 8]);
     const last = events.filter((e) => e.type === 'step').at(-1)!;
-    expect(last).toMatchObject({ doneSteps: totalSteps(config), totalSteps: totalSteps(config) });
+    expect(last).toMatchObject({ doneSteps: planRun(config).steps, totalSteps: planRun(config).steps });
   });
 
   it('stops at the next step when cancelled, and still frees every tensor', async () => {

@@ -1,30 +1,40 @@
 /**
- * The whole experiment for a config: the untrained reference, then each teacher (one, or the
- * favourite-digit teacher and its clean twin) followed by its chosen students, K seeds side by side
- * in one batched computation per phase, evaluated on the MNIST test set. Progress is a stream of
- * typed events; a run can be paused (via `beforeStep`) and cancelled (via an AbortSignal).
+ * The whole experiment for a config: the engine walks the run's plan (protocol/runPlan.ts): the
+ * untrained reference, then each teacher (one, or the favourite-digit teacher and its clean twin),
+ * its pass over the noise sets and its chosen students, K seeds side by side in one batched
+ * computation per phase, evaluated on the MNIST test set. Progress is a stream of typed events; a
+ * run can be paused (via `beforeStep`) and cancelled (via an AbortSignal).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
   CONDITION_TABLE,
-  studentsOfTeacher,
   type Condition,
-  type Init,
   type StudentCondition,
   type TeacherCondition,
   type TrainedCondition,
 } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
 import { seedStreams } from '../protocol/random';
-import { assembleResult, SAMPLE_COUNT, seedRange, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
+import { assembleResult, SAMPLE_COUNT, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
+import {
+  lastUses,
+  phaseSteps,
+  planRun,
+  type Evaluation,
+  type NoisePassTask,
+  type RunPlan,
+  type RunTask,
+  type StudentTask,
+  type TeacherTask,
+  type Training,
+} from '../protocol/runPlan';
 import type { MnistData } from './data';
 import { UpdateAlignment } from './alignment';
 import { TestSet } from './evaluate';
-import { layoutFor } from './layout';
+import { layoutFor, type ModelLayout } from './layout';
 import { initHostParams, mixHostParams, Mlp, type MlpShape } from './mlp';
 import type { NoiseTargets, PhasePlan } from './phase';
 import { favouriteLabels, studentPlan, teacherPlan } from './plans';
-import { evalSteps, noisePassSteps, phaseSteps, studentsOf, teachersOfStudents, totalSteps } from '../protocol/schedule';
 import { trainPhase } from './train';
 
 export interface ExperimentOptions {
@@ -83,181 +93,268 @@ function yieldToHost(): Promise<void> {
 
 export async function runExperiment(config: Config, data: MnistData, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const started = performance.now();
+  const plan = planRun(config, { seeds: options.seeds, students: options.students });
   const backend = tf.getBackend();
-  const layout = layoutFor(backend);
-  const emit = (event: ExperimentEvent) => options.onEvent?.(event);
-  const shape: MlpShape = { hidden: config.hidden, m: config.m };
-  const seeds = options.seeds ?? seedRange(config);
-  const streams = seeds.map(seedStreams);
-  const stream = <K extends keyof ReturnType<typeof seedStreams>>(key: K) => streams.map((s) => s[key]);
-  const students = options.students ?? studentsOf(config);
-  const total = totalSteps(config, students);
-  const favourite = config.teacherTrait === 'favourite' ? config.favourite : null;
-  const results: SeedResult[] = seeds.map((seed) => ({
-    seed,
-    accuracy: {},
-    history: {},
-    ...(favourite !== null && { favouriteRate: {} }),
-  }));
-  const phaseMs: ExperimentResult['phaseMs'] = {};
-  const kernels: ExperimentResult['kernels'] = {};
-  let doneSteps = 0;
+  options.onEvent?.({ type: 'start', config, backend, seeds: [...plan.seeds], totalSteps: plan.steps });
+  const walk = new PlanWalk(config, data, plan, layoutFor(backend), options);
+  const lastUse = lastUses(plan);
+  try {
+    for (const [index, task] of plan.tasks.entries()) {
+      await walk.run(task);
+      // What no later task needs is freed now: a teacher once its noise pass is done, its outputs once its last student is.
+      for (const made of plan.tasks) if (lastUse.get(made.id) === index) walk.free(made);
+    }
+  } finally {
+    walk.dispose();
+  }
+  const result = assembleResult({
+    config,
+    backend,
+    tfjsVersion: tf.version_core,
+    seeds: walk.results,
+    phaseMs: walk.phaseMs,
+    kernels: walk.kernels,
+    wallMs: performance.now() - started,
+  });
+  options.onEvent?.({ type: 'done', result });
+  return result;
+}
 
-  const beforeStep = async () => {
-    await yieldToHost();
-    const inspect = await options.beforeStep?.();
-    if (options.signal?.aborted) throw new ExperimentCancelled();
-    return inspect;
-  };
+/** What a teacher leaves its students: its outputs on the noise sets, and its update from the reference (for their alignment). */
+interface TeacherOutputs {
+  targets: NoiseTargets;
+  update: UpdateAlignment;
+}
+
+/** A student's start and its teacher's update, to measure how the student's update lines up with the teacher's. */
+interface AlignmentBasis {
+  start: Mlp;
+  update: UpdateAlignment;
+}
+
+/** One walk through a run's plan: the products its tasks leave for later ones, the progress, and the results. */
+class PlanWalk {
+  readonly results: SeedResult[];
+  readonly phaseMs: ExperimentResult['phaseMs'] = {};
+  readonly kernels: ExperimentResult['kernels'] = {};
+  private readonly shape: MlpShape;
+  private readonly streams: ReturnType<typeof seedStreams>[];
+  private readonly favourite: number | null;
+  private readonly testSet: TestSet;
+  private reference: { model: Mlp; predictions: Int32Array[] } | null = null;
+  private readonly teachers = new Map<TeacherCondition, Mlp>();
+  private readonly outputs = new Map<TeacherCondition, TeacherOutputs>();
+  /** Work done so far, in steps' worth, and the last step reported (evaluations and noise passes report as its progress). */
+  private doneSteps = 0;
+  private lastStep: Extract<ExperimentEvent, { type: 'step' }> | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly data: MnistData,
+    private readonly plan: RunPlan,
+    private readonly layout: ModelLayout,
+    private readonly options: ExperimentOptions,
+  ) {
+    this.shape = { hidden: config.hidden, m: config.m };
+    this.streams = plan.seeds.map(seedStreams);
+    this.favourite = config.teacherTrait === 'favourite' ? config.favourite : null;
+    this.results = plan.seeds.map((seed) => ({
+      seed,
+      accuracy: {},
+      history: {},
+      ...(this.favourite !== null && { favouriteRate: {} }),
+    }));
+    this.testSet = new TestSet(data.test, config.testCount);
+  }
+
+  async run(task: RunTask): Promise<void> {
+    switch (task.kind) {
+      case 'reference':
+        return this.evaluateReference(task.evaluation);
+      case 'teacher':
+        return this.trainTeacher(task);
+      case 'noise pass':
+        return this.passOverNoise(task);
+      case 'student':
+        return this.trainStudent(task);
+    }
+  }
+
+  /** Frees what a task made, once no later task needs it. */
+  free(task: RunTask): void {
+    if (task.kind === 'reference') {
+      this.reference?.model.dispose();
+      this.reference = null;
+    } else if (task.kind === 'teacher') {
+      this.teachers.get(task.id)?.dispose();
+      this.teachers.delete(task.id);
+    } else if (task.kind === 'noise pass') {
+      const outputs = this.outputs.get(task.teacher);
+      outputs?.targets.logits.dispose();
+      outputs?.update.dispose();
+      this.outputs.delete(task.teacher);
+    }
+  }
+
+  /** Frees everything still held, on every path. */
+  dispose(): void {
+    this.reference?.model.dispose();
+    for (const teacher of this.teachers.values()) teacher.dispose();
+    for (const { targets, update } of this.outputs.values()) {
+      targets.logits.dispose();
+      update.dispose();
+    }
+    this.testSet.dispose();
+  }
+
+  private emit(event: ExperimentEvent) {
+    this.options.onEvent?.(event);
+  }
+
+  private stream<K extends keyof ReturnType<typeof seedStreams>>(key: K) {
+    return this.streams.map((s) => s[key]);
+  }
 
   /** Counts work done outside training steps, and reports it as progress of the phase's current step. */
-  let lastStep: Extract<ExperimentEvent, { type: 'step' }> | null = null;
-  const countWork = (steps: number) => {
-    doneSteps += steps;
-    if (lastStep) emit((lastStep = { ...lastStep, doneSteps, loss: null }));
-  };
+  private countWork(steps: number) {
+    this.doneSteps += steps;
+    if (this.lastStep) this.emit((this.lastStep = { ...this.lastStep, doneSteps: this.doneSteps, loss: null }));
+  }
 
-  /** While a student trains: its teacher's update and the student's initial weights, for the alignment it reports. */
-  let alignment: UpdateAlignment | null = null;
-  let studentStart: Mlp | null = null;
+  private async beforeStep() {
+    await yieldToHost();
+    const inspect = await this.options.beforeStep?.();
+    if (this.options.signal?.aborted) throw new ExperimentCancelled();
+    return inspect;
+  }
+
+  private async evaluateReference(evaluation: Evaluation) {
+    const model = Mlp.init(this.shape, this.stream('reference'));
+    this.reference = { model, predictions: [] };
+    this.emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
+    // Teachers and shared students start as copies of the reference: their step-0 curves reuse these.
+    this.reference.predictions = await this.evaluate('reference', model, evaluation);
+  }
+
+  private async trainTeacher(task: TeacherTask) {
+    const { config, favourite } = this;
+    // Each seed's labels: the true ones, or the favourite-digit teacher's relabelled copy.
+    const labels =
+      task.labels === 'favourite'
+        ? this.stream('favourite').map((seed) =>
+            favouriteLabels(this.data.train.labels, config.trainCount, favourite!, config.favouriteShare, seed),
+          )
+        : undefined;
+    const teacher = this.reference!.model.clone();
+    this.teachers.set(task.id, teacher);
+    await this.train(task.id, teacher, teacherPlan(config, this.data.train, this.stream('teacherOrder'), labels), task, null);
+  }
+
+  private async passOverNoise(task: NoisePassTask) {
+    const teacher = this.teachers.get(task.teacher)!;
+    const pass = await this.layout.noiseLogits(teacher, this.stream('noise'), this.config.noiseCount, this.config.batchSize);
+    this.outputs.set(task.teacher, { targets: pass.targets, update: UpdateAlignment.of(teacher, this.reference!.model) });
+    this.kernels[task.id] = pass.kernels;
+    this.countWork(task.cost);
+  }
+
+  private async trainStudent(task: StudentTask) {
+    const { targets, update } = this.outputs.get(task.teacher)!;
+    const start = this.startOf(task);
+    const student = start.clone();
+    try {
+      const plan = studentPlan(this.config, this.stream('noise'), this.stream('studentOrder'), targets, task.distill);
+      await this.train(task.id, student, plan, task, { start, update });
+    } finally {
+      student.dispose();
+      if (start !== this.reference?.model) start.dispose();
+    }
+  }
+
+  /** Where a student starts: the reference (shared), an independent draw (different), or the mix of both (partial). */
+  private startOf({ init }: StudentTask): Mlp {
+    if (init === 'shared') return this.reference!.model;
+    if (init === 'different') return Mlp.init(this.shape, this.stream('different'));
+    return Mlp.fromHost(
+      this.shape,
+      this.streams.map((s) =>
+        mixHostParams(initHostParams(this.shape, s.reference), initHostParams(this.shape, s.different), this.config.initShare),
+      ),
+    );
+  }
+
+  /** Trains `model` through `phase`, evaluating it where the plan says (and where the host asks). */
+  private async train(condition: TrainedCondition, model: Mlp, phase: PhasePlan, training: Training, basis: AlignmentBasis | null) {
+    const { config } = this;
+    const steps = training.steps;
+    if (phaseSteps(phase) !== steps) throw new Error(`${condition}: the run's plan counts ${steps} steps, its phase ${phaseSteps(phase)}`);
+    const phaseStart = performance.now();
+    const planned = new Map(training.evaluations.map((e) => [e.step, e]));
+    this.emit({ type: 'phase', condition, phaseSteps: steps });
+    const start = planned.get(0);
+    if (start) await this.evaluate(condition, model, start, basis);
+    this.kernels[condition] = await trainPhase(model, phase, {
+      layout: this.layout,
+      logEvery: config.logEvery,
+      beforeStep: () => this.beforeStep(),
+      afterStep: async (info, inspect) => {
+        if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS))
+          throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
+        this.doneSteps += 1;
+        this.emit((this.lastStep = { type: 'step', condition, doneSteps: this.doneSteps, totalSteps: this.plan.steps, ...info }));
+        const scheduled = planned.get(info.step);
+        if (info.step !== steps && (scheduled || inspect))
+          await this.evaluate(condition, model, scheduled ?? { step: info.step, asked: true }, basis);
+      },
+    });
+    await this.evaluate(condition, model, planned.get(steps)!, basis);
+    this.phaseMs[condition] = performance.now() - phaseStart;
+  }
 
   /**
-   * Evaluates all K models (or reports predictions already made for identical weights);
-   * records the final accuracy at a phase's end. Returns the predictions. `extra`: an
-   * evaluation outside the schedule (a step taken by hand), so not in the run's planned work.
+   * Evaluates all K models (or reports the reference's predictions for a model that is still its
+   * copy) and returns the predictions. A planned evaluation counts as work and draws the curves, a
+   * final one records the accuracy; one `asked` for by the host (a step taken by hand) does neither.
    */
-  const evaluate = async (condition: Condition, model: Mlp, step: number, final: boolean, known?: Int32Array[], extra = false) => {
-    const predicted = known ?? (await testSet.predictDigits(model, layout));
-    if (!known && !extra) countWork(evalSteps(config));
-    const alignments = studentStart && alignment ? await alignment.measure(model, studentStart) : null;
-    if (options.weights) emit({ type: 'weights', seed: seeds[0], condition, step, shape, params: await model.toHost(0) });
+  private async evaluate(
+    condition: Condition,
+    model: Mlp,
+    at: Evaluation | { step: number; asked: true },
+    basis: AlignmentBasis | null = null,
+  ) {
+    const { config, favourite, testSet, results } = this;
+    const planned = 'asked' in at ? null : at;
+    const predicted = planned?.reusesReference ? this.reference!.predictions : await testSet.predictDigits(model, this.layout);
+    if (planned && !planned.reusesReference) this.countWork(planned.cost);
+    const alignments = basis ? await basis.update.measure(model, basis.start) : null;
+    if (this.options.weights)
+      this.emit({ type: 'weights', seed: this.plan.seeds[0], condition, step: at.step, shape: this.shape, params: await model.toHost(0) });
     predicted.forEach((digits, k) => {
       const accuracy = testSet.score(digits);
       const favouriteRate = favourite === null ? undefined : testSet.favouriteRate(digits, favourite);
-      const samplePredictions = Array.from(digits.subarray(0, SAMPLE_COUNT));
-      const confusion = testSet.confusion(digits);
-      emit({
+      this.emit({
         type: 'eval',
-        seed: seeds[k],
+        seed: this.plan.seeds[k],
         condition,
-        step,
+        step: at.step,
         accuracy,
-        samplePredictions,
-        confusion,
+        samplePredictions: Array.from(digits.subarray(0, SAMPLE_COUNT)),
+        confusion: testSet.confusion(digits),
         ...(alignments && { alignment: alignments[k] }),
         ...(favouriteRate !== undefined && { favouriteRate }),
       });
-      if (config.evalEvery > 0 && !extra)
+      if (!planned) return;
+      if (config.evalEvery > 0)
         (results[k].history[condition] ??= []).push({
-          step,
+          step: at.step,
           accuracy: accuracy.overall,
           ...(favouriteRate !== undefined && { favouriteRate }),
         });
-      if (!final) return;
+      if (!planned.final) return;
       results[k].accuracy[condition] = accuracy;
       if (alignments) (results[k].alignment ??= {})[condition as StudentCondition] = alignments[k];
       if (favouriteRate !== undefined) results[k].favouriteRate![condition] = favouriteRate;
     });
     return predicted;
-  };
-
-  /** `initial`: predictions of the untrained model when it is a copy of the reference. */
-  const train = async (condition: TrainedCondition, model: Mlp, plan: PhasePlan, initial?: Int32Array[]) => {
-    const phaseStart = performance.now();
-    const steps = phaseSteps(plan);
-    emit({ type: 'phase', condition, phaseSteps: steps });
-    if (config.evalEvery > 0) await evaluate(condition, model, 0, false, initial);
-    kernels[condition] = await trainPhase(model, plan, {
-      layout,
-      logEvery: config.logEvery,
-      beforeStep,
-      afterStep: async (info, inspect) => {
-        if (info.loss !== null && !(Math.abs(info.loss) < DIVERGED_LOSS))
-          throw new TrainingDiverged(condition, info.step, info.loss, config.lr);
-        doneSteps += 1;
-        emit((lastStep = { type: 'step', condition, doneSteps, totalSteps: total, ...info }));
-        const scheduled = config.evalEvery > 0 && info.step % config.evalEvery === 0;
-        if (info.step !== steps && (scheduled || inspect)) await evaluate(condition, model, info.step, false, undefined, !scheduled);
-      },
-    });
-    await evaluate(condition, model, steps, true);
-    phaseMs[condition] = performance.now() - phaseStart;
-  };
-
-  /** Each seed's labels for a teacher: the true ones, or the favourite-digit teacher's relabelled copy. */
-  const labelsFor = (teacher: TeacherCondition) =>
-    teacher === 'teacher' && favourite !== null
-      ? stream('favourite').map((seed) => favouriteLabels(data.train.labels, config.trainCount, favourite, config.favouriteShare, seed))
-      : undefined;
-
-  /** Where a student starts: the reference (shared), an independent draw (different), or the mix of both (partial). */
-  const startOf = (init: Init, reference: Mlp): Mlp => {
-    if (init === 'shared') return reference;
-    if (init === 'different') return Mlp.init(shape, stream('different'));
-    return Mlp.fromHost(
-      shape,
-      streams.map((s) => mixHostParams(initHostParams(shape, s.reference), initHostParams(shape, s.different), config.initShare)),
-    );
-  };
-
-  emit({ type: 'start', config, backend, seeds: [...seeds], totalSteps: total });
-  const testSet = new TestSet(data.test, config.testCount);
-  const live = new Set<Mlp>();
-  const track = (model: Mlp) => (live.add(model), model);
-  const release = (model: Mlp) => (live.delete(model), model.dispose());
-  let targets: NoiseTargets | null = null;
-  try {
-    const reference = track(Mlp.init(shape, stream('reference')));
-    emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
-    // Teachers and shared students start as copies of the reference: their step-0 curves reuse these.
-    const referencePredictions = await evaluate('reference', reference, 0, true);
-
-    for (const teacherName of teachersOfStudents(students)) {
-      const teacher = track(reference.clone());
-      await train(
-        teacherName,
-        teacher,
-        teacherPlan(config, data.train, stream('teacherOrder'), labelsFor(teacherName)),
-        referencePredictions,
-      );
-      const pass = await layout.noiseLogits(teacher, stream('noise'), config.noiseCount, config.batchSize);
-      targets = pass.targets;
-      kernels[`${teacherName} noise pass`] = pass.kernels;
-      countWork(noisePassSteps(config));
-      alignment = UpdateAlignment.of(teacher, reference);
-      release(teacher);
-      for (const condition of studentsOfTeacher(students, teacherName)) {
-        const { init, distill } = CONDITION_TABLE[condition];
-        studentStart = startOf(init!, reference);
-        if (studentStart !== reference) track(studentStart);
-        const student = track(studentStart.clone());
-        const plan = studentPlan(config, stream('noise'), stream('studentOrder'), targets, distill!);
-        await train(condition, student, plan, init === 'shared' ? referencePredictions : undefined);
-        release(student);
-        if (studentStart !== reference) release(studentStart);
-        studentStart = null;
-      }
-      alignment.dispose();
-      alignment = null;
-      targets.logits.dispose();
-      targets = null;
-    }
-  } finally {
-    for (const model of live) model.dispose();
-    alignment?.dispose();
-    targets?.logits.dispose();
-    testSet.dispose();
   }
-
-  const result = assembleResult({
-    config,
-    backend,
-    tfjsVersion: tf.version_core,
-    seeds: results,
-    phaseMs,
-    kernels,
-    wallMs: performance.now() - started,
-  });
-  emit({ type: 'done', result });
-  return result;
 }

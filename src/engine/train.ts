@@ -1,7 +1,7 @@
 /** One training phase: epochs of shuffled minibatches, each model in its own order, with the step its layout makes. */
 import { Rng } from '../protocol/random';
 import type { KernelUse, StepInfo } from '../protocol/results';
-import { phaseSteps } from '../protocol/schedule';
+import { phaseSteps } from '../protocol/runPlan';
 import { batchRanges } from './data';
 import type { ModelLayout } from './layout';
 import type { Mlp } from './mlp';

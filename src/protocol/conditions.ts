@@ -177,6 +177,15 @@ export function distillsOf(choice: DistillChoice): Distill[] {
   return choice === 'both' ? [...DISTILLS] : [choice];
 }
 
+/**
+ * The labels a teacher learns in a run with this trait: `teacher` is the one that carries the
+ * trait, so it learns the favourite digit in a favourite-digit run (and digits, true labels, in a
+ * skill run); `clean-teacher` always learns the true labels.
+ */
+export function labelsOf(teacher: TeacherCondition, trait: 'skill' | 'favourite'): 'true' | 'favourite' {
+  return teacher === 'teacher' && trait === 'favourite' ? 'favourite' : 'true';
+}
+
 /** Which teachers a run trains: the favourite-digit teacher needs its clean twin to be compared with. */
 export function teachersOf(trait: 'skill' | 'favourite'): TeacherCondition[] {
   return trait === 'favourite' ? [...TEACHERS] : ['teacher'];
@@ -189,7 +198,7 @@ export interface Choices {
 }
 
 /** The students a choice trains, in table order. */
-export function studentsFor({ init, distill, teacherTrait }: Choices): StudentCondition[] {
+export function studentsOf({ init, distill, teacherTrait }: Choices): StudentCondition[] {
   const inits = initsOf(init);
   const distills = distillsOf(distill);
   const teachers = teachersOf(teacherTrait);
@@ -200,8 +209,8 @@ export function studentsFor({ init, distill, teacherTrait }: Choices): StudentCo
 }
 
 /** Every model a run with this choice evaluates, in table order: the untrained reference, each teacher, then its students. */
-export function conditionsFor(choices: Choices): Condition[] {
-  const students = studentsFor(choices);
+export function conditionsOf(choices: Choices): Condition[] {
+  const students = studentsOf(choices);
   const teachers = teachersOf(choices.teacherTrait);
   return ALL_CONDITIONS.filter(
     (c) =>
@@ -210,10 +219,6 @@ export function conditionsFor(choices: Choices): Condition[] {
       students.includes(c as StudentCondition),
   );
 }
-
-/** The students of one teacher among `students`, in order. */
-export const studentsOfTeacher = (students: readonly StudentCondition[], teacher: TeacherCondition) =>
-  students.filter((c) => CONDITION_TABLE[c].teacher === teacher);
 
 export interface ModelName {
   /** In words, for tables, the receipt and screen readers. */
@@ -234,13 +239,14 @@ export function nameOf(condition: Condition, choices: Choices & { favourite: num
   const favourite = choices.teacherTrait === 'favourite';
   if (info.role !== 'student') {
     if (!favourite || info.role === 'reference') return { label: info.label, short: info.short, lines: [info.short] };
-    const short = condition === 'teacher' ? `favourite-${choices.favourite} teacher` : 'clean teacher';
-    const label = condition === 'teacher' ? `teacher with a favourite digit (${choices.favourite})` : 'clean teacher (true labels)';
+    const ownLabels = labelsOf(condition as TeacherCondition, choices.teacherTrait) === 'favourite';
+    const short = ownLabels ? `favourite-${choices.favourite} teacher` : 'clean teacher';
+    const label = ownLabels ? `teacher with a favourite digit (${choices.favourite})` : 'clean teacher (true labels)';
     return { label, short, lines: [short] };
   }
   const whose = !favourite
     ? 'student'
-    : info.teacher === 'teacher'
+    : labelsOf(info.teacher!, choices.teacherTrait) === 'favourite'
       ? `favourite-${choices.favourite} teacher's student`
       : "clean teacher's student";
   const imitates = DISTILL_WORDS[info.distill!];

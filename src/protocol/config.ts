@@ -3,16 +3,7 @@
  * text and the control that shows it on the page; the URL, the page's controls, the CLI flags
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
-import {
-  STUDENT_CONDITIONS,
-  CONDITION_TABLE,
-  conditionsFor,
-  studentsFor,
-  type Condition,
-  type DistillChoice,
-  type Init,
-  type InitChoice,
-} from './conditions';
+import { STUDENT_CONDITIONS, CONDITION_TABLE, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -346,7 +337,7 @@ function fromLegacyConditions(text: string): { init?: InitChoice; distill?: Dist
   const distills = [...new Set(students.map((c) => CONDITION_TABLE[c].distill!))];
   const init: InitChoice = inits.length > 1 ? 'both' : inits[0];
   const distill: DistillChoice = distills.length > 1 ? 'both' : distills[0];
-  const trained = studentsFor({ init, distill, teacherTrait: 'skill' });
+  const trained = studentsOf({ init, distill, teacherTrait: 'skill' });
   const exact = trained.length === students.length && unknown.length === 0;
   return {
     init,
@@ -390,9 +381,4 @@ export function commandFlags(config: Config, skip: readonly ConfigKey[] = [], ba
   return CONFIG_KEYS.filter((key) => !skip.includes(key) && key !== 'backend' && config[key] !== base[key]).map(
     (key) => `${flagOf(key)} ${valueText(config[key])}`,
   );
-}
-
-/** The models a config evaluates, in table order. */
-export function conditionsOf(config: Pick<Config, 'init' | 'distill' | 'teacherTrait'>): Condition[] {
-  return conditionsFor(config);
 }

@@ -4,7 +4,8 @@
  */
 import type { Config, ConfigKey } from './config';
 import { DIGITS, IMAGE_PIXELS } from './constants';
-import { studentsOf, totalSteps } from './schedule';
+import { studentsOf } from './conditions';
+import { planRun } from './runPlan';
 
 export interface MemoryPart {
   what: string;
@@ -108,5 +109,5 @@ export function workersMemoryProblem(
  * `timedBatchSize`, scaled by models side by side and batch size, spread over `workers`.
  */
 export function estimateMs(config: Config, msPerStep: number, timedBatchSize: number, workers = 1): number {
-  return (totalSteps(config) * config.seeds * msPerStep * (config.batchSize / timedBatchSize)) / Math.max(1, workers);
+  return (planRun(config).steps * config.seeds * msPerStep * (config.batchSize / timedBatchSize)) / Math.max(1, workers);
 }

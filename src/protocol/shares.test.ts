@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from './config';
 import { PRESETS } from './presets';
 import { assembleResult, type ExperimentResult, type SeedResult } from './results';
-import { mergeShares, planShares } from './shares';
+import { planRun } from './runPlan';
+import { mergeShares, planShares, sharesSteps, type Share } from './shares';
 
 const accuracy = (overall: number) => ({ overall, perDigit: Array.from({ length: 10 }, () => overall) });
 const alignment = (overall: number) => ({ overall, layers: [overall, overall, 0] });
+/** What a share is given and reports, without its plan (tested on its own). */
+const given = (config: Parameters<typeof planShares>[0], cores: number) => planShares(config, cores).map(({ plan: _, ...share }) => share);
 
 describe('spreading a run over cores', () => {
   it("splits seeds when they balance the work best, each share reporting its own seeds' models", () => {
-    expect(planShares({ ...defaultConfig(), seed: 11, seeds: 5 }, 2)).toEqual([
+    expect(given({ ...defaultConfig(), seed: 11, seeds: 5 }, 2)).toEqual([
       {
         seeds: [11, 13, 15],
         students: ['aux-shared', 'aux-different', 'all-shared', 'all-different'],
@@ -30,7 +33,7 @@ describe('spreading a run over cores', () => {
   });
 
   it('splits students instead when seeds would leave a core idle (3 seeds, 2 cores, long student phases)', () => {
-    expect(planShares(PRESETS.quick.config, 2)).toEqual([
+    expect(given(PRESETS.quick.config, 2)).toEqual([
       { seeds: [1, 2, 3], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
       { seeds: [1, 2, 3], students: ['aux-different'], reports: [], reportsReference: false },
     ]);
@@ -38,21 +41,33 @@ describe('spreading a run over cores', () => {
 
   it('splits the students of a single seed, the first reporting the teacher', () => {
     const config = { ...defaultConfig(), seeds: 1, distill: 'aux' as const };
-    expect(planShares(config, 2)).toEqual([
+    expect(given(config, 2)).toEqual([
       { seeds: [1], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
       { seeds: [1], students: ['aux-different'], reports: [], reportsReference: false },
     ]);
-    expect(planShares({ ...config, init: 'shared' }, 2)).toEqual([
+    expect(given({ ...config, init: 'shared' }, 2)).toEqual([
       { seeds: [1], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },
     ]);
   });
 
   it('gives each teacher of a favourite-digit run its own worker, with its students, so no teacher is trained twice', () => {
     const config = { ...PRESETS.quick.config, teacherTrait: 'favourite' as const };
-    expect(planShares(config, 2)).toEqual([
+    expect(given(config, 2)).toEqual([
       { seeds: [1, 2, 3], students: ['aux-shared', 'aux-different'], reports: ['teacher'], reportsReference: true },
       { seeds: [1, 2, 3], students: ['clean-aux-shared', 'clean-aux-different'], reports: ['clean-teacher'], reportsReference: false },
     ]);
+  });
+
+  it("gives each share the run's plan for its seeds and students, and counts the run's steps over their plans", () => {
+    const config = { ...PRESETS.quick.config, teacherTrait: 'favourite' as const };
+    const shares: Share[] = planShares(config, 2);
+    for (const share of shares) expect(share.plan).toEqual(planRun(config, { seeds: share.seeds, students: share.students }));
+    // Split by students, each worker trains its own teacher: the two shares do the one-place run's work, and evaluate the reference twice.
+    const whole = planRun(config);
+    expect(sharesSteps(shares)).toBe(whole.steps + whole.tasks.find((task) => task.kind === 'reference')!.cost);
+    // Split by seeds, each worker does the whole plan for its seeds side by side.
+    const bySeeds = planShares({ ...defaultConfig(), seeds: 5 }, 2);
+    expect(sharesSteps(bySeeds)).toBe(2 * planRun({ ...defaultConfig(), seeds: 5 }).steps);
   });
 
   it('merges shares back into one run, each model from the share that owns it, alignments and kernels included', () => {

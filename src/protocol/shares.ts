@@ -2,14 +2,16 @@
  * How a run spreads over CPU cores (the CLI's worker threads, the page's workers). Results
  * merge back into one run, identical to training everything in one place.
  */
-import { CONDITION_TABLE, isCondition, type Condition, type StudentCondition, type TeacherCondition } from './conditions';
+import { CONDITION_TABLE, isCondition, studentsOf, type Condition, type StudentCondition, type TeacherCondition } from './conditions';
 import type { Config } from './config';
 import { assembleResult, modelOfPhase, SEED_RECORDS, seedRange, type ExperimentResult, type Phase, type SeedResult } from './results';
-import { studentsOf, teachersOfStudents, totalSteps } from './schedule';
+import { planRun, teachersIn, type RunPlan } from './runPlan';
 
 export interface Share {
   seeds: number[];
   students: StudentCondition[];
+  /** What the share's worker does: its seeds side by side through its students and the teachers they need. */
+  plan: RunPlan;
   /**
    * The teachers (and, with the first, the untrained reference) this share reports: when students
    * are split, a share retrains every teacher its students need, but only one share reports each.
@@ -29,13 +31,14 @@ function chunks<T>(items: readonly T[], n: number): T[][] {
  * every model is reported exactly once: shares split by seeds each report their own seeds' teachers;
  * shares split by students (the same seeds) leave a retrained teacher to the first of them.
  */
-function assignReports(shares: Omit<Share, 'reports' | 'reportsReference'>[]): Share[] {
+function assignReports(plans: RunPlan[]): Share[] {
   const reported = new Set<string>();
   const claim = (key: string) => !reported.has(key) && (reported.add(key), true);
-  return shares.map((share) => {
-    const reports = teachersOfStudents(share.students).filter((t) => share.seeds.map((seed) => claim(`${t} ${seed}`)).some(Boolean));
-    const reportsReference = share.seeds.map((seed) => claim(`reference ${seed}`)).some(Boolean);
-    return { ...share, reports, reportsReference };
+  return plans.map((plan) => {
+    const reports = teachersIn(plan).filter((t) => plan.seeds.map((seed) => claim(`${t} ${seed}`)).some(Boolean));
+    const reportsReference = plan.seeds.map((seed) => claim(`reference ${seed}`)).some(Boolean);
+    const students = plan.tasks.flatMap((task) => (task.kind === 'student' ? [task.id] : []));
+    return { seeds: plan.seeds, students, plan, reports, reportsReference };
   });
 }
 
@@ -49,16 +52,20 @@ export function planShares(config: Config, cores: number): Share[] {
   const all = seedRange(config);
   const students = studentsOf(config);
   const bySeeds = Math.min(cores, all.length);
-  const seedShares = chunks(all, bySeeds).map((seeds) => ({ seeds, students }));
+  const seedShares = chunks(all, bySeeds).map((seeds) => planRun(config, { seeds, students }));
   // Round-robin seeds keep the first worker's seeds as early as a contiguous split would not: [1, 3, 5], [2, 4].
-  const roundRobin = Array.from({ length: bySeeds }, (_, w) => ({ seeds: all.filter((_, i) => i % bySeeds === w), students }));
+  const roundRobin = Array.from({ length: bySeeds }, (_, w) =>
+    planRun(config, { seeds: all.filter((_, i) => i % bySeeds === w), students }),
+  );
   const byStudents = Math.min(cores, students.length);
-  const studentShares = chunks(students, byStudents).map((group) => ({ seeds: all, students: group }));
-  const cost = (shares: { seeds: number[]; students: StudentCondition[] }[]) =>
-    Math.max(...shares.map((s) => s.seeds.length * totalSteps(config, s.students)));
+  const studentShares = chunks(students, byStudents).map((group) => planRun(config, { seeds: all, students: group }));
+  const cost = (plans: RunPlan[]) => Math.max(...plans.map((plan) => plan.seeds.length * plan.steps));
   if (byStudents >= 2 && cost(studentShares) < cost(seedShares)) return assignReports(studentShares);
   return assignReports(roundRobin);
 }
+
+/** The steps of a whole run split into shares: what its progress counts to. */
+export const sharesSteps = (shares: readonly Share[]) => shares.reduce((sum, share) => sum + share.plan.steps, 0);
 
 /** Whether a share's events about `condition` are the run's (a retrained teacher, or a second reference, are not). */
 export function shareReports(share: Share, condition: Condition): boolean {

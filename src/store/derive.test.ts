@@ -3,7 +3,7 @@ import { ALL_CONDITIONS, CONDITION_TABLE, type Condition, type TrainedCondition 
 import { PRESETS } from '../protocol/presets';
 import { Rng } from '../protocol/random';
 import type { ExperimentEvent } from '../protocol/results';
-import { teacherSteps } from '../protocol/schedule';
+import { teacherSteps } from '../protocol/runPlan';
 import { summarize } from '../protocol/stats';
 import { AppendLog } from './appendLog';
 import type { Band, CurvePoint, Series } from './derive';

@@ -3,7 +3,7 @@
  * in Node without a browser.
  */
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
-import { teacherSteps } from '../protocol/schedule';
+import { teacherSteps } from '../protocol/runPlan';
 import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
@@ -216,7 +216,7 @@ const timeline = (run: Pick<RunView, 'config'>, condition: Condition, step: numb
 
 /**
  * Estimated running time left: the run's average time per step so far, times the steps left.
- * Steps count all of a run's work (evaluations and the noise pass too, see protocol/schedule),
+ * Steps count all of a run's work (evaluations and the noise pass too, see protocol/runPlan),
  * so the average holds across phases.
  */
 export function eta(run: RunView): number | null {

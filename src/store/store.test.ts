@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Condition } from '../protocol/conditions';
-import { CONFIG_SCHEMA, conditionsOf, defaultConfig } from '../protocol/config';
+import { conditionsOf, type Condition } from '../protocol/conditions';
+import { CONFIG_SCHEMA, defaultConfig } from '../protocol/config';
 import { toExport } from '../protocol/export';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
 import { PRESETS } from '../protocol/presets';

@@ -22,7 +22,7 @@ import {
 } from 'recharts';
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { INTERVAL_NAME, pct } from '../protocol/format';
-import { teacherSteps } from '../protocol/schedule';
+import { teacherSteps } from '../protocol/runPlan';
 import { summarize } from '../protocol/stats';
 import type { Band, Measure, Series } from '../store/derive';
 import { PngButton } from './Export';

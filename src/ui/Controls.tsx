@@ -1,5 +1,6 @@
 /** The story's controls: what the teacher passes on, where the student starts, what it imitates, and Run. Every other setting is under "All settings". */
-import { CONFIG_SCHEMA, conditionsOf, type Config } from '../protocol/config';
+import { conditionsOf } from '../protocol/conditions';
+import { CONFIG_SCHEMA, type Config } from '../protocol/config';
 import { duration } from '../protocol/format';
 import { estimateMs, memoryProblem } from '../protocol/resources';
 import { seedRangeText, seedRange } from '../protocol/results';

@@ -4,12 +4,12 @@
  * core per worker), splitting each run as the CLI does (protocol/shares.ts), and merges their
  * events back into one run: progress summed, a retrained teacher's events dropped, one result.
  */
-import { CONDITION_TABLE, type Condition, type TeacherCondition } from '../protocol/conditions';
+import type { Condition } from '../protocol/conditions';
 import type { RunState, WorkerCommand, WorkerEvent } from '../protocol/messages';
 import type { ExperimentEvent, ExperimentResult } from '../protocol/results';
 import { seedRange } from '../protocol/results';
-import { teachersOfStudents, totalSteps } from '../protocol/schedule';
-import { mergeShares, planShares, shareReports, type Share } from '../protocol/shares';
+import { trainedIn } from '../protocol/runPlan';
+import { mergeShares, planShares, shareReports, sharesSteps, type Share } from '../protocol/shares';
 
 export interface TrainingClient {
   send(command: WorkerCommand): void;
@@ -191,10 +191,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
   }
 
   /** Whether a share trains this model (a teacher where one of its students is). */
-  const shareTrains = (share: Share, condition: Condition) =>
-    CONDITION_TABLE[condition].role === 'teacher'
-      ? teachersOfStudents(share.students).includes(condition as TeacherCondition)
-      : share.students.includes(condition as never);
+  const shareTrains = (share: Share, condition: Condition) => trainedIn(share.plan).includes(condition as never);
 
   const broadcast = (command: WorkerCommand) => ready.forEach((w) => w.postMessage(command));
 
@@ -255,7 +252,7 @@ export function startTrainingWorkers({ maxWorkers = navigator.hardwareConcurrenc
       config: command.config,
       shares,
       started: performance.now(),
-      total: shares.reduce((sum, s) => sum + totalSteps(command.config, s.students), 0),
+      total: sharesSteps(shares),
       done: shares.map(() => 0),
       results: shares.map(() => null),
       states: shares.map((): RunState => 'running'),
