@@ -3,11 +3,14 @@
  * starts, Run; then the live accuracy chart beside the headline numbers and the results across
  * seeds; then, in sections a visitor opens in the order the walk-through tells it, the rest.
  */
-import { AccuracyChart, AlignmentChart, LossChart, PerDigitChart } from './Charts';
+import { AccuracyChart } from './AccuracyChart';
+import { AlignmentChart } from './AlignmentChart';
 import { Controls } from './Controls';
 import { DrawDigit } from './DrawDigit';
 import { Headline } from './Headline';
 import { LookInside } from './LookInside';
+import { LossChart } from './LossChart';
+import { PerDigitChart } from './PerDigitChart';
 import { RecordedResult } from './Recorded';
 import { Results } from './Results';
 import { Samples } from './Samples';

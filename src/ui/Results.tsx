@@ -7,7 +7,7 @@ import { PngButton, ResultDownloads, ResultReceipt } from './Export';
 import { ModelRowHeader } from './ModelName';
 import { ResultsFigure } from './ResultsFigure';
 import { Scroll } from './Scroll';
-import { MeasureSwitch } from './Charts';
+import { MeasureSwitch } from './MeasureSwitch';
 import { useMeasure, useShownConfig } from './useNames';
 import { useAppState } from './useStore';
 

@@ -1,0 +1,30 @@
+import { useRef } from 'react';
+import { ConditionLegend } from './chart/ConditionLegend';
+import { conditionsIn } from './chart/conditions';
+import { CurveChart } from './chart/CurveChart';
+import { SeriesNumbers } from './chart/NumbersTable';
+import { PngButton } from './Export';
+import { useAppState } from './useStore';
+
+export function LossChart() {
+  const series = useAppState((s) => s.derived.loss);
+  const figure = useRef<HTMLElement>(null);
+  const title = 'Training loss, mean over seeds, log scale (teacher: cross-entropy on digits; students: KL to the teacher on noise)';
+  return (
+    <figure ref={figure} className="chart" data-testid="loss-chart">
+      <figcaption>
+        <span>{title}</span>
+        <PngButton target={figure} name="loss" title={title} conditions={conditionsIn(series)} />
+      </figcaption>
+      {series.length === 0 ? (
+        <p className="empty">No steps yet.</p>
+      ) : (
+        <>
+          <CurveChart series={series} scale="log" height={240} />
+          <ConditionLegend conditions={conditionsIn(series)} />
+          <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />
+        </>
+      )}
+    </figure>
+  );
+}
