@@ -244,3 +244,51 @@ describe('the curves, grown one evaluation at a time', () => {
     expect(state.derived.bands[1]).toBe(before.bands[1]);
   });
 });
+
+describe('the latest means over seeds', () => {
+  const evaluated = (condition: Condition, seed: number, perDigit: (number | null)[], layers?: number[]): ExperimentEvent => ({
+    type: 'eval',
+    seed,
+    condition,
+    step: 0,
+    accuracy: { overall: 0.5, perDigit },
+    ...(layers && { alignment: { overall: layers[0] + layers[1], layers } }),
+    samplePredictions: [],
+    confusion: [],
+  });
+  const digits = (first: number | null) => [first, ...Array.from({ length: 9 }, (_, d) => (d + 1) / 10)];
+
+  it("are each digit's accuracy per model, over the seeds that have the digit, without the untrained reference", () => {
+    const events = [
+      evaluated('aux-shared', 1, digits(0.25)),
+      evaluated('reference', 1, digits(0.1)),
+      evaluated('teacher', 2, digits(null)),
+      evaluated('teacher', 1, digits(0.5)),
+      // A seed's later evaluation replaces its earlier one.
+      evaluated('teacher', 2, digits(0.75)),
+      evaluated('teacher', 2, digits(0.9)),
+    ];
+    const { conditions, rows } = events.reduce(apply, started()).derived.digitMeans;
+    expect(conditions).toEqual(['teacher', 'aux-shared']);
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toEqual({ digit: '0', teacher: expect.closeTo(0.7, 12), 'aux-shared': 0.25 });
+    expect(rows[3]).toEqual({ digit: '3', teacher: 0.3, 'aux-shared': 0.3 });
+    // No seed has the digit: no value, rather than a mean of nothing.
+    expect(apply(started(), evaluated('teacher', 1, digits(null))).derived.digitMeans.rows[0]).toEqual({ digit: '0' });
+  });
+
+  it("are each student's latest cosine overall and per layer, and keep their object while no alignment comes", () => {
+    let state = [
+      evaluated('aux-different', 1, digits(0.1), [0.1, 0.2, 0]),
+      evaluated('aux-shared', 1, digits(0.1), [0.5, 0.25, 0]),
+      evaluated('aux-shared', 2, digits(0.1), [0.7, 0.35, 0]),
+    ].reduce(apply, started());
+    expect(state.derived.alignmentMeans).toEqual([
+      { condition: 'aux-shared', overall: expect.closeTo(0.9, 12), layers: [0.6, expect.closeTo(0.3, 12), 0] },
+      { condition: 'aux-different', overall: expect.closeTo(0.3, 12), layers: [0.1, 0.2, 0] },
+    ]);
+    const before = state.derived.alignmentMeans;
+    state = apply(state, evaluated('teacher', 1, digits(0.1)));
+    expect(state.derived.alignmentMeans).toBe(before);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Series the page draws, derived once in the store (not in each component): accuracy curves
- * per seed with their mean and 95% band, and the results figure's bars, all from the same
- * summary function as the exports (protocol/results.ts).
+ * per seed with their mean and 95% band, the results figure's bars, all from the same
+ * summary function as the exports (protocol/results.ts), and the means over seeds of the latest
+ * accuracy per digit and the latest alignment per layer.
  *
  * The curves grow one evaluation at a time, at a cost that does not grow with the run: a point
  * is appended to its line, its condition's band reads only the other seeds' latest points, and
@@ -9,7 +10,7 @@
  * band's array is made when it is first read, once.
  */
 import { ALL_CONDITIONS, type Condition } from '../protocol/conditions';
-import type { ExperimentResult, ResultSummary, SeedResult } from '../protocol/results';
+import type { Alignment, ExperimentResult, ResultSummary, SeedResult } from '../protocol/results';
 import { summarizeFavourite, summarizeSeeds } from '../protocol/results';
 import { summarize } from '../protocol/stats';
 import { AppendLog } from './appendLog';
@@ -174,3 +175,40 @@ export function barsOf(
 /** The bars of a finished result: the very summary its export writes. */
 export const barsOfResult = (result: ExperimentResult, measure: Measure = 'accuracy') =>
   barsOf(result.seeds, measure, measure === 'accuracy' ? result.summary : result.favouriteSummary);
+
+/** Each model's latest accuracy on each digit, mean over seeds. */
+export interface DigitMeans {
+  /** The models evaluated so far, the untrained reference left out, in table order. */
+  conditions: Condition[];
+  /** A row per digit 0–9: the digit and each model's mean over the seeds whose test images hold that digit. */
+  rows: ({ digit: string } & Partial<Record<Condition, number>>)[];
+}
+
+export function digitMeans(latest: readonly Pick<SeedResult, 'accuracy'>[]): DigitMeans {
+  const conditions = ALL_CONDITIONS.filter((c) => c !== 'reference' && latest.some((s) => s.accuracy[c]));
+  const rows = Array.from({ length: 10 }, (_, digit) => {
+    const row: DigitMeans['rows'][number] = { digit: String(digit) };
+    for (const c of conditions) {
+      const values = latest.map((s) => s.accuracy[c]?.perDigit[digit]).filter((v): v is number => v !== null && v !== undefined);
+      if (values.length) row[c] = summarize(values).mean;
+    }
+    return row;
+  });
+  return { conditions, rows };
+}
+
+/** A student's latest cosine with its teacher's update, mean over seeds: over all weights and per layer. */
+export interface AlignmentMeans {
+  condition: Condition;
+  overall: number;
+  layers: number[];
+}
+
+export function alignmentMeans(latest: Partial<Record<Condition, Record<number, Alignment>>>): AlignmentMeans[] {
+  return ALL_CONDITIONS.flatMap((condition) => {
+    const values = Object.values(latest[condition] ?? {});
+    if (values.length === 0) return [];
+    const mean = (pick: (a: Alignment) => number) => summarize(values.map(pick)).mean;
+    return [{ condition, overall: mean((a) => a.overall), layers: [0, 1, 2].map((l) => mean((a) => a.layers[l])) }];
+  });
+}

@@ -7,7 +7,19 @@ import { teacherSteps } from '../protocol/runPlan';
 import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
-import { barsOf, barsOfResult, withEvaluation, withPoint, type Band, type FigureBar, type Series } from './derive';
+import {
+  alignmentMeans,
+  barsOf,
+  barsOfResult,
+  digitMeans,
+  withEvaluation,
+  withPoint,
+  type AlignmentMeans,
+  type Band,
+  type DigitMeans,
+  type FigureBar,
+  type Series,
+} from './derive';
 import { DEFAULT_VIEW, type View } from './url';
 
 export interface RunView {
@@ -95,6 +107,10 @@ export interface Derived {
   /** Students: the cosine of each seed's update with its teacher's, over the student's own steps. */
   alignment: Series[];
   alignmentBands: Band[];
+  /** Each model's latest accuracy per digit, mean over seeds. */
+  digitMeans: DigitMeans;
+  /** Students: the latest alignment, overall and per layer, mean over seeds. */
+  alignmentMeans: AlignmentMeans[];
 }
 
 /** One model's weights at a step of its phase. */
@@ -162,6 +178,8 @@ export function clearedResults(): Pick<
       favouriteBars: [],
       alignment: [],
       alignmentBands: [],
+      digitMeans: digitMeans([]),
+      alignmentMeans: [],
     },
   };
 }
@@ -299,7 +317,10 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
         case 'eval': {
           const at = { seed: e.seed, step: timeline(state.run, e.condition, e.step) };
           const latest = withLatest(state.latest, e.seed, e.condition, e.accuracy, e.favouriteRate);
-          const derived: Derived = { ...state.derived, bars: barsOf(latest) };
+          const latestAlignment = e.alignment
+            ? { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } }
+            : state.latestAlignment;
+          const derived: Derived = { ...state.derived, bars: barsOf(latest), digitMeans: digitMeans(latest) };
           const accuracy = { ...at, value: e.accuracy.overall };
           [derived.accuracy, derived.bands] = withEvaluation(derived.accuracy, derived.bands, e.condition, accuracy);
           if (e.favouriteRate !== undefined) {
@@ -311,15 +332,14 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             // Over the student's own steps, not the run's timeline.
             const alignment = { seed: e.seed, step: e.step, value: e.alignment.overall };
             [derived.alignment, derived.alignmentBands] = withEvaluation(derived.alignment, derived.alignmentBands, e.condition, alignment);
+            derived.alignmentMeans = alignmentMeans(latestAlignment);
           }
           return {
             ...state,
             latest,
             confusion: { ...state.confusion, [e.condition]: { ...state.confusion[e.condition], [e.seed]: e.confusion } },
             predictions: { ...state.predictions, [e.condition]: e.samplePredictions },
-            latestAlignment: e.alignment
-              ? { ...state.latestAlignment, [e.condition]: { ...state.latestAlignment[e.condition], [e.seed]: e.alignment } }
-              : state.latestAlignment,
+            latestAlignment,
             derived,
           };
         }

@@ -1,8 +1,6 @@
 import { useMemo, useRef } from 'react';
 import { ReferenceLine } from 'recharts';
-import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { INTERVAL_NAME } from '../protocol/format';
-import { summarize } from '../protocol/stats';
 import { ConditionLegend } from './chart/ConditionLegend';
 import { conditionsIn } from './chart/conditions';
 import { CurveChart } from './chart/CurveChart';
@@ -17,19 +15,9 @@ import { useAppState } from './useStore';
 export function AlignmentChart() {
   const series = useAppState((s) => s.derived.alignment);
   const bands = useAppState((s) => s.derived.alignmentBands);
-  const latest = useAppState((s) => s.latestAlignment);
+  const rows = useAppState((s) => s.derived.alignmentMeans);
   const tag = useTags();
   const figure = useRef<HTMLElement>(null);
-  const rows = useMemo(
-    () =>
-      (Object.keys(CONDITION_TABLE) as Condition[]).flatMap((condition) => {
-        const values = Object.values(latest[condition] ?? {});
-        if (values.length === 0) return [];
-        const mean = (pick: (a: (typeof values)[0]) => number) => summarize(values.map(pick)).mean;
-        return [{ condition, overall: mean((a) => a.overall), layers: [0, 1, 2].map((l) => mean((a) => a.layers[l])) }];
-      }),
-    [latest],
-  );
   const labels = useMemo(() => latestLabels(series, bands, tag), [series, bands, tag]);
   return (
     <figure

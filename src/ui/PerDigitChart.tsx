@@ -1,8 +1,6 @@
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { pct } from '../protocol/format';
-import { summarize } from '../protocol/stats';
 import { axisWidth } from './chart/axes';
 import { ConditionLegend } from './chart/ConditionLegend';
 import { color } from './chart/conditions';
@@ -12,20 +10,8 @@ import { useType } from './useNames';
 import { useAppState } from './useStore';
 
 export function PerDigitChart() {
-  const latest = useAppState((s) => s.latest);
+  const { rows, conditions } = useAppState((s) => s.derived.digitMeans);
   const type = useType();
-  const { rows, conditions } = useMemo(() => {
-    const conditions = (Object.keys(CONDITION_TABLE) as Condition[]).filter((c) => c !== 'reference' && latest.some((s) => s.accuracy[c]));
-    const rows = Array.from({ length: 10 }, (_, digit) => {
-      const row: Record<string, number | string> = { digit: String(digit) };
-      for (const c of conditions) {
-        const values = latest.map((s) => s.accuracy[c]?.perDigit[digit]).filter((v): v is number => v !== null && v !== undefined);
-        if (values.length) row[c] = summarize(values).mean;
-      }
-      return row;
-    });
-    return { rows, conditions };
-  }, [latest]);
   const figure = useRef<HTMLElement>(null);
   return (
     <figure ref={figure} className="chart" data-testid="digit-chart">
@@ -61,8 +47,8 @@ export function PerDigitChart() {
             rowHeader="digit"
             conditions={conditions}
             rows={rows.map((row) => ({
-              key: String(row.digit),
-              cells: conditions.map((c) => (typeof row[c] === 'number' ? pct(row[c] as number) : '')),
+              key: row.digit,
+              cells: conditions.map((c) => (row[c] === undefined ? '' : pct(row[c]))),
             }))}
           />
         </>
