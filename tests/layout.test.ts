@@ -2,15 +2,14 @@
  * The page composed for a room (a laptop, a projector, a phone) in real Chromium: the walk-through
  * stays with what it explains, presentation mode fits the chart and the results on one screen in
  * large type, the phone sees every bar, no chart text is cut off or covered, stale results say so,
- * hidden means hidden; the favourite-digit run and the initialisation dial work as a class uses them.
+ * hidden means hidden; the favourite-digit run and the recorded sweeps work as a class uses them (the α dial: dial.test.ts).
  */
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { parseExport, type ResultExport } from '../src/protocol/export';
 import {
   chartTextProblems,
   chromiumForFile,
+  exported,
   finished,
   openPage,
   openSection,
@@ -23,11 +22,6 @@ import {
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
-
-async function exported(page: Page): Promise<ResultExport> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
-  return parseExport((await readFile((await download.path())!)).toString('utf8'));
-}
 
 /** Where the walk-through's panel and the part it highlights are on screen, once the page has stopped scrolling: still for half a second, since a busy machine can hold a smooth scroll's first frame back longer than one poll. */
 async function tourPositions(page: Page) {
@@ -266,21 +260,9 @@ describe('a teacher with a favourite digit', () => {
   });
 });
 
-describe('the initialisation dial', () => {
-  it('moves α, trains a partly shared student with it, and opens a sweep file to draw it', async () => {
-    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
-    await ready(page);
-    await page.getByText('Partly shared', { exact: true }).click();
-    const dial = page.getByTestId('init-dial').locator('input[type=range]');
-    await dial.focus();
-    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => new URL(page.url()).searchParams.get('initShare')).toBe('0.5');
-    expect(await page.getByTestId('init-dial').textContent()).toContain('α = 0.50');
-    await runToEnd(page);
-    const result = await exported(page);
-    expect(result.config).toMatchObject({ init: 'partial', initShare: 0.5 });
-    expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'aux-partial']);
-    // The recorded sweeps are drawn, and a sweep file of one's own opens the same way.
+describe('the recorded sweeps', () => {
+  it('draws the recorded sweeps over α and m, and opens a sweep file of one’s own the same way', async () => {
+    const { page, errors } = await openPage(browser(), appUrl);
     await openSections(page);
     // (Loaded after the page: on a busy machine that takes seconds.)
     await expect.poll(() => page.getByTestId('recorded-sweep').locator('[data-testid=sweep-figure]').count(), { timeout: 30_000 }).toBe(2);

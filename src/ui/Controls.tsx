@@ -88,7 +88,14 @@ function InitDial({ value, disabled, onChange }: { value: number; disabled: bool
       </datalist>
       <span className="dial-marks" role="group" aria-label="Set α to a mark">
         {DIAL_MARKS.map((mark) => (
-          <button key={mark} type="button" className="small" aria-pressed={value === mark} disabled={disabled} onClick={() => onChange(mark)}>
+          <button
+            key={mark}
+            type="button"
+            className="small"
+            aria-pressed={value === mark}
+            disabled={disabled}
+            onClick={() => onChange(mark)}
+          >
             {mark}
           </button>
         ))}
