@@ -1,7 +1,7 @@
 /**
  * The page composed for a room (a laptop, a projector, a phone) in real Chromium: the walk-through
  * stays with what it explains, presentation mode fits the chart and the results on one screen in
- * large type, the phone sees every bar, no chart text is cut off or covered, stale results say so,
+ * large type (on a laptop mirrored to the projector, the chart and the headline numbers), the phone sees every bar, no chart text is cut off or covered, stale results say so,
  * hidden means hidden; the favourite-digit run and the recorded sweeps work as a class uses them (the α dial: dial.test.ts).
  */
 import type { Page } from 'playwright-core';
@@ -49,6 +49,40 @@ async function tourPositions(page: Page) {
   });
 }
 
+/** Where the live chart and the headline numbers are on the first screen, once the page has stopped moving (a resized window redraws the chart). */
+async function firstScreen(page: Page) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  let last = '';
+  for (let i = 0, still = 0; i < 50 && still < 3; i++) {
+    const now = await page.evaluate(() => {
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height) };
+      };
+      return JSON.stringify({
+        chart: box(document.querySelector('[data-testid=accuracy-chart] .recharts-responsive-container')!),
+        numbers: [...document.querySelectorAll('[data-testid=headline] .big-number')].map(box),
+        height: innerHeight,
+      });
+    });
+    still = now === last ? still + 1 : 0;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  return JSON.parse(last) as { chart: Box; numbers: Box[]; height: number };
+}
+type Box = { top: number; bottom: number; height: number };
+
+/** What a room must see without scrolling: the live chart, at least 280 px tall, and every headline number. */
+function expectOnFirstScreen(where: string, { chart, numbers, height }: Awaited<ReturnType<typeof firstScreen>>) {
+  const within = (box: Box) => box.top >= 0 && box.bottom <= height;
+  expect(chart.height, `${where}: the chart's height`).toBeGreaterThanOrEqual(280);
+  expect(within(chart), `${where}: the chart at ${JSON.stringify(chart)} on a screen ${height} px tall`).toBe(true);
+  expect(numbers.length, `${where}: headline numbers`).toBeGreaterThan(0);
+  for (const number of numbers)
+    expect(within(number), `${where}: a headline number at ${JSON.stringify(number)} on a screen ${height} px tall`).toBe(true);
+}
+
 describe('the page for a room', () => {
   for (const [width, height, query] of [
     [1366, 768, ''],
@@ -88,7 +122,7 @@ describe('the page for a room', () => {
     });
   }
 
-  it('runs the default link on a projector: the chart and the results on the first screen in large type, the students labelled at their ends, as strong as before', async () => {
+  it('runs the default link on a projector and on a laptop mirrored to it: the chart and the results (on a laptop the chart and the headline numbers) on the first screen in large type, the students labelled at their ends, as strong as before', async () => {
     const page = await browser().newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -106,6 +140,12 @@ describe('the page for a room', () => {
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
     await screenshot(page, 'projector-1920-mid-run');
+    // A 1366×768 laptop mirrored to the projector, while the students train: the same composition, smaller.
+    await page.waitForSelector('[data-testid=headline] .big-number', { timeout: 120_000 });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    expectOnFirstScreen('1366×768 while training', await firstScreen(page));
+    await screenshot(page, 'laptop-1366-mid-run');
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await finished(page);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'projector-1920-finished');
@@ -137,6 +177,22 @@ describe('the page for a room', () => {
     expect(layout.figure.bottom).toBeLessThanOrEqual(layout.height);
     const large = layout.sizes.filter((size) => size >= 18).length / layout.sizes.length;
     expect(large, `text sizes on the first screen: ${JSON.stringify(layout.sizes)}`).toBeGreaterThanOrEqual(0.9);
+    // The charts' labels and every caption of the chart, the figure and the headline: at least 20 px at the back of the room.
+    const type = await page.evaluate(() => {
+      const sizes = (selector: string) =>
+        [...document.querySelectorAll(selector)]
+          .filter((e) => e.textContent!.trim() !== '' && e.getClientRects().length > 0)
+          .map((e) => ({ text: e.textContent!.trim().slice(0, 30), size: parseFloat(getComputedStyle(e).fontSize) }));
+      return {
+        chartText: sizes('[data-testid=accuracy-chart] svg text, [data-testid=results] [data-testid=results-figure] text'),
+        captions: sizes(
+          '[data-testid=accuracy-chart] figcaption, #results-title, [data-testid=results] .figure-key, [data-testid=paper-difference], [data-testid=headline] :is(.headline-unit, .big-name, .headline-teachers)',
+        ),
+      };
+    });
+    expect(type.chartText.length).toBeGreaterThan(10);
+    expect(type.captions.length).toBeGreaterThanOrEqual(6);
+    for (const { text, size } of [...type.chartText, ...type.captions]) expect(size, `"${text}"`).toBeGreaterThanOrEqual(20);
     // Each student's line ends in a label with its current value.
     const endLabels = await page.locator('[data-testid=accuracy-chart] .end-labels text').allTextContents();
     for (const start of ['shared', 'different'])
@@ -155,6 +211,16 @@ describe('the page for a room', () => {
 
     // No chart text cut off or covered, in presentation mode, on a laptop and on a phone; on a phone every bar within the screen.
     expect(await chartTextProblems(page)).toEqual([]);
+    // Laptops mirrored to the projector, the run finished: the live chart and the headline numbers on the first screen, no chart text cut off.
+    for (const [width, height] of [
+      [1366, 768],
+      [1280, 720],
+    ]) {
+      await page.setViewportSize({ width, height });
+      expectOnFirstScreen(`${width}×${height}, finished`, await firstScreen(page));
+      expect(await chartTextProblems(page), `presentation at ${width} px`).toEqual([]);
+      await screenshot(page, `laptop-${width}-finished`);
+    }
     await page.keyboard.press('p');
     for (const [width, height] of [
       [1366, 768],
