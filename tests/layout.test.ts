@@ -1,8 +1,10 @@
 /**
  * The page composed for a room (a laptop, a projector, a phone) in real Chromium: the walk-through
  * stays with what it explains, presentation mode fits the chart and the results on one screen in
- * large type (on a laptop mirrored to the projector, the chart and the headline numbers), the phone sees every bar, no chart text is cut off or covered, stale results say so,
- * hidden means hidden; the favourite-digit run and the recorded sweeps work as a class uses them (the α dial: dial.test.ts).
+ * large type (on a laptop mirrored to the projector, the chart and the headline numbers), the phone
+ * sees every bar, no chart text is cut off or covered, stale results say so, hidden means hidden;
+ * the favourite-digit run and the recorded sweeps work as a class uses them (the α dial:
+ * dial.test.ts).
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
