@@ -57,7 +57,7 @@ function DigitPicker({ value, disabled, onChange }: { value: number; disabled: b
   );
 }
 
-/** The dial's marks: the recorded sweep's points, where the students change most (between 0.9 and 1 the transfer comes back). */
+/** The dial's marks: points of the recorded sweep over α (docs/results), whose students gain most between 0.75 and 1. */
 const DIAL_MARKS = [0, 0.5, 0.9, 0.95, 1];
 
 /** α, how alike the partly shared student's start is to the teacher's: 1 the same, 0 unrelated. A slider for mouse, finger and keys, its marks as buttons. */
