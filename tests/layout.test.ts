@@ -1,16 +1,17 @@
 /**
  * The page composed for a room (a laptop, a projector, a phone) in real Chromium: the walk-through
  * stays with what it explains, presentation mode fits the chart and the results on one screen in
- * large type, the phone sees every bar, no chart text is cut off or covered, stale results say so,
- * hidden means hidden; the favourite-digit run and the initialisation dial work as a class uses them.
+ * large type (on a laptop mirrored to the projector, the chart and the headline numbers), the phone
+ * sees every bar, no chart text is cut off or covered, stale results say so, hidden means hidden;
+ * the favourite-digit run and the recorded sweeps work as a class uses them (the α dial:
+ * dial.test.ts).
  */
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { parseExport, type ResultExport } from '../src/protocol/export';
 import {
   chartTextProblems,
   chromiumForFile,
+  exported,
   finished,
   openPage,
   openSection,
@@ -23,11 +24,6 @@ import {
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
-
-async function exported(page: Page): Promise<ResultExport> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
-  return parseExport((await readFile((await download.path())!)).toString('utf8'));
-}
 
 /** Where the walk-through's panel and the part it highlights are on screen, once the page has stopped scrolling: still for half a second, since a busy machine can hold a smooth scroll's first frame back longer than one poll. */
 async function tourPositions(page: Page) {
@@ -53,6 +49,40 @@ async function tourPositions(page: Page) {
       height: innerHeight,
     };
   });
+}
+
+/** Where the live chart and the headline numbers are on the first screen, once the page has stopped moving (a resized window redraws the chart). */
+async function firstScreen(page: Page) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  let last = '';
+  for (let i = 0, still = 0; i < 50 && still < 3; i++) {
+    const now = await page.evaluate(() => {
+      const box = (e: Element) => {
+        const r = e.getBoundingClientRect();
+        return { top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height) };
+      };
+      return JSON.stringify({
+        chart: box(document.querySelector('[data-testid=accuracy-chart] .recharts-responsive-container')!),
+        numbers: [...document.querySelectorAll('[data-testid=headline] .big-number')].map(box),
+        height: innerHeight,
+      });
+    });
+    still = now === last ? still + 1 : 0;
+    last = now;
+    await page.waitForTimeout(100);
+  }
+  return JSON.parse(last) as { chart: Box; numbers: Box[]; height: number };
+}
+type Box = { top: number; bottom: number; height: number };
+
+/** What a room must see without scrolling: the live chart, at least 280 px tall, and every headline number. */
+function expectOnFirstScreen(where: string, { chart, numbers, height }: Awaited<ReturnType<typeof firstScreen>>) {
+  const within = (box: Box) => box.top >= 0 && box.bottom <= height;
+  expect(chart.height, `${where}: the chart's height`).toBeGreaterThanOrEqual(280);
+  expect(within(chart), `${where}: the chart at ${JSON.stringify(chart)} on a screen ${height} px tall`).toBe(true);
+  expect(numbers.length, `${where}: headline numbers`).toBeGreaterThan(0);
+  for (const number of numbers)
+    expect(within(number), `${where}: a headline number at ${JSON.stringify(number)} on a screen ${height} px tall`).toBe(true);
 }
 
 describe('the page for a room', () => {
@@ -94,7 +124,7 @@ describe('the page for a room', () => {
     });
   }
 
-  it('runs the default link on a projector: the chart and the results on the first screen in large type, the students labelled at their ends, as strong as before', async () => {
+  it('runs the default link on a projector and on a laptop mirrored to it: the chart and the results (on a laptop the chart and the headline numbers) on the first screen in large type, the students labelled at their ends, as strong as before', async () => {
     const page = await browser().newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -112,6 +142,13 @@ describe('the page for a room', () => {
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
     await page.waitForSelector('[data-testid=results]', { timeout: 60_000 });
     await screenshot(page, 'projector-1920-mid-run');
+    // A 1366×768 laptop mirrored to the projector once the students train (after the teacher's phase, which a busy
+    // machine can stretch past two minutes): the same composition, smaller.
+    await page.waitForSelector('[data-testid=headline] .big-number', { timeout: 240_000 });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    expectOnFirstScreen('1366×768 while training', await firstScreen(page));
+    await screenshot(page, 'laptop-1366-mid-run');
+    await page.setViewportSize({ width: 1920, height: 1080 });
     await finished(page);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'projector-1920-finished');
@@ -143,6 +180,22 @@ describe('the page for a room', () => {
     expect(layout.figure.bottom).toBeLessThanOrEqual(layout.height);
     const large = layout.sizes.filter((size) => size >= 18).length / layout.sizes.length;
     expect(large, `text sizes on the first screen: ${JSON.stringify(layout.sizes)}`).toBeGreaterThanOrEqual(0.9);
+    // The charts' labels and every caption of the chart, the figure and the headline: at least 20 px at the back of the room.
+    const type = await page.evaluate(() => {
+      const sizes = (selector: string) =>
+        [...document.querySelectorAll(selector)]
+          .filter((e) => e.textContent!.trim() !== '' && e.getClientRects().length > 0)
+          .map((e) => ({ text: e.textContent!.trim().slice(0, 30), size: parseFloat(getComputedStyle(e).fontSize) }));
+      return {
+        chartText: sizes('[data-testid=accuracy-chart] svg text, [data-testid=results] [data-testid=results-figure] text'),
+        captions: sizes(
+          '[data-testid=accuracy-chart] figcaption, #results-title, [data-testid=results] .figure-key, [data-testid=paper-difference], [data-testid=headline] :is(.headline-unit, .big-name, .headline-teachers)',
+        ),
+      };
+    });
+    expect(type.chartText.length).toBeGreaterThan(10);
+    expect(type.captions.length).toBeGreaterThanOrEqual(6);
+    for (const { text, size } of [...type.chartText, ...type.captions]) expect(size, `"${text}"`).toBeGreaterThanOrEqual(20);
     // Each student's line ends in a label with its current value.
     const endLabels = await page.locator('[data-testid=accuracy-chart] .end-labels text').allTextContents();
     for (const start of ['shared', 'different'])
@@ -161,6 +214,16 @@ describe('the page for a room', () => {
 
     // No chart text cut off or covered, in presentation mode, on a laptop and on a phone; on a phone every bar within the screen.
     expect(await chartTextProblems(page)).toEqual([]);
+    // Laptops mirrored to the projector, the run finished: the live chart and the headline numbers on the first screen, no chart text cut off.
+    for (const [width, height] of [
+      [1366, 768],
+      [1280, 720],
+    ]) {
+      await page.setViewportSize({ width, height });
+      expectOnFirstScreen(`${width}×${height}, finished`, await firstScreen(page));
+      expect(await chartTextProblems(page), `presentation at ${width} px`).toEqual([]);
+      await screenshot(page, `laptop-${width}-finished`);
+    }
     await page.keyboard.press('p');
     for (const [width, height] of [
       [1366, 768],
@@ -266,21 +329,9 @@ describe('a teacher with a favourite digit', () => {
   });
 });
 
-describe('the initialisation dial', () => {
-  it('moves α, trains a partly shared student with it, and opens a sweep file to draw it', async () => {
-    const { page, errors } = await openPage(browser(), `${appUrl}?${TINY_QUERY}&backend=wasm`);
-    await ready(page);
-    await page.getByText('Partly shared', { exact: true }).click();
-    const dial = page.getByTestId('init-dial').locator('input[type=range]');
-    await dial.focus();
-    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => new URL(page.url()).searchParams.get('initShare')).toBe('0.5');
-    expect(await page.getByTestId('init-dial').textContent()).toContain('α = 0.50');
-    await runToEnd(page);
-    const result = await exported(page);
-    expect(result.config).toMatchObject({ init: 'partial', initShare: 0.5 });
-    expect(Object.keys(result.summary)).toEqual(['reference', 'teacher', 'aux-partial']);
-    // The recorded sweeps are drawn, and a sweep file of one's own opens the same way.
+describe('the recorded sweeps', () => {
+  it('draws the recorded sweeps over α and m, and opens a sweep file of one’s own the same way', async () => {
+    const { page, errors } = await openPage(browser(), appUrl);
     await openSections(page);
     // (Loaded after the page: on a busy machine that takes seconds.)
     await expect.poll(() => page.getByTestId('recorded-sweep').locator('[data-testid=sweep-figure]').count(), { timeout: 30_000 }).toBe(2);

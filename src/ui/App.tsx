@@ -21,7 +21,7 @@ import { Announcer, BackendBadge, DataStatus, OfflineStatus, RunProgress, StaleN
 import { Sweeps } from './Sweeps';
 import { Tour, TourStart } from './Tour';
 import { isStale } from '../store/state';
-import { useShownConfig } from './useNames';
+import { usePresentFontPx, useShownConfig } from './useNames';
 import { useAppState, useAppStore } from './useStore';
 
 function Notices() {
@@ -82,8 +82,13 @@ export function App() {
   const trait = useShownConfig().teacherTrait;
   const hidden = (part: (typeof view.hidden)[number]) => view.hidden.includes(part);
   const stale = useAppState(isStale);
+  const presentFontPx = usePresentFontPx();
   return (
-    <main className={view.present ? 'present' : ''} data-present={view.present}>
+    <main
+      className={view.present ? 'present' : ''}
+      data-present={view.present}
+      style={view.present ? { fontSize: `${presentFontPx}px` } : undefined}
+    >
       <header>
         <div className="title-row">
           <h1>Subliminal learning, live</h1>

@@ -58,25 +58,50 @@ function DigitPicker({ value, disabled, onChange }: { value: number; disabled: b
   );
 }
 
-/** α, how alike the partly shared student's start is to the teacher's: 1 the same, 0 unrelated. */
+/** The dial's marks: points of the recorded sweep over α (docs/results), whose students gain most between 0.75 and 1. */
+const DIAL_MARKS = [0, 0.5, 0.9, 0.95, 1];
+
+/** α, how alike the partly shared student's start is to the teacher's: 1 the same, 0 unrelated. A slider for mouse, finger and keys, its marks as buttons. */
 function InitDial({ value, disabled, onChange }: { value: number; disabled: boolean; onChange(v: number): void }) {
   return (
-    <label className="dial" data-testid="init-dial">
-      <span>
-        How alike the starts are: <strong>α = {value.toFixed(2)}</strong>
+    <div className="dial" data-testid="init-dial">
+      <label>
+        <span>
+          How alike the starts are: <strong>α = {value.toFixed(2)}</strong>
+        </span>
+        <input
+          type="range"
+          name="initShare"
+          min={0}
+          max={1}
+          step={0.01}
+          list="init-share-marks"
+          value={value}
+          disabled={disabled}
+          aria-valuetext={`α = ${value.toFixed(2)}`}
+          onChange={(e) => onChange(Number(e.target.value))}
+        />
+      </label>
+      <datalist id="init-share-marks">
+        {DIAL_MARKS.map((mark) => (
+          <option key={mark} value={mark} />
+        ))}
+      </datalist>
+      <span className="dial-marks" role="group" aria-label="Set α to a mark">
+        {DIAL_MARKS.map((mark) => (
+          <button
+            key={mark}
+            type="button"
+            className="small"
+            aria-pressed={value === mark}
+            disabled={disabled}
+            onClick={() => onChange(mark)}
+          >
+            {mark}
+          </button>
+        ))}
       </span>
-      <input
-        type="range"
-        name="initShare"
-        min={0}
-        max={1}
-        step={0.01}
-        value={value}
-        disabled={disabled}
-        aria-valuetext={`α = ${value.toFixed(2)}`}
-        onChange={(e) => onChange(Number(e.target.value))}
-      />
-    </label>
+    </div>
   );
 }
 

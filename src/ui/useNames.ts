@@ -1,5 +1,5 @@
 /** Models' names, measure and sizes as the page shows them now: from the run on screen, else from the controls. */
-import { useCallback } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { CONDITION_TABLE, nameOf, type Condition, type ModelName } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
 import { measureOf } from '../store/url';
@@ -33,8 +33,30 @@ export function useTags(): (condition: Condition) => string {
 
 export const useMeasure = () => useAppState((s) => measureOf(s.view, s.run.config ?? s.config));
 
-/** Type sizes: larger in presentation mode, for the back of a room. */
+/**
+ * Presentation mode's body type, in px: 22 on a 1920×1080 projector, and the same composition on a
+ * smaller screen (a 1366×768 laptop mirrored to the projector gets 16, which the projector enlarges
+ * back), never below the page's usual 16.
+ */
+export const presentFontPx = (width: number, height: number) => Math.max(16, Math.min(22, 22 * Math.min(width / 1920, height / 1080)));
+
+const followResize = (changed: () => void) => {
+  window.addEventListener('resize', changed);
+  return () => window.removeEventListener('resize', changed);
+};
+
+/** Presentation mode's body type for this window, followed as it is resized. */
+export const usePresentFontPx = () => useSyncExternalStore(followResize, () => presentFontPx(innerWidth, innerHeight));
+
+/**
+ * Type sizes: larger in presentation mode, for the back of a room: chart text and captions at 0.92 of
+ * the body type (20 px on a 1920×1080 projector), the live chart 24 lines of body type tall (so it fits
+ * the first screen beside the headline numbers at 1280×720 too).
+ */
 export function useType() {
   const present = useAppState((s) => s.view.present);
-  return present ? { font: 18, small: 18, chartHeight: 460 } : { font: 13, small: 12, chartHeight: 300 };
+  const body = usePresentFontPx();
+  return present
+    ? { font: Math.round(0.92 * body), small: Math.round(0.92 * body), chartHeight: Math.round(24 * body) }
+    : { font: 13, small: 12, chartHeight: 300 };
 }

@@ -1,7 +1,9 @@
 /** What the browser tests share: one Chromium per file, a watched page, the page's waits, the test server's control. */
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { parseExport, type ResultExport } from '../../src/protocol/export';
 import { launch } from './chromium';
 
 /**
@@ -133,4 +135,10 @@ export const finished = (page: Page, timeout = 240_000) =>
 export async function runToEnd(page: Page, timeout?: number): Promise<void> {
   await page.getByRole('button', { name: '▶ Run' }).click();
   await finished(page, timeout);
+}
+
+/** The finished run as the page exports it (its JSON download): the config it trained with, every seed's result. */
+export async function exported(page: Page): Promise<ResultExport> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+  return parseExport((await readFile((await download.path())!)).toString('utf8'));
 }
