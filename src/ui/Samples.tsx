@@ -11,9 +11,10 @@ import { Scroll } from './Scroll';
 import { useWidth } from './useWidth';
 
 const NOISE_SHOWN = 6;
-/** Room for a model's name, and for one digit's column, in the table of guesses. */
-const ROW_HEADER_PX = 120;
+/** Room for a model's name (wrapped when the digits are in blocks), and for one digit's column, in one table or in blocks. */
+const ROW_HEADER_PX = 130;
 const DIGIT_CELL_PX = 54;
+const BLOCK_CELL_PX = 46;
 
 /** Indices 0 … n − 1 in blocks of at most `size`, as even as they can be (12 in 4s, not 5 + 5 + 2). */
 function chunks(n: number, size: number): number[][] {
@@ -54,7 +55,10 @@ export function Samples() {
   const meanOf = (c: Condition) => bars.find((b) => b.condition === c)?.mean;
   // On a narrow screen the twelve digits wrap into blocks that fit, rather than a table that scrolls sideways out of sight.
   const [box, width] = useWidth<HTMLDivElement>(900);
-  const perBlock = Math.max(3, Math.floor((width - ROW_HEADER_PX) / DIGIT_CELL_PX));
+  const perBlock =
+    width - ROW_HEADER_PX >= digits.length * DIGIT_CELL_PX
+      ? digits.length
+      : Math.max(3, Math.floor((width - ROW_HEADER_PX) / BLOCK_CELL_PX));
   const blocks = digits.length === 0 ? [[]] : chunks(digits.length, perBlock);
   const together = blocks.length === 1;
   const totalsHead = (
@@ -96,7 +100,7 @@ export function Samples() {
                 key={b}
                 label={blocks.length > 1 ? `test digits ${block[0] + 1}–${block.at(-1)! + 1}` : "test digits and each model's guesses"}
               >
-                <table className="predictions" data-testid="predictions">
+                <table className={together ? 'predictions' : 'predictions blocks'} data-testid="predictions">
                   <tbody>
                     <tr>
                       <th scope="row">digit</th>
