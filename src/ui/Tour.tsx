@@ -166,11 +166,11 @@ export function Tour() {
     target?.classList.add('tour-focus');
     return () => target?.classList.remove('tour-focus');
   }, [focus]);
-  // …and brought to the top of the screen when the step opens and again when the run starts or fills it, since
-  // a run's start reflows the page (and may stop a smooth scroll halfway).
+  // …and brought to the top of the screen when the step opens, and again when a run starts, ends or fills the part,
+  // since each reflows the page (and may stop a smooth scroll halfway).
   useEffect(() => {
     if (focus) document.querySelector(`[data-tour="${focus}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  }, [focus, waiting]);
+  }, [focus, waiting, active]);
 
   if (step === null || !current) return null;
   const last = step >= steps.length - 1;
