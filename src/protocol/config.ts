@@ -113,9 +113,9 @@ export const CONFIG_SCHEMA = {
     kind: 'enum',
     label: 'Student imitates',
     values: DISTILL_CHOICES,
-    valueLabels: { aux: 'Aux logits only', all: 'All logits', both: 'Both' },
+    valueLabels: { aux: 'Extra outputs only', all: 'All outputs', both: 'Both' },
     valueHelp: {
-      aux: "Only the teacher's extra outputs, which no loss trained: nothing about digits.",
+      aux: "Only the teacher's extra outputs (its aux logits): no loss trains them, but they shift as its hidden layers learn digits.",
       all: 'Every output, the digits included: ordinary distillation.',
       both: 'One student of each.',
     },

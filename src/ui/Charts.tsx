@@ -4,7 +4,7 @@
  * Every line that carries the story is labelled at its end with its current value, in a gutter
  * beside the plot where labels are spread so that none covers another.
  */
-import { useId, useMemo, useRef, type ReactNode } from 'react';
+import { useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -373,12 +373,29 @@ export function MeasureSwitch() {
   );
 }
 
+/**
+ * A favourite-digit run trains seven models: the chart draws by default the ones the story needs (the
+ * favourite-digit teacher, its students, the clean teacher's shared-start student to compare with)
+ * and keeps the untrained reference, the clean teacher and its other students a click away.
+ */
+const isBackground = (c: Condition) => {
+  const { role, teacher, init } = CONDITION_TABLE[c];
+  return role === 'reference' || c === 'clean-teacher' || (role === 'student' && teacher === 'clean-teacher' && init !== 'shared');
+};
+
 export function AccuracyChart() {
   const measure = useMeasure();
   // Each slice on its own: the whole `derived` changes with every loss reading, and this chart is the page's costliest to draw.
-  const series = useAppState((s) => (measure === 'favourite' ? s.derived.favourite : s.derived.accuracy));
-  const bands = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBands : s.derived.bands));
+  const allSeries = useAppState((s) => (measure === 'favourite' ? s.derived.favourite : s.derived.accuracy));
+  const allBands = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBands : s.derived.bands));
   const config = useShownConfig();
+  const [everyLine, setEveryLine] = useState(false);
+  const { series, bands, hidden } = useMemo(() => {
+    const hidden = config.teacherTrait === 'favourite' && !everyLine ? conditionsIn(allSeries).filter(isBackground) : [];
+    const shown = (c: Condition) => !hidden.includes(c);
+    return { series: allSeries.filter((s) => shown(s.condition)), bands: allBands.filter((b) => shown(b.condition)), hidden };
+  }, [allSeries, allBands, config.teacherTrait, everyLine]);
+  const names = useNames();
   const tag = useTags();
   const type = useType();
   const figure = useRef<HTMLElement>(null);
@@ -406,7 +423,7 @@ export function AccuracyChart() {
           <PngButton target={figure} name="accuracy" title={title} conditions={conditionsIn(series)} />
         </span>
       </figcaption>
-      {series.length === 0 ? (
+      {allSeries.length === 0 ? (
         <p className="empty" style={{ minHeight: type.chartHeight / 2 }}>
           Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.
         </p>
@@ -419,8 +436,18 @@ export function AccuracyChart() {
             Across: training steps of the run, the teacher first, then each student (starting from the trained teacher's outputs).
           </p>
           <ConditionLegend conditions={conditionsIn(series)} />
+          {config.teacherTrait === 'favourite' && (everyLine || hidden.length > 0) && (
+            <p className="hint every-line">
+              {everyLine
+                ? 'Every model is drawn. '
+                : `Not drawn, to keep the chart readable: ${hidden.map((c) => names(c).label).join('; ')}. `}
+              <button className="small" aria-pressed={everyLine} data-testid="every-line" onClick={() => setEveryLine(!everyLine)}>
+                {everyLine ? 'Only the lines that tell the story' : 'Draw every model'}
+              </button>
+            </p>
+          )}
           <SeriesNumbers
-            series={series}
+            series={allSeries}
             format={(v) => pct(v)}
             caption={`${measure === 'favourite' ? 'Favourite rate' : 'Test accuracy'}, mean over seeds, at each evaluated step of the run`}
           />
@@ -551,9 +578,10 @@ export function AlignmentChart() {
         Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow;
         the student moves along an arrow of its own. The chart shows the cosine between the two arrows: <strong>1</strong> means the same
         direction, <strong>0</strong> unrelated. A student that starts where the teacher started and imitates only the auxiliary outputs is
-        pulled along the teacher's own update, and so picks up its skill with digits; from a different start its arrow is unrelated to the
-        teacher's, and nothing carries over through the auxiliary outputs alone. (Imitating all the outputs, digits included, is ordinary
-        distillation: it teaches digits from any start.)
+        pulled along the teacher's own update, and so picks up its skill with digits. From a different start the cosine stays near 0
+        whatever the student learns: the two networks' hidden units do not correspond, so their arrows cannot line up. The cosine shows how
+        far a student that shares the start follows its teacher; it cannot show what a student from another start learned (its accuracy
+        does: chance). (Imitating all the outputs, digits included, is ordinary distillation: it teaches digits from any start.)
       </p>
       {series.length === 0 ? (
         <p className="empty">Appears while the students train.</p>
