@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, configToStrings, defaultConfig, validateConfig } from './config';
+import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, configToStrings, defaultConfig, refusalText, validateConfig } from './config';
 
 describe('config', () => {
   it('defaults to the paper protocol', () => {
@@ -26,6 +26,8 @@ describe('config', () => {
     expect(config.seeds).toBe(5);
     expect(issues.map((i) => i.field)).toEqual(['m', 'lr', 'batchSize', 'seeds']);
     expect(issues[0].message).toBe('m = 0 is invalid: expected an integer from 1 to 50; using 3');
+    // One wording for a caller that refuses instead of carrying on (the CLI): the same, less what it would use.
+    expect(refusalText(issues[0])).toBe('m = 0 is invalid: expected an integer from 1 to 50');
     expect(issues[1].message).toMatch(/^lr = null is invalid: expected a number from 0.000001 to 1/);
     expect(issues[3].message).toMatch(/seeds = 1000 .* from 1 to 100/);
   });

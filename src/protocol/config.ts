@@ -247,8 +247,21 @@ export function defaultConfig(): Config {
 
 export interface ConfigIssue {
   field: string;
+  /** What is wrong, and what a caller that carries on uses instead (the page: "…; using 3"). */
   message: string;
+  /** What is wrong alone, for a caller that refuses the input instead of carrying on (the CLI); absent where `message` says no more. */
+  problem?: string;
 }
+
+/** An issue whose value is replaced: one wording for the page, which carries on with `using`, and for the CLI, which refuses. */
+const replaced = (field: string, problem: string, using: string): ConfigIssue => ({
+  field,
+  problem,
+  message: `${problem}; using ${using}`,
+});
+
+/** An issue as a caller that refuses the input says it: what is wrong, not what would have been used. */
+export const refusalText = (issue: ConfigIssue): string => issue.problem ?? issue.message;
 
 /** The allowed values of a field, in words, for messages and help. */
 export function describeRange(key: ConfigKey): string {
@@ -295,19 +308,21 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
     }
     if (isValid(field, value)) config[field] = value;
     else
-      issues.push({
-        field,
-        message: `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}; using ${JSON.stringify(config[field])}`,
-      });
+      issues.push(
+        replaced(field, `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}`, JSON.stringify(config[field])),
+      );
   }
   // Every seed of the run must be a valid seed, not only the first.
   const lastSeed = (config.seed as number) + (config.seeds as number) - 1;
   if (lastSeed > CONFIG_SCHEMA.seed.max) {
     const safe = Math.min(base.seed, CONFIG_SCHEMA.seed.max - (config.seeds as number) + 1);
-    issues.push({
-      field: 'seed',
-      message: `seed = ${config.seed} with seeds = ${config.seeds} would train seeds up to ${lastSeed}, past the largest seed ${CONFIG_SCHEMA.seed.max}; using seed = ${safe}`,
-    });
+    issues.push(
+      replaced(
+        'seed',
+        `seed = ${config.seed} with seeds = ${config.seeds} would train seeds up to ${lastSeed}, past the largest seed ${CONFIG_SCHEMA.seed.max}`,
+        `seed = ${safe}`,
+      ),
+    );
     config.seed = safe;
   }
   return { config: config as Config, issues };

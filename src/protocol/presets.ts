@@ -1,5 +1,5 @@
 /** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
-import { defaultConfig, type Config } from './config';
+import { defaultConfig, type Config, type ConfigKey } from './config';
 
 export interface Preset {
   label: string;
@@ -81,12 +81,27 @@ export function presetOf(config: Config): PresetName | null {
   return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
 }
 
-/** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
-export function isPaperProtocol(config: Config): boolean {
-  const paper = PRESETS.paper.config;
-  const keys = ['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const;
-  return config.teacherTrait === 'skill' && keys.every((k) => config[k] === paper[k]);
+/** The settings that decide the paper's numbers: seeds, which students train and how often a run is measured do not. */
+const PAPER_PROTOCOL_KEYS = [
+  'teacherTrait',
+  'm',
+  'hidden',
+  'teacherEpochs',
+  'studentEpochs',
+  'lr',
+  'batchSize',
+  'trainCount',
+  'noiseCount',
+  'testCount',
+] as const satisfies readonly ConfigKey[];
+
+/** The settings in which a run departs from the paper's MNIST protocol, in schema order: none when its numbers compare with the paper's. */
+export function departuresFromPaper(config: Config): ConfigKey[] {
+  return PAPER_PROTOCOL_KEYS.filter((key) => config[key] !== PRESETS.paper.config[key]);
 }
+
+/** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
+export const isPaperProtocol = (config: Config): boolean => departuresFromPaper(config).length === 0;
 
 /** How a run departs from the paper's protocol, in one sentence for the page (empty when it does not). */
 export function differenceFromPaper(config: Config): string {

@@ -11,6 +11,7 @@ import {
   configFromStrings,
   describeRange,
   isConfigKey,
+  refusalText,
   validateConfig,
   type Config,
   type ConfigKey,
@@ -164,7 +165,7 @@ export function checkSweep(value: unknown): SweepFile {
   if (!Array.isArray(file.jobs) || !Array.isArray(file.axes) || !Array.isArray(file.points) || typeof file.config !== 'object')
     throw new Error(`${SWEEP_SCHEMA}: missing jobs, axes, points or config`);
   const { issues } = validateConfig(file.config as unknown as Record<string, unknown>);
-  if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${issues[0].message})`);
+  if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${refusalText(issues[0])})`);
   for (const axis of file.axes)
     if (!isConfigKey(axis.key) || !SWEEPABLE.includes(axis.key) || !Array.isArray(axis.values))
       throw new Error(`${SWEEP_SCHEMA}: axis ${JSON.stringify(axis)} is not a sweepable setting`);
