@@ -1,6 +1,6 @@
 /** `npm run sweep` as a user runs it: whole, in shards that merge into the same file, and refusing what cannot work. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,7 +84,7 @@ describe('npm run sweep', () => {
 
     // A shard merged twice, or files of different sweeps, are refused with the reason.
     const twice = await sweep(['--merge', out('shard-1.json'), out('shard-1.json'), '--json', out('bad.json')]);
-    expect(twice.code).toBe(1);
+    expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/is in file 1 and in file 2: merge each shard once/);
     const other = await sweep([
       '--vary',
@@ -101,23 +101,59 @@ describe('npm run sweep', () => {
     ]);
     expect(other.code, other.stderr).toBe(0);
     const mixed = await sweep(['--merge', out('shard-1.json'), out('other.json'), '--json', out('bad.json')]);
-    expect(mixed.code).toBe(1);
+    expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/file 2 is not a shard of the same sweep as file 1/);
   });
 
-  it('explains bad sweep flags, exit 2, before training anything', async () => {
-    const cases: [string[], RegExp][] = [
-      [[], /give --vary SETTING=V1,V2,…/],
-      [['--vary', 'init=shared'], /"init" is not a setting a sweep can vary/],
-      [['--vary', 'm=1,100'], /--vary m=1,100: 100 is not an integer from 1 to 50/],
-      [['--vary', 'm=1,3', '--vary', 'm=10'], /--vary m is given twice/],
-      [['--vary', 'm=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n with 1 ≤ i ≤ n/],
-      [['--merge'], /--merge needs the sweep files/],
+  it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
+    const cases: [string[], string][] = [
+      [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
+      [['--vary', 'init=shared'], 'error: --vary init=shared: init is not a numeric setting; a sweep can vary favourite, '],
+      [['--vary', 'foo=1,2'], 'error: --vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, '],
+      [['--vary', 'm=1,100'], 'error: --vary m=1,100: 100 is out of range (m takes an integer from 1 to 50)\n'],
+      [['--vary', 'initShare=0.5,0.5', '--init', 'partial'], 'error: --vary initShare=0.5,0.5: 0.5 is listed twice\n'],
+      [['--vary', 'm=1,3', '--vary', 'm=10'], 'error: --vary m is given twice'],
+      [['--vary', 'm=1', '--shard', '3/2'], 'error: --shard 3/2: expected i/n with 1 ≤ i ≤ n'],
+      [['--merge'], 'error: --merge needs the sweep files'],
+      // A setting that shapes no model of the run, in the flag's spelling too: its values would give identical rows.
+      [
+        ['--vary', 'init-share=0,1'],
+        'error: --vary initShare needs --init partial or --init all: with --init both no model of the run depends on initShare',
+      ],
     ];
-    for (const [args, message] of cases) {
-      const { code, stderr } = await sweep(args);
+    const runs = await Promise.all(cases.map(([args]) => sweep(args)));
+    runs.forEach(({ code, stdout, stderr }, i) => {
+      const [args, message] = cases[i];
       expect(code, args.join(' ')).toBe(2);
-      expect(stderr, args.join(' ')).toMatch(message);
-    }
+      expect(stderr, args.join(' ')).toContain(message);
+      // One message, the one that names the problem: no generic usage line after a --vary that was refused.
+      expect(stderr.match(/^error:/gm), args.join(' ')).toHaveLength(1);
+      expect(stdout, args.join(' ')).toBe('');
+    });
+  });
+
+  it('refuses to merge a file it cannot read or that is not a sweep, exit 2, naming each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-merge-'));
+    writeFileSync(join(dir, 'result.json'), JSON.stringify({ schema: 'subliminal-mnist/result@3' }));
+    writeFileSync(join(dir, 'notes.txt'), 'not json');
+    const { code, stderr } = await sweep([
+      '--merge',
+      join(dir, 'missing.json'),
+      join(dir, 'result.json'),
+      join(dir, 'notes.txt'),
+      '--json',
+      join(dir, 'all.json'),
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      [
+        `error: --merge ${join(dir, 'missing.json')}: cannot be read (ENOENT: no such file or directory)`,
+        `error: --merge ${join(dir, 'result.json')}: not a subliminal-mnist/sweep@1 file`,
+        `error: --merge ${join(dir, 'notes.txt')}: is not JSON`,
+        'Nothing was written.',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(dir, 'all.json'))).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import type { Summary } from '../protocol/stats';
 import { planRun } from '../protocol/runPlan';
 import {
   assembleSweep,
+  inertAxes,
   jobConfig,
   mergeSweeps,
   parseAxis,
@@ -42,6 +43,8 @@ import { summaryCells, textTable } from './report';
 
 interface SweepArgs {
   axes: Axis[];
+  /** Whether any --vary was given (a refused one too: its own message says what is wrong). */
+  varied: boolean;
   shard: Shard | null;
   merge: string[] | null;
   rest: string[];
@@ -50,7 +53,7 @@ interface SweepArgs {
 
 /** Takes the sweep's own flags out of argv; the rest are the experiment's. */
 function parseSweepArgs(argv: readonly string[]): SweepArgs {
-  const out: SweepArgs = { axes: [], shard: null, merge: null, rest: [], issues: [] };
+  const out: SweepArgs = { axes: [], varied: false, shard: null, merge: null, rest: [], issues: [] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
     if (flag === '--merge') {
@@ -62,6 +65,7 @@ function parseSweepArgs(argv: readonly string[]): SweepArgs {
       if (value === undefined) {
         out.issues.push({ field: flag, message: `${flag} needs a value` });
       } else if (flag === '--vary') {
+        out.varied = true;
         const { axis, issue } = parseAxis(value);
         if (issue) out.issues.push({ field: 'vary', message: issue });
         else if (out.axes.some((a) => a.key === axis!.key))
@@ -126,17 +130,38 @@ async function writeSweep(prepared: Prepared, file: SweepFile, jsonFlag: string 
   for (const path of written) prepared.report(`wrote ${path}`);
 }
 
+/** Reads a sweep file; a file that cannot be read or is not a sweep is the user's input to fix, with the reason. */
+async function readSweep(path: string): Promise<SweepFile | string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return `--merge ${path}: cannot be read (${String((error as Error).message ?? error).replace(/, open .*$/s, '')})`;
+  }
+  try {
+    return parseSweep(text);
+  } catch (error) {
+    return `--merge ${path}: ${error instanceof SyntaxError ? 'is not JSON' : (error as Error).message}`;
+  }
+}
+
+/** Joins shards; files that cannot be read or do not belong together are bad input (exit 2), as every other refusal. */
 async function merge(prepared: Prepared, files: string[]): Promise<number> {
-  const parts = await Promise.all(
-    files.map(async (path) => {
-      try {
-        return parseSweep(await readFile(path, 'utf8'));
-      } catch (error) {
-        throw new Error(`--merge ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }),
-  );
-  const { merged, missing } = mergeSweeps(parts, prepared.runtime);
+  const read = await Promise.all(files.map(readSweep));
+  const problems = read.filter((r) => typeof r === 'string');
+  let joined: ReturnType<typeof mergeSweeps> | undefined;
+  if (problems.length === 0)
+    try {
+      joined = mergeSweeps(read as SweepFile[], prepared.runtime);
+    } catch (error) {
+      problems.push(`--merge: ${(error as Error).message}`);
+    }
+  if (!joined) {
+    for (const problem of problems) console.error(`error: ${problem}`);
+    console.error('Nothing was written.');
+    return 2;
+  }
+  const { merged, missing } = joined;
   prepared.report(`Merged ${files.length} file(s): ${merged.jobs.length} of ${merged.totalJobs} jobs.`);
   if (missing > 0) prepared.report(`warning: ${missing} job(s) missing; a shard has not been merged yet.`);
   prepared.report('\n' + sweepReport(merged));
@@ -148,10 +173,11 @@ async function main(): Promise<number> {
   const sweep = parseSweepArgs(process.argv.slice(2));
   const options = parseArgs(sweep.rest);
   const required: ConfigIssue[] =
-    sweep.merge === null && sweep.axes.length === 0 && !options.help
+    sweep.merge === null && !sweep.varied && !options.help
       ? [{ field: 'vary', message: 'give --vary SETTING=V1,V2,… (or --merge files)' }]
       : [];
-  const prepared = prepare(options, helpText, [...sweep.issues, ...required]);
+  const inert = inertAxes(options.config, sweep.axes).map((message) => ({ field: 'vary', message }));
+  const prepared = prepare(options, helpText, [...sweep.issues, ...required, ...inert]);
   if (typeof prepared === 'number') return prepared;
   if (sweep.merge) return merge(prepared, sweep.merge);
 

@@ -9,10 +9,14 @@ import {
   CONFIG_SCHEMA,
   commandFlags,
   configFromStrings,
-  describeRange,
+  flagOf,
+  hasEffect,
   isConfigKey,
+  needsOf,
   refusalText,
+  settingNamed,
   validateConfig,
+  valueProblem,
   type Config,
   type ConfigKey,
 } from './config';
@@ -31,12 +35,18 @@ export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter(
   (key) => CONFIG_SCHEMA[key].kind !== 'enum' && key !== 'seed' && key !== 'seeds',
 );
 
-/** Parses "initShare=0,0.5,0.9,1" into an axis, checking each value against the setting's range. */
+/**
+ * Parses "initShare=0,0.5,0.9,1" (or "init-share=…", as the flag is spelled) into an axis, each
+ * value checked against the setting's range; a refusal names what is wrong.
+ */
 export function parseAxis(text: string): { axis?: Axis; issue?: string } {
   const at = text.indexOf('=');
-  const key = at < 0 ? text : text.slice(0, at);
-  if (!isConfigKey(key) || !SWEEPABLE.includes(key))
-    return { issue: `--vary ${text}: "${key}" is not a setting a sweep can vary (${SWEEPABLE.join(', ')})` };
+  const name = at < 0 ? text : text.slice(0, at);
+  const key = settingNamed(name);
+  const refuse = (why: string) => ({ issue: `--vary ${text}: ${why}` });
+  if (key === null) return refuse(`there is no setting "${name}"; a sweep can vary ${SWEEPABLE.join(', ')}`);
+  if (key === 'seed' || key === 'seeds') return refuse('the seeds are every sweep’s other axis: give --seed and --seeds instead');
+  if (!SWEEPABLE.includes(key)) return refuse(`${key} is not a numeric setting; a sweep can vary ${SWEEPABLE.join(', ')}`);
   const parts =
     at < 0
       ? []
@@ -45,15 +55,34 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
           .split(',')
           .map((p) => p.trim())
           .filter((p) => p !== '');
-  if (parts.length === 0) return { issue: `--vary ${text}: give the values, e.g. --vary ${key}=1,2,3` };
+  if (parts.length === 0) return refuse(`give the values, e.g. --vary ${key}=1,2,3`);
   const values: number[] = [];
   for (const part of parts) {
-    const { config, issues } = configFromStrings([[key, part]]);
-    if (issues.length > 0) return { issue: `--vary ${text}: ${part} is not ${describeRange(key)}` };
-    values.push(config[key] as number);
+    const problem = valueProblem(key, part);
+    if (problem) return refuse(problem);
+    const value = configFromStrings([[key, part]]).config[key] as number;
+    const earlier = values.indexOf(value);
+    if (earlier >= 0) return refuse(parts[earlier] === part ? `${part} is listed twice` : `${part} is the same value as ${parts[earlier]}`);
+    values.push(value);
   }
-  if (new Set(values).size !== values.length) return { issue: `--vary ${text}: a value is listed twice` };
   return { axis: { key, values } };
+}
+
+/**
+ * Axes over a setting that shapes no model of a run with this base config (initShare without a
+ * partly shared student): every value would give the same results. Each refusal names the
+ * setting's value that gives it effect, as a flag.
+ */
+export function inertAxes(base: Config, axes: readonly Axis[]): string[] {
+  return axes.flatMap(({ key }) => {
+    const needs = needsOf(key);
+    if (needs === null || hasEffect(key, base)) return [];
+    const [first, ...others] = needs.values;
+    const alternatives = others.map((value) => ` or ${flagOf(needs.key)} ${value}`).join('');
+    return [
+      `--vary ${key} needs ${flagOf(needs.key)} ${first}${alternatives}: with ${flagOf(needs.key)} ${base[needs.key]} no model of the run depends on ${key}, and every value would give the same results`,
+    ];
+  });
 }
 
 /** One job of a sweep: its values of the varied settings and its seed. */
