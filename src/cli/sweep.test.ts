@@ -1,10 +1,10 @@
-/** `npm run sweep` as a user runs it: whole, in shards that merge into the same file, and refusing what cannot work. */
-import { execFile } from 'node:child_process';
+/** `npm run sweep` as a user runs it: whole, interrupted and resumed, in shards that merge into the same file, and refusing what cannot work. */
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSweep, type SweepFile } from '../protocol/sweep';
+import { parseSweep, type JournalEntry, type SweepFile } from '../protocol/sweep';
 
 const TINY = [
   '--hidden',
@@ -30,6 +30,38 @@ function sweep(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
+/**
+ * A sweep interrupted as Ctrl-C in a terminal does it (SIGINT to its whole process group: npm's or
+ * tsx's wrapper and the node process alike), once `ready` says so.
+ */
+function sweepInterrupted(args: string[], ready: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join('node_modules', '.bin', 'tsx'), ['src/cli/sweep.ts', ...args], { detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      process.kill(-child.pid!, 'SIGINT');
+    }, 20);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The finished jobs a journal holds (its lines after the first, the sweep's settings). */
+const journalJobs = (path: string): JournalEntry[] =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => JSON.parse(line) as JournalEntry)
+    : [];
+
 /** What a sweep file says about its models: everything but when, where and how fast it ran. */
 const results = (file: SweepFile) => ({
   config: file.config,
@@ -40,11 +72,42 @@ const results = (file: SweepFile) => ({
 });
 
 describe('npm run sweep', () => {
-  it('runs every value × seed as a job; shards merged give exactly the whole sweep', async () => {
+  it('runs every value × seed as a job; interrupted and resumed, or in shards merged, it gives exactly the uninterrupted sweep', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
     const out = (name: string) => join(dir, name);
-    const whole = await sweep([...SWEEP, '--json', out('whole.json'), '--csv', out('whole.csv')]);
+    // One worker: the jobs finish one by one, so the interrupt comes with some kept and some not.
+    const wholeArgs = [...SWEEP, '--workers', '1', '--json', out('whole.json'), '--csv', out('whole.csv')];
+    const journal = `${out('whole.json')}.journal`;
+    const interrupted = await sweepInterrupted(wholeArgs, () => journalJobs(journal).length >= 1);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    const kept = journalJobs(journal);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length).toBeLessThan(6);
+    expect(interrupted.stderr).toContain(
+      `Interrupted: kept ${kept.length} of 6 jobs in ${journal}. The same command resumes, training only the others:\n  npm run sweep -- ${wholeArgs.join(' ')}\n`,
+    );
+    expect(existsSync(out('whole.json'))).toBe(false);
+
+    // Resuming with other settings is refused, and the journal is left as it was.
+    const keptText = readFileSync(journal, 'utf8');
+    const changed = await sweep([...wholeArgs, '--m', '4']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain(`error: ${journal}: it keeps the jobs of another sweep (--m 3 there, 4 here).`);
+    expect(readFileSync(journal, 'utf8')).toBe(keptText);
+
+    // The same command trains only the missing jobs, writes the file and removes the journal.
+    const whole = await sweep(wholeArgs);
     expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain(
+      `Resuming: ${kept.length} of these 6 jobs were kept in ${journal}; training the other ${6 - kept.length}.`,
+    );
+    expect(existsSync(journal)).toBe(false);
+    const resumed = parseSweep(readFileSync(out('whole.json'), 'utf8'));
+    // A kept job was not trained again: the file holds it as the journal did, its own wall time included.
+    for (const { job } of kept)
+      expect(resumed.jobs.find((j) => j.seed === job.seed && j.values.initShare === job.values.initShare)).toEqual(job);
+
+    // Shards, each uninterrupted: merged, they must equal the resumed sweep seed for seed.
     const shards = await Promise.all(
       [1, 2].map((i) => sweep([...SWEEP, '--shard', `${i}/2`, '--workers', '1', '--json', out(`shard-${i}.json`)])),
     );

@@ -5,7 +5,7 @@
  * for machines that share a sweep; `npm run sweep -- --merge a.json b.json … --json all.json`
  * joins the slices into the file one machine would have written.
  */
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, constants, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { CONDITION_TABLE, studentsOf } from '../protocol/conditions';
 import type { ConfigIssue } from '../protocol/config';
@@ -23,6 +23,8 @@ import {
   parseShard,
   parseSweep,
   shardJobs,
+  sameJob,
+  SWEEP_JOURNAL_SCHEMA,
   SWEEP_SCHEMA,
   sweepCommand,
   sweepCsv,
@@ -31,11 +33,12 @@ import {
   type Axis,
   type Shard,
   type SweepFile,
-  type SweepJobResult,
+  type JournalEntry,
 } from '../protocol/sweep';
 import { helpText as experimentHelp, parseArgs } from './args';
 import { flagOf } from '../protocol/config';
 import { prepare, runCommand, type Prepared } from './command';
+import { openJournal, shellWord, type Journal } from './journal';
 import { writeOutputs } from './outputs';
 import { runJobs } from './pool';
 import { progressReporter } from './progress';
@@ -184,8 +187,21 @@ async function main(): Promise<number> {
   const { config, backend, report, runtime } = prepared;
   const allJobs = sweepJobs(config, sweep.axes);
   const jobs = shardJobs(allJobs, sweep.shard);
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(jobs.length, 1));
-  const configs = jobs.map((job) => jobConfig(config, job));
+  const journal = openJournal(prepared.outputs, {
+    schema: SWEEP_JOURNAL_SCHEMA,
+    config,
+    axes: sweep.axes,
+    shard: sweep.shard,
+    backend,
+  });
+  if (journal && 'problem' in journal) {
+    console.error(`error: ${journal.problem}`);
+    return 2;
+  }
+  const kept = journal?.kept ?? [];
+  const todo = jobs.filter((job) => !kept.some((entry) => sameJob(entry.job, job)));
+  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
+  const configs = todo.map((job) => jobConfig(config, job));
   // The largest job decides what one worker must hold.
   const memory = configs.map((c) => workersMemoryProblem(c, Array(workers).fill(1), 0.7 * totalmem(), flagOf)).find((p) => p !== null);
   if (memory) {
@@ -194,49 +210,86 @@ async function main(): Promise<number> {
   }
   const shardText = sweep.shard ? `shard ${sweep.shard.index}/${sweep.shard.count}: ` : '';
   report(
-    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(configs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
+    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(jobs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
       `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
   );
+  if (kept.length > 0)
+    report(`Resuming: ${kept.length} of these ${jobs.length} jobs were kept in ${journal!.path}; training the other ${todo.length}.`);
+  if (!journal) report('(No output file: an interrupted sweep keeps nothing. With --json FILE it keeps each finished job beside it.)');
+  const stopOnSignal = whenInterrupted(journal, jobs.length);
   const students = studentsOf(config);
   const total = configs.reduce((sum, c) => sum + planRun(c, { seeds: [c.seed], students }).steps, 0);
   const progress = progressReporter(total);
-  const done = jobs.map(() => 0);
+  const done = todo.map(() => 0);
   const started = performance.now();
-  const results = await runJobs(
+  const finished: JournalEntry[] = [...kept];
+  await runJobs(
     configs.map((c) => ({ config: c, seeds: [c.seed], students })),
     workers,
     backend,
     ({ job, doneSteps, what }) => {
       done[job] = doneSteps;
-      const values = Object.entries(jobs[job].values)
+      const values = Object.entries(todo[job].values)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
       progress(
         done.reduce((a, b) => a + b, 0),
-        `${values} seed ${jobs[job].seed}: ${what}`,
+        `${values} seed ${todo[job].seed}: ${what}`,
       );
     },
+    (job, result) => {
+      const entry: JournalEntry = {
+        job: { ...todo[job], result: result.seeds[0], kernels: result.kernels, wallMs: result.wallMs },
+        backend: result.backend,
+        tfjsVersion: result.tfjsVersion,
+      };
+      finished.push(entry);
+      journal?.record(entry);
+    },
   );
-  const jobResults: SweepJobResult[] = results.map((result, i) => ({
-    ...jobs[i],
-    result: result.seeds[0],
-    kernels: result.kernels,
-    wallMs: result.wallMs,
-  }));
   const file = assembleSweep({
     createdAt: new Date().toISOString(),
     runtime: `${runtime}, ${workers} worker thread(s)`,
-    backend: results[0]?.backend ?? backend,
-    tfjsVersion: results[0]?.tfjsVersion ?? '',
+    backend: finished[0]?.backend ?? backend,
+    tfjsVersion: finished[0]?.tfjsVersion ?? '',
     config,
     axes: sweep.axes,
     shard: sweep.shard,
-    jobs: jobResults,
+    jobs: finished.map((entry) => entry.job),
+    // This run's time: the time before an interruption is not known (the jobs' own times are).
     wallMs: performance.now() - started,
   });
+  stopOnSignal();
   report('\n' + sweepReport(file));
-  await writeSweep(prepared, file, '--json');
+  try {
+    await writeSweep(prepared, file, '--json');
+  } catch (error) {
+    if (!journal) throw error;
+    throw new Error(
+      `${(error as Error).message}. The finished jobs are kept in ${journal.path}: run the same command again to write them.`,
+    );
+  }
+  journal?.remove();
   return 0;
+}
+
+/**
+ * On Ctrl-C (or SIGTERM, as a pre-empted machine gets): says what the journal kept and the command
+ * that resumes, then exits (128 + the signal's number, as a shell expects). Returns the undo.
+ */
+function whenInterrupted(journal: Journal | null, jobs: number): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    const resume = `npm run sweep -- ${process.argv.slice(2).map(shellWord).join(' ')}`;
+    console.error(
+      journal && journal.size() > 0
+        ? `\nInterrupted: kept ${journal.size()} of ${jobs} jobs in ${journal.path}. The same command resumes, training only the others:\n  ${resume}`
+        : `\nInterrupted: no job had finished${journal ? '' : ' (and without an output file nothing is kept)'}; nothing to resume.`,
+    );
+    process.exit(128 + constants.signals[signal]);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.once(signal, handler);
+  return () => signals.forEach((signal) => process.off(signal, handler));
 }
 
 runCommand(main);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from './config';
-import { inertAxes, parseAxis } from './sweep';
+import { inertAxes, journalLine, parseAxis, readJournal, SWEEP_JOURNAL_SCHEMA, type JournalEntry, type JournalHeader } from './sweep';
 
 describe('a sweep axis', () => {
   it('takes a setting as the schema names it or as its flag is spelled', () => {
@@ -46,5 +46,56 @@ describe('a sweep over a setting no model depends on', () => {
     expect(inertAxes(base({ init: 'all' }), [axis('initShare=0,1')])).toEqual([]);
     expect(inertAxes(base({ teacherTrait: 'favourite' }), [axis('favourite=1,7'), axis('favouriteShare=0.1,0.3')])).toEqual([]);
     expect(inertAxes(base({}), [axis('m=3,10'), axis('hidden=32,64')])).toEqual([]);
+  });
+});
+
+describe('a sweep journal', () => {
+  const config = { ...defaultConfig(), init: 'partial', seeds: 2 } as Config;
+  const axes = [parseAxis('initShare=0,1').axis!];
+  const header = (patch: Partial<JournalHeader> = {}): JournalHeader => ({
+    schema: SWEEP_JOURNAL_SCHEMA,
+    config,
+    axes,
+    shard: null,
+    backend: 'wasm',
+    ...patch,
+  });
+  const entry = (initShare: number, seed: number): JournalEntry => ({
+    job: { values: { initShare }, seed, result: { seed, accuracy: {}, history: {} }, kernels: {}, wallMs: 1 },
+    backend: 'wasm',
+    tfjsVersion: '4.22.0',
+  });
+  const text = (first: JournalHeader, ...entries: JournalEntry[]) => [first, ...entries].map(journalLine).join('');
+
+  it('gives back the finished jobs, dropping a last line cut short by a kill', () => {
+    const whole = text(header(), entry(0, 1), entry(1, 2));
+    expect(readJournal(whole, header())).toEqual({ entries: [entry(0, 1), entry(1, 2)] });
+    expect(readJournal(whole + journalLine(entry(0, 2)).slice(0, 30), header())).toEqual({ entries: [entry(0, 1), entry(1, 2)] });
+  });
+
+  it("refuses another sweep's journal, naming each difference and its command", () => {
+    const read = readJournal(text(header({ config: { ...config, m: 10 }, shard: { index: 1, count: 2 } })), header());
+    expect(read).toEqual({
+      problem:
+        "it keeps the jobs of another sweep (--m 10 there, 3 here; --shard 1/2 there, no --shard here). Run that sweep's command to resume it " +
+        '(npm run sweep -- --vary initShare=0,1 --init partial --seeds 2 --m 10 --shard 1/2), or delete the journal to start this one afresh',
+    });
+    expect(readJournal(text(header({ axes: [parseAxis('initShare=0,0.5').axis!] })), header())).toMatchObject({
+      problem: expect.stringMatching(/^it keeps the jobs of another sweep \(--vary initShare=0,0.5 there, --vary initShare=0,1 here\)/),
+    });
+  });
+
+  it('refuses a file that is not a journal, or a job that is not one of its shard’s', () => {
+    expect(readJournal('{"schema":"subliminal-mnist/sweep@1"}\n', header())).toEqual({
+      problem: 'not a subliminal-mnist/sweep-journal@1 file: delete it to start afresh',
+    });
+    expect(readJournal('not json\n', header())).toMatchObject({ problem: expect.stringMatching(/^line 1 is not JSON/) });
+    // Shard 1/2 runs the first and third jobs (initShare 0 seed 1, initShare 1 seed 1).
+    const shard = header({ shard: { index: 1, count: 2 } });
+    expect(readJournal(text(shard, entry(1, 1)), shard)).toEqual({ entries: [entry(1, 1)] });
+    expect(readJournal(text(shard, entry(0, 2)), shard)).toMatchObject({
+      problem: expect.stringMatching(/^it lists job \[\{"initShare":0\},2\]/),
+    });
+    expect(readJournal(text(shard, entry(1, 1), entry(1, 1)), shard)).toMatchObject({ problem: expect.stringMatching(/is there twice/) });
   });
 });

@@ -157,6 +157,9 @@ export interface SweepFile {
 const sameValues = (a: SweepJob['values'], b: SweepJob['values']) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k as ConfigKey] === v);
 
+/** Whether two jobs are the same job of a sweep (its values and seed). */
+export const sameJob = (a: SweepJob, b: SweepJob) => a.seed === b.seed && sameValues(a.values, b.values);
+
 /** Each value combination's summaries from the jobs that ran, in sweep order. */
 export function sweepPoints(base: Config, axes: readonly Axis[], jobs: readonly SweepJobResult[]): SweepPoint[] {
   const combos = sweepJobs({ ...base, seeds: 1 }, axes).map((job) => job.values);
@@ -171,7 +174,7 @@ export function sweepPoints(base: Config, axes: readonly Axis[], jobs: readonly 
 /** The jobs of a file in sweep order (as one machine would have run them). */
 function inSweepOrder(file: Pick<SweepFile, 'config' | 'axes'>, jobs: readonly SweepJobResult[]): SweepJobResult[] {
   const order = sweepJobs(file.config, file.axes);
-  const index = (job: SweepJob) => order.findIndex((o) => o.seed === job.seed && sameValues(o.values, job.values));
+  const index = (job: SweepJob) => order.findIndex((o) => sameJob(o, job));
   return [...jobs].sort((a, b) => index(a) - index(b));
 }
 
@@ -326,4 +329,74 @@ export function sweepCommand(file: Pick<SweepFile, 'config' | 'axes'>): string {
     file.axes.map((a) => a.key),
   );
   return ['npm run sweep --', ...file.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`), ...flags].join(' ');
+}
+
+export const SWEEP_JOURNAL_SCHEMA = 'subliminal-mnist/sweep-journal@1';
+
+/** What a journal is kept for: one sweep (or one shard of it) on one backend. Its first line. */
+export interface JournalHeader {
+  schema: typeof SWEEP_JOURNAL_SCHEMA;
+  config: Config;
+  axes: Axis[];
+  shard: Shard | null;
+  backend: string;
+}
+
+/** A journal's line for each finished job: its result, and the tfjs that trained it (for the file's receipt). */
+export interface JournalEntry {
+  job: SweepJobResult;
+  backend: string;
+  tfjsVersion: string;
+}
+
+/** One line of a journal (JSON lines: a line is whole once its newline is written). */
+export const journalLine = (value: JournalHeader | JournalEntry): string => JSON.stringify(value) + '\n';
+
+/** How the sweep a journal was kept for differs from this one, setting by setting, in flags; empty when it is the same sweep. */
+function journalDifferences(kept: JournalHeader, sweep: JournalHeader): string[] {
+  const differences = (Object.keys(sweep.config) as ConfigKey[])
+    .filter((key) => kept.config[key] !== sweep.config[key])
+    .map((key) => `${flagOf(key)} ${String(kept.config[key])} there, ${String(sweep.config[key])} here`);
+  const axes = (header: JournalHeader) => header.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`).join(' ') || 'no --vary';
+  if (axes(kept) !== axes(sweep)) differences.push(`${axes(kept)} there, ${axes(sweep)} here`);
+  const shard = (header: JournalHeader) => (header.shard ? `--shard ${header.shard.index}/${header.shard.count}` : 'no --shard');
+  if (shard(kept) !== shard(sweep)) differences.push(`${shard(kept)} there, ${shard(sweep)} here`);
+  if (kept.backend !== sweep.backend) differences.push(`backend ${kept.backend} there, ${sweep.backend} here`);
+  return differences;
+}
+
+/**
+ * Reads a journal kept for `sweep`: the jobs it finished, or why they cannot be resumed (a
+ * journal of another sweep, or not a journal). A last line cut short (the process killed as it
+ * wrote) is dropped: that job simply trains again.
+ */
+export function readJournal(text: string, sweep: JournalHeader): { entries: JournalEntry[] } | { problem: string } {
+  // Every line that ends in its newline: what follows the last one is empty, or a line cut short.
+  const whole = text.split('\n').slice(0, -1);
+  const parsed: unknown[] = [];
+  for (const [i, line] of whole.entries())
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      return { problem: `line ${i + 1} is not JSON; it is not a sweep journal, or it is damaged: delete it to start afresh` };
+    }
+  const [header, ...entries] = parsed as [JournalHeader | undefined, ...JournalEntry[]];
+  if (header?.schema !== SWEEP_JOURNAL_SCHEMA) return { problem: `not a ${SWEEP_JOURNAL_SCHEMA} file: delete it to start afresh` };
+  const differences = journalDifferences(header, sweep);
+  if (differences.length > 0)
+    return {
+      problem:
+        `it keeps the jobs of another sweep (${differences.join('; ')}). Run that sweep's command to resume it ` +
+        `(${sweepCommand(header)}${header.shard ? ` --shard ${header.shard.index}/${header.shard.count}` : ''}), or delete the journal to start this one afresh`,
+    };
+  const expected = shardJobs(sweepJobs(sweep.config, sweep.axes), sweep.shard);
+  const kept: JournalEntry[] = [];
+  for (const entry of entries) {
+    if (!expected.some((job) => sameJob(job, entry.job)) || kept.some((k) => sameJob(k.job, entry.job)))
+      return {
+        problem: `it lists job ${JSON.stringify([entry.job.values, entry.job.seed])}, which is not one of this sweep's or is there twice: delete it to start afresh`,
+      };
+    kept.push(entry);
+  }
+  return { entries: kept };
 }
