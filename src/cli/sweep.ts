@@ -36,7 +36,7 @@ import {
   type JournalEntry,
 } from '../protocol/sweep';
 import { helpText as experimentHelp, parseArgs } from './args';
-import { flagOf } from '../protocol/config';
+import { flagOf, needsOf } from '../protocol/config';
 import { prepare, runCommand, type Prepared } from './command';
 import { openJournal, shellWord, type Journal } from './journal';
 import { writeOutputs } from './outputs';
@@ -86,13 +86,25 @@ function parseSweepArgs(argv: readonly string[]): SweepArgs {
   return out;
 }
 
+/** Each setting that needs another to shape a model, and what it needs: "initShare needs --init partial or all". */
+const dependentSettings = () =>
+  SWEEPABLE.flatMap((key) => {
+    const needs = needsOf(key);
+    return needs ? [`${key} needs ${flagOf(needs.key)} ${needs.values.join(' or ')}`] : [];
+  }).join(', ');
+
 function helpText(): string {
   return [
     'Usage: npm run sweep -- --vary SETTING=V1,V2,… [--vary SETTING=…] [experiment flags] [--shard i/n]',
     '       npm run sweep -- --merge a.json b.json … --json all.json [--csv all.csv]',
     '',
     'Runs one or two numeric settings over listed values; every value × seed is an independent job',
-    `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}.`,
+    `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}`,
+    '(named so, or as their flags are spelled: init-share). A setting that shapes a model only under',
+    `another is refused without it: ${dependentSettings()}.`,
+    '',
+    'Each finished job is kept in a journal beside the output file (FILE.journal). Interrupted (Ctrl-C),',
+    'the same command resumes: it trains only the jobs the journal lacks, and removes it once written.',
     '',
     '  --vary KEY=V1,V2,…   a setting and its values (once or twice)',
     '  --shard i/n          run only the i-th of n deterministic slices of the jobs (1 ≤ i ≤ n), to',
