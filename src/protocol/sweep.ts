@@ -349,6 +349,9 @@ export interface JournalEntry {
   tfjsVersion: string;
 }
 
+/** The flag that selects a shard ("--shard 1/2"), empty for a whole sweep. */
+const shardFlag = (shard: Shard | null) => (shard ? `--shard ${shard.index}/${shard.count}` : '');
+
 /** One line of a journal (JSON lines: a line is whole once its newline is written). */
 export const journalLine = (value: JournalHeader | JournalEntry): string => JSON.stringify(value) + '\n';
 
@@ -359,7 +362,7 @@ function journalDifferences(kept: JournalHeader, sweep: JournalHeader): string[]
     .map((key) => `${flagOf(key)} ${String(kept.config[key])} there, ${String(sweep.config[key])} here`);
   const axes = (header: JournalHeader) => header.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`).join(' ') || 'no --vary';
   if (axes(kept) !== axes(sweep)) differences.push(`${axes(kept)} there, ${axes(sweep)} here`);
-  const shard = (header: JournalHeader) => (header.shard ? `--shard ${header.shard.index}/${header.shard.count}` : 'no --shard');
+  const shard = (header: JournalHeader) => shardFlag(header.shard) || 'no --shard';
   if (shard(kept) !== shard(sweep)) differences.push(`${shard(kept)} there, ${shard(sweep)} here`);
   if (kept.backend !== sweep.backend) differences.push(`backend ${kept.backend} there, ${sweep.backend} here`);
   return differences;
@@ -387,7 +390,7 @@ export function readJournal(text: string, sweep: JournalHeader): { entries: Jour
     return {
       problem:
         `it keeps the jobs of another sweep (${differences.join('; ')}). Run that sweep's command to resume it ` +
-        `(${sweepCommand(header)}${header.shard ? ` --shard ${header.shard.index}/${header.shard.count}` : ''}), or delete the journal to start this one afresh`,
+        `(${[sweepCommand(header), shardFlag(header.shard)].join(' ').trim()}), or delete the journal to start this one afresh`,
     };
   const expected = shardJobs(sweepJobs(sweep.config, sweep.axes), sweep.shard);
   const kept: JournalEntry[] = [];
