@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeRange } from '../protocol/config';
 import { parseSweep, type JournalEntry, type SweepFile } from '../protocol/sweep';
 
 const TINY = [
@@ -173,7 +174,7 @@ describe('npm run sweep', () => {
       [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
       [['--vary', 'init=shared'], 'error: --vary init=shared: init is not a numeric setting; a sweep can vary favourite, '],
       [['--vary', 'foo=1,2'], 'error: --vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, '],
-      [['--vary', 'm=1,100'], 'error: --vary m=1,100: 100 is out of range (m takes an integer from 1 to 50)\n'],
+      [['--vary', 'm=1,1000'], `error: --vary m=1,1000: 1000 is out of range (m takes ${describeRange('m')})\n`],
       [['--vary', 'initShare=0.5,0.5', '--init', 'partial'], 'error: --vary initShare=0.5,0.5: 0.5 is listed twice\n'],
       [['--vary', 'm=1,3', '--vary', 'm=10'], 'error: --vary m is given twice'],
       [['--vary', 'm=1', '--shard', '3/2'], 'error: --shard 3/2: expected i/n with 1 ≤ i ≤ n'],

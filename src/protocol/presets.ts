@@ -1,5 +1,5 @@
 /** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
-import { defaultConfig, type Config, type ConfigKey } from './config';
+import { CONFIG_KEYS, defaultConfig, type Config, type ConfigKey } from './config';
 
 export interface Preset {
   label: string;
@@ -81,27 +81,21 @@ export function presetOf(config: Config): PresetName | null {
   return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
 }
 
-/** The settings that decide the paper's numbers: seeds, which students train and how often a run is measured do not. */
-const PAPER_PROTOCOL_KEYS = [
-  'teacherTrait',
-  'm',
-  'hidden',
-  'teacherEpochs',
-  'studentEpochs',
-  'lr',
-  'batchSize',
-  'trainCount',
-  'noiseCount',
-  'testCount',
-] as const satisfies readonly ConfigKey[];
-
-/** The settings in which a run departs from the paper's MNIST protocol, in schema order: none when its numbers compare with the paper's. */
-export function departuresFromPaper(config: Config): ConfigKey[] {
-  return PAPER_PROTOCOL_KEYS.filter((key) => config[key] !== PRESETS.paper.config[key]);
+/** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
+export function isPaperProtocol(config: Config): boolean {
+  const paper = PRESETS.paper.config;
+  const keys = ['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const;
+  return config.teacherTrait === 'skill' && keys.every((k) => config[k] === paper[k]);
 }
 
-/** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
-export const isPaperProtocol = (config: Config): boolean => departuresFromPaper(config).length === 0;
+/**
+ * The settings in which a run departs from the paper's protocol, in schema order (none when its
+ * numbers compare with the paper's): each one that alone, on the paper's config, takes it off.
+ */
+export function departuresFromPaper(config: Config): ConfigKey[] {
+  const paper = PRESETS.paper.config;
+  return CONFIG_KEYS.filter((key) => config[key] !== paper[key] && !isPaperProtocol({ ...paper, [key]: config[key] }));
+}
 
 /** How a run departs from the paper's protocol, in one sentence for the page (empty when it does not). */
 export function differenceFromPaper(config: Config): string {

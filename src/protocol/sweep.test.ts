@@ -12,7 +12,7 @@ describe('a sweep axis', () => {
   it('names what is wrong: the value out of range with the range, the unknown setting with the known ones, the repeated value', () => {
     const issue = (text: string) => parseAxis(text).issue;
     expect(issue('initShare=0,2')).toBe('--vary initShare=0,2: 2 is out of range (initShare takes a number from 0 to 1)');
-    expect(issue('m=2.5')).toBe('--vary m=2.5: 2.5 is not an integer (m takes an integer from 1 to 50)');
+    expect(issue('favourite=2.5')).toBe('--vary favourite=2.5: 2.5 is not an integer (favourite takes an integer from 0 to 9)');
     expect(issue('lr=fast')).toBe('--vary lr=fast: "fast" is not a number (lr takes a number from 0.000001 to 1)');
     expect(issue('foo=1,2')).toMatch(
       /^--vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, favouriteShare, initShare, m, /,
