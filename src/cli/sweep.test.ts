@@ -73,6 +73,7 @@ const results = (file: SweepFile) => ({
 });
 
 describe('npm run sweep', () => {
+  // Ten CLI processes, most of them one after the other: on a busy 2-core machine, more than the unit default.
   it('runs every value × seed as a job; interrupted and resumed, or in shards merged, it gives exactly the uninterrupted sweep', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
     const out = (name: string) => join(dir, name);
@@ -167,7 +168,7 @@ describe('npm run sweep', () => {
     const mixed = await sweep(['--merge', out('shard-1.json'), out('other.json'), '--json', out('bad.json')]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/file 2 is not a shard of the same sweep as file 1/);
-  });
+  }, 300_000);
 
   it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
     const cases: [string[], string][] = [
