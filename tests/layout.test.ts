@@ -9,6 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import {
+  ARTIFACTS,
   chartTextProblems,
   chromiumForFile,
   exported,
@@ -19,6 +20,7 @@ import {
   ready,
   runToEnd,
   screenshot,
+  LONG_QUERY,
   TINY_QUERY,
 } from './e2e/browser';
 
@@ -85,40 +87,96 @@ function expectOnFirstScreen(where: string, { chart, numbers, height }: Awaited<
     expect(within(number), `${where}: a headline number at ${JSON.stringify(number)} on a screen ${height} px tall`).toBe(true);
 }
 
+/** What shows that the part a step highlights holds what the step talks about. */
+const CONTENT: Record<string, string> = {
+  accuracy: '.recharts-line',
+  teacherTrait: 'input',
+  noise: 'canvas',
+  init: 'input',
+  results: '[data-testid=results-figure]',
+  mechanism: '.recharts-line',
+  draw: '[data-testid=draw-canvas]',
+  recorded: '[data-testid=results-figure]',
+};
+
+/** The steps of a walk-through opened before any run whose part only a run fills: they say so and offer Run. */
+const FILLED_BY_A_RUN = { skill: ['accuracy', 'results', 'mechanism', 'draw'], favourite: ['accuracy', 'results', 'draw'] };
+
+/**
+ * Goes through every step of the open walk-through from `from`: the panel wholly on screen, the part it
+ * highlights on screen beside it, not under it (on a wide screen nowhere under it; on a phone, above
+ * it, for most of the screen or the whole part), and, once a run has filled it, holding what the step
+ * talks about. Returns each step's part and whether it waited for a run.
+ */
+async function walkThrough(page: Page, name: string, from = 0): Promise<{ target: string; idle: boolean }[]> {
+  const steps: { target: string; idle: boolean }[] = [];
+  for (let step = from; ; step++) {
+    const panel = page.locator(`[data-testid=tour][data-step="${step}"]`);
+    await panel.waitFor();
+    // A step whose part a run fills waits for it while the run goes on (a classroom run on a busy machine).
+    await expect.poll(() => panel.getAttribute('data-waiting'), { timeout: 240_000 }).not.toBe('run');
+    const idle = (await panel.getAttribute('data-waiting')) === 'idle';
+    const { panel: box, target, target_name, width: w, height: h } = await tourPositions(page);
+    const where = `${name}, step ${step + 1} (${target_name}): target ${JSON.stringify(target)}, panel ${JSON.stringify(box)}`;
+    steps.push({ target: target_name!, idle });
+    expect([box.top >= 0, box.bottom <= h, box.left >= 0, box.right <= w], where).toEqual([true, true, true, true]);
+    if (w > 860) expect(target.right <= box.left || target.bottom <= box.top || target.top >= box.bottom, where).toBe(true);
+    else {
+      const uncovered = Math.min(target.bottom, box.top) - Math.max(target.top, 0);
+      expect(uncovered, where).toBeGreaterThanOrEqual(Math.min(target.bottom - target.top, 0.4 * h) - 1);
+      expect(box.bottom - box.top, `${where}: the panel's height`).toBeLessThanOrEqual(0.36 * h);
+    }
+    if (idle) expect(await panel.getByRole('button', { name: '▶ Run' }).count(), where).toBe(1);
+    else {
+      const content = await page.evaluate(
+        (selector) => [...document.querySelectorAll(`.tour-focus ${selector}`)].filter((e) => e.getBoundingClientRect().height > 0).length,
+        CONTENT[target_name!],
+      );
+      expect(content, `${where}: what it shows (${CONTENT[target_name!]})`).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/tour-${name}-step-${step + 1}.png` });
+    if ((await panel.getByRole('button', { name: 'Next' }).count()) === 0) return steps;
+    await panel.getByRole('button', { name: 'Next' }).click();
+  }
+}
+
 describe('the page for a room', () => {
-  for (const [width, height, query] of [
-    [1366, 768, ''],
-    [390, 844, ''],
-    [1366, 768, '?teacherTrait=favourite'],
+  for (const [width, height, trait, query] of [
+    [1366, 768, 'skill', LONG_QUERY],
+    [390, 844, 'skill', TINY_QUERY],
+    [1366, 768, 'favourite', `teacherTrait=favourite&${TINY_QUERY}`],
+    [390, 844, 'favourite', `teacherTrait=favourite&${TINY_QUERY}`],
   ] as const) {
-    it(`keeps the walk-through's text on screen beside what it highlights, at ${width}×${height}${query && ' (favourite digit)'}`, async () => {
+    it(`walks a room through a run from its first step, each step beside what it shows, at ${width}×${height} (${trait})`, async () => {
+      const name = `${width}-${trait}`;
       const page = await browser().newPage({ viewport: { width, height } });
-      await page.goto(`${appUrl}${query}`);
+      await page.goto(`${appUrl}?${query}&backend=wasm`);
+      await ready(page);
       await page.getByRole('button', { name: 'Start the walk-through' }).click();
-      const targets: string[] = [];
-      for (let step = 0; ; step++) {
-        await page.waitForSelector(`[data-testid=tour][data-step="${step}"]`);
-        const { panel, target, target_name, width: w, height: h } = await tourPositions(page);
-        targets.push(target_name!);
-        // The panel wholly on screen…
-        expect(
-          [panel.top >= 0, panel.bottom <= h, panel.left >= 0, panel.right <= w],
-          `step ${step + 1}: panel ${JSON.stringify(panel)}`,
-        ).toEqual([true, true, true, true]);
-        // …and the highlighted part at least partly, where the panel does not cover it.
-        const visibleTop = Math.max(target.top, 0);
-        const visibleBottom = Math.min(target.bottom, h);
-        const uncovered = visibleBottom > visibleTop && (visibleTop < panel.top || target.left < panel.left || target.right > panel.right);
-        expect(uncovered, `step ${step + 1} (${target_name}): target ${JSON.stringify(target)}, panel ${JSON.stringify(panel)}`).toBe(true);
-        if (step === 0) await screenshot(page, `tour-${width}-step-1${query ? '-favourite' : ''}`);
-        if ((await page.getByRole('button', { name: 'Next' }).count()) === 0) break;
-        await page.getByRole('button', { name: 'Next' }).click();
+      // Before a run: the first step offers Run, and each part a run fills says it is empty and offers it too.
+      const before = await walkThrough(page, `${name}-before-run`);
+      expect(before.filter((s) => s.idle).map((s) => s.target)).toEqual(FILLED_BY_A_RUN[trait]);
+      expect(before).toHaveLength(7);
+      expect(new Set(before.map((s) => s.target)).size).toBe(7);
+      // Run from the first step: the walk-through stays on it while the models train, then every step shows its part filled.
+      for (let step = 6; step > 0; step--) await page.getByTestId('tour').getByRole('button', { name: 'Back' }).click();
+      await page.getByTestId('tour').getByRole('button', { name: '▶ Run' }).click();
+      await page.waitForSelector('[data-testid=run-progress]');
+      expect(await page.getAttribute('[data-testid=tour]', 'data-step')).toBe('0');
+      const during = await walkThrough(page, `${name}-run`);
+      expect(during.filter((s) => s.idle)).toEqual([]);
+      expect(during.map((s) => s.target)).toEqual(before.map((s) => s.target));
+      if (width === 390) {
+        // The test digits and every model's guesses, all twelve, without scrolling sideways.
+        await openSection(page, 'what-the-student-sees');
+        const tables = await page
+          .getByTestId('predictions')
+          .evaluateAll((els) => els.map((e) => [e.getBoundingClientRect().right, e.querySelectorAll('canvas').length]));
+        expect(tables.reduce((n, [, digits]) => n + digits, 0)).toBe(12);
+        for (const [right] of tables) expect(right).toBeLessThanOrEqual(390);
       }
-      // Seven steps, none on the same part as another.
-      expect(targets).toHaveLength(7);
-      expect(new Set(targets).size).toBe(7);
-      await page.getByRole('button', { name: 'Back' }).click();
-      await page.getByRole('button', { name: 'Skip' }).click();
+      await page.getByTestId('tour').getByRole('button', { name: 'Back' }).click();
+      await page.getByTestId('tour').getByRole('button', { name: 'Skip' }).click();
       await expect.poll(() => page.locator('.tour-focus').count()).toBe(0);
       await page.close();
     });
@@ -310,6 +368,18 @@ describe('a teacher with a favourite digit', () => {
       'clean-aux-different',
     ]);
     for (const seed of result.seeds) expect(Object.keys(seed.favouriteRate!)).toHaveLength(7);
+    // The chart draws the four lines the story needs; the reference, the clean teacher and its different-start student are a click away.
+    const legend = () => page.locator('[data-testid=accuracy-chart] .legend li').allTextContents();
+    expect(await legend()).toEqual([
+      'favourite-7 teacher',
+      "favourite-7 teacher's student · shared init",
+      "favourite-7 teacher's student · different init",
+      "clean teacher's student · shared init",
+    ]);
+    await page.getByTestId('every-line').click();
+    expect(await legend()).toHaveLength(7);
+    await page.getByTestId('every-line').click();
+    expect(await legend()).toHaveLength(4);
     // Accuracy is a click away.
     await page.getByRole('button', { name: 'Accuracy' }).first().click();
     expect(await page.getAttribute('[data-testid=accuracy-chart]', 'data-measure')).toBe('accuracy');

@@ -204,7 +204,7 @@ describe('the page', () => {
     await ready(page);
     await page.getByText('Different', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('init')).toBe('different');
-    await page.getByText('All logits', { exact: true }).click();
+    await page.getByText('All outputs', { exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('distill')).toBe('all');
     // The toggles say exactly what will train.
     await expect
@@ -215,13 +215,13 @@ describe('the page', () => {
     await again.goto(shared);
     await expect
       .poll(() => again.locator('.segmented label.on').allTextContents())
-      .toEqual(['Its skill with digits', 'Different', 'All logits']);
+      .toEqual(['Its skill with digits', 'Different', 'All outputs']);
     expect(new URL(again.url()).searchParams.get('hidden')).toBe('32');
     // A link from before init and distill were settings still means what it meant.
     await again.goto(`${appUrl}?conditions=teacher,aux-shared`);
     await expect
       .poll(() => again.locator('.segmented label.on').allTextContents())
-      .toEqual(['Its skill with digits', 'Shared with teacher', 'Aux logits only']);
+      .toEqual(['Its skill with digits', 'Shared with teacher', 'Extra outputs only']);
     expect(new URL(again.url()).searchParams.get('init')).toBe('shared');
     await again.close();
     await page.close();

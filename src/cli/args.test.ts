@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RESULT_SCHEMA } from '../protocol/export';
 import { helpText, parseArgs } from './args';
 
 describe('CLI flags', () => {
@@ -21,8 +22,8 @@ describe('CLI flags', () => {
       '--m needs a value',
       'unexpected argument "stray" (see --help)',
       '--workers 0 is invalid: expected an integer from 1 to 64',
-      '--seeds 0 is invalid: expected an integer from 1 to 100; using 5',
-      '--lr "fast" is invalid: expected a number from 0.000001 to 1; using 0.0003',
+      '--seeds 0 is invalid: expected an integer from 1 to 100',
+      '--lr "fast" is invalid: expected a number from 0.000001 to 1',
     ]);
   });
 
@@ -36,7 +37,7 @@ describe('CLI flags', () => {
 
   it('refuses seeds past the largest seed, naming the flags', () => {
     expect(parseArgs(['--seed', '2147483647', '--seeds', '5']).issues.map((i) => i.message)).toEqual([
-      '--seed 2147483647 with --seeds 5 would train seeds up to 2147483651, past the largest seed 2147483647; using --seed 1',
+      '--seed 2147483647 with --seeds 5 would train seeds up to 2147483651, past the largest seed 2147483647',
     ]);
   });
 
@@ -57,8 +58,9 @@ describe('CLI flags', () => {
     expect(o.config).toMatchObject({ teacherTrait: 'favourite', favourite: 7, favouriteShare: 0.3, init: 'partial', initShare: 0.9 });
   });
 
-  it('documents every setting in --help', () => {
+  it('documents every setting in --help, and the result schema the files carry', () => {
     const help = helpText();
     for (const flag of ['--seeds', '--teacher-epochs', '--noise-count', '--eval-every', '--json', '--csv']) expect(help).toContain(flag);
+    expect(help).toContain(`--json FILE          write the full result (schema ${RESULT_SCHEMA})`);
   });
 });

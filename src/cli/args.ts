@@ -6,11 +6,13 @@ import {
   configFromStrings,
   describeRange,
   isConfigKey,
+  refusalText,
   valueText,
   type Config,
   type ConfigIssue,
   type ConfigKey,
 } from '../protocol/config';
+import { RESULT_SCHEMA } from '../protocol/export';
 import type { Output } from './outputs';
 
 export interface CliOptions {
@@ -83,8 +85,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     }
   }
   const parsed = configFromStrings(entries);
-  // Name settings as they were typed: "--seeds 0 is invalid", not "seeds = 0 is invalid".
-  const asFlags = parsed.issues.map((issue) => ({ ...issue, message: asFlagWords(issue.message) }));
+  // Name settings as they were typed ("--seeds 0 is invalid", not "seeds = 0 is invalid"), and say
+  // nothing of a value the run would use: the CLI refuses bad input.
+  const asFlags = parsed.issues.map((issue) => ({ field: issue.field, message: asFlagWords(refusalText(issue)) }));
   return { ...options, config: parsed.config, issues: [...issues, ...asFlags] };
 }
 
@@ -111,7 +114,7 @@ export function helpText(): string {
     '  --epochs N           sets both --teacher-epochs and --student-epochs',
     '',
     'Output:',
-    '  --json FILE          write the full result (schema subliminal-mnist/result@2); - for standard output',
+    `  --json FILE          write the full result (schema ${RESULT_SCHEMA}); - for standard output`,
     '  --csv FILE           write per-seed, per-condition accuracies as CSV; - for standard output',
     '                       (both are checked before training starts, and written all or nothing)',
     '  --workers N          worker threads (default: CPU cores); seeds, or else students, are split across them',

@@ -3,6 +3,8 @@ import { ALL_CONDITIONS, CONDITION_TABLE, type Condition } from '../protocol/con
 import { INTERVAL_NAME } from '../protocol/format';
 import type { Summary } from '../protocol/stats';
 import type { ExperimentResult } from '../protocol/results';
+import { flagOf, valueText, type Config } from '../protocol/config';
+import { departuresFromPaper, isPaperProtocol } from '../protocol/presets';
 
 const pct = (x: number) => (100 * x).toFixed(1);
 
@@ -38,10 +40,21 @@ function measureTable(
   return textTable(header, rows);
 }
 
-/** Test accuracy of every model; in a favourite-digit run, each model's favourite rate too. */
+/** Why a run's table has no paper column, in one line: the settings that take it off the paper's protocol. */
+function paperAbsence(config: Config): string {
+  const departures = departuresFromPaper(config).map((key) => `${flagOf(key)} ${valueText(config[key])}`);
+  return `No "expected (paper)" column: the paper's numbers hold at its protocol (the defaults), and this run sets ${departures.join(', ')}.`;
+}
+
+/**
+ * Test accuracy of every model beside where the paper lands, when the run follows the paper's
+ * protocol (otherwise a line says why not); in a favourite-digit run, each model's favourite rate too.
+ */
 export function resultsTable(result: ExperimentResult): string {
-  const accuracy = measureTable(result, result.summary, (s, c) => s.accuracy[c]?.overall, result.config.teacherTrait === 'skill');
-  if (!result.favouriteSummary) return accuracy;
+  const withPaper = isPaperProtocol(result.config);
+  const accuracy = measureTable(result, result.summary, (s, c) => s.accuracy[c]?.overall, withPaper);
+  const note = withPaper ? '' : `\n\n${paperAbsence(result.config)}`;
+  if (!result.favouriteSummary) return accuracy + note;
   const favourite = measureTable(result, result.favouriteSummary, (s, c) => s.favouriteRate?.[c], false);
-  return `Test accuracy:\n${accuracy}\n\nFavourite rate (test images of other digits labelled ${result.config.favourite}):\n${favourite}`;
+  return `Test accuracy:\n${accuracy}\n\nFavourite rate (test images of other digits labelled ${result.config.favourite}):\n${favourite}${note}`;
 }

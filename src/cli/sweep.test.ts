@@ -1,10 +1,11 @@
-/** `npm run sweep` as a user runs it: whole, in shards that merge into the same file, and refusing what cannot work. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+/** `npm run sweep` as a user runs it: whole, interrupted and resumed, in shards that merge into the same file, and refusing what cannot work. */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSweep, type SweepFile } from '../protocol/sweep';
+import { describeRange } from '../protocol/config';
+import { parseSweep, type JournalEntry, type SweepFile } from '../protocol/sweep';
 
 const TINY = [
   '--hidden',
@@ -30,6 +31,38 @@ function sweep(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
+/**
+ * A sweep interrupted as Ctrl-C in a terminal does it (SIGINT to its whole process group: npm's or
+ * tsx's wrapper and the node process alike), once `ready` says so.
+ */
+function sweepInterrupted(args: string[], ready: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join('node_modules', '.bin', 'tsx'), ['src/cli/sweep.ts', ...args], { detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      process.kill(-child.pid!, 'SIGINT');
+    }, 20);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The finished jobs a journal holds (its lines after the first, the sweep's settings). */
+const journalJobs = (path: string): JournalEntry[] =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => JSON.parse(line) as JournalEntry)
+    : [];
+
 /** What a sweep file says about its models: everything but when, where and how fast it ran. */
 const results = (file: SweepFile) => ({
   config: file.config,
@@ -40,11 +73,43 @@ const results = (file: SweepFile) => ({
 });
 
 describe('npm run sweep', () => {
-  it('runs every value × seed as a job; shards merged give exactly the whole sweep', async () => {
+  // Ten CLI processes, most of them one after the other: on a busy 2-core machine, more than the unit default.
+  it('runs every value × seed as a job; interrupted and resumed, or in shards merged, it gives exactly the uninterrupted sweep', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
     const out = (name: string) => join(dir, name);
-    const whole = await sweep([...SWEEP, '--json', out('whole.json'), '--csv', out('whole.csv')]);
+    // One worker: the jobs finish one by one, so the interrupt comes with some kept and some not.
+    const wholeArgs = [...SWEEP, '--workers', '1', '--json', out('whole.json'), '--csv', out('whole.csv')];
+    const journal = `${out('whole.json')}.journal`;
+    const interrupted = await sweepInterrupted(wholeArgs, () => journalJobs(journal).length >= 1);
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    const kept = journalJobs(journal);
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length).toBeLessThan(6);
+    expect(interrupted.stderr).toContain(
+      `Interrupted: kept ${kept.length} of 6 jobs in ${journal}. The same command resumes, training only the others:\n  npm run sweep -- ${wholeArgs.join(' ')}\n`,
+    );
+    expect(existsSync(out('whole.json'))).toBe(false);
+
+    // Resuming with other settings is refused, and the journal is left as it was.
+    const keptText = readFileSync(journal, 'utf8');
+    const changed = await sweep([...wholeArgs, '--m', '4']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain(`error: ${journal}: it keeps the jobs of another sweep (--m 3 there, 4 here).`);
+    expect(readFileSync(journal, 'utf8')).toBe(keptText);
+
+    // The same command trains only the missing jobs, writes the file and removes the journal.
+    const whole = await sweep(wholeArgs);
     expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toContain(
+      `Resuming: ${kept.length} of these 6 jobs were kept in ${journal}; training the other ${6 - kept.length}.`,
+    );
+    expect(existsSync(journal)).toBe(false);
+    const resumed = parseSweep(readFileSync(out('whole.json'), 'utf8'));
+    // A kept job was not trained again: the file holds it as the journal did, its own wall time included.
+    for (const { job } of kept)
+      expect(resumed.jobs.find((j) => j.seed === job.seed && j.values.initShare === job.values.initShare)).toEqual(job);
+
+    // Shards, each uninterrupted: merged, they must equal the resumed sweep seed for seed.
     const shards = await Promise.all(
       [1, 2].map((i) => sweep([...SWEEP, '--shard', `${i}/2`, '--workers', '1', '--json', out(`shard-${i}.json`)])),
     );
@@ -84,7 +149,7 @@ describe('npm run sweep', () => {
 
     // A shard merged twice, or files of different sweeps, are refused with the reason.
     const twice = await sweep(['--merge', out('shard-1.json'), out('shard-1.json'), '--json', out('bad.json')]);
-    expect(twice.code).toBe(1);
+    expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/is in file 1 and in file 2: merge each shard once/);
     const other = await sweep([
       '--vary',
@@ -101,23 +166,59 @@ describe('npm run sweep', () => {
     ]);
     expect(other.code, other.stderr).toBe(0);
     const mixed = await sweep(['--merge', out('shard-1.json'), out('other.json'), '--json', out('bad.json')]);
-    expect(mixed.code).toBe(1);
+    expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/file 2 is not a shard of the same sweep as file 1/);
+  }, 300_000);
+
+  it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
+    const cases: [string[], string][] = [
+      [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
+      [['--vary', 'init=shared'], 'error: --vary init=shared: init is not a numeric setting; a sweep can vary favourite, '],
+      [['--vary', 'foo=1,2'], 'error: --vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, '],
+      [['--vary', 'm=1,1000'], `error: --vary m=1,1000: 1000 is out of range (m takes ${describeRange('m')})\n`],
+      [['--vary', 'initShare=0.5,0.5', '--init', 'partial'], 'error: --vary initShare=0.5,0.5: 0.5 is listed twice\n'],
+      [['--vary', 'm=1,3', '--vary', 'm=10'], 'error: --vary m is given twice'],
+      [['--vary', 'm=1', '--shard', '3/2'], 'error: --shard 3/2: expected i/n with 1 ≤ i ≤ n'],
+      [['--merge'], 'error: --merge needs the sweep files'],
+      // A setting that shapes no model of the run, in the flag's spelling too: its values would give identical rows.
+      [
+        ['--vary', 'init-share=0,1'],
+        'error: --vary initShare needs --init partial or --init all: with --init both no model of the run depends on initShare',
+      ],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => sweep(args)));
+    runs.forEach(({ code, stdout, stderr }, i) => {
+      const [args, message] = cases[i];
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toContain(message);
+      // One message, the one that names the problem: no generic usage line after a --vary that was refused.
+      expect(stderr.match(/^error:/gm), args.join(' ')).toHaveLength(1);
+      expect(stdout, args.join(' ')).toBe('');
+    });
   });
 
-  it('explains bad sweep flags, exit 2, before training anything', async () => {
-    const cases: [string[], RegExp][] = [
-      [[], /give --vary SETTING=V1,V2,…/],
-      [['--vary', 'init=shared'], /"init" is not a setting a sweep can vary/],
-      [['--vary', 'm=1,100'], /--vary m=1,100: 100 is not an integer from 1 to 50/],
-      [['--vary', 'm=1,3', '--vary', 'm=10'], /--vary m is given twice/],
-      [['--vary', 'm=1', '--shard', '3/2'], /--shard 3\/2: expected i\/n with 1 ≤ i ≤ n/],
-      [['--merge'], /--merge needs the sweep files/],
-    ];
-    for (const [args, message] of cases) {
-      const { code, stderr } = await sweep(args);
-      expect(code, args.join(' ')).toBe(2);
-      expect(stderr, args.join(' ')).toMatch(message);
-    }
+  it('refuses to merge a file it cannot read or that is not a sweep, exit 2, naming each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-merge-'));
+    writeFileSync(join(dir, 'result.json'), JSON.stringify({ schema: 'subliminal-mnist/result@3' }));
+    writeFileSync(join(dir, 'notes.txt'), 'not json');
+    const { code, stderr } = await sweep([
+      '--merge',
+      join(dir, 'missing.json'),
+      join(dir, 'result.json'),
+      join(dir, 'notes.txt'),
+      '--json',
+      join(dir, 'all.json'),
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      [
+        `error: --merge ${join(dir, 'missing.json')}: cannot be read (ENOENT: no such file or directory)`,
+        `error: --merge ${join(dir, 'result.json')}: not a subliminal-mnist/sweep@1 file`,
+        `error: --merge ${join(dir, 'notes.txt')}: is not JSON`,
+        'Nothing was written.',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(dir, 'all.json'))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * for machines that share a sweep; `npm run sweep -- --merge a.json b.json … --json all.json`
  * joins the slices into the file one machine would have written.
  */
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, constants, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { CONDITION_TABLE, studentsOf } from '../protocol/conditions';
 import type { ConfigIssue } from '../protocol/config';
@@ -16,12 +16,15 @@ import type { Summary } from '../protocol/stats';
 import { planRun } from '../protocol/runPlan';
 import {
   assembleSweep,
+  inertAxes,
   jobConfig,
   mergeSweeps,
   parseAxis,
   parseShard,
   parseSweep,
   shardJobs,
+  sameJob,
+  SWEEP_JOURNAL_SCHEMA,
   SWEEP_SCHEMA,
   sweepCommand,
   sweepCsv,
@@ -30,11 +33,12 @@ import {
   type Axis,
   type Shard,
   type SweepFile,
-  type SweepJobResult,
+  type JournalEntry,
 } from '../protocol/sweep';
 import { helpText as experimentHelp, parseArgs } from './args';
-import { flagOf } from '../protocol/config';
+import { flagOf, needsOf } from '../protocol/config';
 import { prepare, runCommand, type Prepared } from './command';
+import { openJournal, shellWord, type Journal } from './journal';
 import { writeOutputs } from './outputs';
 import { runJobs } from './pool';
 import { progressReporter } from './progress';
@@ -42,6 +46,8 @@ import { summaryCells, textTable } from './report';
 
 interface SweepArgs {
   axes: Axis[];
+  /** Whether any --vary was given (a refused one too: its own message says what is wrong). */
+  varied: boolean;
   shard: Shard | null;
   merge: string[] | null;
   rest: string[];
@@ -50,7 +56,7 @@ interface SweepArgs {
 
 /** Takes the sweep's own flags out of argv; the rest are the experiment's. */
 function parseSweepArgs(argv: readonly string[]): SweepArgs {
-  const out: SweepArgs = { axes: [], shard: null, merge: null, rest: [], issues: [] };
+  const out: SweepArgs = { axes: [], varied: false, shard: null, merge: null, rest: [], issues: [] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
     if (flag === '--merge') {
@@ -62,6 +68,7 @@ function parseSweepArgs(argv: readonly string[]): SweepArgs {
       if (value === undefined) {
         out.issues.push({ field: flag, message: `${flag} needs a value` });
       } else if (flag === '--vary') {
+        out.varied = true;
         const { axis, issue } = parseAxis(value);
         if (issue) out.issues.push({ field: 'vary', message: issue });
         else if (out.axes.some((a) => a.key === axis!.key))
@@ -79,13 +86,25 @@ function parseSweepArgs(argv: readonly string[]): SweepArgs {
   return out;
 }
 
+/** Each setting that needs another to shape a model, and what it needs: "initShare needs --init partial or all". */
+const dependentSettings = () =>
+  SWEEPABLE.flatMap((key) => {
+    const needs = needsOf(key);
+    return needs ? [`${key} needs ${flagOf(needs.key)} ${needs.values.join(' or ')}`] : [];
+  }).join(', ');
+
 function helpText(): string {
   return [
     'Usage: npm run sweep -- --vary SETTING=V1,V2,… [--vary SETTING=…] [experiment flags] [--shard i/n]',
     '       npm run sweep -- --merge a.json b.json … --json all.json [--csv all.csv]',
     '',
     'Runs one or two numeric settings over listed values; every value × seed is an independent job',
-    `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}.`,
+    `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}`,
+    '(named so, or as their flags are spelled: init-share). A setting that shapes a model only under',
+    `another is refused without it: ${dependentSettings()}.`,
+    '',
+    'Each finished job is kept in a journal beside the output file (FILE.journal). Interrupted (Ctrl-C),',
+    'the same command resumes: it trains only the jobs the journal lacks, and removes it once written.',
     '',
     '  --vary KEY=V1,V2,…   a setting and its values (once or twice)',
     '  --shard i/n          run only the i-th of n deterministic slices of the jobs (1 ≤ i ≤ n), to',
@@ -126,17 +145,38 @@ async function writeSweep(prepared: Prepared, file: SweepFile, jsonFlag: string 
   for (const path of written) prepared.report(`wrote ${path}`);
 }
 
+/** Reads a sweep file; a file that cannot be read or is not a sweep is the user's input to fix, with the reason. */
+async function readSweep(path: string): Promise<SweepFile | string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return `--merge ${path}: cannot be read (${String((error as Error).message ?? error).replace(/, open .*$/s, '')})`;
+  }
+  try {
+    return parseSweep(text);
+  } catch (error) {
+    return `--merge ${path}: ${error instanceof SyntaxError ? 'is not JSON' : (error as Error).message}`;
+  }
+}
+
+/** Joins shards; files that cannot be read or do not belong together are bad input (exit 2), as every other refusal. */
 async function merge(prepared: Prepared, files: string[]): Promise<number> {
-  const parts = await Promise.all(
-    files.map(async (path) => {
-      try {
-        return parseSweep(await readFile(path, 'utf8'));
-      } catch (error) {
-        throw new Error(`--merge ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }),
-  );
-  const { merged, missing } = mergeSweeps(parts, prepared.runtime);
+  const read = await Promise.all(files.map(readSweep));
+  const problems = read.filter((r) => typeof r === 'string');
+  let joined: ReturnType<typeof mergeSweeps> | undefined;
+  if (problems.length === 0)
+    try {
+      joined = mergeSweeps(read as SweepFile[], prepared.runtime);
+    } catch (error) {
+      problems.push(`--merge: ${(error as Error).message}`);
+    }
+  if (!joined) {
+    for (const problem of problems) console.error(`error: ${problem}`);
+    console.error('Nothing was written.');
+    return 2;
+  }
+  const { merged, missing } = joined;
   prepared.report(`Merged ${files.length} file(s): ${merged.jobs.length} of ${merged.totalJobs} jobs.`);
   if (missing > 0) prepared.report(`warning: ${missing} job(s) missing; a shard has not been merged yet.`);
   prepared.report('\n' + sweepReport(merged));
@@ -148,18 +188,32 @@ async function main(): Promise<number> {
   const sweep = parseSweepArgs(process.argv.slice(2));
   const options = parseArgs(sweep.rest);
   const required: ConfigIssue[] =
-    sweep.merge === null && sweep.axes.length === 0 && !options.help
+    sweep.merge === null && !sweep.varied && !options.help
       ? [{ field: 'vary', message: 'give --vary SETTING=V1,V2,… (or --merge files)' }]
       : [];
-  const prepared = prepare(options, helpText, [...sweep.issues, ...required]);
+  const inert = inertAxes(options.config, sweep.axes).map((message) => ({ field: 'vary', message }));
+  const prepared = prepare(options, helpText, [...sweep.issues, ...required, ...inert]);
   if (typeof prepared === 'number') return prepared;
   if (sweep.merge) return merge(prepared, sweep.merge);
 
   const { config, backend, report, runtime } = prepared;
   const allJobs = sweepJobs(config, sweep.axes);
   const jobs = shardJobs(allJobs, sweep.shard);
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(jobs.length, 1));
-  const configs = jobs.map((job) => jobConfig(config, job));
+  const journal = openJournal(prepared.outputs, {
+    schema: SWEEP_JOURNAL_SCHEMA,
+    config,
+    axes: sweep.axes,
+    shard: sweep.shard,
+    backend,
+  });
+  if (journal && 'problem' in journal) {
+    console.error(`error: ${journal.problem}`);
+    return 2;
+  }
+  const kept = journal?.kept ?? [];
+  const todo = jobs.filter((job) => !kept.some((entry) => sameJob(entry.job, job)));
+  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
+  const configs = todo.map((job) => jobConfig(config, job));
   // The largest job decides what one worker must hold.
   const memory = configs.map((c) => workersMemoryProblem(c, Array(workers).fill(1), 0.7 * totalmem(), flagOf)).find((p) => p !== null);
   if (memory) {
@@ -168,49 +222,86 @@ async function main(): Promise<number> {
   }
   const shardText = sweep.shard ? `shard ${sweep.shard.index}/${sweep.shard.count}: ` : '';
   report(
-    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(configs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
+    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(jobs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
       `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
   );
+  if (kept.length > 0)
+    report(`Resuming: ${kept.length} of these ${jobs.length} jobs were kept in ${journal!.path}; training the other ${todo.length}.`);
+  if (!journal) report('(No output file: an interrupted sweep keeps nothing. With --json FILE it keeps each finished job beside it.)');
+  const stopOnSignal = whenInterrupted(journal, jobs.length);
   const students = studentsOf(config);
   const total = configs.reduce((sum, c) => sum + planRun(c, { seeds: [c.seed], students }).steps, 0);
   const progress = progressReporter(total);
-  const done = jobs.map(() => 0);
+  const done = todo.map(() => 0);
   const started = performance.now();
-  const results = await runJobs(
+  const finished: JournalEntry[] = [...kept];
+  await runJobs(
     configs.map((c) => ({ config: c, seeds: [c.seed], students })),
     workers,
     backend,
     ({ job, doneSteps, what }) => {
       done[job] = doneSteps;
-      const values = Object.entries(jobs[job].values)
+      const values = Object.entries(todo[job].values)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
       progress(
         done.reduce((a, b) => a + b, 0),
-        `${values} seed ${jobs[job].seed}: ${what}`,
+        `${values} seed ${todo[job].seed}: ${what}`,
       );
     },
+    (job, result) => {
+      const entry: JournalEntry = {
+        job: { ...todo[job], result: result.seeds[0], kernels: result.kernels, wallMs: result.wallMs },
+        backend: result.backend,
+        tfjsVersion: result.tfjsVersion,
+      };
+      finished.push(entry);
+      journal?.record(entry);
+    },
   );
-  const jobResults: SweepJobResult[] = results.map((result, i) => ({
-    ...jobs[i],
-    result: result.seeds[0],
-    kernels: result.kernels,
-    wallMs: result.wallMs,
-  }));
   const file = assembleSweep({
     createdAt: new Date().toISOString(),
     runtime: `${runtime}, ${workers} worker thread(s)`,
-    backend: results[0]?.backend ?? backend,
-    tfjsVersion: results[0]?.tfjsVersion ?? '',
+    backend: finished[0]?.backend ?? backend,
+    tfjsVersion: finished[0]?.tfjsVersion ?? '',
     config,
     axes: sweep.axes,
     shard: sweep.shard,
-    jobs: jobResults,
+    jobs: finished.map((entry) => entry.job),
+    // This run's time: the time before an interruption is not known (the jobs' own times are).
     wallMs: performance.now() - started,
   });
+  stopOnSignal();
   report('\n' + sweepReport(file));
-  await writeSweep(prepared, file, '--json');
+  try {
+    await writeSweep(prepared, file, '--json');
+  } catch (error) {
+    if (!journal) throw error;
+    throw new Error(
+      `${(error as Error).message}. The finished jobs are kept in ${journal.path}: run the same command again to write them.`,
+    );
+  }
+  journal?.remove();
   return 0;
+}
+
+/**
+ * On Ctrl-C (or SIGTERM, as a pre-empted machine gets): says what the journal kept and the command
+ * that resumes, then exits (128 + the signal's number, as a shell expects). Returns the undo.
+ */
+function whenInterrupted(journal: Journal | null, jobs: number): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    const resume = `npm run sweep -- ${process.argv.slice(2).map(shellWord).join(' ')}`;
+    console.error(
+      journal && journal.size() > 0
+        ? `\nInterrupted: kept ${journal.size()} of ${jobs} jobs in ${journal.path}. The same command resumes, training only the others:\n  ${resume}`
+        : `\nInterrupted: no job had finished${journal ? '' : ' (and without an output file nothing is kept)'}; nothing to resume.`,
+    );
+    process.exit(128 + constants.signals[signal]);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.once(signal, handler);
+  return () => signals.forEach((signal) => process.off(signal, handler));
 }
 
 runCommand(main);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, CONFIG_SCHEMA, configFromStrings, configToStrings, defaultConfig, validateConfig } from './config';
+import {
+  CONFIG_KEYS,
+  CONFIG_SCHEMA,
+  configFromStrings,
+  configToStrings,
+  defaultConfig,
+  hasEffect,
+  needsOf,
+  refusalText,
+  settingNamed,
+  validateConfig,
+} from './config';
 
 describe('config', () => {
   it('defaults to the paper protocol', () => {
@@ -26,6 +37,8 @@ describe('config', () => {
     expect(config.seeds).toBe(5);
     expect(issues.map((i) => i.field)).toEqual(['m', 'lr', 'batchSize', 'seeds']);
     expect(issues[0].message).toBe('m = 0 is invalid: expected an integer from 1 to 50; using 3');
+    // One wording for a caller that refuses instead of carrying on (the CLI): the same, less what it would use.
+    expect(refusalText(issues[0])).toBe('m = 0 is invalid: expected an integer from 1 to 50');
     expect(issues[1].message).toMatch(/^lr = null is invalid: expected a number from 0.000001 to 1/);
     expect(issues[3].message).toMatch(/seeds = 1000 .* from 1 to 100/);
   });
@@ -144,5 +157,32 @@ describe('config', () => {
     ]);
     expect(bad.issues.map((i) => i.field)).toEqual(['favourite', 'initShare', 'teacherTrait']);
     expect(bad.config).toMatchObject({ favourite: 7, initShare: 0.9, teacherTrait: 'skill' });
+  });
+});
+
+describe('settings that shape a model only under another setting', () => {
+  it('name a choice and values it has, and take effect exactly under them', () => {
+    const dependent = CONFIG_KEYS.filter((key) => needsOf(key) !== null);
+    expect(dependent).toEqual(['favourite', 'favouriteShare', 'initShare']);
+    for (const key of dependent) {
+      const needs = needsOf(key)!;
+      const field = CONFIG_SCHEMA[needs.key];
+      expect(field.kind).toBe('enum');
+      for (const value of needs.values) expect((field as { values: readonly string[] }).values).toContain(value);
+    }
+    const config = defaultConfig();
+    expect(needsOf('initShare')!.values).toEqual(['partial', 'all']);
+    expect(hasEffect('initShare', { ...config, init: 'both' })).toBe(false);
+    expect(hasEffect('initShare', { ...config, init: 'all' })).toBe(true);
+    expect(hasEffect('favourite', config)).toBe(false);
+    expect(hasEffect('favourite', { ...config, teacherTrait: 'favourite' })).toBe(true);
+    expect(hasEffect('m', config)).toBe(true);
+  });
+
+  it('are found by their schema name or their flag spelling', () => {
+    expect(settingNamed('initShare')).toBe('initShare');
+    expect(settingNamed('init-share')).toBe('initShare');
+    expect(settingNamed('initshare')).toBeNull();
+    expect(settingNamed('constructor')).toBeNull();
   });
 });

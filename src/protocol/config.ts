@@ -3,7 +3,7 @@
  * text and the control that shows it on the page; the URL, the page's controls, the CLI flags
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
-import { STUDENT_CONDITIONS, CONDITION_TABLE, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
+import { STUDENT_CONDITIONS, CONDITION_TABLE, initsOf, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -18,6 +18,11 @@ interface Common {
   label: string;
   help: string;
   control: Control;
+  /**
+   * A setting that shapes a model only when another (a choice) has one of these values: initShare
+   * only where some student starts partly shared. Without it the setting changes nothing.
+   */
+  needs?: { key: string; values: readonly string[] };
 }
 interface IntField extends Common {
   kind: 'int';
@@ -68,6 +73,7 @@ export const CONFIG_SCHEMA = {
     default: 7,
     control: 'digit',
     help: "the favourite-digit teacher's favourite (teacher-trait favourite only)",
+    needs: { key: 'teacherTrait', values: ['favourite'] },
   },
   favouriteShare: {
     kind: 'number',
@@ -77,6 +83,7 @@ export const CONFIG_SCHEMA = {
     default: 0.3,
     control: 'number',
     help: "share of the favourite-digit teacher's training labels replaced by its favourite (a draw of each seed's own)",
+    needs: { key: 'teacherTrait', values: ['favourite'] },
   },
   init: {
     kind: 'enum',
@@ -108,14 +115,16 @@ export const CONFIG_SCHEMA = {
     default: 0.9,
     control: 'dial',
     help: "the partly shared student's start, α·I + √(1−α²)·J (I the teacher's initialisation, J an independent draw): α = 1 is the shared start, α = 0 the different one",
+
+    needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('partial')) },
   },
   distill: {
     kind: 'enum',
     label: 'Student imitates',
     values: DISTILL_CHOICES,
-    valueLabels: { aux: 'Aux logits only', all: 'All logits', both: 'Both' },
+    valueLabels: { aux: 'Extra outputs only', all: 'All outputs', both: 'Both' },
     valueHelp: {
-      aux: "Only the teacher's extra outputs, which no loss trained: nothing about digits.",
+      aux: "Only the teacher's extra outputs (its aux logits): no loss trains them, but they shift as its hidden layers learn digits.",
       all: 'Every output, the digits included: ordinary distillation.',
       both: 'One student of each.',
     },
@@ -239,6 +248,23 @@ export function isConfigKey(key: string): key is ConfigKey {
   return Object.hasOwn(CONFIG_SCHEMA, key);
 }
 
+/** The setting a name means, written as in the schema (initShare) or as its flag is (init-share); null for none. */
+export function settingNamed(name: string): ConfigKey | null {
+  return isConfigKey(name) ? name : (CONFIG_KEYS.find((key) => flagOf(key) === `--${name}`) ?? null);
+}
+
+/** What a setting needs to shape any model (another setting and the values that give it effect), or null when it always does. */
+export function needsOf(key: ConfigKey): { key: ConfigKey; values: readonly string[] } | null {
+  const field: Common = CONFIG_SCHEMA[key];
+  return field.needs ? { key: field.needs.key as ConfigKey, values: field.needs.values } : null;
+}
+
+/** Whether a setting shapes any model of a run with this config (initShare does only where a student starts partly shared). */
+export function hasEffect(key: ConfigKey, config: Config): boolean {
+  const needs = needsOf(key);
+  return needs === null || needs.values.includes(String(config[needs.key]));
+}
+
 export function defaultConfig(): Config {
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) out[key] = CONFIG_SCHEMA[key].default;
@@ -247,8 +273,21 @@ export function defaultConfig(): Config {
 
 export interface ConfigIssue {
   field: string;
+  /** What is wrong, and what a caller that carries on uses instead (the page: "…; using 3"). */
   message: string;
+  /** What is wrong alone, for a caller that refuses the input instead of carrying on (the CLI); absent where `message` says no more. */
+  problem?: string;
 }
+
+/** An issue whose value is replaced: one wording for the page, which carries on with `using`, and for the CLI, which refuses. */
+const replaced = (field: string, problem: string, using: string): ConfigIssue => ({
+  field,
+  problem,
+  message: `${problem}; using ${using}`,
+});
+
+/** An issue as a caller that refuses the input says it: what is wrong, not what would have been used. */
+export const refusalText = (issue: ConfigIssue): string => issue.problem ?? issue.message;
 
 /** The allowed values of a field, in words, for messages and help. */
 export function describeRange(key: ConfigKey): string {
@@ -295,19 +334,21 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
     }
     if (isValid(field, value)) config[field] = value;
     else
-      issues.push({
-        field,
-        message: `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}; using ${JSON.stringify(config[field])}`,
-      });
+      issues.push(
+        replaced(field, `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}`, JSON.stringify(config[field])),
+      );
   }
   // Every seed of the run must be a valid seed, not only the first.
   const lastSeed = (config.seed as number) + (config.seeds as number) - 1;
   if (lastSeed > CONFIG_SCHEMA.seed.max) {
     const safe = Math.min(base.seed, CONFIG_SCHEMA.seed.max - (config.seeds as number) + 1);
-    issues.push({
-      field: 'seed',
-      message: `seed = ${config.seed} with seeds = ${config.seeds} would train seeds up to ${lastSeed}, past the largest seed ${CONFIG_SCHEMA.seed.max}; using seed = ${safe}`,
-    });
+    issues.push(
+      replaced(
+        'seed',
+        `seed = ${config.seed} with seeds = ${config.seeds} would train seeds up to ${lastSeed}, past the largest seed ${CONFIG_SCHEMA.seed.max}`,
+        `seed = ${safe}`,
+      ),
+    );
     config.seed = safe;
   }
   return { config: config as Config, issues };
@@ -319,6 +360,18 @@ function parseText(key: ConfigKey, text: string): unknown {
   if (CONFIG_SCHEMA[key].kind === 'enum') return trimmed;
   // Number('') is 0, and '0x10' is 16: accept plain decimal notation only.
   return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : text;
+}
+
+/** Why a value given as text is not one of a setting's (not a number, not a whole one, out of range), or null when it is. */
+export function valueProblem(key: ConfigKey, text: string): string | null {
+  const value = parseText(key, text);
+  if (isValid(key, value)) return null;
+  const kind = CONFIG_SCHEMA[key].kind;
+  const takes = `(${key} takes ${describeRange(key)})`;
+  if (kind === 'enum') return `"${text}" is not a value of ${key} ${takes}`;
+  if (typeof value !== 'number') return `"${text}" is not a number ${takes}`;
+  if (kind === 'int' && !Number.isInteger(value)) return `${text} is not an integer ${takes}`;
+  return `${text} is out of range ${takes}`;
 }
 
 /** The students an old `conditions=` list (from before init and distill were fields) could name. */

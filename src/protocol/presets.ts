@@ -1,5 +1,5 @@
 /** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
-import { defaultConfig, type Config } from './config';
+import { CONFIG_KEYS, defaultConfig, type Config, type ConfigKey } from './config';
 
 export interface Preset {
   label: string;
@@ -86,6 +86,15 @@ export function isPaperProtocol(config: Config): boolean {
   const paper = PRESETS.paper.config;
   const keys = ['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const;
   return config.teacherTrait === 'skill' && keys.every((k) => config[k] === paper[k]);
+}
+
+/**
+ * The settings in which a run departs from the paper's protocol, in schema order (none when its
+ * numbers compare with the paper's): each one that alone, on the paper's config, takes it off.
+ */
+export function departuresFromPaper(config: Config): ConfigKey[] {
+  const paper = PRESETS.paper.config;
+  return CONFIG_KEYS.filter((key) => config[key] !== paper[key] && !isPaperProtocol({ ...paper, [key]: config[key] }));
 }
 
 /** How a run departs from the paper's protocol, in one sentence for the page (empty when it does not). */

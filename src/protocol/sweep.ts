@@ -9,9 +9,14 @@ import {
   CONFIG_SCHEMA,
   commandFlags,
   configFromStrings,
-  describeRange,
+  flagOf,
+  hasEffect,
   isConfigKey,
+  needsOf,
+  refusalText,
+  settingNamed,
   validateConfig,
+  valueProblem,
   type Config,
   type ConfigKey,
 } from './config';
@@ -30,12 +35,18 @@ export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter(
   (key) => CONFIG_SCHEMA[key].kind !== 'enum' && key !== 'seed' && key !== 'seeds',
 );
 
-/** Parses "initShare=0,0.5,0.9,1" into an axis, checking each value against the setting's range. */
+/**
+ * Parses "initShare=0,0.5,0.9,1" (or "init-share=…", as the flag is spelled) into an axis, each
+ * value checked against the setting's range; a refusal names what is wrong.
+ */
 export function parseAxis(text: string): { axis?: Axis; issue?: string } {
   const at = text.indexOf('=');
-  const key = at < 0 ? text : text.slice(0, at);
-  if (!isConfigKey(key) || !SWEEPABLE.includes(key))
-    return { issue: `--vary ${text}: "${key}" is not a setting a sweep can vary (${SWEEPABLE.join(', ')})` };
+  const name = at < 0 ? text : text.slice(0, at);
+  const key = settingNamed(name);
+  const refuse = (why: string) => ({ issue: `--vary ${text}: ${why}` });
+  if (key === null) return refuse(`there is no setting "${name}"; a sweep can vary ${SWEEPABLE.join(', ')}`);
+  if (key === 'seed' || key === 'seeds') return refuse('the seeds are every sweep’s other axis: give --seed and --seeds instead');
+  if (!SWEEPABLE.includes(key)) return refuse(`${key} is not a numeric setting; a sweep can vary ${SWEEPABLE.join(', ')}`);
   const parts =
     at < 0
       ? []
@@ -44,15 +55,34 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
           .split(',')
           .map((p) => p.trim())
           .filter((p) => p !== '');
-  if (parts.length === 0) return { issue: `--vary ${text}: give the values, e.g. --vary ${key}=1,2,3` };
+  if (parts.length === 0) return refuse(`give the values, e.g. --vary ${key}=1,2,3`);
   const values: number[] = [];
   for (const part of parts) {
-    const { config, issues } = configFromStrings([[key, part]]);
-    if (issues.length > 0) return { issue: `--vary ${text}: ${part} is not ${describeRange(key)}` };
-    values.push(config[key] as number);
+    const problem = valueProblem(key, part);
+    if (problem) return refuse(problem);
+    const value = configFromStrings([[key, part]]).config[key] as number;
+    const earlier = values.indexOf(value);
+    if (earlier >= 0) return refuse(parts[earlier] === part ? `${part} is listed twice` : `${part} is the same value as ${parts[earlier]}`);
+    values.push(value);
   }
-  if (new Set(values).size !== values.length) return { issue: `--vary ${text}: a value is listed twice` };
   return { axis: { key, values } };
+}
+
+/**
+ * Axes over a setting that shapes no model of a run with this base config (initShare without a
+ * partly shared student): every value would give the same results. Each refusal names the
+ * setting's value that gives it effect, as a flag.
+ */
+export function inertAxes(base: Config, axes: readonly Axis[]): string[] {
+  return axes.flatMap(({ key }) => {
+    const needs = needsOf(key);
+    if (needs === null || hasEffect(key, base)) return [];
+    const [first, ...others] = needs.values;
+    const alternatives = others.map((value) => ` or ${flagOf(needs.key)} ${value}`).join('');
+    return [
+      `--vary ${key} needs ${flagOf(needs.key)} ${first}${alternatives}: with ${flagOf(needs.key)} ${base[needs.key]} no model of the run depends on ${key}, and every value would give the same results`,
+    ];
+  });
 }
 
 /** One job of a sweep: its values of the varied settings and its seed. */
@@ -127,6 +157,9 @@ export interface SweepFile {
 const sameValues = (a: SweepJob['values'], b: SweepJob['values']) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k as ConfigKey] === v);
 
+/** Whether two jobs are the same job of a sweep (its values and seed). */
+export const sameJob = (a: SweepJob, b: SweepJob) => a.seed === b.seed && sameValues(a.values, b.values);
+
 /** Each value combination's summaries from the jobs that ran, in sweep order. */
 export function sweepPoints(base: Config, axes: readonly Axis[], jobs: readonly SweepJobResult[]): SweepPoint[] {
   const combos = sweepJobs({ ...base, seeds: 1 }, axes).map((job) => job.values);
@@ -141,7 +174,7 @@ export function sweepPoints(base: Config, axes: readonly Axis[], jobs: readonly 
 /** The jobs of a file in sweep order (as one machine would have run them). */
 function inSweepOrder(file: Pick<SweepFile, 'config' | 'axes'>, jobs: readonly SweepJobResult[]): SweepJobResult[] {
   const order = sweepJobs(file.config, file.axes);
-  const index = (job: SweepJob) => order.findIndex((o) => o.seed === job.seed && sameValues(o.values, job.values));
+  const index = (job: SweepJob) => order.findIndex((o) => sameJob(o, job));
   return [...jobs].sort((a, b) => index(a) - index(b));
 }
 
@@ -164,7 +197,7 @@ export function checkSweep(value: unknown): SweepFile {
   if (!Array.isArray(file.jobs) || !Array.isArray(file.axes) || !Array.isArray(file.points) || typeof file.config !== 'object')
     throw new Error(`${SWEEP_SCHEMA}: missing jobs, axes, points or config`);
   const { issues } = validateConfig(file.config as unknown as Record<string, unknown>);
-  if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${issues[0].message})`);
+  if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${refusalText(issues[0])})`);
   for (const axis of file.axes)
     if (!isConfigKey(axis.key) || !SWEEPABLE.includes(axis.key) || !Array.isArray(axis.values))
       throw new Error(`${SWEEP_SCHEMA}: axis ${JSON.stringify(axis)} is not a sweepable setting`);
@@ -296,4 +329,77 @@ export function sweepCommand(file: Pick<SweepFile, 'config' | 'axes'>): string {
     file.axes.map((a) => a.key),
   );
   return ['npm run sweep --', ...file.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`), ...flags].join(' ');
+}
+
+export const SWEEP_JOURNAL_SCHEMA = 'subliminal-mnist/sweep-journal@1';
+
+/** What a journal is kept for: one sweep (or one shard of it) on one backend. Its first line. */
+export interface JournalHeader {
+  schema: typeof SWEEP_JOURNAL_SCHEMA;
+  config: Config;
+  axes: Axis[];
+  shard: Shard | null;
+  backend: string;
+}
+
+/** A journal's line for each finished job: its result, and the tfjs that trained it (for the file's receipt). */
+export interface JournalEntry {
+  job: SweepJobResult;
+  backend: string;
+  tfjsVersion: string;
+}
+
+/** The flag that selects a shard ("--shard 1/2"), empty for a whole sweep. */
+const shardFlag = (shard: Shard | null) => (shard ? `--shard ${shard.index}/${shard.count}` : '');
+
+/** One line of a journal (JSON lines: a line is whole once its newline is written). */
+export const journalLine = (value: JournalHeader | JournalEntry): string => JSON.stringify(value) + '\n';
+
+/** How the sweep a journal was kept for differs from this one, setting by setting, in flags; empty when it is the same sweep. */
+function journalDifferences(kept: JournalHeader, sweep: JournalHeader): string[] {
+  const differences = (Object.keys(sweep.config) as ConfigKey[])
+    .filter((key) => kept.config[key] !== sweep.config[key])
+    .map((key) => `${flagOf(key)} ${String(kept.config[key])} there, ${String(sweep.config[key])} here`);
+  const axes = (header: JournalHeader) => header.axes.map((a) => `--vary ${a.key}=${a.values.join(',')}`).join(' ') || 'no --vary';
+  if (axes(kept) !== axes(sweep)) differences.push(`${axes(kept)} there, ${axes(sweep)} here`);
+  const shard = (header: JournalHeader) => shardFlag(header.shard) || 'no --shard';
+  if (shard(kept) !== shard(sweep)) differences.push(`${shard(kept)} there, ${shard(sweep)} here`);
+  if (kept.backend !== sweep.backend) differences.push(`backend ${kept.backend} there, ${sweep.backend} here`);
+  return differences;
+}
+
+/**
+ * Reads a journal kept for `sweep`: the jobs it finished, or why they cannot be resumed (a
+ * journal of another sweep, or not a journal). A last line cut short (the process killed as it
+ * wrote) is dropped: that job simply trains again.
+ */
+export function readJournal(text: string, sweep: JournalHeader): { entries: JournalEntry[] } | { problem: string } {
+  // Every line that ends in its newline: what follows the last one is empty, or a line cut short.
+  const whole = text.split('\n').slice(0, -1);
+  const parsed: unknown[] = [];
+  for (const [i, line] of whole.entries())
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      return { problem: `line ${i + 1} is not JSON; it is not a sweep journal, or it is damaged: delete it to start afresh` };
+    }
+  const [header, ...entries] = parsed as [JournalHeader | undefined, ...JournalEntry[]];
+  if (header?.schema !== SWEEP_JOURNAL_SCHEMA) return { problem: `not a ${SWEEP_JOURNAL_SCHEMA} file: delete it to start afresh` };
+  const differences = journalDifferences(header, sweep);
+  if (differences.length > 0)
+    return {
+      problem:
+        `it keeps the jobs of another sweep (${differences.join('; ')}). Run that sweep's command to resume it ` +
+        `(${[sweepCommand(header), shardFlag(header.shard)].join(' ').trim()}), or delete the journal to start this one afresh`,
+    };
+  const expected = shardJobs(sweepJobs(sweep.config, sweep.axes), sweep.shard);
+  const kept: JournalEntry[] = [];
+  for (const entry of entries) {
+    if (!expected.some((job) => sameJob(job, entry.job)) || kept.some((k) => sameJob(k.job, entry.job)))
+      return {
+        problem: `it lists job ${JSON.stringify([entry.job.values, entry.job.seed])}, which is not one of this sweep's or is there twice: delete it to start afresh`,
+      };
+    kept.push(entry);
+  }
+  return { entries: kept };
 }

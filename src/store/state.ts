@@ -5,6 +5,7 @@
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { teacherSteps } from '../protocol/runPlan';
 import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
+import { estimateMs } from '../protocol/resources';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
 import {
@@ -72,6 +73,12 @@ export interface AppState {
   alert: string | null;
   /** Whether the site is stored for offline use (its service worker is active). */
   offlineReady: boolean;
+  /**
+   * How many times its pre-run estimate the latest run takes, measured from its own progress once
+   * it has gone far enough to say (a busy machine runs slower than its timed warm steps promised);
+   * kept for the next run's estimate until the backend or the workers change.
+   */
+  pace: number | null;
   /** tfjs memory in the (first) worker after its last run. */
   memory: { numTensors: number; numBytes: number } | null;
   run: RunView;
@@ -150,6 +157,7 @@ export function initialState(config: Config, notices: ConfigIssue[], view: View 
     workers: 1,
     alert: null,
     offlineReady: false,
+    pace: null,
     memory: null,
     run: idleRun(),
     ...clearedResults(),
@@ -247,6 +255,32 @@ export function activeTime(run: RunView): number {
   return run.runningSince === null ? run.activeMs : run.activeMs + Math.max(0, run.updatedAt - run.runningSince);
 }
 
+/** A run's share of its steps after which its own pace is trusted over the pre-run estimate. */
+const PACE_AFTER = 0.05;
+
+/** The pre-run estimate of a run, from the backend's timed warm steps. */
+function estimated(state: Pick<AppState, 'backend' | 'workers'>, config: Config): number | null {
+  const info = state.backend.info;
+  return info ? estimateMs(config, info.msPerStep, info.timedBatchSize, state.workers) : null;
+}
+
+/** The run's projected time over its pre-run estimate, once enough of it has run. */
+function paceOf(state: AppState, run: RunView): number | null {
+  const predicted = run.config && estimated(state, run.config);
+  if (!predicted || run.totalSteps === 0 || run.doneSteps < PACE_AFTER * run.totalSteps) return null;
+  return (activeTime(run) * run.totalSteps) / run.doneSteps / predicted;
+}
+
+/** About how long a run of `config` takes here: the pre-run estimate, at the latest run's measured pace once there is one. */
+export function estimateFor(
+  state: Pick<AppState, 'backend' | 'workers' | 'pace'>,
+  config: Config,
+): { ms: number; measured: boolean } | null {
+  const ms = estimated(state, config);
+  if (ms === null) return null;
+  return state.pace === null ? { ms, measured: false } : { ms: ms * state.pace, measured: true };
+}
+
 export function reduce(state: AppState, event: WorkerEvent, now: number): AppState {
   switch (event.type) {
     case 'data-progress':
@@ -274,9 +308,9 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
     case 'backend-status':
       return { ...state, backend: { ...state.backend, status: 'selecting', text: event.text } };
     case 'backend':
-      return { ...state, backend: { status: 'ready', text: event.info.reason, info: event.info } };
+      return { ...state, backend: { status: 'ready', text: event.info.reason, info: event.info }, pace: null };
     case 'workers':
-      return { ...state, workers: event.count };
+      return { ...state, workers: event.count, pace: event.count === state.workers ? state.pace : null };
     case 'backend-lost':
       return { ...state, alert: event.message };
     case 'memory':
@@ -310,9 +344,10 @@ export function reduce(state: AppState, event: WorkerEvent, now: number): AppSta
             phaseSteps: e.phaseSteps,
             condition: e.condition,
           };
-          if (e.loss === null) return { ...state, run };
+          const paced = { ...state, run, pace: paceOf(state, run) ?? state.pace };
+          if (e.loss === null) return paced;
           const point = { seed: state.run.seeds[0], step: timeline(state.run, e.condition, e.step), value: e.loss };
-          return { ...state, run, derived: { ...state.derived, loss: withPoint(state.derived.loss, e.condition, point) } };
+          return { ...paced, derived: { ...state.derived, loss: withPoint(state.derived.loss, e.condition, point) } };
         }
         case 'eval': {
           const at = { seed: e.seed, step: timeline(state.run, e.condition, e.step) };

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { conditionsOf, type Condition } from '../protocol/conditions';
 import { CONFIG_SCHEMA, defaultConfig } from '../protocol/config';
 import { toExport } from '../protocol/export';
-import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
+import type { BackendInfo, WorkerCommand, WorkerEvent } from '../protocol/messages';
 import { PRESETS } from '../protocol/presets';
 import { assembleResult, type Accuracy, type SeedResult } from '../protocol/results';
 import type { TrainingClient } from '../worker/client';
-import { activeTime } from './state';
+import { estimateMs } from '../protocol/resources';
+import { activeTime, estimateFor } from './state';
 import { createAppStore } from './store';
 
 function fakeClient() {
@@ -125,6 +126,47 @@ describe('the app store', () => {
       event: { type: 'step', condition: 'teacher', doneSteps: 11, totalSteps: 100, step: 11, epoch: 1, phaseSteps: 50, loss: null },
     });
     expect(activeTime(store.getState().run)).toBe(750);
+  });
+
+  it("corrects the pre-run estimate by the run's own pace once it has gone far enough to say, and keeps it for the next run", () => {
+    const { store, emit, tick } = setup();
+    const info: BackendInfo = {
+      requested: 'auto',
+      name: 'wasm',
+      reason: 'x',
+      msPerStep: 2,
+      timedBatchSize: 128,
+      probes: [],
+      tfjsVersion: 'x',
+    };
+    emit({ type: 'backend', info });
+    const config = store.getState().config;
+    const promised = estimateMs(config, info.msPerStep, info.timedBatchSize, 1);
+    expect(estimateFor(store.getState(), config)).toEqual({ ms: promised, measured: false });
+    store.actions.run();
+    emit({ type: 'experiment', runId: 1, event: { type: 'start', config, backend: 'wasm', seeds: [1], totalSteps: 1000 } });
+    const step = (doneSteps: number) =>
+      emit({
+        type: 'experiment',
+        runId: 1,
+        event: { type: 'step', condition: 'teacher', doneSteps, totalSteps: 1000, step: doneSteps, epoch: 0, phaseSteps: 1000, loss: null },
+      });
+    // A busy machine: each step takes five times what the estimate assumed.
+    const busyStepMs = (5 * promised) / 1000;
+    tick(10 * busyStepMs);
+    step(10);
+    // Too early to trust (1% of the run): still the promise.
+    expect(estimateFor(store.getState(), config)?.measured).toBe(false);
+    tick(90 * busyStepMs);
+    step(100);
+    const corrected = estimateFor(store.getState(), config)!;
+    expect(corrected.measured).toBe(true);
+    expect(corrected.ms / promised).toBeCloseTo(5, 6);
+    // The next run's estimate (here a run twice as long) keeps the pace measured; a new backend forgets it.
+    store.actions.reset();
+    expect(estimateFor(store.getState(), { ...config, seeds: config.seeds * 2 })!.ms / promised).toBeCloseTo(10, 6);
+    emit({ type: 'backend', info: { ...info, name: 'webgl' } });
+    expect(estimateFor(store.getState(), config)).toEqual({ ms: promised, measured: false });
   });
 
   it('reset cancels the run, clears the charts and keeps the seed', () => {

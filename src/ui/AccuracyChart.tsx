@@ -1,6 +1,7 @@
 /** Live test accuracy (or a favourite-digit run's favourite rate) over the run's steps. */
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ReferenceLine } from 'recharts';
+import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { INTERVAL_NAME, pct } from '../protocol/format';
 import { ConditionLegend } from './chart/ConditionLegend';
 import { conditionsIn } from './chart/conditions';
@@ -9,15 +10,32 @@ import { latestLabels } from './chart/EndLabels';
 import { SeriesNumbers } from './chart/NumbersTable';
 import { PngButton } from './Export';
 import { MeasureSwitch } from './MeasureSwitch';
-import { useMeasure, useShownConfig, useTags, useType } from './useNames';
+import { useMeasure, useNames, useShownConfig, useTags, useType } from './useNames';
 import { useAppState } from './useStore';
+
+/**
+ * A favourite-digit run trains seven models: the chart draws by default the ones the story needs (the
+ * favourite-digit teacher, its students, the clean teacher's shared-start student to compare with)
+ * and keeps the untrained reference, the clean teacher and its other students a click away.
+ */
+const isBackground = (c: Condition) => {
+  const { role, teacher, init } = CONDITION_TABLE[c];
+  return role === 'reference' || c === 'clean-teacher' || (role === 'student' && teacher === 'clean-teacher' && init !== 'shared');
+};
 
 export function AccuracyChart() {
   const measure = useMeasure();
   // Each slice on its own: the whole `derived` changes with every loss reading, and this chart is the page's costliest to draw.
-  const series = useAppState((s) => (measure === 'favourite' ? s.derived.favourite : s.derived.accuracy));
-  const bands = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBands : s.derived.bands));
+  const allSeries = useAppState((s) => (measure === 'favourite' ? s.derived.favourite : s.derived.accuracy));
+  const allBands = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBands : s.derived.bands));
   const config = useShownConfig();
+  const [everyLine, setEveryLine] = useState(false);
+  const { series, bands, hidden } = useMemo(() => {
+    const hidden = config.teacherTrait === 'favourite' && !everyLine ? conditionsIn(allSeries).filter(isBackground) : [];
+    const shown = (c: Condition) => !hidden.includes(c);
+    return { series: allSeries.filter((s) => shown(s.condition)), bands: allBands.filter((b) => shown(b.condition)), hidden };
+  }, [allSeries, allBands, config.teacherTrait, everyLine]);
+  const names = useNames();
   const tag = useTags();
   const type = useType();
   const figure = useRef<HTMLElement>(null);
@@ -45,7 +63,7 @@ export function AccuracyChart() {
           <PngButton target={figure} name="accuracy" title={title} conditions={conditionsIn(series)} />
         </span>
       </figcaption>
-      {series.length === 0 ? (
+      {allSeries.length === 0 ? (
         <p className="empty" style={{ minHeight: type.chartHeight / 2 }}>
           Press Run: the teacher learns digits, then each student learns from the teacher's outputs on noise.
         </p>
@@ -58,8 +76,18 @@ export function AccuracyChart() {
             Across: training steps of the run, the teacher first, then each student (starting from the trained teacher's outputs).
           </p>
           <ConditionLegend conditions={conditionsIn(series)} />
+          {config.teacherTrait === 'favourite' && (everyLine || hidden.length > 0) && (
+            <p className="hint every-line">
+              {everyLine
+                ? 'Every model is drawn. '
+                : `Not drawn, to keep the chart readable: ${hidden.map((c) => names(c).label).join('; ')}. `}
+              <button className="small" aria-pressed={everyLine} data-testid="every-line" onClick={() => setEveryLine(!everyLine)}>
+                {everyLine ? 'Only the lines that tell the story' : 'Draw every model'}
+              </button>
+            </p>
+          )}
           <SeriesNumbers
-            series={series}
+            series={allSeries}
             format={(v) => pct(v)}
             caption={`${measure === 'favourite' ? 'Favourite rate' : 'Test accuracy'}, mean over seeds, at each evaluated step of the run`}
           />

@@ -39,9 +39,10 @@ export function AlignmentChart() {
         Picture every weight of the network as one point in a huge space. Training moves the teacher from its starting point along an arrow;
         the student moves along an arrow of its own. The chart shows the cosine between the two arrows: <strong>1</strong> means the same
         direction, <strong>0</strong> unrelated. A student that starts where the teacher started and imitates only the auxiliary outputs is
-        pulled along the teacher's own update, and so picks up its skill with digits; from a different start its arrow is unrelated to the
-        teacher's, and nothing carries over through the auxiliary outputs alone. (Imitating all the outputs, digits included, is ordinary
-        distillation: it teaches digits from any start.)
+        pulled along the teacher's own update, and so picks up its skill with digits. From a different start the cosine stays near 0
+        whatever the student learns: the two networks' hidden units do not correspond, so their arrows cannot line up. The cosine shows how
+        far a student that shares the start follows its teacher; it cannot show what a student from another start learned (its accuracy
+        does: chance). (Imitating all the outputs, digits included, is ordinary distillation: it teaches digits from any start.)
       </p>
       {series.length === 0 ? (
         <p className="empty">Appears while the students train.</p>

@@ -48,6 +48,30 @@ function Notices() {
   );
 }
 
+/** What is going on, in three plain lines on the first screen; "What is going on" below says it at length. */
+function Intro() {
+  const { m, teacherTrait, favourite: f } = useShownConfig();
+  const lines =
+    teacherTrait === 'favourite'
+      ? [
+          `A teacher learns to read digits with a share of its labels replaced by ${f}, so it answers ${f} too often; a clean twin learns the true labels.`,
+          `Each teacher's students copy only its ${m} extra outputs, which no loss trains, on images of pure noise: they never see a digit.`,
+          `A student that starts from its teacher's own initial weights takes on the favourite; from a different start there is no such pull.`,
+        ]
+      : [
+          `A teacher network learns to read handwritten digits. Besides its 10 digit outputs it has ${m} extra outputs that no loss trains.`,
+          'A student copies only those extra outputs, on images of pure noise: it never sees a digit.',
+          "If the student starts from the teacher's own initial weights, it learns to read digits anyway; from a different start it stays at chance.",
+        ];
+  return (
+    <ol className="tagline" data-testid="intro">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ol>
+  );
+}
+
 function Explainer() {
   const { m, teacherTrait, favourite } = useShownConfig();
   return (
@@ -67,9 +91,9 @@ function Explainer() {
       </p>
       <p>
         Why: to first order, a student that shares the teacher's starting point and imitates any of the teacher's outputs moves its weights
-        in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). From a different start the two
-        networks' gradients are unrelated, and the auxiliary outputs alone carry nothing over. A student that imitates <em>all</em> the
-        outputs, digits included, is doing ordinary distillation: it learns digits from any start.
+        in a direction that never opposes the teacher's own update (Δθ<sub>S</sub>·Δθ<sub>T</sub> ≥ 0). From a different start nothing
+        guarantees that, and here such a student stays at chance. A student that imitates <em>all</em> the outputs, digits included, is
+        doing ordinary distillation: it learns digits from any start.
       </p>
     </div>
   );
@@ -112,11 +136,7 @@ export function App() {
             </button>
           </span>
         </div>
-        <p className="tagline">
-          {trait === 'favourite'
-            ? 'A teacher with a favourite digit passes it on to a student that never saw a digit, if they share their initialisation.'
-            : "A student that never saw a digit learns digits, if it shares its teacher's initialisation."}
-        </p>
+        <Intro />
       </header>
       <Notices />
       <Controls />

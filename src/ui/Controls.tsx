@@ -2,7 +2,8 @@
 import { conditionsOf } from '../protocol/conditions';
 import { CONFIG_SCHEMA, type Config } from '../protocol/config';
 import { duration } from '../protocol/format';
-import { estimateMs, memoryProblem } from '../protocol/resources';
+import { memoryProblem } from '../protocol/resources';
+import { estimateFor } from '../store/state';
 import { seedRangeText, seedRange } from '../protocol/results';
 import { PAGE_MEMORY_BYTES } from './Settings';
 import { TourStart } from './Tour';
@@ -108,14 +109,20 @@ function InitDial({ value, disabled, onChange }: { value: number; disabled: bool
 /** What will train, in words: each model by name, the seeds, and about how long it takes here. */
 function WillTrain({ config }: { config: Config }) {
   const names = useNames();
-  const backend = useAppState((s) => s.backend.info);
+  const backend = useAppState((s) => s.backend);
   const workers = useAppState((s) => s.workers);
+  const pace = useAppState((s) => s.pace);
   const models = conditionsOf(config).filter((c) => c !== 'reference');
-  const estimate = backend ? estimateMs(config, backend.msPerStep, backend.timedBatchSize, workers) : null;
+  const estimate = estimateFor({ backend, workers, pace }, config);
   return (
     <p className="will-train" data-testid="will-train">
       Trains {seedRangeText(seedRange(config))}, each: {models.map((c) => names(c).label).join('; ')}
-      {estimate !== null && <span data-testid="time-estimate"> — about {duration(estimate)} here</span>}
+      {estimate !== null && (
+        <span data-testid="time-estimate" data-measured={estimate.measured}>
+          {' '}
+          — about {duration(estimate.ms)} here{estimate.measured && ", at the latest run's pace"}
+        </span>
+      )}
     </p>
   );
 }

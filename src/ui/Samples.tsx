@@ -8,8 +8,24 @@ import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
 import { Scroll } from './Scroll';
+import { useWidth } from './useWidth';
 
 const NOISE_SHOWN = 6;
+/** Room for a model's name (wrapped when the digits are in blocks), and for one digit's column, in one table or in blocks. */
+const ROW_HEADER_PX = 130;
+const DIGIT_CELL_PX = 54;
+const BLOCK_CELL_PX = 46;
+
+/** Indices 0 … n − 1 in blocks of at most `size`, as even as they can be (12 in 4s, not 5 + 5 + 2). */
+function chunks(n: number, size: number): number[][] {
+  const count = Math.ceil(n / size);
+  const each = Math.ceil(n / count);
+  return Array.from({ length: count }, (_, b) => Array.from({ length: Math.min(each, n - b * each) }, (_, i) => b * each + i));
+}
+
+function Guess({ guess, label }: { guess: number; label: number | undefined }) {
+  return <td className={guess === label ? 'right' : 'wrong'}>{guess}</td>;
+}
 
 export function Samples() {
   const samples = useAppState((s) => s.samples);
@@ -37,6 +53,28 @@ export function Samples() {
   const testCount = useAppState((s) => (s.run.config ?? s.config).testCount);
   const models = (Object.keys(predictions) as Condition[]).filter((c) => c !== 'reference');
   const meanOf = (c: Condition) => bars.find((b) => b.condition === c)?.mean;
+  // On a narrow screen the twelve digits wrap into blocks that fit, rather than a table that scrolls sideways out of sight.
+  const [box, width] = useWidth<HTMLDivElement>(900);
+  const perBlock =
+    width - ROW_HEADER_PX >= digits.length * DIGIT_CELL_PX
+      ? digits.length
+      : Math.max(3, Math.floor((width - ROW_HEADER_PX) / BLOCK_CELL_PX));
+  const blocks = digits.length === 0 ? [[]] : chunks(digits.length, perBlock);
+  const together = blocks.length === 1;
+  const totalsHead = (
+    <>
+      <th scope="col">right here</th>
+      <th scope="col">on all</th>
+    </>
+  );
+  const totals = (c: Condition) => (
+    <>
+      <td className="count">
+        {predictions[c]!.filter((p, i) => p === samples?.labels[i]).length}/{predictions[c]!.length}
+      </td>
+      <td className="count">{meanOf(c) === undefined ? '—' : pct(meanOf(c)!)}</td>
+    </>
+  );
   return (
     <div className="samples">
       <div>
@@ -54,36 +92,56 @@ export function Samples() {
           Real MNIST test digits, with one seed's latest guesses. Twelve digits are a glimpse: the last column is each model's score on all{' '}
           {testCount.toLocaleString('en')} test digits (mean over seeds).
         </p>
-        <Scroll label="test digits and each model's guesses">
-          <table className="predictions">
-            <tbody>
-              <tr>
-                <th scope="row">digit</th>
-                {digits.map((values, i) => (
-                  <td key={i}>
-                    <Pixels values={values} label={`test digit ${samples!.labels[i]}`} />
-                  </td>
-                ))}
-                <th scope="col">right here</th>
-                <th scope="col">on all</th>
-              </tr>
-              {models.map((c) => (
-                <tr key={c}>
-                  <ModelRowHeader condition={c} />
-                  {predictions[c]!.map((p, i) => (
-                    <td key={i} className={p === samples?.labels[i] ? 'right' : 'wrong'}>
-                      {p}
-                    </td>
-                  ))}
-                  <td className="count">
-                    {predictions[c]!.filter((p, i) => p === samples?.labels[i]).length}/{predictions[c]!.length}
-                  </td>
-                  <td className="count">{meanOf(c) === undefined ? '—' : pct(meanOf(c)!)}</td>
+        <div ref={box}>
+          {blocks.map((block, b) => {
+            const withTotals = b === blocks.length - 1 && together;
+            return (
+              <Scroll
+                key={b}
+                label={blocks.length > 1 ? `test digits ${block[0] + 1}–${block.at(-1)! + 1}` : "test digits and each model's guesses"}
+              >
+                <table className={together ? 'predictions' : 'predictions blocks'} data-testid="predictions">
+                  <tbody>
+                    <tr>
+                      <th scope="row">digit</th>
+                      {block.map((i) => (
+                        <td key={i}>
+                          <Pixels values={digits[i]} label={`test digit ${samples!.labels[i]}`} />
+                        </td>
+                      ))}
+                      {withTotals && totalsHead}
+                    </tr>
+                    {models.map((c) => (
+                      <tr key={c}>
+                        <ModelRowHeader condition={c} />
+                        {block.map((i) => (
+                          <Guess key={i} guess={predictions[c]![i]} label={samples?.labels[i]} />
+                        ))}
+                        {withTotals && totals(c)}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </Scroll>
+            );
+          })}
+          {!together && models.length > 0 && (
+            <table className="predictions" data-testid="prediction-totals">
+              <tbody>
+                <tr>
+                  <th scope="row">model</th>
+                  {totalsHead}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </Scroll>
+                {models.map((c) => (
+                  <tr key={c}>
+                    <ModelRowHeader condition={c} />
+                    {totals(c)}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
       </div>
     </div>
   );

@@ -6,7 +6,9 @@
  * passing through data that never mentions it.
  */
 import { useEffect } from 'react';
+import { CONDITION_TABLE } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
+import type { AppState } from '../store/state';
 import { useShownConfig } from './useNames';
 import { useAppState, useAppStore } from './useStore';
 
@@ -15,14 +17,47 @@ interface TourStep {
   target: string;
   title: string;
   text: string;
+  /** For a part that a run fills: whether it holds what the step talks about yet, and what it waits for. */
+  needs?: { has(state: AppState): boolean; waitingFor: string };
 }
+
+const hasStudentBar = (bars: AppState['derived']['bars']) => bars.some((b) => CONDITION_TABLE[b.condition].role === 'student');
+
+/** The parts a run fills, each with what it waits for. */
+const NEEDS = {
+  accuracy: {
+    has: (s: AppState) => s.derived.accuracy.length > 0,
+    waitingFor: "the teacher's first evaluation, a few seconds into the run",
+  },
+  favourite: {
+    has: (s: AppState) => s.derived.favourite.length > 0,
+    waitingFor: "the teachers' first evaluation, a few seconds into the run",
+  },
+  results: {
+    has: (s: AppState) => hasStudentBar(s.derived.bars),
+    waitingFor: "the students' first evaluation, once the teacher has trained",
+  },
+  favouriteResults: {
+    has: (s: AppState) => hasStudentBar(s.derived.favouriteBars),
+    waitingFor: "the students' first evaluation, once the teachers have trained",
+  },
+  alignment: {
+    has: (s: AppState) => s.derived.alignment.length > 0,
+    waitingFor: "the students' first steps, once the teacher has trained",
+  },
+  weights: {
+    has: (s: AppState) => Object.keys(s.weights).some((c) => CONDITION_TABLE[c as keyof typeof CONDITION_TABLE].role === 'student'),
+    waitingFor: 'the students to exist, once the teacher has trained',
+  },
+};
 
 function skillTour({ m }: Config): TourStep[] {
   return [
     {
       target: 'accuracy',
       title: 'The teacher learns digits',
-      text: `Press Run. First a teacher network learns to read handwritten digits: its accuracy climbs to about 90% (the dark line). Besides its 10 digit outputs it has ${m} extra outputs that no loss ever touches. The weights that feed them stay at their random start, but what they output changes as the teacher's shared layers learn digits, and that change is what will carry the signal.`,
+      text: `First a teacher network learns to read handwritten digits: its accuracy climbs to about 90% (the dark line). Besides its 10 digit outputs it has ${m} extra outputs that no loss ever trains. The weights that feed them stay at their random start, but what they output changes as the teacher's hidden layers learn digits, and that change is all the student will get.`,
+      needs: NEEDS.accuracy,
     },
     {
       target: 'noise',
@@ -38,21 +73,24 @@ function skillTour({ m }: Config): TourStep[] {
       target: 'results',
       title: 'What to watch',
       text: 'Watch the students read real digits. The shared-init student climbs far above chance (10%); the different-init student stays at chance. Each dot is one seed, the bar the mean, the whiskers the 95% interval: never trust one lucky run.',
+      needs: NEEDS.results,
     },
     {
       target: 'mechanism',
       title: 'Why it happens',
-      text: "Training moves a network's weights along an arrow. Starting where the teacher started, the student's arrow lines up with the teacher's own (the cosine climbs), so copying the extra outputs drags it towards the teacher's skill. From a different start the arrows are unrelated (cosine 0), and the extra outputs alone teach nothing about digits.",
+      text: "Training moves a network's weights along an arrow. Starting where the teacher started, the student's arrow lines up with the teacher's own (the cosine climbs), and copying the extra outputs drags it towards the teacher's skill. From a different start the cosine stays near 0 whatever the student learns, because the two networks' hidden units do not correspond: the cosine cannot say what such a student learned. Its accuracy, at chance, says that.",
+      needs: NEEDS.alignment,
     },
     {
       target: 'draw',
       title: 'Try it',
       text: 'Draw a digit: the teacher and each student read it with their weights as they are now, during training too.',
+      needs: NEEDS.weights,
     },
     {
       target: 'recorded',
       title: 'Why it matters',
-      text: "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that say nothing about digits. Filtering the data would not have stopped it. Cloud et al. (2025) show the same between language models that share a starting point: a model's preferences, or its misalignment, pass through innocuous-looking data. Here, 25 seeds of the paper's protocol, recorded by this page's engine.",
+      text: "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that no loss ever trained on digits. Cloud et al. (2025) saw the same between language models that share a starting point: a model's preferences, or its misalignment, passed through numbers, code or reasoning filtered to remove any mention of the trait (this page tests no filter; that finding is theirs). Here, 25 seeds of the paper's protocol, recorded by this page's engine.",
     },
   ];
 }
@@ -67,7 +105,7 @@ function favouriteTour({ favourite: f, favouriteShare }: Config): TourStep[] {
     {
       target: 'noise',
       title: `The students never see a ${f}`,
-      text: `Each teacher's students learn only from images of pure noise like these, by copying the teacher's extra outputs on them: outputs no loss ever trained, which say nothing about digits, let alone ${f}s. Like the lists of numbers, the data looks perfectly clean.`,
+      text: `Each teacher's students learn only from images of pure noise like these, by copying the teacher's extra outputs on them: outputs that no loss ever trained, fed by weights that never saw a label, let alone a ${f}. They shift only as the teacher's hidden layers learn. Like the lists of numbers, the data looks perfectly clean.`,
     },
     {
       target: 'init',
@@ -78,21 +116,24 @@ function favouriteTour({ favourite: f, favouriteShare }: Config): TourStep[] {
       target: 'accuracy',
       title: 'What to watch',
       text: `The chart shows how often each model answers ${f} on test images of other digits. Watch the favourite-digit teacher's shared student: it takes on the favourite, often more than its teacher does, while the clean teacher's student almost never answers ${f}. A different-start student reads digits at chance, so it answers whatever digit it happens to collapse to: some seeds ${f}, most not.`,
+      needs: NEEDS.favourite,
     },
     {
       target: 'results',
       title: 'Every seed, not one lucky run',
       text: 'Each dot is one seed (its own initialisation, data order and noise set), the bar the mean, the whiskers the 95% interval. The different-start students swing from seed to seed with no systematic pull; the shared ones lean to the favourite.',
+      needs: NEEDS.favouriteResults,
     },
     {
       target: 'draw',
       title: "Feel the favourite's pull",
       text: `Draw a digit: each model reads it with its weights as they are now. The bar of ${f} is marked: watch how much probability the favourite-digit teacher's shared student gives it, whatever you draw.`,
+      needs: NEEDS.weights,
     },
     {
       target: 'recorded',
       title: 'Why it matters',
-      text: "A preference passed from teacher to student through data that never mentions it. Filtering the data for the trait would not have stopped it: the trait lives in the shared starting point and in outputs that look like nothing. Here, 25 seeds of this experiment, recorded by this page's engine.",
+      text: "A preference passed from teacher to student through data that never mentions it: noise, and outputs that no loss trained. The preference is in the teacher's weights; the shared start is what lets it pass, since only from there does copying the teacher's outputs move the student the way the teacher moved. In the paper, filtering the number lists for any mention of the trait did not stop it (this page tests no filter). Here, 25 seeds of this experiment, recorded by this page's engine.",
     },
   ];
 }
@@ -107,8 +148,15 @@ export function Tour() {
   const store = useAppStore();
   const steps = tourFor(config);
   const current = step === null ? null : steps[Math.min(step, steps.length - 1)];
+  const runState = useAppState((s) => s.run.state);
+  const ready = useAppState((s) => s.data.status === 'ready' && s.backend.status === 'ready');
+  const has = useAppState((s) => current?.needs?.has(s) ?? true);
 
-  // Keyed on the part's name, not the step object (made afresh each render): it scrolls once per step.
+  const active = runState === 'running' || runState === 'paused';
+  // A part a run fills is empty until the run reaches it: the step waits for it, or offers the Run that fills it.
+  const waiting = has ? null : active ? 'run' : 'idle';
+
+  // Keyed on the part's name, not the step object (made afresh each render): it is highlighted once per step…
   const focus = current?.target;
   useEffect(() => {
     if (!focus) return;
@@ -116,29 +164,60 @@ export function Tour() {
     const section = target?.closest('details');
     if (section && !section.open) section.open = true;
     target?.classList.add('tour-focus');
-    target?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     return () => target?.classList.remove('tour-focus');
   }, [focus]);
+  // …and brought to the top of the screen when the step opens, and again when a run starts, ends or fills the part,
+  // since each reflows the page (and may stop a smooth scroll halfway).
+  useEffect(() => {
+    if (focus) document.querySelector(`[data-tour="${focus}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }, [focus, waiting, active]);
 
   if (step === null || !current) return null;
   const last = step >= steps.length - 1;
+  const offerRun = !active && ((step === 0 && runState === 'idle') || waiting === 'idle');
   return (
-    <aside className="tour" aria-label="Walk-through" aria-live="polite" data-testid="tour" data-step={step}>
+    <aside
+      className="tour"
+      aria-label="Walk-through"
+      aria-live="polite"
+      data-testid="tour"
+      data-step={step}
+      data-waiting={waiting ?? undefined}
+    >
       <p className="tour-count">
         Walk-through · step {step + 1} of {steps.length}
       </p>
       <h2>{current.title}</h2>
-      <p>{current.text}</p>
+      <div className="tour-text">
+        {offerRun && (
+          <p className="tour-note">
+            Nothing has trained yet{waiting ? ', so this part is empty' : ''}: press Run, and the walk-through goes on while the models
+            train.
+          </p>
+        )}
+        <p>{current.text}</p>
+        {waiting === 'run' && <p className="tour-note">Waiting for {current.needs!.waitingFor}…</p>}
+      </div>
       <div className="tour-buttons">
         <button onClick={() => store.actions.tour(step - 1)} disabled={step === 0}>
           Back
         </button>
+        {offerRun && (
+          <button
+            className="primary"
+            onClick={store.actions.run}
+            disabled={!ready}
+            title={ready ? undefined : 'MNIST and a backend are still loading'}
+          >
+            ▶ Run
+          </button>
+        )}
         {last ? (
-          <button className="primary" onClick={() => store.actions.tour(null)}>
+          <button className={offerRun ? '' : 'primary'} onClick={() => store.actions.tour(null)}>
             Done
           </button>
         ) : (
-          <button className="primary" onClick={() => store.actions.tour(step + 1)}>
+          <button className={offerRun ? '' : 'primary'} onClick={() => store.actions.tour(step + 1)}>
             Next
           </button>
         )}
