@@ -52,6 +52,15 @@ it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one su
       expect(submits, name).toBeLessThanOrEqual(2);
     }
   }
+  // Every parameter where the reference MLP puts it after two steps (a full batch and a short one) of each kind of phase.
+  expect(report.oracle.map((o) => o.phase)).toEqual(['teacher', 'aux', 'all']);
+  for (const { phase, kernels, lossRelDiff, worst, roundingLevel } of report.oracle) {
+    expect(kernels, phase).toEqual({ step: 'fused-webgpu' });
+    expect(lossRelDiff, phase).toBeLessThan(1e-5);
+    // Adam moves a parameter about lr a step, a wrong gradient's sign 2·lr: float32 rounding stays far below lr/100 (see deviationInLr).
+    expect(worst, phase).toBeLessThan(0.01);
+    expect(roundingLevel, phase).toBeLessThan(1e-3);
+  }
   // Adam as a 2-D dispatch (100 models at hidden 256), two steps: every parameter of every model where tfjs's kernels put it.
   expect(report.adamAtScale.steps).toBe(2);
   expect(report.adamAtScale.agree).toEqual(new Array(100).fill(1));
