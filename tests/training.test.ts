@@ -17,24 +17,26 @@ describe('the page while it trains', () => {
     await page.waitForSelector('[data-testid=run-progress][data-state=paused]');
     const doneSteps = async () => Number(/(\d+)\/\d+ steps/.exec((await page.textContent('[data-testid=run-progress]'))!)![1]);
     const points = () => page.getAttribute('[data-testid=accuracy-chart]', 'data-points').then(Number);
-    const before = await doneSteps();
     // Step: one training step in each worker, reported in full (the charts move with it), then the run stops again,
     // said once every worker has stopped after its step (the click marks the run as stepping before any worker reports).
-    // Across each Step the count grows by exactly one step per worker: a worker that moved while paused would add more.
-    for (const expected of [before + 2, before + 4]) {
-      const pointsBefore = await points();
+    const step = async () => {
+      const [stepsBefore, pointsBefore] = [await doneSteps(), await points()];
       await page.getByRole('button', { name: 'Step' }).click();
       const settledAfterStep = async () =>
         (await page.locator('[data-testid=run-progress][data-state=paused]:not([data-stepping])').count()) === 1 &&
-        (await doneSteps()) >= expected &&
+        (await doneSteps()) > stepsBefore &&
         (await points()) > pointsBefore;
       await expect.poll(settledAfterStep, { timeout: 10_000 }).toBe(true);
-      expect(await doneSteps()).toBe(expected);
-    }
-    const stepped = before + 4;
+      return doneSteps();
+    };
+    // The first step also reports the work a worker did before its first step (the reference's evaluation). After it,
+    // each Step adds exactly one step per worker: a worker that moved while paused would add more.
+    const stepped = await step();
+    expect(await step()).toBe(stepped + 2);
+    expect(await step()).toBe(stepped + 4);
     await page.getByRole('button', { name: '▶ Resume' }).click();
     await page.waitForSelector('[data-testid=run-progress][data-state=running]');
-    await expect.poll(doneSteps, { timeout: 10_000 }).toBeGreaterThan(stepped);
+    await expect.poll(doneSteps, { timeout: 10_000 }).toBeGreaterThan(stepped + 4);
     await page.getByRole('button', { name: '↺ Reset' }).click();
     await page.waitForSelector('[data-testid=run-progress]', { state: 'detached' });
     expect(await page.getAttribute('[data-testid=accuracy-chart]', 'data-points')).toBe('0');
