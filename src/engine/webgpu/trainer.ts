@@ -14,7 +14,7 @@
  * buffer of its own first), so evaluation, read-back and everything else keep using tfjs unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
+import { DIGITS, IMAGE_PIXELS, PIXEL_INPUTS } from '../../protocol/constants';
 import { BETA1, BETA2 } from '../adam';
 import { distilledColumns } from '../losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
@@ -90,6 +90,16 @@ function holdsGpuBuffers(backend: WebGpuBackend): boolean {
   }
 }
 
+/**
+ * The device of tfjs's active WebGPU backend, checked as the step's members are (null on another
+ * backend, or if tfjs no longer keeps a GPUDevice there): what the worker watches for a lost GPU.
+ */
+export function activeGpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const { device } = tf.backend() as unknown as Partial<WebGpuBackend>;
+  return device instanceof GPUDevice ? device : null;
+}
+
 function webGpuBackend(): WebGpuBackend {
   const problem = backendProblem();
   if (problem) throw new Error(`fused WebGPU training: ${problem}`);
@@ -162,9 +172,6 @@ function resident(device: GPUDevice, key: object, make: () => ArrayBufferView<Ar
   }
   return buffer;
 }
-
-/** MNIST's pixel values x/255·2−1 computed as fillImages does, so both paths see identical inputs. */
-const PIXEL_VALUES = Float32Array.from({ length: 256 }, (_, b) => (b / 255) * 2 - 1);
 
 /** Buffers a phase makes and destroys together, each labelled for the browser's GPU tools. */
 function ownedBuffers(device: GPUDevice) {
@@ -381,7 +388,7 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
           ? [
               indices,
               resident(device, inputs.split.images, () => inputs.split.images as Uint8Array<ArrayBuffer>),
-              upload('pixel values', PIXEL_VALUES),
+              upload('pixel values', PIXEL_INPUTS),
             ]
           : [indices, upload('noise seeds', Uint32Array.from(inputs.seeds))];
       let target: GPUBuffer | GPUBufferBinding;
