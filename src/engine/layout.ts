@@ -6,7 +6,7 @@
  * - `stacked` (WebGL; WebGPU for inference): one [K, B, n] tensor and 3-D batched matmuls with transpose
  *   flags, so a step launches the same kernels whatever K is;
  * - `fused` (WebGPU): stacked, and training steps and the noise pass run as fused kernels
- *   (webgpu/trainer.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
+ *   (webgpu/fusedStep.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
  *   docs/performance.md). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
@@ -20,7 +20,9 @@ import type { KernelUse } from '../protocol/results';
 import type { Mlp } from './mlp';
 import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
 import { cpuStep, tfjsNoiseLogits, tfjsStep } from './tfjsStep';
-import { createFusedStep, fusedNoiseLogits, fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/trainer';
+import { createFusedStep } from './webgpu/fusedStep';
+import { fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/limits';
+import { fusedNoiseLogits } from './webgpu/noisePass';
 
 /** Per-model tensors in a layout's form: K tensors [B, n] (list) or one [K, B, n] (stacked). */
 export type PerModel = tf.Tensor[];

@@ -17,7 +17,9 @@ import type { PhasePlan } from '../../src/engine/phase';
 import { studentPlan, teacherPlan } from '../../src/engine/plans';
 import { trainPhase } from '../../src/engine/train';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
-import { backendProblem, createFusedStep, fusedAdamSteps } from '../../src/engine/webgpu/trainer';
+import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
+import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
+import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
 import type { KernelUse } from '../../src/protocol/results';
 
 export interface PhaseComparison {
