@@ -11,7 +11,7 @@
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
  *   docs/performance.md). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
  *   transpose kernel), and sums bias gradients as ones·d (its matmul beats its sum reduction). Its
- *   training step (tfjsStep.ts cpuStep) uses these kernels for batches at least as large as the hidden
+ *   training step (cpuStep.ts) uses these kernels for batches at least as large as the hidden
  *   layer, and for smaller ones runs only the products in tfjs, transposed, and the rest on the host,
  *   to the same bits.
  */
@@ -19,7 +19,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelUse } from '../protocol/results';
 import type { Mlp } from './mlp';
 import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
-import { cpuStep, tfjsNoiseLogits, tfjsStep } from './tfjsStep';
+import { cpuStep } from './cpuStep';
+import { tfjsNoiseLogits } from './tfjsNoisePass';
+import { tfjsStep } from './tfjsStep';
 import { createFusedStep } from './webgpu/fusedStep';
 import { fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/limits';
 import { fusedNoiseLogits } from './webgpu/noisePass';

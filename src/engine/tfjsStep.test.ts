@@ -11,7 +11,8 @@ import { Mlp, PARAM_NAMES } from './mlp';
 import type { PhasePlan } from './phase';
 import { studentPlan, teacherPlan } from './plans';
 import { trainPhase } from './train';
-import { cpuStep, tfjsStep } from './tfjsStep';
+import { cpuStep } from './cpuStep';
+import { tfjsStep } from './tfjsStep';
 
 let mnist: MnistData;
 beforeAll(async () => {
