@@ -10,7 +10,7 @@ import { logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath'
 import type { HostBuffers } from './hostWasm';
 import type { ModelLayout } from './layout';
 import { distilledColumns } from './losses';
-import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp } from './mlp';
+import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /** The objective as the host loss needs it: labels, or each model's teacher log-probabilities over the distilled columns, made once for the phase. */
@@ -35,22 +35,41 @@ interface CpuPhase {
   objective: HostObjective;
   /** The most rows a model's batch has. */
   batchSize: number;
-  /** Host buffers beyond the parameters, gradients and moments (as `roomFor` asked). */
-  room: Float32Array[];
-  /** Model i's part of parameter n (PARAM_NAMES order) in the parameters or the gradients. */
-  param(n: number, i: number): Float32Array;
-  grad(n: number, i: number): Float32Array;
+  /** Model i's part of a parameter in the parameters or the gradients. */
+  param(name: ParamName, i: number): Float32Array;
+  grad(name: ParamName, i: number): Float32Array;
 }
 
 /** One training step's forward and backward pass over every model: gradients into the phase's, the mean loss returned. */
 type Pass = (indices: readonly Uint32Array[]) => number;
 
-/** Host room the transposed pass needs: the weights transposed, and a pair of layouts for four activations. */
-function transposedRoom(model: Mlp, batch: number): number[] {
+/** Host room the transposed pass needs, in the order it is made: each layer's weights transposed, and both layouts (as is, transposed) of four activations. */
+const ROOM = ['w1T', 'w2T', 'w3T', 'h1', 'h1T', 'h2', 'h2T', 'logits', 'logitsT', 'dOut', 'dOutT'] as const;
+type Room = Record<(typeof ROOM)[number], Float32Array>;
+
+/** The length of each buffer of the transposed pass's room. */
+function transposedRoom(model: Mlp, batch: number): Record<keyof Room, number> {
   const { hidden } = model.shape;
   const width = DIGITS + model.shape.m;
-  return [IMAGE_PIXELS * hidden, hidden * hidden, hidden * width, ...Array.from({ length: 8 }, () => batch * Math.max(hidden, width))];
+  const activation = batch * Math.max(hidden, width);
+  return {
+    w1T: IMAGE_PIXELS * hidden,
+    w2T: hidden * hidden,
+    w3T: hidden * width,
+    h1: activation,
+    h1T: activation,
+    h2: activation,
+    h2T: activation,
+    logits: activation,
+    logitsT: activation,
+    dOut: activation,
+    dOutT: activation,
+  };
 }
+
+/** Each layer's weight and bias, first layer first. */
+const WEIGHTS = ['w1', 'w2', 'w3'] as const satisfies readonly ParamName[];
+const BIASES = ['b1', 'b2', 'b3'] as const satisfies readonly ParamName[];
 
 /**
  * The pass with only its matrix products in tfjs, computed transposed (activations as [features,
@@ -58,23 +77,23 @@ function transposedRoom(model: Mlp, batch: number): number[] {
  * matrix, the smaller operand while the batch is smaller than the hidden layer. Bias and relu, the
  * loss, relu's mask, bias gradients and transposes run on the host, one pass each.
  */
-function transposedPass({ model, host, inputs, objective, room, param, grad }: CpuPhase): Pass {
+function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhase, room: Room): Pass {
   const { hidden } = model.shape;
   const width = DIGITS + model.shape.m;
   const x = new HostMatrix(host, [null, null]);
-  const weights = [0, 1, 2].map((l) => new HostMatrix(host, [null, room[l]]));
-  const pair = (at: number) => [room[3 + at], room[4 + at]] as [Float32Array, Float32Array];
-  const [h1, h2, logits, dOut] = [0, 2, 4, 6].map((at) => new HostMatrix(host, pair(at)));
-  const [dLogitsRoom] = pair(6);
+  const weights = [room.w1T, room.w2T, room.w3T].map((transposed) => new HostMatrix(host, [null, transposed]));
+  const [h1, h2, logits, dOut] = [
+    [room.h1, room.h1T],
+    [room.h2, room.h2T],
+    [room.logits, room.logitsT],
+    [room.dOut, room.dOutT],
+  ].map(([values, transposed]) => new HostMatrix(host, [values, transposed]));
+  const dLogitsRoom = room.dOut;
   const matrices = [x, ...weights, h1, h2, logits, dOut];
   const [fanIn, fanOut] = [
     [IMAGE_PIXELS, hidden, hidden],
     [hidden, hidden, width],
   ];
-  const [W, B] = [
-    [0, 2, 4],
-    [1, 3, 5],
-  ]; // PARAM_NAMES indices of each layer's weight and bias
 
   /** relu(z + b) in place, in the layout the product was computed in (transposed: the bias per row). */
   const biasRelu = (z: HostMatrix, bias: Float32Array) => {
@@ -86,15 +105,15 @@ function transposedPass({ model, host, inputs, objective, room, param, grad }: C
   const modelPass = (i: number, xs: Float32Array, xTs: Float32Array, indices: Uint32Array) => {
     const rows = indices.length;
     x.hold(rows, IMAGE_PIXELS, xs, xTs);
-    weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], param(W[l], i)));
+    weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], param(WEIGHTS[l], i)));
     // Forward: h = relu(x·W + b) twice, then the logits.
     h1.takeTransposed(rows, hidden, product([x, false], [weights[0], false], true));
-    biasRelu(h1, param(B[0], i));
+    biasRelu(h1, param(BIASES[0], i));
     h2.takeTransposed(rows, hidden, product([h1, false], [weights[1], false], true));
-    biasRelu(h2, param(B[1], i));
+    biasRelu(h2, param(BIASES[1], i));
     // The logits as [rows, width] for the loss (not read in the other layout after their bias is added).
     const out = logits.takeTransposed(rows, width, product([h2, false], [weights[2], false], true)).values(false);
-    const b3 = param(B[2], i);
+    const b3 = param(BIASES[2], i);
     for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
     const dLogits = dLogitsRoom.subarray(0, rows * width);
     const loss = lossAndGradient(objective, i, out, width, indices, dLogits);
@@ -102,8 +121,8 @@ function transposedPass({ model, host, inputs, objective, room, param, grad }: C
     let d = dOut.hold(rows, width, dLogits);
     const below = [x, h1, h2];
     for (let l = 2; l >= 0; l--) {
-      grad(W[l], i).set(product([below[l], true], [d, false], false));
-      host.colSums(d.values(false), rows, fanOut[l], grad(B[l], i));
+      grad(WEIGHTS[l], i).set(product([below[l], true], [d, false], false));
+      host.colSums(d.values(false), rows, fanOut[l], grad(BIASES[l], i));
       if (l === 0) break;
       // The gradient through relu takes the place of the activation it is masked by (no longer needed).
       d = below[l].throughRelu(product([d, false], [weights[l], true], true));
@@ -140,7 +159,7 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
       const { all, allT } = inputs(indices);
       const { x, xT } = layout.inputs(all, allT, k, rows, IMAGE_PIXELS);
       const weights = Object.fromEntries(
-        PARAM_NAMES.map((name, n) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(n, i), shapes[name]))]),
+        PARAM_NAMES.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(name, i), shapes[name]))]),
       ) as LayoutParams;
       const forward = model.forward(x, layout, weights);
       let total = 0;
@@ -150,7 +169,7 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
         return tf.tensor2d(gradient, [rows, width]);
       });
       const gradients = model.backward(x, forward, dOut, layout, xT);
-      PARAM_NAMES.forEach((name, n) => gradients[name].forEach((g, i) => grad(n, i).set(g.dataSync() as Float32Array)));
+      PARAM_NAMES.forEach((name) => gradients[name].forEach((g, i) => grad(name, i).set(g.dataSync() as Float32Array)));
       return total / k;
     });
 }
@@ -168,18 +187,25 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
   const k = model.count;
   const transposed = plan.batchSize < model.shape.hidden;
   // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
-  const sizes = PARAM_NAMES.map((name) => model.params[name].size);
-  const paramCount = sizes.reduce((a, b) => a + b, 0);
+  const sizes = {} as Record<ParamName, number>;
+  /** Where each parameter starts in a buffer laid out as `params`. */
+  const starts = {} as Record<ParamName, number>;
+  let paramCount = 0;
+  for (const name of PARAM_NAMES) {
+    sizes[name] = model.params[name].size;
+    starts[name] = paramCount;
+    paramCount += sizes[name];
+  }
+  const roomSizes = transposed ? transposedRoom(model, plan.batchSize) : null;
   const { host, inputs, rest } = phaseBuffers(plan, layout, [
     ...[paramCount, paramCount, paramCount, paramCount],
-    ...(transposed ? transposedRoom(model, plan.batchSize) : []),
+    ...(roomSizes ? ROOM.map((name) => roomSizes[name]) : []),
   ]);
-  const [params, grads, m, v, ...room] = rest;
-  const starts = sizes.map((_, n) => sizes.slice(0, n).reduce((a, b) => a + b, 0));
-  /** Model i's part of parameter n in a buffer laid out as `params`. */
-  const part = (values: Float32Array, n: number, i: number) =>
-    values.subarray(starts[n] + (i * sizes[n]) / k, starts[n] + ((i + 1) * sizes[n]) / k);
-  PARAM_NAMES.forEach((name, n) => params.set(model.params[name].dataSync() as Float32Array, starts[n]));
+  const [params, grads, m, v, ...roomBuffers] = rest;
+  /** Model i's part of a parameter in a buffer laid out as `params`. */
+  const part = (values: Float32Array, name: ParamName, i: number) =>
+    values.subarray(starts[name] + (i * sizes[name]) / k, starts[name] + ((i + 1) * sizes[name]) / k);
+  PARAM_NAMES.forEach((name) => params.set(model.params[name].dataSync() as Float32Array, starts[name]));
   const phase: CpuPhase = {
     model,
     layout,
@@ -187,11 +213,12 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     inputs,
     objective: await hostObjective(plan.objective),
     batchSize: plan.batchSize,
-    room,
-    param: (n, i) => part(params, n, i),
-    grad: (n, i) => part(grads, n, i),
+    param: (name, i) => part(params, name, i),
+    grad: (name, i) => part(grads, name, i),
   };
-  const pass = transposed ? transposedPass(phase) : kernelPass(phase);
+  const pass = roomSizes
+    ? transposedPass(phase, Object.fromEntries(ROOM.map((name, i) => [name, roomBuffers[i]])) as Room)
+    : kernelPass(phase);
   let t = 0;
   return {
     kernels: { step: 'tfjs' },
@@ -200,8 +227,8 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
       const loss = pass(indices);
       host.adam(params, grads, m, v, plan.lr, t);
       tf.tidy(() =>
-        PARAM_NAMES.forEach((name, n) =>
-          model.params[name].assign(tf.tensor(params.subarray(starts[n], starts[n] + sizes[n]), model.params[name].shape)),
+        PARAM_NAMES.forEach((name) =>
+          model.params[name].assign(tf.tensor(params.subarray(starts[name], starts[name] + sizes[name]), model.params[name].shape)),
         ),
       );
       return loss;
