@@ -12,6 +12,24 @@
  *
  * It runs on tfjs's own device and updates the model's tfjs variables in place (each given a
  * buffer of its own first), so evaluation, read-back and everything else keep using tfjs unchanged.
+ *
+ * What runs, in order (the other files of webgpu/ hold the parts):
+ *
+ *   once per phase (createFusedStep, in a validation error scope)
+ *     limits.ts        the layout asked first whether this phase fits (else: tfjs's kernels)
+ *     tfjsAdapter.ts   the model's variables each get a buffer of their own; their GPUBuffers bound
+ *     plumbing.ts      scratch buffers; MNIST's bytes resident on the device; pipelines, bind groups
+ *     kernels.ts       the WGSL of each dispatch, specialised to this phase's sizes
+ *   every step (run): the uniform (rows, Adam's corrections) and the example indices written, tfjs's
+ *   own pending work submitted first, then one compute pass of 15 dispatches:
+ *      1– 3  layer 1, 2, 3 forward: x·W + b, ReLU on 1 and 2 (layer 1 gathers MNIST bytes or hashes
+ *            noise from its seed, by example index)                               → h1, h2, logits
+ *      4     loss and its gradient, per model (labels, or the teacher's logits read in place)
+ *                                                                                 → loss, dLogits
+ *      5– 9  layer 3 gradients, layer 3 input gradient (through h2's ReLU), layer 2 gradients,
+ *            layer 2 input gradient (through h1's ReLU), layer 1 gradients        → grads, dz2, dz1
+ *     10–15  Adam, one per parameter (adamPass.ts)                                → params, m, v
+ *   then, when the loss is asked for, one copy to a mapped buffer; else at most two steps queued.
  */
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
 import { distilledColumns } from '../losses';

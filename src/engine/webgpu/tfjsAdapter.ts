@@ -65,6 +65,16 @@ function holdsGpuBuffers(backend: WebGpuBackend): boolean {
   }
 }
 
+/**
+ * The device of tfjs's active WebGPU backend, checked as the step's members are (null on another
+ * backend, or if tfjs no longer keeps a GPUDevice there): what the worker watches for a lost GPU.
+ */
+export function activeGpuDevice(): GPUDevice | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const { device } = tf.backend() as unknown as Partial<WebGpuBackend>;
+  return device instanceof GPUDevice ? device : null;
+}
+
 export function webGpuBackend(): WebGpuBackend {
   const problem = backendProblem();
   if (problem) throw new Error(`fused WebGPU training: ${problem}`);
