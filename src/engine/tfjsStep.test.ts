@@ -10,8 +10,9 @@ import { LAYOUTS, type ModelLayout } from './layout';
 import { Mlp, PARAM_NAMES } from './mlp';
 import type { PhasePlan } from './phase';
 import { studentPlan, teacherPlan } from './plans';
+import { cpuStep } from './cpuStep';
 import { deviationInLr, referencePhase } from './referencePhase';
-import { cpuStep, tfjsStep } from './tfjsStep';
+import { tfjsStep } from './tfjsStep';
 
 let mnist: MnistData;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import manifest from 'virtual:mnist-manifest';
 import { MnistLoader } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from '../engine/experiment';
-import { activeGpuDevice } from '../engine/webgpu/trainer';
+import { activeGpuDevice } from '../engine/webgpu/tfjsAdapter';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
 import { SAMPLE_COUNT, type ExperimentEvent } from '../protocol/results';

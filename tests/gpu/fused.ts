@@ -19,7 +19,9 @@ import { studentPlan, teacherPlan } from '../../src/engine/plans';
 import { deviationInLr, referencePhase } from '../../src/engine/referencePhase';
 import { trainPhase } from '../../src/engine/train';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
-import { backendProblem, createFusedStep, fusedAdamSteps } from '../../src/engine/webgpu/trainer';
+import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
+import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
+import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
 import type { KernelUse } from '../../src/protocol/results';
 
 export interface PhaseComparison {
