@@ -289,8 +289,8 @@ describe('the page for a room', () => {
     ]) {
       await page.setViewportSize({ width, height });
       await openSections(page);
-      await page.waitForTimeout(300);
-      expect(await chartTextProblems(page), `at ${width} px`).toEqual([]);
+      // The charts redraw for the new width on their own frame: wait for that, not for a fixed time.
+      await expect.poll(() => chartTextProblems(page), { message: `at ${width} px` }).toEqual([]);
       // Wide content (the predictions table, a long command) scrolls or wraps inside its card; the page never scrolls sideways.
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `page width at ${width} px`).toBeLessThanOrEqual(width);
     }

@@ -41,23 +41,6 @@ describe('CLI flags', () => {
     ]);
   });
 
-  it('takes the favourite-digit and partly shared settings as flags', () => {
-    const o = parseArgs([
-      '--teacher-trait',
-      'favourite',
-      '--favourite',
-      '7',
-      '--favourite-share',
-      '0.3',
-      '--init',
-      'partial',
-      '--init-share',
-      '0.9',
-    ]);
-    expect(o.issues).toEqual([]);
-    expect(o.config).toMatchObject({ teacherTrait: 'favourite', favourite: 7, favouriteShare: 0.3, init: 'partial', initShare: 0.9 });
-  });
-
   it('documents every setting in --help, and the result schema the files carry', () => {
     const help = helpText();
     for (const flag of ['--seeds', '--teacher-epochs', '--noise-count', '--eval-every', '--json', '--csv']) expect(help).toContain(flag);

@@ -4,11 +4,10 @@
  * never moves (m = v = 0, so the update is 0 / (0 + eps) = 0).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM } from '../protocol/referenceMlp';
 import { PARAM_NAMES, ownVariable, type ParamName, type Params } from './mlp';
 
-export const BETA1 = 0.9;
-export const BETA2 = 0.999;
-export const EPS = 1e-8;
+export const { beta1: BETA1, beta2: BETA2, eps: EPS } = ADAM;
 
 export class Adam {
   private readonly m: Record<ParamName, tf.Variable>;

@@ -3,7 +3,7 @@
  * inputs: protocol/random.ts). Batches are built in plain JS from seeded permutations, so the order of
  * examples is the same on every backend.
  */
-import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import { DIGITS, IMAGE_PIXELS, PIXEL_INPUTS } from '../protocol/constants';
 import { parseIdx, IdxFormatError } from './idx';
 
 export interface MnistSplit {
@@ -89,7 +89,7 @@ export function mnistFromFiles(files: MnistFiles): MnistData {
 }
 
 /**
- * Writes the images at `indices`, scaled to [-1, 1] as x/255·2−1, into `out` (row-major) and,
+ * Writes the images at `indices`, scaled to [-1, 1] (PIXEL_INPUTS), into `out` (row-major) and,
  * if given, transposed into `outT` ([784, n]): the wasm backward pass needs xᵀ, and writing it
  * here costs far less than a transpose kernel.
  */
@@ -98,7 +98,7 @@ export function fillImages(split: MnistSplit, indices: ArrayLike<number>, out: F
   for (let r = 0; r < n; r++) {
     const src = indices[r] * IMAGE_PIXELS;
     const dst = r * IMAGE_PIXELS;
-    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = (split.images[src + c] / 255) * 2 - 1;
+    for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = PIXEL_INPUTS[split.images[src + c]];
     if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
   }
 }

@@ -6,12 +6,12 @@
  * - `stacked` (WebGL; WebGPU for inference): one [K, B, n] tensor and 3-D batched matmuls with transpose
  *   flags, so a step launches the same kernels whatever K is;
  * - `fused` (WebGPU): stacked, and training steps and the noise pass run as fused kernels
- *   (webgpu/trainer.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
+ *   (webgpu/fusedStep.ts), falling back to tfjs's where the device cannot hold them (the receipt says so);
  * - `list` (wasm, cpu): K [B, n] tensors and loops of 2-D matmuls, because tfjs-wasm runs its
  *   batched matmul ~5× and any transposed matmul ~10× slower than a plain 2-D one (measured; see
  *   docs/performance.md). So it transposes explicitly, takes xᵀ written in JS beside x (cheaper than a
  *   transpose kernel), and sums bias gradients as ones·d (its matmul beats its sum reduction). Its
- *   training step (tfjsStep.ts cpuStep) uses these kernels for batches at least as large as the hidden
+ *   training step (cpuStep.ts) uses these kernels for batches at least as large as the hidden
  *   layer, and for smaller ones runs only the products in tfjs, transposed, and the rest on the host,
  *   to the same bits.
  */
@@ -19,8 +19,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelUse } from '../protocol/results';
 import type { Mlp } from './mlp';
 import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
-import { cpuStep, tfjsNoiseLogits, tfjsStep } from './tfjsStep';
-import { createFusedStep, fusedNoiseLogits, fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/trainer';
+import { cpuStep } from './cpuStep';
+import { tfjsNoiseLogits } from './tfjsNoisePass';
+import { tfjsStep } from './tfjsStep';
+import { createFusedStep } from './webgpu/fusedStep';
+import { fusedNoiseLogitsProblem, fusedStepProblem } from './webgpu/limits';
+import { fusedNoiseLogits } from './webgpu/noisePass';
 
 /** Per-model tensors in a layout's form: K tensors [B, n] (list) or one [K, B, n] (stacked). */
 export type PerModel = tf.Tensor[];

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
 import { DIGITS } from '../protocol/constants';
+import { distilledColumns } from '../protocol/referenceMlp';
 
 export interface LossAndGrad {
   /** Mean over models of each model's batch-mean loss. */
@@ -28,10 +29,7 @@ export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, batc
   return { loss, dLogits };
 }
 
-/** First column and width of the distilled logits. */
-export function distilledColumns(which: Distill, width: number): { start: number; size: number } {
-  return which === 'aux' ? { start: DIGITS, size: width - DIGITS } : { start: 0, size: width };
-}
+export { distilledColumns };
 
 /**
  * KL(softmax(teacher) ‖ softmax(student)) over the chosen logits, "batchmean", temperature 1.

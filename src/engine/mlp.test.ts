@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import type { Distill } from '../protocol/conditions';
 import { Rng } from '../protocol/random';
+import { forward } from '../protocol/referenceMlp';
 import { LAYOUTS } from './layout';
 import { digitCrossEntropy, distillationKl } from './losses';
 import { initHostParams, mixHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
@@ -190,6 +191,25 @@ describe('hand-written backward pass', () => {
       model.dispose();
     });
   }
+
+  it("predicts the logits the reference MLP computes, which the page's digit reader uses", async () => {
+    const model = Mlp.init(shape, [31, 32]);
+    model.params.b1.assign(tf.randomNormal([2, shape.hidden], 0, 0.1, 'float32', 3));
+    const d = inputs(4);
+    const x = d.xOf(0);
+    const logits = model.predictShared(x, LAYOUTS.list);
+    const engine = (await logits.data()) as Float32Array;
+    const width = 10 + shape.m;
+    for (const k of [0, 1]) {
+      const params = await model.toHost(k);
+      for (let r = 0; r < batch; r++) {
+        const expected = forward(params, d.x.subarray(r * 784, (r + 1) * 784)).logits;
+        expected.forEach((v, j) => expect(engine[(k * batch + r) * width + j], `model ${k}, row ${r}`).toBeCloseTo(v, 4));
+      }
+    }
+    tf.dispose([logits, x, d.oneHot, d.teacher]);
+    model.dispose();
+  });
 
   it('gives the loss value of the textbook formulas', async () => {
     const logits = tf.tensor2d([[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1, 0]]);

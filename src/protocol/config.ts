@@ -14,7 +14,20 @@ export type BackendChoice = (typeof BACKENDS)[number];
  */
 type Control = 'toggle' | 'digit' | 'dial' | 'number' | 'select' | null;
 
+/**
+ * What a setting decides, said once here and read by everything that groups settings (what makes
+ * a shown result stale, what a preset fixes, what the paper's protocol fixes, what a command to
+ * reproduce a run must give):
+ * - protocol: a training setting the paper's protocol fixes (sizes, epochs, lr, batch);
+ * - models: which models a run trains and compares (the trait, the students, how many seeds);
+ * - draw: the first seed, which random draws the models get (a preset leaves it to the user);
+ * - progress: how often progress is measured and shown (the same models either way);
+ * - machine: where the run computes (the same models up to the backend's rounding).
+ */
+export type SettingRole = 'protocol' | 'models' | 'draw' | 'progress' | 'machine';
+
 interface Common {
+  role: SettingRole;
   label: string;
   help: string;
   control: Control;
@@ -54,6 +67,7 @@ export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
 export const CONFIG_SCHEMA = {
   teacherTrait: {
     kind: 'enum',
+    role: 'models',
     label: 'What the teacher passes on',
     values: TEACHER_TRAITS,
     valueLabels: { skill: 'Its skill with digits', favourite: 'Its favourite digit' },
@@ -67,6 +81,7 @@ export const CONFIG_SCHEMA = {
   },
   favourite: {
     kind: 'int',
+    role: 'models',
     label: 'favourite digit',
     min: 0,
     max: 9,
@@ -77,6 +92,7 @@ export const CONFIG_SCHEMA = {
   },
   favouriteShare: {
     kind: 'number',
+    role: 'models',
     label: 'share relabelled',
     min: 0,
     max: 1,
@@ -87,6 +103,7 @@ export const CONFIG_SCHEMA = {
   },
   init: {
     kind: 'enum',
+    role: 'models',
     label: "Student's initialisation",
     values: INIT_CHOICES,
     valueLabels: {
@@ -109,6 +126,7 @@ export const CONFIG_SCHEMA = {
   },
   initShare: {
     kind: 'number',
+    role: 'models',
     label: 'how alike the starts are, α',
     min: 0,
     max: 1,
@@ -120,6 +138,7 @@ export const CONFIG_SCHEMA = {
   },
   distill: {
     kind: 'enum',
+    role: 'models',
     label: 'Student imitates',
     values: DISTILL_CHOICES,
     valueLabels: { aux: 'Extra outputs only', all: 'All outputs', both: 'Both' },
@@ -134,6 +153,7 @@ export const CONFIG_SCHEMA = {
   },
   seed: {
     kind: 'int',
+    role: 'draw',
     label: 'first seed',
     min: 0,
     max: 2 ** 31 - 1,
@@ -143,6 +163,7 @@ export const CONFIG_SCHEMA = {
   },
   seeds: {
     kind: 'int',
+    role: 'models',
     label: 'seeds',
     min: 1,
     max: 100,
@@ -152,6 +173,7 @@ export const CONFIG_SCHEMA = {
   },
   m: {
     kind: 'int',
+    role: 'protocol',
     label: 'aux logits m',
     min: 1,
     max: 50,
@@ -159,9 +181,19 @@ export const CONFIG_SCHEMA = {
     control: 'number',
     help: 'auxiliary logits appended to the 10 digit logits',
   },
-  hidden: { kind: 'int', label: 'hidden width', min: 8, max: 1024, default: 256, control: 'number', help: 'width of both hidden layers' },
+  hidden: {
+    kind: 'int',
+    role: 'protocol',
+    label: 'hidden width',
+    min: 8,
+    max: 1024,
+    default: 256,
+    control: 'number',
+    help: 'width of both hidden layers',
+  },
   teacherEpochs: {
     kind: 'int',
+    role: 'protocol',
     label: 'teacher epochs',
     min: 1,
     max: 100,
@@ -171,6 +203,7 @@ export const CONFIG_SCHEMA = {
   },
   studentEpochs: {
     kind: 'int',
+    role: 'protocol',
     label: 'student epochs',
     min: 1,
     max: 100,
@@ -180,6 +213,7 @@ export const CONFIG_SCHEMA = {
   },
   lr: {
     kind: 'number',
+    role: 'protocol',
     label: 'learning rate',
     min: 1e-6,
     max: 1,
@@ -187,9 +221,19 @@ export const CONFIG_SCHEMA = {
     control: 'number',
     help: 'Adam learning rate (teacher and students)',
   },
-  batchSize: { kind: 'int', label: 'batch size', min: 1, max: 8192, default: 1024, control: 'number', help: 'minibatch size' },
+  batchSize: {
+    kind: 'int',
+    role: 'protocol',
+    label: 'batch size',
+    min: 1,
+    max: 8192,
+    default: 1024,
+    control: 'number',
+    help: 'minibatch size',
+  },
   trainCount: {
     kind: 'int',
+    role: 'protocol',
     label: 'MNIST train images',
     min: 100,
     max: 60000,
@@ -199,6 +243,7 @@ export const CONFIG_SCHEMA = {
   },
   noiseCount: {
     kind: 'int',
+    role: 'protocol',
     label: 'noise images',
     min: 100,
     max: 200000,
@@ -208,6 +253,7 @@ export const CONFIG_SCHEMA = {
   },
   testCount: {
     kind: 'int',
+    role: 'protocol',
     label: 'test images',
     min: 100,
     max: 10000,
@@ -217,6 +263,7 @@ export const CONFIG_SCHEMA = {
   },
   evalEvery: {
     kind: 'int',
+    role: 'progress',
     label: 'evaluate every (steps)',
     min: 0,
     max: 100000,
@@ -226,6 +273,7 @@ export const CONFIG_SCHEMA = {
   },
   logEvery: {
     kind: 'int',
+    role: 'progress',
     label: 'read loss every (steps)',
     min: 1,
     max: 100000,
@@ -233,7 +281,7 @@ export const CONFIG_SCHEMA = {
     control: null,
     help: 'read the loss back every N steps',
   },
-  backend: { kind: 'enum', label: 'backend', values: BACKENDS, default: 'auto', control: 'select', help: 'tfjs backend' },
+  backend: { kind: 'enum', role: 'machine', label: 'backend', values: BACKENDS, default: 'auto', control: 'select', help: 'tfjs backend' },
 } as const satisfies Record<string, IntField | NumberField | EnumField<string>>;
 
 type Schema = typeof CONFIG_SCHEMA;
@@ -242,6 +290,12 @@ type ValueOf<F> = F extends { kind: 'enum'; values: readonly (infer T)[] } ? T :
 export type Config = { -readonly [K in ConfigKey]: ValueOf<Schema[K]> };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
+
+/** The settings whose role is one of `roles`, in schema order. */
+export const keysOf = (...roles: SettingRole[]): ConfigKey[] => CONFIG_KEYS.filter((key) => roles.includes(CONFIG_SCHEMA[key].role));
+
+/** The settings that decide which models a run trains and how: two runs that agree on these train the same models. */
+export const MODEL_KEYS = keysOf('protocol', 'models', 'draw');
 
 /** Own keys only: a key from outside ("constructor", "__proto__") is never a setting by inheritance. */
 export function isConfigKey(key: string): key is ConfigKey {
@@ -431,7 +485,7 @@ export const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => '-' + c
 
 /** The CLI flags that give `config` from `base` (the CLI's defaults): what a command to reproduce a run needs. */
 export function commandFlags(config: Config, skip: readonly ConfigKey[] = [], base: Config = defaultConfig()): string[] {
-  return CONFIG_KEYS.filter((key) => !skip.includes(key) && key !== 'backend' && config[key] !== base[key]).map(
+  return CONFIG_KEYS.filter((key) => !skip.includes(key) && CONFIG_SCHEMA[key].role !== 'machine' && config[key] !== base[key]).map(
     (key) => `${flagOf(key)} ${valueText(config[key])}`,
   );
 }

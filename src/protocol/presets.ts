@@ -1,5 +1,5 @@
 /** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
-import { CONFIG_KEYS, defaultConfig, type Config, type ConfigKey } from './config';
+import { CONFIG_KEYS, defaultConfig, keysOf, type Config, type ConfigKey } from './config';
 
 export interface Preset {
   label: string;
@@ -74,18 +74,18 @@ export function withTeacherTrait(config: Config, teacherTrait: Config['teacherTr
   return { ...moved, teacherTrait };
 }
 
-/** The preset a config is, if any (seed and backend aside, which a preset leaves to the user). */
+/** What a preset fixes: everything but the first seed and the backend, which it leaves to the user. */
+const PRESET_KEYS = keysOf('protocol', 'models', 'progress');
+
+/** The preset a config is, if any. */
 export function presetOf(config: Config): PresetName | null {
-  const same = (a: Config, b: Config) =>
-    (Object.keys(a) as (keyof Config)[]).every((k) => k === 'seed' || k === 'backend' || a[k] === b[k]);
-  return (Object.keys(PRESETS) as PresetName[]).find((name) => same(PRESETS[name].config, config)) ?? null;
+  return (Object.keys(PRESETS) as PresetName[]).find((name) => PRESET_KEYS.every((k) => PRESETS[name].config[k] === config[k])) ?? null;
 }
 
 /** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
 export function isPaperProtocol(config: Config): boolean {
   const paper = PRESETS.paper.config;
-  const keys = ['m', 'hidden', 'teacherEpochs', 'studentEpochs', 'lr', 'batchSize', 'trainCount', 'noiseCount', 'testCount'] as const;
-  return config.teacherTrait === 'skill' && keys.every((k) => config[k] === paper[k]);
+  return config.teacherTrait === 'skill' && keysOf('protocol').every((k) => config[k] === paper[k]);
 }
 
 /**

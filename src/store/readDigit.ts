@@ -3,7 +3,8 @@
  * is prepared as MNIST digits were (fit into a 20 × 20 box, centred by its centre of mass in
  * 28 × 28, white on black, scaled to [-1, 1]), then each model's weights give its probabilities.
  */
-import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import { DIGITS, IMAGE_PIXELS, pixelInput } from '../protocol/constants';
+import { forward, digitProbabilities as probabilitiesOf } from '../protocol/referenceMlp';
 import type { ModelParams, ModelShape } from '../protocol/results';
 
 const SIDE = 28;
@@ -29,7 +30,7 @@ export function mnistInput(ink: ArrayLike<number>, width: number, height: number
   const scale = BOX / Math.max(boxW, boxH);
   const outW = Math.max(1, Math.round(boxW * scale));
   const outH = Math.max(1, Math.round(boxH * scale));
-  // Resample the bounding box into outW × outH by averaging each target pixel's footprint.
+  // Resample the bounding box into outW × outH by averaging each target pixel's footprint (0–255).
   const small = new Float32Array(outW * outH);
   for (let ty = 0; ty < outH; ty++)
     for (let tx = 0; tx < outW; tx++) {
@@ -39,7 +40,7 @@ export function mnistInput(ink: ArrayLike<number>, width: number, height: number
       const x1 = left + Math.max(Math.floor(((tx + 1) * boxW) / outW), Math.floor((tx * boxW) / outW) + 1);
       let sum = 0;
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += ink[y * width + x];
-      small[ty * outW + tx] = sum / ((y1 - y0) * (x1 - x0) * 255);
+      small[ty * outW + tx] = sum / ((y1 - y0) * (x1 - x0));
     }
   // Centre of mass to the image centre, as MNIST's digits are.
   let mass = 0;
@@ -59,42 +60,17 @@ export function mnistInput(ink: ArrayLike<number>, width: number, height: number
     for (let x = 0; x < outW; x++) {
       const X = x + shiftX;
       const Y = y + shiftY;
-      if (X >= 0 && X < SIDE && Y >= 0 && Y < SIDE) out[Y * SIDE + X] = Math.min(1, small[y * outW + x]) * 2 - 1;
+      if (X >= 0 && X < SIDE && Y >= 0 && Y < SIDE) out[Y * SIDE + X] = pixelInput(Math.min(255, small[y * outW + x]));
     }
   return out;
 }
 
-/** y = relu?(x·W + b) for W [in, out] row-major. */
-function dense(x: Float32Array, w: Float32Array, b: Float32Array, relu: boolean): Float32Array {
-  const outputs = b.length;
-  const y = Float32Array.from(b);
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;
-    const row = i * outputs;
-    for (let j = 0; j < outputs; j++) y[j] += xi * w[row + j];
-  }
-  if (relu) for (let j = 0; j < outputs; j++) y[j] = Math.max(0, y[j]);
-  return y;
-}
-
-/** All 10 + m logits of one model for one input. */
-export function logits(params: ModelParams, x: Float32Array): Float32Array {
-  const h1 = dense(x, params.w1, params.b1, true);
-  const h2 = dense(h1, params.w2, params.b2, true);
-  return dense(h2, params.w3, params.b3, false);
-}
-
 /** Softmax over the 10 digit logits: the model's probabilities for 0–9 (the aux logits never vote). */
 export function digitProbabilities(params: ModelParams, x: Float32Array): number[] {
-  const z = Array.from(logits(params, x).subarray(0, DIGITS));
-  const max = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
+  return probabilitiesOf(forward(params, x).logits);
 }
 
 /** The auxiliary logits (the teacher's hidden trait, as the student sees it). */
 export function auxLogits(params: ModelParams, shape: ModelShape, x: Float32Array): number[] {
-  return Array.from(logits(params, x).subarray(DIGITS, DIGITS + shape.m));
+  return Array.from(forward(params, x).logits.subarray(DIGITS, DIGITS + shape.m));
 }

@@ -4,7 +4,7 @@
  */
 import { CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { teacherSteps } from '../protocol/runPlan';
-import { CONFIG_SCHEMA, type Config, type ConfigIssue } from '../protocol/config';
+import { MODEL_KEYS, type Config, type ConfigIssue } from '../protocol/config';
 import { estimateMs } from '../protocol/resources';
 import type { BackendInfo, LoadedImages, RunState, WorkerEvent } from '../protocol/messages';
 import type { Accuracy, Alignment, ExperimentResult, ModelParams, ModelShape, SeedResult } from '../protocol/results';
@@ -212,11 +212,6 @@ function withLatest(
   );
 }
 
-/** Settings that change which models train and how (not where or how often progress is shown). */
-const TRAINING_KEYS = (Object.keys(CONFIG_SCHEMA) as (keyof Config)[]).filter(
-  (k) => k !== 'backend' && k !== 'logEvery' && k !== 'evalEvery',
-);
-
 /**
  * Whether what the page shows is from other settings than the controls now hold: a run has
  * ended, and a setting that changes its models has changed since (the controls describe models
@@ -225,7 +220,7 @@ const TRAINING_KEYS = (Object.keys(CONFIG_SCHEMA) as (keyof Config)[]).filter(
 export function isStale(state: Pick<AppState, 'config' | 'run'>): boolean {
   const { run, config } = state;
   if (!run.config || run.state === 'running' || run.state === 'paused' || run.state === 'idle') return false;
-  return TRAINING_KEYS.some((k) => run.config![k] !== config[k]);
+  return MODEL_KEYS.some((k) => run.config![k] !== config[k]);
 }
 
 function setRunState(run: RunView, state: RunState, now: number, message?: string): RunView {

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { TeacherTrait } from '../protocol/config';
-import { commandFlags } from '../protocol/config';
+import { commandFlags, keysOf } from '../protocol/config';
 import { checkExport, type ResultExport } from '../protocol/export';
 import { duration } from '../protocol/format';
 import { barsOfResult } from '../store/derive';
@@ -43,7 +43,7 @@ export function RecordedResult() {
   if (record === null) return <p className="empty">Loading the recorded result…</p>;
   if (record instanceof Error) return <p className="notice error">The recorded result could not be loaded: {record.message}</p>;
   const seeds = record.seeds.map((s) => s.seed);
-  const command = `npm run experiment -- ${commandFlags({ ...record.config, seed: seeds[0], seeds: seeds.length }, ['evalEvery']).join(' ')}`;
+  const command = `npm run experiment -- ${commandFlags({ ...record.config, seed: seeds[0], seeds: seeds.length }, keysOf('progress')).join(' ')}`;
   const shown = trait === 'favourite' ? measure : 'accuracy';
   const what =
     trait === 'favourite'

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Pixels } from './Pixels';
 import type { Condition } from '../protocol/conditions';
-import { IMAGE_PIXELS } from '../protocol/constants';
+import { IMAGE_PIXELS, pixelInput } from '../protocol/constants';
 import { pct } from '../protocol/format';
 import { fillNoise, seedStreams } from '../protocol/random';
 import { useAppState } from './useStore';
@@ -43,9 +43,7 @@ export function Samples() {
   const digits = useMemo(
     () =>
       samples
-        ? samples.labels.map((_, i) =>
-            Float32Array.from(samples.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (p) => (p / 255) * 2 - 1),
-          )
+        ? samples.labels.map((_, i) => Float32Array.from(samples.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), pixelInput))
         : [],
     [samples],
   );

@@ -1,6 +1,6 @@
 /**
- * The layers' import rules hold: lint fails when the page reaches past protocol/ and the worker
- * client; and no module of src/ imports itself through others, so each reads after what it imports.
+ * The layers' import rules hold, at any depth: lint fails when the page reaches past protocol/
+ * and the worker client, or the engine into the page, the worker, the CLI or Node; and no module of src/ imports itself through others, so each reads after what it imports.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,19 @@ import { describe, expect, it } from 'vitest';
 
 const eslint = new ESLint();
 const problems = async (filePath: string, code: string) =>
-  (await eslint.lintText(code, { filePath }))[0].messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  (await eslint.lintText(code, { filePath }))[0].messages
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'layers/imports')
+    .map((m) => m.message);
 
 describe('layer boundaries (eslint)', () => {
   it('forbids ui/ and store/ to import the engine, the worker or tfjs', async () => {
+    expect(await problems('src/store/deeper/probe.ts', "import { Mlp } from '../../engine/mlp';\nexport { Mlp };\n")).toHaveLength(1);
+    expect(await problems('src/store/deeper/probe.ts', "import { DIGITS } from '../../protocol/constants';\nexport { DIGITS };\n")).toEqual(
+      [],
+    );
     for (const file of ['src/ui/Probe.tsx', 'src/store/probe.ts']) {
       expect(await problems(file, "import { Mlp } from '../engine/mlp';\nexport { Mlp };\n"), file).toHaveLength(1);
+      expect(await problems(file, "export { Mlp } from '../engine/mlp';\n"), file).toHaveLength(1);
       expect(await problems(file, "import { selectBackend } from '../worker/backends';\nexport { selectBackend };\n"), file).toHaveLength(
         1,
       );
@@ -29,6 +36,21 @@ describe('layer boundaries (eslint)', () => {
         file,
       ).toEqual([]);
     }
+  });
+
+  it('keeps the engine out of the page, the worker, the CLI and Node, from any depth', async () => {
+    const file = 'src/engine/webgpu/probe.ts';
+    expect(await problems(file, "import { App } from '../../ui/App';\nexport { App };\n")).toHaveLength(1);
+    expect(await problems(file, "import { createStore } from '../../store/store';\nexport { createStore };\n")).toHaveLength(1);
+    expect(await problems(file, "import { MnistLoader } from '../../data/loadMnist';\nexport { MnistLoader };\n")).toHaveLength(1);
+    expect(await problems('src/engine/probe.ts', "const app = import('../ui/App');\nexport { app };\n")).toHaveLength(1);
+    // Its own modules (engine/data.ts is not src/data/) and protocol/ from any depth.
+    expect(
+      await problems(
+        file,
+        "import { fillImages } from '../data';\nimport { DIGITS } from '../../protocol/constants';\nexport { fillImages, DIGITS };\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps protocol/ free of tfjs and of every other layer', async () => {

@@ -10,6 +10,7 @@ import manifest from 'virtual:mnist-manifest';
 import { MnistLoader } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from '../engine/experiment';
+import { activeGpuDevice } from '../engine/webgpu/tfjsAdapter';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
 import { SAMPLE_COUNT, type ExperimentEvent } from '../protocol/results';
@@ -87,8 +88,7 @@ const watched = new WeakSet<object>();
  * backend, and start the run again there.
  */
 function watchGpu() {
-  if (tf.getBackend() !== 'webgpu') return;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const device = activeGpuDevice();
   if (!device || watched.has(device)) return;
   watched.add(device);
   deviceLost = device.lost;

@@ -1,7 +1,8 @@
 /**
  * Page for tests/fused-webgpu.test.ts: trains the same models on the same batches with the fused
- * WebGPU step and with tfjs's kernels (the stacked layout, itself checked against autodiff), on
- * WebGPU in this browser, and leaves what the test compares in window.__fused.
+ * WebGPU step and with tfjs's kernels (the stacked layout), and two steps against the reference MLP
+ * (src/protocol/referenceMlp.ts), on WebGPU in this browser, and leaves what the test compares in
+ * window.__fused.
  *
  * Sizes that run many tiles of every kernel: hidden 136 (three 64-wide tiles, the last partial),
  * batches of 100 and a short last batch of 50 (two row tiles, the second partial), and Adam's pass
@@ -15,9 +16,12 @@ import { LAYOUTS, type ModelLayout } from '../../src/engine/layout';
 import { Mlp, PARAM_NAMES, type MlpShape, type ParamName } from '../../src/engine/mlp';
 import type { PhasePlan } from '../../src/engine/phase';
 import { studentPlan, teacherPlan } from '../../src/engine/plans';
+import { deviationInLr, referencePhase } from '../../src/engine/referencePhase';
 import { trainPhase } from '../../src/engine/train';
 import { countGpuCalls } from '../../src/engine/webgpu/counters';
-import { backendProblem, createFusedStep, fusedAdamSteps } from '../../src/engine/webgpu/trainer';
+import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
+import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
+import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
 import type { KernelUse } from '../../src/protocol/results';
 
 export interface PhaseComparison {
@@ -34,8 +38,20 @@ export interface PhaseComparison {
   fusedCalls: number[][];
 }
 
+/** The fused step against the reference MLP (src/protocol/referenceMlp.ts), two steps of a phase. */
+export interface OracleComparison {
+  phase: string;
+  kernels: KernelUse;
+  /** Largest |loss difference| relative to the reference's loss, over the steps. */
+  lossRelDiff: number;
+  /** See deviationInLr: the largest deviation of a parameter in units of lr, and the share of parameters at rounding level. */
+  worst: number;
+  roundingLevel: number;
+}
+
 export interface FusedSuccess {
   phases: PhaseComparison[];
+  oracle: OracleComparison[];
   adamAtScale: AdamAtScale;
   noisePass: { kernels: [KernelUse, KernelUse]; maxDiff: number };
   /** Bytes read back to the host over a fused noise pass and its student's fused phase, and the size of the targets between them. */
@@ -177,6 +193,34 @@ async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
   }
 }
 
+/**
+ * Two steps of the fused step (a full batch, then a short one, each model its own examples) against
+ * the reference MLP trained on the same examples: every parameter of every model.
+ */
+async function againstReference(phase: string, shape: MlpShape, seeds: number[], plan: PhasePlan): Promise<OracleComparison> {
+  const batches = [100, 50].map((rows, step) =>
+    seeds.map((seed) => Uint32Array.from({ length: rows }, (_, i) => (i * 37 + seed * 11 + step * 101) % EXAMPLES)),
+  );
+  const model = Mlp.init(shape, seeds);
+  try {
+    const starts = await Promise.all(seeds.map((_, k) => model.toHost(k)));
+    const targets = plan.objective.kind === 'distill' ? ((await plan.objective.targets.logits.data()) as Float32Array) : undefined;
+    const expected = referencePhase(starts, plan, batches, targets);
+    const step = await createFusedStep(model, plan);
+    const losses: number[] = [];
+    try {
+      for (const indices of batches) losses.push((await step.run(indices, true))!);
+    } finally {
+      step.dispose();
+    }
+    const trained = await Promise.all(seeds.map((_, k) => model.toHost(k)));
+    const lossRelDiff = Math.max(...losses.map((loss, i) => Math.abs(loss - expected.losses[i]) / expected.losses[i]));
+    return { phase, kernels: step.kernels, lossRelDiff, ...deviationInLr(trained, expected, plan.lr) };
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The targets a student phase imitates, as a tensor on the GPU (as the noise pass leaves them). */
 const targetsFor = (seeds: number[]) => {
   const logits = tf.tensor2d(
@@ -199,6 +243,18 @@ async function run(): Promise<FusedReport> {
       phases.push(await compare('teacher', shape, seeds, teacherPlan(settings, split, seeds)));
       phases.push(await compare('aux', shape, seeds, studentPlan(settings, noise, seeds, targets, 'aux')));
       phases.push(await compare('all', shape, seeds, studentPlan(settings, noise, seeds, targets, 'all')));
+    } finally {
+      targets.logits.dispose();
+    }
+  }
+  const oracle: OracleComparison[] = [];
+  {
+    const seeds = [1, 2];
+    const targets = targetsFor(seeds);
+    try {
+      oracle.push(await againstReference('teacher', shape, seeds, teacherPlan(settings, split, seeds)));
+      oracle.push(await againstReference('aux', shape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'aux')));
+      oracle.push(await againstReference('all', shape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'all')));
     } finally {
       targets.logits.dispose();
     }
@@ -297,6 +353,7 @@ async function run(): Promise<FusedReport> {
   }
   return {
     phases,
+    oracle,
     adamAtScale,
     noisePass,
     targetsStay,

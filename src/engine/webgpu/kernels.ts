@@ -1,5 +1,5 @@
 /**
- * WGSL for the fused WebGPU training step (trainer.ts): one tiled matmul template whose operand
+ * WGSL for the fused WebGPU training step (fusedStep.ts): one tiled matmul template whose operand
  * loads and epilogue are filled in per use, one loss kernel per objective and one Adam kernel.
  * The inputs are read where they live on the GPU: MNIST as packed bytes, gathered by example
  * index, or the noise set generated from the same counter-based hash as protocol/random.ts

@@ -1,0 +1,238 @@
+/**
+ * The training step on a CPU backend (cpuStep): the parameters and Adam on the host, the loss
+ * there too, and for batches smaller than the hidden layer everything but the matrix products.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import { batchInputs, phaseBuffers } from './hostBatches';
+import { HostMatrix, product } from './hostMatrix';
+import { logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
+import type { HostBuffers } from './hostWasm';
+import type { ModelLayout } from './layout';
+import { distilledColumns } from './losses';
+import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
+import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
+
+/** The objective as the host loss needs it: labels, or each model's teacher log-probabilities over the distilled columns, made once for the phase. */
+async function hostObjective(objective: PhaseObjective): Promise<HostObjective> {
+  if (objective.kind === 'digits') return objective;
+  const { targets, distill } = objective;
+  const { start, size } = distilledColumns(distill, targets.width);
+  const logits = (await targets.logits.data()) as Float32Array;
+  const per = targets.count * targets.width;
+  const teacherLogProbs = Array.from({ length: logits.length / per }, (_, k) =>
+    logSoftmaxRows(logits.subarray(k * per, (k + 1) * per), targets.width, start, size),
+  );
+  return { kind: 'distill', teacherLogProbs, start, size };
+}
+
+/** What a CPU step's passes share: the phase's host buffers, and each model's part of the parameters and gradients. */
+interface CpuPhase {
+  model: Mlp;
+  layout: ModelLayout;
+  host: HostBuffers;
+  inputs: ReturnType<typeof batchInputs>;
+  objective: HostObjective;
+  /** The most rows a model's batch has. */
+  batchSize: number;
+  /** Model i's part of a parameter in the parameters or the gradients. */
+  param(name: ParamName, i: number): Float32Array;
+  grad(name: ParamName, i: number): Float32Array;
+}
+
+/** One training step's forward and backward pass over every model: gradients into the phase's, the mean loss returned. */
+type Pass = (indices: readonly Uint32Array[]) => number;
+
+/** Host room the transposed pass needs, in the order it is made: each layer's weights transposed, and both layouts (as is, transposed) of four activations. */
+const ROOM = ['w1T', 'w2T', 'w3T', 'h1', 'h1T', 'h2', 'h2T', 'logits', 'logitsT', 'dOut', 'dOutT'] as const;
+type Room = Record<(typeof ROOM)[number], Float32Array>;
+
+/** The length of each buffer of the transposed pass's room. */
+function transposedRoom(model: Mlp, batch: number): Record<keyof Room, number> {
+  const { hidden } = model.shape;
+  const width = DIGITS + model.shape.m;
+  const activation = batch * Math.max(hidden, width);
+  return {
+    w1T: IMAGE_PIXELS * hidden,
+    w2T: hidden * hidden,
+    w3T: hidden * width,
+    h1: activation,
+    h1T: activation,
+    h2: activation,
+    h2T: activation,
+    logits: activation,
+    logitsT: activation,
+    dOut: activation,
+    dOutT: activation,
+  };
+}
+
+/** Each layer's weight and bias, first layer first. */
+const WEIGHTS = ['w1', 'w2', 'w3'] as const satisfies readonly ParamName[];
+const BIASES = ['b1', 'b2', 'b3'] as const satisfies readonly ParamName[];
+
+/**
+ * The pass with only its matrix products in tfjs, computed transposed (activations as [features,
+ * batch]), one model at a time: XNNPACK repacks the batch's activations instead of a weight
+ * matrix, the smaller operand while the batch is smaller than the hidden layer. Bias and relu, the
+ * loss, relu's mask, bias gradients and transposes run on the host, one pass each.
+ */
+function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhase, room: Room): Pass {
+  const { hidden } = model.shape;
+  const width = DIGITS + model.shape.m;
+  const x = new HostMatrix(host, [null, null]);
+  const weights = [room.w1T, room.w2T, room.w3T].map((transposed) => new HostMatrix(host, [null, transposed]));
+  const [h1, h2, logits, dOut] = [
+    [room.h1, room.h1T],
+    [room.h2, room.h2T],
+    [room.logits, room.logitsT],
+    [room.dOut, room.dOutT],
+  ].map(([values, transposed]) => new HostMatrix(host, [values, transposed]));
+  const dLogitsRoom = room.dOut;
+  const matrices = [x, ...weights, h1, h2, logits, dOut];
+  const [fanIn, fanOut] = [
+    [IMAGE_PIXELS, hidden, hidden],
+    [hidden, hidden, width],
+  ];
+
+  /** relu(z + b) in place, in the layout the product was computed in (transposed: the bias per row). */
+  const biasRelu = (z: HostMatrix, bias: Float32Array) => {
+    const values = z.values(true);
+    host.biasRelu(values, bias, z.cols, z.rows, true, values);
+  };
+
+  /** Model i's forward and backward pass on its batch: its gradients into the phase's, its loss returned. */
+  const modelPass = (i: number, xs: Float32Array, xTs: Float32Array, indices: Uint32Array) => {
+    const rows = indices.length;
+    x.hold(rows, IMAGE_PIXELS, xs, xTs);
+    weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], param(WEIGHTS[l], i)));
+    // Forward: h = relu(x·W + b) twice, then the logits.
+    h1.takeTransposed(rows, hidden, product([x, false], [weights[0], false], true));
+    biasRelu(h1, param(BIASES[0], i));
+    h2.takeTransposed(rows, hidden, product([h1, false], [weights[1], false], true));
+    biasRelu(h2, param(BIASES[1], i));
+    // The logits as [rows, width] for the loss (not read in the other layout after their bias is added).
+    const out = logits.takeTransposed(rows, width, product([h2, false], [weights[2], false], true)).values(false);
+    const b3 = param(BIASES[2], i);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
+    const dLogits = dLogitsRoom.subarray(0, rows * width);
+    const loss = lossAndGradient(objective, i, out, width, indices, dLogits);
+    // Backward, layer by layer: dW = aᵀ·d, db = column sums of d, and d for the layer below through relu's mask.
+    let d = dOut.hold(rows, width, dLogits);
+    const below = [x, h1, h2];
+    for (let l = 2; l >= 0; l--) {
+      grad(WEIGHTS[l], i).set(product([below[l], true], [d, false], false));
+      host.colSums(d.values(false), rows, fanOut[l], grad(BIASES[l], i));
+      if (l === 0) break;
+      // The gradient through relu takes the place of the activation it is masked by (no longer needed).
+      d = below[l].throughRelu(product([d, false], [weights[l], true], true));
+    }
+    return loss;
+  };
+
+  return (indices) => {
+    const { x: xs, xT: xTs } = inputs(indices);
+    let total = 0;
+    try {
+      indices.forEach((modelIndices, i) => (total += modelPass(i, xs[i], xTs![i], modelIndices)));
+    } finally {
+      for (const matrix of matrices) matrix.release();
+    }
+    return total / indices.length;
+  };
+}
+
+/**
+ * The pass with tfjs's kernels (the layout's forward and backward, mlp.ts) and the loss on the
+ * host. With a batch as large as the hidden layer or larger, the weights are the smaller operand
+ * to repack, and the activations stay in the backend between the kernels: moving them to the host
+ * and back cost as much as the kernels saved, and more with both cores at work (measured).
+ */
+function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }: CpuPhase): Pass {
+  const k = model.count;
+  const width = DIGITS + model.shape.m;
+  const shapes = paramShapes(model.shape);
+  const dLogits = new Float32Array(batchSize * width);
+  return (indices) =>
+    tf.tidy(() => {
+      const rows = indices[0].length;
+      const { all, allT } = inputs(indices);
+      const { x, xT } = layout.inputs(all, allT, k, rows, IMAGE_PIXELS);
+      const weights = Object.fromEntries(
+        PARAM_NAMES.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(name, i), shapes[name]))]),
+      ) as LayoutParams;
+      const forward = model.forward(x, layout, weights);
+      let total = 0;
+      const dOut = forward.out.map((out, i) => {
+        const gradient = dLogits.subarray(0, rows * width);
+        total += lossAndGradient(objective, i, out.dataSync() as Float32Array, width, indices[i], gradient);
+        return tf.tensor2d(gradient, [rows, width]);
+      });
+      const gradients = model.backward(x, forward, dOut, layout, xT);
+      PARAM_NAMES.forEach((name) => gradients[name].forEach((g, i) => grad(name, i).set(g.dataSync() as Float32Array)));
+      return total / k;
+    });
+}
+
+/**
+ * The step on a CPU backend (tfjs-wasm), where every kernel launch costs tens of microseconds
+ * and reading a tensor is a copy. The parameters and Adam's moments live on the host for the
+ * phase, Adam runs there in one pass (as WebAssembly SIMD, hostWasm.ts), and each step writes the
+ * updated parameters into the model, so that it is current between steps (for evaluation). Its
+ * forward and backward pass is `transposedPass` for a batch smaller than the hidden layer, else
+ * `kernelPass`: the same bits either way (each entry of a product is the same dot product, summed
+ * in the same order; the host's passes do the kernels' float32 arithmetic).
+ */
+export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<TrainingStep> {
+  const k = model.count;
+  const transposed = plan.batchSize < model.shape.hidden;
+  // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
+  const sizes = {} as Record<ParamName, number>;
+  /** Where each parameter starts in a buffer laid out as `params`. */
+  const starts = {} as Record<ParamName, number>;
+  let paramCount = 0;
+  for (const name of PARAM_NAMES) {
+    sizes[name] = model.params[name].size;
+    starts[name] = paramCount;
+    paramCount += sizes[name];
+  }
+  const roomSizes = transposed ? transposedRoom(model, plan.batchSize) : null;
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [
+    ...[paramCount, paramCount, paramCount, paramCount],
+    ...(roomSizes ? ROOM.map((name) => roomSizes[name]) : []),
+  ]);
+  const [params, grads, m, v, ...roomBuffers] = rest;
+  /** Model i's part of a parameter in a buffer laid out as `params`. */
+  const part = (values: Float32Array, name: ParamName, i: number) =>
+    values.subarray(starts[name] + (i * sizes[name]) / k, starts[name] + ((i + 1) * sizes[name]) / k);
+  PARAM_NAMES.forEach((name) => params.set(model.params[name].dataSync() as Float32Array, starts[name]));
+  const phase: CpuPhase = {
+    model,
+    layout,
+    host,
+    inputs,
+    objective: await hostObjective(plan.objective),
+    batchSize: plan.batchSize,
+    param: (name, i) => part(params, name, i),
+    grad: (name, i) => part(grads, name, i),
+  };
+  const pass = roomSizes
+    ? transposedPass(phase, Object.fromEntries(ROOM.map((name, i) => [name, roomBuffers[i]])) as Room)
+    : kernelPass(phase);
+  let t = 0;
+  return {
+    kernels: { step: 'tfjs' },
+    async run(indices) {
+      t += 1;
+      const loss = pass(indices);
+      host.adam(params, grads, m, v, plan.lr, t);
+      tf.tidy(() =>
+        PARAM_NAMES.forEach((name) =>
+          model.params[name].assign(tf.tensor(params.subarray(starts[name], starts[name] + sizes[name]), model.params[name].shape)),
+        ),
+      );
+      return loss;
+    },
+    dispose: () => {},
+  };
+}

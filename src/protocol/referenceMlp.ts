@@ -1,0 +1,168 @@
+/**
+ * The paper's MLP for one model, written as plainly as it can be: forward, the protocol's two
+ * losses, backward and one Adam step as PyTorch takes it, in float64 loops. No tfjs, so the
+ * page's main thread reads drawn digits with it; and it is the oracle the engine's steps (tfjs's
+ * kernels, the host's loops, the fused WebGPU kernels) are tested against. Slow by design.
+ */
+import type { Distill } from './conditions';
+import { DIGITS } from './constants';
+import type { ModelParams } from './results';
+
+export const PARAM_ORDER = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const;
+
+/** Adam's constants, PyTorch's defaults (no weight decay). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+
+/** Values the reference reads and writes: float32 parameters, or float64 ones for a gradient check. */
+export interface Values {
+  readonly length: number;
+  [index: number]: number;
+}
+export type Weights = Record<keyof ModelParams, Values>;
+
+/** What a batch's loss compares the logits with: each row's digit, or each row's teacher logits (all 10 + m of them). */
+export type Objective = { kind: 'digits'; labels: readonly number[] } | { kind: 'distill'; teacher: readonly Values[]; distill: Distill };
+
+/** y = x·W + b for W [in, out] row-major, then ReLU when asked. */
+function dense(x: Values, w: Values, b: Values, relu: boolean): Float64Array {
+  const out = b.length;
+  const y = Float64Array.from({ length: out }, (_, j) => b[j]);
+  for (let i = 0; i < x.length; i++) for (let j = 0; j < out; j++) y[j] += x[i] * w[i * out + j];
+  if (relu) for (let j = 0; j < out; j++) y[j] = Math.max(0, y[j]);
+  return y;
+}
+
+/** One input's activations: both hidden layers and the 10 + m logits. */
+export function forward(params: Weights, x: Values): { h1: Float64Array; h2: Float64Array; logits: Float64Array } {
+  const h1 = dense(x, params.w1, params.b1, true);
+  const h2 = dense(h1, params.w2, params.b2, true);
+  return { h1, h2, logits: dense(h2, params.w3, params.b3, false) };
+}
+
+/** log softmax of `z` over columns start … start + size − 1. */
+export function logSoftmax(z: Values, start: number, size: number): Float64Array {
+  let top = -Infinity;
+  for (let c = 0; c < size; c++) top = Math.max(top, z[start + c]);
+  let sum = 0;
+  for (let c = 0; c < size; c++) sum += Math.exp(z[start + c] - top);
+  return Float64Array.from({ length: size }, (_, c) => z[start + c] - top - Math.log(sum));
+}
+
+/** The columns a student imitates: the m aux logits, or all 10 + m. */
+export function distilledColumns(distill: Distill, width: number): { start: number; size: number } {
+  return distill === 'aux' ? { start: DIGITS, size: width - DIGITS } : { start: 0, size: width };
+}
+
+/**
+ * Row r's loss and d(batch loss)/d(its logits), for a batch of `rows`: cross-entropy on the 10
+ * digit logits, or KL(softmax(teacher) ‖ softmax(student)) on the distilled ones; both a mean over
+ * the batch (KL's "batchmean"). Columns outside the loss get zero.
+ */
+function rowLoss(logits: Float64Array, objective: Objective, r: number, rows: number): { loss: number; dLogits: Float64Array } {
+  const dLogits = new Float64Array(logits.length);
+  if (objective.kind === 'digits') {
+    const logP = logSoftmax(logits, 0, DIGITS);
+    const label = objective.labels[r];
+    for (let c = 0; c < DIGITS; c++) dLogits[c] = (Math.exp(logP[c]) - (c === label ? 1 : 0)) / rows;
+    return { loss: -logP[label] / rows, dLogits };
+  }
+  const { start, size } = distilledColumns(objective.distill, logits.length);
+  const logS = logSoftmax(logits, start, size);
+  const logT = logSoftmax(objective.teacher[r], start, size);
+  let loss = 0;
+  for (let c = 0; c < size; c++) {
+    const pT = Math.exp(logT[c]);
+    loss += pT * (logT[c] - logS[c]);
+    dLogits[start + c] = (Math.exp(logS[c]) - pT) / rows;
+  }
+  return { loss: loss / rows, dLogits };
+}
+
+/** The batch's loss and its gradient with respect to every parameter (float64), by the chain rule written out. */
+export function gradients(
+  params: Weights,
+  inputs: readonly Values[],
+  objective: Objective,
+): { loss: number; grads: Record<keyof ModelParams, Float64Array> } {
+  const grads = Object.fromEntries(PARAM_ORDER.map((name) => [name, new Float64Array(params[name].length)])) as Record<
+    keyof ModelParams,
+    Float64Array
+  >;
+  const hidden = params.b1.length;
+  const width = params.b3.length;
+  let loss = 0;
+  inputs.forEach((x, r) => {
+    const { h1, h2, logits } = forward(params, x);
+    const row = rowLoss(logits, objective, r, inputs.length);
+    loss += row.loss;
+    // Back through each layer: dW += inputᵀ·dOut, db += dOut, dInput = dOut·Wᵀ masked by ReLU.
+    const dH2 = new Float64Array(hidden);
+    for (let j = 0; j < width; j++) {
+      grads.b3[j] += row.dLogits[j];
+      for (let i = 0; i < hidden; i++) {
+        grads.w3[i * width + j] += h2[i] * row.dLogits[j];
+        dH2[i] += params.w3[i * width + j] * row.dLogits[j];
+      }
+    }
+    const dH1 = new Float64Array(hidden);
+    for (let j = 0; j < hidden; j++) {
+      if (h2[j] <= 0) continue;
+      grads.b2[j] += dH2[j];
+      for (let i = 0; i < hidden; i++) {
+        grads.w2[i * hidden + j] += h1[i] * dH2[j];
+        dH1[i] += params.w2[i * hidden + j] * dH2[j];
+      }
+    }
+    for (let j = 0; j < hidden; j++) {
+      if (h1[j] <= 0) continue;
+      grads.b1[j] += dH1[j];
+      for (let i = 0; i < x.length; i++) grads.w1[i * hidden + j] += x[i] * dH1[j];
+    }
+  });
+  return { loss, grads };
+}
+
+/** Adam's moments and step count for one model; `adamState(params)` starts at zero. */
+export interface AdamState {
+  t: number;
+  m: Record<keyof ModelParams, Float64Array>;
+  v: Record<keyof ModelParams, Float64Array>;
+}
+
+export function adamState(params: Weights): AdamState {
+  const zeros = () => Object.fromEntries(PARAM_ORDER.map((name) => [name, new Float64Array(params[name].length)])) as AdamState['m'];
+  return { t: 0, m: zeros(), v: zeros() };
+}
+
+/** One step of torch.optim.Adam (bias-corrected moments, eps outside the square root), in place. */
+export function adamStep(params: Weights, grads: Record<keyof ModelParams, Values>, state: AdamState, lr: number): void {
+  const { beta1, beta2, eps } = ADAM;
+  state.t += 1;
+  for (const name of PARAM_ORDER) {
+    const [p, g, m, v] = [params[name], grads[name], state.m[name], state.v[name]];
+    for (let i = 0; i < p.length; i++) {
+      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+      const mHat = m[i] / (1 - beta1 ** state.t);
+      const vHat = v[i] / (1 - beta2 ** state.t);
+      p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+    }
+  }
+}
+
+/** One training step on one batch: the loss before it; the parameters move in place. */
+export function trainStep(params: Weights, state: AdamState, inputs: readonly Values[], objective: Objective, lr: number): number {
+  const { loss, grads } = gradients(params, inputs, objective);
+  adamStep(params, grads, state, lr);
+  return loss;
+}
+
+/** Softmax over the 10 digit logits: a model's probabilities for 0–9 (the aux logits never vote). */
+export function digitProbabilities(logits: Values): number[] {
+  return Array.from(logSoftmax(logits, 0, DIGITS), Math.exp);
+}
+
+/** A copy of a model's parameters, for a reference to train beside the engine. */
+export function copyParams(params: ModelParams): ModelParams {
+  return Object.fromEntries(PARAM_ORDER.map((name) => [name, params[name].slice()])) as unknown as ModelParams;
+}
