@@ -34,13 +34,16 @@ export function SweepFigure({ file }: { file: SweepFile }) {
   const [axis] = file.axes;
   const values = axis.values;
   const numeric = values.every((v) => typeof v === 'number');
-  const height = Math.round(font * 20);
   const left = Math.ceil(textWidth('100%', font)) + 10;
   const right = 10;
-  const top = font;
-  const bottom = 2 * (font + 6) + 8;
-  const plotH = height - top - bottom;
   const slot = (width - left - right) / Math.max(values.length, 1);
+  // A value's label on lines: a pattern too wide for its slot breaks after each "+".
+  const tickLines = values.map((v) => (textWidth(String(v), font) > slot - 4 ? String(v).replace(/\+/g, '+\n').split('\n') : [String(v)]));
+  const extraLines = Math.max(0, ...tickLines.map((lines) => lines.length - 1));
+  const height = Math.round(font * 20) + extraLines * (font + 2);
+  const top = font;
+  const bottom = 2 * (font + 6) + 8 + extraLines * (font + 2);
+  const plotH = height - top - bottom;
   const x = (i: number, k: number) =>
     left + slot * (i + 0.5) + (series.length > 1 ? (k - (series.length - 1) / 2) * Math.min(14, slot / (series.length + 1)) : 0);
   const y = (v: number) => top + plotH * (1 - v);
@@ -61,7 +64,11 @@ export function SweepFigure({ file }: { file: SweepFile }) {
         <PercentGrid left={left} right={width - right} y={y} font={font} />
         {values.map((v, i) => (
           <text key={v} x={x(i, (series.length - 1) / 2)} y={top + plotH + font + 6} textAnchor="middle" fontSize={font} fill="#111827">
-            {v}
+            {tickLines[i].map((line, j) => (
+              <tspan key={j} x={x(i, (series.length - 1) / 2)} dy={j === 0 ? 0 : font + 2}>
+                {line}
+              </tspan>
+            ))}
           </text>
         ))}
         <text x={left + (width - left - right) / 2} y={height - 6} textAnchor="middle" fontSize={font} fill="#374151">
