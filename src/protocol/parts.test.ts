@@ -11,6 +11,8 @@ describe('a pattern of shared parts', () => {
     expect(parsePattern('aux+digits+hidden2+hidden1')).toEqual({ pattern: 'all' });
     expect(parsePattern('hidden1+hidden2+aux')).toEqual({ pattern: 'hidden1+hidden2+aux' });
     expect(parsePattern(' none ')).toEqual({ pattern: 'none' });
+    // As a link typed by hand brings it: its query reads "+" as a space.
+    expect(parsePattern(new URLSearchParams('shareParts=aux+hidden1').get('shareParts')!)).toEqual({ pattern: 'hidden1+aux' });
     expect(patternOf([])).toBe('none');
     expect(partsOf('heads')).toEqual(['digits', 'aux']);
     expect(partsOf('hidden2+digits')).toEqual(['hidden2', 'digits']);

@@ -45,7 +45,8 @@ export function patternOf(parts: Iterable<NetworkPart>): SharePattern {
 export function parsePattern(text: string): { pattern: SharePattern } | { problem: string } {
   const trimmed = text.trim();
   if (isName(trimmed)) return { pattern: trimmed };
-  const words = trimmed.split('+').map((word) => word.trim());
+  // A link's query reads a typed "+" as a space (hidden1+aux arrives as "hidden1 aux"): a space joins parts too.
+  const words = trimmed.split(/\s*\+\s*|\s+/);
   const parts: NetworkPart[] = [];
   for (const word of words) {
     if (word === '') return { problem: `"${text}" has an empty part` };

@@ -12,7 +12,7 @@ import { useAppState, useAppStore } from './useStore';
 
 type ToggleKey = 'teacherTrait' | 'init' | 'distill';
 /** Choices the page has no control for yet (the part-by-part start's pattern is set by a link): shown only when a link chose one. */
-const LINK_ONLY: readonly string[] = ['parts'];
+export const LINK_ONLY: readonly string[] = ['parts'];
 const HIDDEN_AS: Record<ToggleKey, 'trait' | 'init' | 'distill'> = { teacherTrait: 'trait', init: 'init', distill: 'distill' };
 
 /** A headline toggle: its choices from the schema, and its meaning in visible text (touch screens have no hover). */
