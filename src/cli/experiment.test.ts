@@ -76,4 +76,16 @@ describe('npm run experiment', () => {
     expect(stderr).toBe(`error: --m ${tooMany} is invalid: expected ${describeRange('m')}\nRun with --help for the list of flags.\n`);
     expect(stdout).toBe('');
   });
+
+  it('refuses a pattern of parts it does not know, exit 2, naming the parts and the names', async () => {
+    const { code, stdout, stderr } = await cli(['--init', 'parts', '--share-parts', 'nope']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: --share-parts "nope" is invalid: "nope" is not a part; expected ${describeRange('shareParts')}\nRun with --help for the list of flags.\n`,
+    );
+    expect(describeRange('shareParts')).toMatch(
+      /hidden1, hidden2, digits, aux .* all, none, heads \(digits\+aux\), hidden \(hidden1\+hidden2\)/,
+    );
+    expect(stdout).toBe('');
+  });
 });

@@ -1,5 +1,5 @@
 /** Plain-text reports for the terminal: the results tables. */
-import { ALL_CONDITIONS, CONDITION_TABLE, type Condition } from '../protocol/conditions';
+import { ALL_CONDITIONS, CONDITION_TABLE, nameOf, type Condition } from '../protocol/conditions';
 import { INTERVAL_NAME } from '../protocol/format';
 import type { Summary } from '../protocol/stats';
 import type { ExperimentResult } from '../protocol/results';
@@ -35,7 +35,9 @@ function measureTable(
     if (!summary) return [];
     const seeds = result.seeds.map((s) => perSeed(s, condition)).map((v) => (v === undefined ? '–' : pct(v)));
     const paper = withPaper ? [CONDITION_TABLE[condition].expected?.label ?? '—'] : [];
-    return [[CONDITION_TABLE[condition].label, ...summaryCells(summary), ...paper, seeds.join(' ')]];
+    // A part-by-part student's name says its pattern.
+    const label = CONDITION_TABLE[condition].init === 'parts' ? nameOf(condition, result.config).label : CONDITION_TABLE[condition].label;
+    return [[label, ...summaryCells(summary), ...paper, seeds.join(' ')]];
   });
   return textTable(header, rows);
 }

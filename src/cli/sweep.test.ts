@@ -170,10 +170,49 @@ describe('npm run sweep', () => {
     expect(mixed.stderr).toMatch(/file 2 is not a shard of the same sweep as file 1/);
   }, 300_000);
 
+  it('varies the pattern of shared parts as categories, in shards that merge, with a row per pattern', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-parts-'));
+    const out = (name: string) => join(dir, name);
+    const args = ['--vary', 'shareParts=all,aux+digits,none', '--init', 'parts', '--distill', 'aux', '--seeds', '1', ...TINY];
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map((shard, i) => sweep([...args, '--shard', shard, '--workers', '1', '--json', out(`shard${i + 1}.json`)])),
+    );
+    for (const { code, stderr } of shards) expect(code, stderr).toBe(0);
+    const merged = await sweep(['--merge', out('shard1.json'), out('shard2.json'), '--json', out('all.json'), '--csv', out('all.csv')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain('npm run sweep -- --vary shareParts=all,heads,none --init parts --distill aux');
+    const file = parseSweep(readFileSync(out('all.json'), 'utf8'));
+    expect(file.axes).toEqual([{ key: 'shareParts', values: ['all', 'heads', 'none'] }]);
+    expect(file.jobs.map((job) => job.values)).toEqual([{ shareParts: 'all' }, { shareParts: 'heads' }, { shareParts: 'none' }]);
+    expect(file.points.map((point) => [point.values.shareParts, Object.keys(point.summary)])).toEqual(
+      ['all', 'heads', 'none'].map((pattern) => [pattern, ['reference', 'teacher', 'aux-parts']]),
+    );
+    const summaries = readFileSync(out('all.csv'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('summary,') && line.includes(',aux-parts,'));
+    expect(summaries.map((line) => line.split(',')[1])).toEqual(['all', 'heads', 'none']);
+    for (const i of [1, 2]) expect(existsSync(`${out(`shard${i}.json`)}.journal`)).toBe(false);
+  }, 300_000);
+
   it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
     const cases: [string[], string][] = [
       [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
-      [['--vary', 'init=shared'], 'error: --vary init=shared: init is not a numeric setting; a sweep can vary favourite, '],
+      [
+        ['--vary', 'init=shared'],
+        'error: --vary init=shared: init is a choice of which models train, not a setting a sweep varies; a sweep can vary favourite, ',
+      ],
+      [
+        ['--vary', 'shareParts=all,nope', '--init', 'parts'],
+        'error: --vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, digits, aux joined by +',
+      ],
+      [
+        ['--vary', 'shareParts=heads,aux+digits', '--init', 'parts'],
+        'error: --vary shareParts=heads,aux+digits: aux+digits is the same value as heads\n',
+      ],
+      [
+        ['--vary', 'share-parts=all,none'],
+        'error: --vary shareParts needs --init parts: with --init both no model of the run depends on shareParts',
+      ],
       [['--vary', 'foo=1,2'], 'error: --vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, '],
       [['--vary', 'm=1,1000'], `error: --vary m=1,1000: 1000 is out of range (m takes ${describeRange('m')})\n`],
       [['--vary', 'initShare=0.5,0.5', '--init', 'partial'], 'error: --vary initShare=0.5,0.5: 0.5 is listed twice\n'],

@@ -1,6 +1,6 @@
 /**
  * `npm run sweep -- --vary initShare=0,0.5,0.9,1 [--vary m=3,10] [experiment flags]`: one or two
- * numeric settings over listed values, each value × seed an independent job (a run of one seed),
+ * settings (numbers, or patterns of shared parts) over listed values, each value × seed an independent job (a run of one seed),
  * spread over worker threads. `--shard i/n` runs the i-th of n deterministic slices of the jobs,
  * for machines that share a sweep; `npm run sweep -- --merge a.json b.json … --json all.json`
  * joins the slices into the file one machine would have written.
@@ -98,7 +98,8 @@ function helpText(): string {
     'Usage: npm run sweep -- --vary SETTING=V1,V2,… [--vary SETTING=…] [experiment flags] [--shard i/n]',
     '       npm run sweep -- --merge a.json b.json … --json all.json [--csv all.csv]',
     '',
-    'Runs one or two numeric settings over listed values; every value × seed is an independent job',
+    'Runs one or two settings over listed values (numbers, or shareParts patterns such as all,heads,none);',
+    'every value × seed is an independent job',
     `(a run of one seed with that value). Settings it can vary: ${SWEEPABLE.join(', ')}`,
     '(named so, or as their flags are spelled: init-share). A setting that shapes a model only under',
     `another is refused without it: ${dependentSettings()}.`,

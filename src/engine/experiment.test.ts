@@ -276,6 +276,51 @@ describe('runExperiment', () => {
     same(zero, 'aux-partial', 'aux-different');
   });
 
+  it('trains a part-by-part student that is, bit for bit, the shared one with all parts and the different one with none', async () => {
+    const starts = new Map<string, HostParams>();
+    const run = (name: string, overrides: Partial<Config>) =>
+      runExperiment(tiny({ seeds: 2, distill: 'aux', evalEvery: 4, ...overrides }), mnist, {
+        weights: true,
+        onEvent: (e) => {
+          if (e.type === 'weights' && e.step === 0) starts.set(`${name} ${e.condition}`, e.params);
+        },
+      });
+    const both = await run('both', { init: 'both' });
+    const [all, none, heads] = [
+      await run('all', { init: 'parts', shareParts: 'all' }),
+      await run('none', { init: 'parts', shareParts: 'none' }),
+      await run('heads', { init: 'parts', shareParts: 'heads' }),
+    ];
+    expect(Object.keys(all.summary)).toEqual(['reference', 'teacher', 'aux-parts']);
+    const same = (result: typeof all, other: 'aux-shared' | 'aux-different') =>
+      result.seeds.forEach((seed, k) => {
+        const twin = both.seeds[k];
+        expect(seed.accuracy['aux-parts']).toEqual(twin.accuracy[other]);
+        expect(seed.history['aux-parts']).toEqual(twin.history[other]);
+        expect(seed.alignment!['aux-parts']).toEqual(twin.alignment![other]);
+      });
+    same(all, 'aux-shared');
+    same(none, 'aux-different');
+    for (const start of ['both aux-shared', 'both aux-different', 'all aux-parts', 'none aux-parts', 'heads aux-parts'])
+      expect(starts.has(start), start).toBe(true);
+    expect(starts.get('all aux-parts')).toEqual(starts.get('both aux-shared'));
+    expect(starts.get('none aux-parts')).toEqual(starts.get('both aux-different'));
+    // Heads shared: the hidden layers are the different draw's, the output layer the teacher's initial one.
+    const headsStart = starts.get('heads aux-parts')!;
+    const [shared, different] = [starts.get('both aux-shared')!, starts.get('both aux-different')!];
+    for (const name of ['w1', 'b1', 'w2', 'b2'] as const) expect(headsStart[name]).toEqual(different[name]);
+    for (const name of ['w3', 'b3'] as const) expect(headsStart[name]).toEqual(shared[name]);
+    expect(heads.seeds[0].accuracy['aux-parts']).not.toEqual(both.seeds[0].accuracy['aux-shared']);
+    // A pattern that splits the layers and the output layer: its digit rows from one start, its aux rows from the other.
+    await run('split', { init: 'parts', shareParts: 'hidden1+digits' });
+    const split = starts.get('split aux-parts')!;
+    const width = DIGITS + all.config.m;
+    const [digitCols, auxCols] = [Array.from({ length: DIGITS }, (_, i) => i), Array.from({ length: all.config.m }, (_, i) => DIGITS + i)];
+    expect([split.w1, split.b1, split.w2, split.b2]).toEqual([shared.w1, shared.b1, different.w2, different.b2]);
+    expect(headEntries(split, digitCols, width)).toEqual(headEntries(shared, digitCols, width));
+    expect(headEntries(split, auxCols, width)).toEqual(headEntries(different, auxCols, width));
+  });
+
   it('stops a diverging run with an explanation, and frees every tensor', async () => {
     const before = memory();
     const run = runExperiment(tiny({ lr: 1, logEvery: 1, teacherEpochs: 4, hidden: 64 }), mnist);

@@ -32,7 +32,7 @@ import type { MnistData } from './data';
 import { UpdateAlignment } from './alignment';
 import { TestSet } from './evaluate';
 import { layoutFor, type ModelLayout } from './layout';
-import { initHostParams, mixHostParams, Mlp, type MlpShape } from './mlp';
+import { initHostParams, mixHostParams, Mlp, pickHostParams, type HostParams, type MlpShape } from './mlp';
 import type { NoiseTargets, PhasePlan } from './phase';
 import { favouriteLabels, studentPlan, teacherPlan } from './plans';
 import { trainPhase } from './train';
@@ -271,15 +271,17 @@ class PlanWalk {
     }
   }
 
-  /** Where a student starts: the reference (shared), an independent draw (different), or the mix of both (partial). */
-  private startOf({ init }: StudentTask): Mlp {
-    if (init === 'shared') return this.reference!.model;
-    if (init === 'different') return Mlp.init(this.shape, this.stream('different'));
+  /** Where a student starts: the reference (shared), an independent draw (different), the mix of both (partial), or parts of each. */
+  private startOf({ start }: StudentTask): Mlp {
+    if (start.init === 'shared') return this.reference!.model;
+    if (start.init === 'different') return Mlp.init(this.shape, this.stream('different'));
+    const combine = (reference: HostParams, different: HostParams) =>
+      start.init === 'partial'
+        ? mixHostParams(reference, different, start.alpha)
+        : pickHostParams(reference, different, start.shared, this.shape);
     return Mlp.fromHost(
       this.shape,
-      this.streams.map((s) =>
-        mixHostParams(initHostParams(this.shape, s.reference), initHostParams(this.shape, s.different), this.config.initShare),
-      ),
+      this.streams.map((s) => combine(initHostParams(this.shape, s.reference), initHostParams(this.shape, s.different))),
     );
   }
 

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
+import type { NetworkPart } from '../protocol/parts';
 import { Rng } from '../protocol/random';
 import type { ModelParams as HostParams, ModelShape as MlpShape } from '../protocol/results';
 import type { ModelLayout, PerModel } from './layout';
@@ -56,6 +57,25 @@ export function mixHostParams(a: HostParams, b: HostParams, alpha: number): Host
   const out = {} as HostParams;
   for (const name of PARAM_NAMES) out[name] = Float32Array.from(a[name], (v, i) => alpha * v + beta * b[name][i]);
   return out;
+}
+
+/**
+ * A part-by-part start: the `shared` parts' weights and biases from `a`, every other value from `b`
+ * (each value copied, so all parts give `a` and none gives `b`, bit for bit). The output layer's
+ * columns 0 … 9 are the digit head, the rest the auxiliary head.
+ */
+export function pickHostParams(a: HostParams, b: HostParams, shared: readonly NetworkPart[], shape: MlpShape): HostParams {
+  const from = (part: NetworkPart) => (shared.includes(part) ? a : b);
+  const out = DIGITS + shape.m;
+  const head = (name: 'w3' | 'b3') => Float32Array.from(a[name], (_, i) => from(i % out < DIGITS ? 'digits' : 'aux')[name][i]);
+  return {
+    w1: Float32Array.from(from('hidden1').w1),
+    b1: Float32Array.from(from('hidden1').b1),
+    w2: Float32Array.from(from('hidden2').w2),
+    b2: Float32Array.from(from('hidden2').b2),
+    w3: head('w3'),
+    b3: head('b3'),
+  };
 }
 
 export type Params = Record<ParamName, tf.Variable>;

@@ -9,10 +9,12 @@
  * (trained identically on the true labels). Each teacher has students: what they imitate (`aux`, its
  * auxiliary logits; `all`, every logit) × where they start (`shared`, the teacher's own
  * initialisation; `partial`, a mix of it with an independent draw; `different`, the independent
- * draw). The clean teacher's students carry the prefix `clean-`.
+ * draw; `parts`, some parts of the network from the one and the rest from the other). The clean
+ * teacher's students carry the prefix `clean-`.
  */
+import { partsOf, type SharePattern } from './parts';
 
-export const INITS = ['shared', 'partial', 'different'] as const;
+export const INITS = ['shared', 'partial', 'different', 'parts'] as const;
 export type Init = (typeof INITS)[number];
 export const DISTILLS = ['aux', 'all'] as const;
 export type Distill = (typeof DISTILLS)[number];
@@ -52,7 +54,7 @@ export interface ConditionInfo {
   expected: Expectation | null;
 }
 
-const DASH: Record<Init, string | undefined> = { shared: undefined, partial: '2 3', different: '6 3' };
+const DASH: Record<Init, string | undefined> = { shared: undefined, partial: '2 3', different: '6 3', parts: '8 2 2 2' };
 
 const STUDENT_STYLE: Record<`${'' | 'clean-'}${Distill}-${Init}`, { color: string; marker: Marker }> = {
   'aux-shared': { color: '#0b6aa8', marker: 'circle' },
@@ -61,12 +63,16 @@ const STUDENT_STYLE: Record<`${'' | 'clean-'}${Distill}-${Init}`, { color: strin
   'all-shared': { color: '#00745a', marker: 'triangle' },
   'all-partial': { color: '#5f6b00', marker: 'diamond' },
   'all-different': { color: '#a0507c', marker: 'square' },
+  'aux-parts': { color: '#8a5a00', marker: 'diamond' },
+  'all-parts': { color: '#2f5f8a', marker: 'circle' },
   'clean-aux-shared': { color: '#0e7490', marker: 'diamond' },
   'clean-aux-partial': { color: '#7e22ce', marker: 'diamond' },
   'clean-aux-different': { color: '#9a3412', marker: 'triangle' },
   'clean-all-shared': { color: '#166534', marker: 'circle' },
   'clean-all-partial': { color: '#4d5d00', marker: 'square' },
   'clean-all-different': { color: '#9d174d', marker: 'circle' },
+  'clean-aux-parts': { color: '#7c4a03', marker: 'circle' },
+  'clean-all-parts': { color: '#3b4f7a', marker: 'triangle' },
 };
 
 const PAPER: Partial<Record<StudentCondition, Expectation>> = {
@@ -76,7 +82,21 @@ const PAPER: Partial<Record<StudentCondition, Expectation>> = {
   'all-different': { low: 0.7, high: 0.78, label: '≈ 74%' },
 };
 
-const INIT_WORDS: Record<Init, string> = { shared: 'shared init', partial: 'partly shared init', different: 'different init' };
+const INIT_WORDS: Record<Init, string> = {
+  shared: 'shared init',
+  partial: 'partly shared init',
+  different: 'different init',
+  parts: 'part-by-part init',
+};
+
+/** A part-by-part start in words, naming its pattern: "shared heads", "shared hidden1+aux", "no part shared". */
+export function partsWords(pattern: SharePattern): string {
+  return partsOf(pattern).length === 0 ? 'no part shared' : `shared ${pattern}`;
+}
+
+/** A student's start in words, its pattern named when it starts part by part. */
+const startWords = (init: Init, pattern: SharePattern) =>
+  init === 'parts' ? `${INIT_WORDS.parts} (${partsWords(pattern)})` : INIT_WORDS[init];
 const DISTILL_WORDS: Record<Distill, { label: string; short: string }> = {
   aux: { label: 'aux only', short: 'aux' },
   all: { label: 'all logits', short: 'all logits' },
@@ -162,13 +182,13 @@ export function isCondition(name: string): name is Condition {
   return Object.hasOwn(CONDITION_TABLE, name);
 }
 
-/** A toggle's choice of initialisation: one start, shared and different side by side, or all three. */
+/** A toggle's choice of initialisation: one start, shared and different side by side, or the first three (`all`: shared, partly shared, different). */
 export type InitChoice = Init | 'both' | 'all';
 /** A toggle's choice of what students imitate: one, or both side by side. */
 export type DistillChoice = Distill | 'both';
 
 export function initsOf(choice: InitChoice): Init[] {
-  if (choice === 'all') return [...INITS];
+  if (choice === 'all') return ['shared', 'partial', 'different'];
   if (choice === 'both') return ['shared', 'different'];
   return [choice];
 }
@@ -234,7 +254,7 @@ export interface ModelName {
  * their students say whose they are and the favourite; what a student imitates is said when a run
  * trains both kinds.
  */
-export function nameOf(condition: Condition, choices: Choices & { favourite: number }): ModelName {
+export function nameOf(condition: Condition, choices: Choices & { favourite: number; shareParts?: SharePattern }): ModelName {
   const info = CONDITION_TABLE[condition];
   const favourite = choices.teacherTrait === 'favourite';
   if (info.role !== 'student') {
@@ -250,6 +270,8 @@ export function nameOf(condition: Condition, choices: Choices & { favourite: num
       ? `favourite-${choices.favourite} teacher's student`
       : "clean teacher's student";
   const imitates = DISTILL_WORDS[info.distill!];
-  const parts = [whose, INIT_WORDS[info.init!], ...(choices.distill === 'both' ? [imitates.short] : [])];
-  return { label: `${whose}, ${imitates.label}, ${INIT_WORDS[info.init!]}`, short: parts.join(' · '), lines: parts };
+  // A part-by-part student is named by its pattern, where the settings give one (a sweep over patterns names it per value).
+  const start = choices.shareParts === undefined ? INIT_WORDS[info.init!] : startWords(info.init!, choices.shareParts);
+  const parts = [whose, start, ...(choices.distill === 'both' ? [imitates.short] : [])];
+  return { label: `${whose}, ${imitates.label}, ${start}`, short: parts.join(' · '), lines: parts };
 }

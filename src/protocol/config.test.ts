@@ -163,7 +163,7 @@ describe('config', () => {
 describe('settings that shape a model only under another setting', () => {
   it('name a choice and values it has, and take effect exactly under them', () => {
     const dependent = CONFIG_KEYS.filter((key) => needsOf(key) !== null);
-    expect(dependent).toEqual(['favourite', 'favouriteShare', 'initShare']);
+    expect(dependent).toEqual(['favourite', 'favouriteShare', 'initShare', 'shareParts']);
     for (const key of dependent) {
       const needs = needsOf(key)!;
       const field = CONFIG_SCHEMA[needs.key];
@@ -177,6 +177,9 @@ describe('settings that shape a model only under another setting', () => {
     expect(hasEffect('favourite', config)).toBe(false);
     expect(hasEffect('favourite', { ...config, teacherTrait: 'favourite' })).toBe(true);
     expect(hasEffect('m', config)).toBe(true);
+    expect(needsOf('shareParts')!.values).toEqual(['parts']);
+    expect(hasEffect('shareParts', config)).toBe(false);
+    expect(hasEffect('shareParts', { ...config, init: 'parts' })).toBe(true);
   });
 
   it('are found by their schema name or their flag spelling', () => {

@@ -4,6 +4,7 @@
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
 import { STUDENT_CONDITIONS, CONDITION_TABLE, initsOf, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
+import { PATTERN_RANGE, parsePattern, type SharePattern } from './parts';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -58,8 +59,13 @@ interface EnumField<T extends string> extends Common {
   valueHelp?: Record<T, string>;
   default: T;
 }
+/** A pattern of the network's parts (parts.ts): written in any order or by name, kept in its canonical text. */
+interface PartsField extends Common {
+  kind: 'parts';
+  default: SharePattern;
+}
 
-const INIT_CHOICES: readonly InitChoice[] = ['shared', 'partial', 'different', 'both', 'all'];
+const INIT_CHOICES: readonly InitChoice[] = ['shared', 'partial', 'different', 'both', 'all', 'parts'];
 const DISTILL_CHOICES: readonly DistillChoice[] = ['aux', 'all', 'both'];
 export const TEACHER_TRAITS = ['skill', 'favourite'] as const;
 export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
@@ -112,6 +118,7 @@ export const CONFIG_SCHEMA = {
       different: 'Different',
       both: 'Shared and different',
       all: 'All three',
+      parts: 'Part by part',
     },
     valueHelp: {
       shared: "The student starts from the teacher's own initial weights.",
@@ -119,10 +126,12 @@ export const CONFIG_SCHEMA = {
       different: 'The student starts from an independent draw of its own.',
       both: 'One student from the shared start and one from a different start, side by side.',
       all: 'Shared, partly shared and different students, side by side.',
+      parts:
+        "The student takes some parts of the network from the teacher's initial weights (shareParts) and the rest from an independent draw.",
     },
     default: 'both',
     control: 'toggle',
-    help: "shared: the student starts from the teacher's initial weights; partial: from α·teacher's + √(1−α²)·an independent draw; different: from the independent draw; both: shared and different side by side; all: all three",
+    help: "shared: the student starts from the teacher's initial weights; partial: from α·teacher's + √(1−α²)·an independent draw; different: from the independent draw; both: shared and different side by side; all: all three; parts: the parts --share-parts names from the teacher's initial weights, the rest from the independent draw",
   },
   initShare: {
     kind: 'number',
@@ -135,6 +144,16 @@ export const CONFIG_SCHEMA = {
     help: "the partly shared student's start, α·I + √(1−α²)·J (I the teacher's initialisation, J an independent draw): α = 1 is the shared start, α = 0 the different one",
 
     needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('partial')) },
+  },
+  shareParts: {
+    kind: 'parts',
+    role: 'models',
+    label: "parts shared with the teacher's start",
+    default: 'heads',
+    // The page's control for it is still to come: a link sets it.
+    control: null,
+    help: "the part-by-part student's start: which parts (hidden1, hidden2: the hidden layers; digits, aux: the output layer's 10 digit rows and its m auxiliary rows; each with its bias) start from the teacher's initial weights, the rest from an independent draw",
+    needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('parts')) },
   },
   distill: {
     kind: 'enum',
@@ -282,11 +301,11 @@ export const CONFIG_SCHEMA = {
     help: 'read the loss back every N steps',
   },
   backend: { kind: 'enum', role: 'machine', label: 'backend', values: BACKENDS, default: 'auto', control: 'select', help: 'tfjs backend' },
-} as const satisfies Record<string, IntField | NumberField | EnumField<string>>;
+} as const satisfies Record<string, IntField | NumberField | EnumField<string> | PartsField>;
 
 type Schema = typeof CONFIG_SCHEMA;
 export type ConfigKey = keyof Schema;
-type ValueOf<F> = F extends { kind: 'enum'; values: readonly (infer T)[] } ? T : number;
+type ValueOf<F> = F extends { kind: 'enum'; values: readonly (infer T)[] } ? T : F extends { kind: 'parts' } ? SharePattern : number;
 export type Config = { -readonly [K in ConfigKey]: ValueOf<Schema[K]> };
 
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
@@ -353,6 +372,8 @@ export function describeRange(key: ConfigKey): string {
       return `a number from ${field.min} to ${field.max}`;
     case 'enum':
       return `one of ${field.values.join(', ')}`;
+    case 'parts':
+      return PATTERN_RANGE;
   }
 }
 
@@ -370,7 +391,19 @@ function isValid(key: ConfigKey, value: unknown): boolean {
       );
     case 'enum':
       return typeof value === 'string' && (field.values as readonly string[]).includes(value);
+    case 'parts':
+      return typeof value === 'string' && 'pattern' in parsePattern(value);
   }
+}
+
+/** A valid value in the one form a config keeps: a pattern of parts in its canonical text, anything else as it is. */
+const canonical = (key: ConfigKey, value: unknown): unknown =>
+  CONFIG_SCHEMA[key].kind === 'parts' ? (parsePattern(value as string) as { pattern: SharePattern }).pattern : value;
+
+/** Why a value is not one of a setting's, where more can be said than its range (which part of a pattern is wrong). */
+function whyInvalid(key: ConfigKey, value: unknown): string {
+  const read = CONFIG_SCHEMA[key].kind === 'parts' && typeof value === 'string' ? parsePattern(value) : null;
+  return read && 'problem' in read ? `${read.problem}; expected ${describeRange(key)}` : `expected ${describeRange(key)}`;
 }
 
 /**
@@ -386,10 +419,10 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
       issues.push({ field, message: `unknown setting "${field}" ignored (known: ${CONFIG_KEYS.join(', ')})` });
       continue;
     }
-    if (isValid(field, value)) config[field] = value;
+    if (isValid(field, value)) config[field] = canonical(field, value);
     else
       issues.push(
-        replaced(field, `${field} = ${JSON.stringify(value)} is invalid: expected ${describeRange(field)}`, JSON.stringify(config[field])),
+        replaced(field, `${field} = ${JSON.stringify(value)} is invalid: ${whyInvalid(field, value)}`, JSON.stringify(config[field])),
       );
   }
   // Every seed of the run must be a valid seed, not only the first.
@@ -411,7 +444,7 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
 /** Parses one field from text (URL parameter, CLI flag); returns the text itself when unparseable, for the message. */
 function parseText(key: ConfigKey, text: string): unknown {
   const trimmed = text.trim();
-  if (CONFIG_SCHEMA[key].kind === 'enum') return trimmed;
+  if (CONFIG_SCHEMA[key].kind === 'enum' || CONFIG_SCHEMA[key].kind === 'parts') return trimmed;
   // Number('') is 0, and '0x10' is 16: accept plain decimal notation only.
   return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : text;
 }
@@ -423,13 +456,16 @@ export function valueProblem(key: ConfigKey, text: string): string | null {
   const kind = CONFIG_SCHEMA[key].kind;
   const takes = `(${key} takes ${describeRange(key)})`;
   if (kind === 'enum') return `"${text}" is not a value of ${key} ${takes}`;
+  if (kind === 'parts') return `"${text}" is not a pattern of ${key}: ${whyInvalid(key, value)}`;
   if (typeof value !== 'number') return `"${text}" is not a number ${takes}`;
   if (kind === 'int' && !Number.isInteger(value)) return `${text} is not an integer ${takes}`;
   return `${text} is out of range ${takes}`;
 }
 
 /** The students an old `conditions=` list (from before init and distill were fields) could name. */
-const LEGACY_STUDENTS = STUDENT_CONDITIONS.filter((c) => CONDITION_TABLE[c].teacher === 'teacher' && CONDITION_TABLE[c].init !== 'partial');
+const LEGACY_STUDENTS = STUDENT_CONDITIONS.filter(
+  (c) => CONDITION_TABLE[c].teacher === 'teacher' && (CONDITION_TABLE[c].init === 'shared' || CONDITION_TABLE[c].init === 'different'),
+);
 
 /** What an old `conditions=` list asks for. */
 function fromLegacyConditions(text: string): { init?: InitChoice; distill?: DistillChoice; issue?: string } {

@@ -113,6 +113,24 @@ describe('the plan of a run', () => {
     expect(at('reference')).toBe('clean-aux-shared');
   });
 
+  it('plans a part-by-part student as a drawn start with its parts, at the cost of a different one', () => {
+    const parts = planRun(small({ init: 'parts', shareParts: 'aux+hidden2', distill: 'both' }));
+    expect(ids(parts)).toEqual(['reference', 'teacher', 'teacher noise pass', 'aux-parts', 'all-parts']);
+    const different = planRun(small({ init: 'different', distill: 'both' }));
+    parts.tasks.forEach((task, i) => {
+      expect(task.cost).toBe(different.tasks[i].cost);
+      if (task.kind === 'student') {
+        expect(task.start).toEqual({ init: 'parts', shared: ['hidden2', 'aux'] });
+        expect(task.needs).toEqual(['teacher noise pass']);
+      }
+    });
+    expect(parts.steps).toBe(different.steps);
+    const alpha = planRun(small({ init: 'all', initShare: 0.75, distill: 'aux' })).tasks.flatMap((t) =>
+      t.kind === 'student' ? [t.start] : [],
+    );
+    expect(alpha).toEqual([{ init: 'shared' }, { init: 'partial', alpha: 0.75 }, { init: 'different' }]);
+  });
+
   it('plans a share: its seeds, its students and only the teachers they need', () => {
     const config = small({ teacherTrait: 'favourite', seeds: 3, distill: 'aux' });
     const share = planRun(config, { seeds: [2], students: ['clean-aux-different'] });

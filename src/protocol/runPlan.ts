@@ -15,6 +15,7 @@ import {
   type TeacherCondition,
 } from './conditions';
 import type { Config } from './config';
+import { partsOf, type NetworkPart } from './parts';
 import { seedRange } from './results';
 
 /** What a task makes, named as the run's results name it (a noise pass by its teacher, as in the receipt's kernels). */
@@ -71,13 +72,33 @@ export interface NoisePassTask extends Task {
   teacher: TeacherCondition;
 }
 
-/** A student that imitates `distill` of its teacher's outputs from its noise pass, starting as `init` says. */
+/**
+ * Where a student starts: the teacher's initialisation (the reference), the student's independent
+ * draw, their mix α·reference + √(1−α²)·draw, or the `shared` parts from the reference and the
+ * others from the draw.
+ */
+export type StudentStart =
+  { init: 'shared' } | { init: 'different' } | { init: 'partial'; alpha: number } | { init: 'parts'; shared: NetworkPart[] };
+
+/** A student that imitates `distill` of its teacher's outputs from its noise pass, starting as `start` says. */
 export interface StudentTask extends Task, Training {
   kind: 'student';
   id: StudentCondition;
   teacher: TeacherCondition;
-  init: Init;
+  start: StudentStart;
   distill: Distill;
+}
+
+function startOf(init: Init, config: Config): StudentStart {
+  switch (init) {
+    case 'shared':
+    case 'different':
+      return { init };
+    case 'partial':
+      return { init, alpha: config.initShare };
+    case 'parts':
+      return { init, shared: partsOf(config.shareParts) };
+  }
 }
 
 export type RunTask = ReferenceTask | TeacherTask | NoisePassTask | StudentTask;
@@ -167,11 +188,11 @@ export function planRun(config: Config, scope: PlanScope = {}): RunPlan {
       tasks.push({
         kind: 'student',
         id: student,
-        // A shared start is the reference itself; a partial or different one is drawn from the seed's streams.
+        // A shared start is the reference itself; any other is drawn from the seed's streams.
         needs: shared ? ['reference', noisePass] : [noisePass],
         cost: trainingCost(studentTraining),
         teacher,
-        init: init!,
+        start: startOf(init!, config),
         distill: distill!,
         ...studentTraining,
       });

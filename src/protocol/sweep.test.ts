@@ -15,13 +15,28 @@ describe('a sweep axis', () => {
     expect(issue('favourite=2.5')).toBe('--vary favourite=2.5: 2.5 is not an integer (favourite takes an integer from 0 to 9)');
     expect(issue('lr=fast')).toBe('--vary lr=fast: "fast" is not a number (lr takes a number from 0.000001 to 1)');
     expect(issue('foo=1,2')).toMatch(
-      /^--vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, favouriteShare, initShare, m, /,
+      /^--vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, favouriteShare, initShare, shareParts, m, /,
     );
-    expect(issue('init=shared')).toMatch(/^--vary init=shared: init is not a numeric setting; a sweep can vary favourite, /);
+    expect(issue('init=shared')).toMatch(
+      /^--vary init=shared: init is a choice of which models train, not a setting a sweep varies; a sweep can vary favourite, /,
+    );
     expect(issue('seeds=1,2')).toBe('--vary seeds=1,2: the seeds are every sweep’s other axis: give --seed and --seeds instead');
     expect(issue('initShare=0.5,0.5')).toBe('--vary initShare=0.5,0.5: 0.5 is listed twice');
     expect(issue('m=1,3,1.0')).toBe('--vary m=1,3,1.0: 1.0 is the same value as 1');
     expect(issue('m')).toBe('--vary m: give the values, e.g. --vary m=1,2,3');
+  });
+
+  it('takes patterns of shared parts as categories, each checked, kept in canonical text, none twice', () => {
+    expect(parseAxis('shareParts=all,aux+hidden1,digits+aux,none')).toEqual({
+      axis: { key: 'shareParts', values: ['all', 'hidden1+aux', 'heads', 'none'] },
+    });
+    expect(parseAxis('share-parts=hidden')).toEqual({ axis: { key: 'shareParts', values: ['hidden'] } });
+    const issue = (text: string) => parseAxis(text).issue;
+    expect(issue('shareParts=all,nope')).toMatch(
+      /^--vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, digits, aux joined by \+/,
+    );
+    expect(issue('shareParts=heads,aux+digits')).toBe('--vary shareParts=heads,aux+digits: aux+digits is the same value as heads');
+    expect(issue('shareParts=none,none')).toBe('--vary shareParts=none,none: none is listed twice');
   });
 });
 
@@ -36,6 +51,9 @@ describe('a sweep over a setting no model depends on', () => {
     expect(inertAxes(base({}), [axis('m=3,10'), axis('favouriteShare=0.1,0.3')])).toEqual([
       '--vary favouriteShare needs --teacher-trait favourite: with --teacher-trait skill no model of the run depends on favouriteShare, and every value would give the same results',
     ]);
+    expect(inertAxes(base({ init: 'partial' }), [axis('shareParts=all,none')])).toEqual([
+      '--vary shareParts needs --init parts: with --init partial no model of the run depends on shareParts, and every value would give the same results',
+    ]);
     expect(inertAxes(base({ teacherTrait: 'skill' }), [axis('favourite=1,7')])[0]).toMatch(
       /^--vary favourite needs --teacher-trait favourite:/,
     );
@@ -43,6 +61,7 @@ describe('a sweep over a setting no model depends on', () => {
 
   it('is accepted where a model depends on it', () => {
     expect(inertAxes(base({ init: 'partial' }), [axis('initShare=0,1')])).toEqual([]);
+    expect(inertAxes(base({ init: 'parts' }), [axis('shareParts=all,none')])).toEqual([]);
     expect(inertAxes(base({ init: 'all' }), [axis('initShare=0,1')])).toEqual([]);
     expect(inertAxes(base({ teacherTrait: 'favourite' }), [axis('favourite=1,7'), axis('favouriteShare=0.1,0.3')])).toEqual([]);
     expect(inertAxes(base({}), [axis('m=3,10'), axis('hidden=32,64')])).toEqual([]);

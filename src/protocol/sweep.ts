@@ -1,5 +1,5 @@
 /**
- * Sweeps: one or two numeric settings over listed values, each value × seed an independent job
+ * Sweeps: one or two settings (numbers, or patterns of parts) over listed values, each value × seed an independent job
  * (a run of one seed with that value), so that a sweep can be split into deterministic shards,
  * run anywhere, and merged into exactly the file one machine would have written. One file format
  * for the CLI's output, the merge and the page's sweep figures.
@@ -24,13 +24,19 @@ import { seedRange, summarizeFavourite, summarizeSeeds, type ExperimentResult, t
 
 export const SWEEP_SCHEMA = 'subliminal-mnist/sweep@1';
 
-/** A numeric setting and the values a sweep gives it. */
+/** A value a sweep gives a setting: a number, or a pattern of parts in its canonical text (shareParts). */
+export type AxisValue = number | string;
+
+/** A setting and the values a sweep gives it, in the order listed. */
 export interface Axis {
   key: ConfigKey;
-  values: number[];
+  values: AxisValue[];
 }
 
-/** Settings a sweep may vary: numeric ones, but not the seeds, which are a sweep's other axis. */
+/**
+ * Settings a sweep may vary: numeric ones and the pattern of shared parts (its values drawn as
+ * categories), but not the seeds, which are a sweep's other axis, nor the choices of which models train.
+ */
 export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter(
   (key) => CONFIG_SCHEMA[key].kind !== 'enum' && key !== 'seed' && key !== 'seeds',
 );
@@ -46,7 +52,8 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
   const refuse = (why: string) => ({ issue: `--vary ${text}: ${why}` });
   if (key === null) return refuse(`there is no setting "${name}"; a sweep can vary ${SWEEPABLE.join(', ')}`);
   if (key === 'seed' || key === 'seeds') return refuse('the seeds are every sweep’s other axis: give --seed and --seeds instead');
-  if (!SWEEPABLE.includes(key)) return refuse(`${key} is not a numeric setting; a sweep can vary ${SWEEPABLE.join(', ')}`);
+  if (!SWEEPABLE.includes(key))
+    return refuse(`${key} is a choice of which models train, not a setting a sweep varies; a sweep can vary ${SWEEPABLE.join(', ')}`);
   const parts =
     at < 0
       ? []
@@ -56,11 +63,12 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
           .map((p) => p.trim())
           .filter((p) => p !== '');
   if (parts.length === 0) return refuse(`give the values, e.g. --vary ${key}=1,2,3`);
-  const values: number[] = [];
+  const values: AxisValue[] = [];
   for (const part of parts) {
     const problem = valueProblem(key, part);
     if (problem) return refuse(problem);
-    const value = configFromStrings([[key, part]]).config[key] as number;
+    // As the run keeps it (a pattern in its canonical text), so that "aux+digits" and "heads" are one value.
+    const value = configFromStrings([[key, part]]).config[key];
     const earlier = values.indexOf(value);
     if (earlier >= 0) return refuse(parts[earlier] === part ? `${part} is listed twice` : `${part} is the same value as ${parts[earlier]}`);
     values.push(value);
@@ -87,13 +95,13 @@ export function inertAxes(base: Config, axes: readonly Axis[]): string[] {
 
 /** One job of a sweep: its values of the varied settings and its seed. */
 export interface SweepJob {
-  values: Partial<Record<ConfigKey, number>>;
+  values: Partial<Record<ConfigKey, AxisValue>>;
   seed: number;
 }
 
 /** A sweep's jobs in their one order: the first axis outermost, then the second, then the seeds. */
 export function sweepJobs(base: Config, axes: readonly Axis[]): SweepJob[] {
-  let combos: Partial<Record<ConfigKey, number>>[] = [{}];
+  let combos: SweepJob['values'][] = [{}];
   for (const axis of axes) combos = combos.flatMap((combo) => axis.values.map((value) => ({ ...combo, [axis.key]: value })));
   return combos.flatMap((values) => seedRange(base).map((seed) => ({ values, seed })));
 }
@@ -131,7 +139,7 @@ export interface SweepJobResult extends SweepJob {
 
 /** Each value combination's summary over its seeds. */
 export interface SweepPoint {
-  values: Partial<Record<ConfigKey, number>>;
+  values: SweepJob['values'];
   summary: ResultSummary;
   favouriteSummary?: ResultSummary;
 }
@@ -198,9 +206,12 @@ export function checkSweep(value: unknown): SweepFile {
     throw new Error(`${SWEEP_SCHEMA}: missing jobs, axes, points or config`);
   const { issues } = validateConfig(file.config as unknown as Record<string, unknown>);
   if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${refusalText(issues[0])})`);
-  for (const axis of file.axes)
+  for (const axis of file.axes) {
     if (!isConfigKey(axis.key) || !SWEEPABLE.includes(axis.key) || !Array.isArray(axis.values))
       throw new Error(`${SWEEP_SCHEMA}: axis ${JSON.stringify(axis)} is not a sweepable setting`);
+    const bad = axis.values.find((value) => valueProblem(axis.key, String(value)) !== null);
+    if (bad !== undefined) throw new Error(`${SWEEP_SCHEMA}: axis ${axis.key} has a value it cannot take (${JSON.stringify(bad)})`);
+  }
   return file;
 }
 
@@ -252,7 +263,7 @@ export function sweepCsv(file: SweepFile): string {
   const lines = [
     ['kind', ...keys, 'seed', 'condition', 'accuracy', 'favourite_rate', 'n', 'mean', 'ci95', 'favourite_mean', 'favourite_ci95'].join(','),
   ];
-  const text = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  const text = (v: AxisValue | null | undefined) => (v === null || v === undefined ? '' : String(v));
   for (const job of file.jobs)
     for (const condition of ALL_CONDITIONS) {
       const accuracy = job.result.accuracy[condition];
@@ -300,7 +311,7 @@ export function sweepCsv(file: SweepFile): string {
 /** One condition of a one-axis sweep as a figure draws it: at each value, the mean, its 95% CI and every seed. */
 export interface SweepSeries {
   condition: Condition;
-  points: { value: number; mean: number; ci95: number | null; seeds: number[] }[];
+  points: { value: AxisValue; mean: number; ci95: number | null; seeds: number[] }[];
 }
 
 /** A one-axis sweep's series for the students it trained (what a sweep is about), from accuracy or favourite rates. */

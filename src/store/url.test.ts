@@ -23,6 +23,20 @@ describe('settings in the URL', () => {
       }
   });
 
+  it('reads a part-by-part link, a typed + included, and writes its pattern back so that it reads the same', () => {
+    for (const link of ['?init=parts&shareParts=aux+hidden1', '?init=parts&shareParts=hidden1%2Baux']) {
+      const { config, issues } = configFromQuery(link);
+      expect(issues).toEqual([]);
+      expect(config).toEqual({ ...quick, init: 'parts', shareParts: 'hidden1+aux' });
+      expect(configFromQuery(queryFromConfig(config)).config).toEqual(config);
+    }
+    const bad = configFromQuery('?init=parts&shareParts=hidden3');
+    expect(bad.config.shareParts).toBe(CONFIG_SCHEMA.shareParts.default);
+    expect(bad.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^shareParts = "hidden3" is invalid: "hidden3" is not a part; .*; using "heads"$/),
+    ]);
+  });
+
   it('reads a link over the quick classroom preset, for what it does not say and for what it says badly', () => {
     // (How a bad value is reported is the config schema's, tested there.)
     expect(configFromQuery('?m=999&seed=4').config).toEqual({ ...quick, seed: 4 });

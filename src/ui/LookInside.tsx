@@ -147,9 +147,9 @@ export function LookInside() {
     () =>
       MODELS.flatMap((condition) => {
         const now = weights[condition];
-        // Teachers and shared students start from the reference; a different or partly shared student from its own start.
+        // Teachers and shared students start from the reference; every other student from its own start.
         const { init } = CONDITION_TABLE[condition];
-        const start = init === 'different' || init === 'partial' ? startWeights[condition] : startWeights.reference;
+        const start = init !== null && init !== 'shared' ? startWeights[condition] : startWeights.reference;
         return now && start ? [{ condition, ...unitChanges(now, start, UNITS) }] : [];
       }),
     [weights, startWeights],

@@ -1,6 +1,7 @@
 /** Keyboard shortcuts for running a class from the keyboard, and the overlay that lists them. */
 import { useEffect } from 'react';
 import { CONFIG_SCHEMA } from '../protocol/config';
+import { LINK_ONLY } from './Controls';
 import type { AppStore } from '../store/store';
 import { useAppState, useAppStore } from './useStore';
 
@@ -39,7 +40,13 @@ function onKey(store: AppStore, event: KeyboardEvent) {
       actions.reset();
       break;
     case 'i':
-      if (idle) actions.setConfig({ init: next(CONFIG_SCHEMA.init.values, state.config.init) });
+      if (idle)
+        actions.setConfig({
+          init: next(
+            CONFIG_SCHEMA.init.values.filter((v) => !LINK_ONLY.includes(v)),
+            state.config.init,
+          ),
+        });
       break;
     case 'd':
       if (idle) actions.setConfig({ distill: next(CONFIG_SCHEMA.distill.values, state.config.distill) });

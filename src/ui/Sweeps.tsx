@@ -5,10 +5,10 @@
  * the CLI's, opened with the file picker or dropped on the page, drawn the same way.
  */
 import { useEffect, useState, type DragEvent } from 'react';
-import { CONDITION_TABLE, nameOf } from '../protocol/conditions';
+import { CONDITION_TABLE, nameOf, type Condition } from '../protocol/conditions';
 import { CONFIG_SCHEMA } from '../protocol/config';
 import { duration, INTERVAL_NAME, pct } from '../protocol/format';
-import { checkSweep, parseSweep, sweepCommand, sweepSeries, type SweepFile } from '../protocol/sweep';
+import { checkSweep, parseSweep, sweepCommand, sweepSeries, type AxisValue, type SweepFile } from '../protocol/sweep';
 import { PercentGrid } from './ResultsFigure';
 import { textWidth } from './textWidth';
 import { useType } from './useNames';
@@ -22,6 +22,10 @@ const RECORDED: { title: string; load: () => Promise<{ default: unknown }> }[] =
   { title: 'Aux-only accuracy against m, the number of auxiliary outputs', load: () => import('../../docs/results/sweep-aux-logits.json') },
 ];
 
+/** A model's name across a sweep: over patterns of parts, the pattern is the axis's and not the name's. */
+const seriesName = (file: SweepFile, condition: Condition) =>
+  nameOf(condition, file.axes[0].key === 'shareParts' ? { ...file.config, shareParts: undefined } : file.config).short;
+
 /** A one-setting sweep as a figure: the values across (evenly spaced, as listed), each condition's seeds, mean and 95% interval. */
 export function SweepFigure({ file }: { file: SweepFile }) {
   const [box, width] = useWidth<HTMLDivElement>();
@@ -29,13 +33,17 @@ export function SweepFigure({ file }: { file: SweepFile }) {
   const series = sweepSeries(file);
   const [axis] = file.axes;
   const values = axis.values;
-  const height = Math.round(font * 20);
+  const numeric = values.every((v) => typeof v === 'number');
   const left = Math.ceil(textWidth('100%', font)) + 10;
   const right = 10;
-  const top = font;
-  const bottom = 2 * (font + 6) + 8;
-  const plotH = height - top - bottom;
   const slot = (width - left - right) / Math.max(values.length, 1);
+  // A value's label on lines: a pattern too wide for its slot breaks after each "+".
+  const tickLines = values.map((v) => (textWidth(String(v), font) > slot - 4 ? String(v).replace(/\+/g, '+\n').split('\n') : [String(v)]));
+  const extraLines = Math.max(0, ...tickLines.map((lines) => lines.length - 1));
+  const height = Math.round(font * 20) + extraLines * (font + 2);
+  const top = font;
+  const bottom = 2 * (font + 6) + 8 + extraLines * (font + 2);
+  const plotH = height - top - bottom;
   const x = (i: number, k: number) =>
     left + slot * (i + 0.5) + (series.length > 1 ? (k - (series.length - 1) / 2) * Math.min(14, slot / (series.length + 1)) : 0);
   const y = (v: number) => top + plotH * (1 - v);
@@ -56,7 +64,11 @@ export function SweepFigure({ file }: { file: SweepFile }) {
         <PercentGrid left={left} right={width - right} y={y} font={font} />
         {values.map((v, i) => (
           <text key={v} x={x(i, (series.length - 1) / 2)} y={top + plotH + font + 6} textAnchor="middle" fontSize={font} fill="#111827">
-            {v}
+            {tickLines[i].map((line, j) => (
+              <tspan key={j} x={x(i, (series.length - 1) / 2)} dy={j === 0 ? 0 : font + 2}>
+                {line}
+              </tspan>
+            ))}
           </text>
         ))}
         <text x={left + (width - left - right) / 2} y={height - 6} textAnchor="middle" fontSize={font} fill="#374151">
@@ -64,16 +76,19 @@ export function SweepFigure({ file }: { file: SweepFile }) {
         </text>
         {series.map((s, k) => {
           const { color, marker } = CONDITION_TABLE[s.condition];
-          const index = (value: number) => values.indexOf(value);
+          const index = (value: AxisValue) => values.indexOf(value);
           return (
             <g key={s.condition} data-condition={s.condition}>
-              <polyline
-                points={s.points.map((p) => `${x(index(p.value), k)},${y(p.mean)}`).join(' ')}
-                fill="none"
-                stroke={color}
-                strokeWidth={2}
-                strokeDasharray={CONDITION_TABLE[s.condition].dash}
-              />
+              {/* Categories (patterns of parts) have no order between them to draw a line along. */}
+              {numeric && (
+                <polyline
+                  points={s.points.map((p) => `${x(index(p.value), k)},${y(p.mean)}`).join(' ')}
+                  fill="none"
+                  stroke={color}
+                  strokeWidth={2}
+                  strokeDasharray={CONDITION_TABLE[s.condition].dash}
+                />
+              )}
               {s.points.map((p) => {
                 const cx = x(index(p.value), k);
                 return (
@@ -124,7 +139,7 @@ export function SweepFigure({ file }: { file: SweepFile }) {
                 borderColor: CONDITION_TABLE[s.condition].color,
               }}
             />
-            {nameOf(s.condition, file.config).short}
+            {seriesName(file, s.condition)}
           </li>
         ))}
         <li>big dot: the mean · line: {INTERVAL_NAME} · small dots: each seed · dashed: chance (10%)</li>
@@ -149,7 +164,7 @@ function SweepReceipt({ file }: { file: SweepFile }) {
               <th scope="col">{CONFIG_SCHEMA[file.axes[0].key].label}</th>
               {sweepSeries(file).map((s) => (
                 <th key={s.condition} scope="col">
-                  {nameOf(s.condition, file.config).short}
+                  {seriesName(file, s.condition)}
                 </th>
               ))}
             </tr>

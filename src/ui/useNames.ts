@@ -1,6 +1,6 @@
 /** Models' names, measure and sizes as the page shows them now: from the run on screen, else from the controls. */
 import { useCallback, useSyncExternalStore } from 'react';
-import { CONDITION_TABLE, nameOf, type Condition, type ModelName } from '../protocol/conditions';
+import { CONDITION_TABLE, nameOf, partsWords, type Condition, type ModelName } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
 import { measureOf } from '../store/url';
 import { useAppState } from './useStore';
@@ -23,7 +23,7 @@ export function useTags(): (condition: Condition) => string {
       if (info.role === 'teacher')
         return favourite ? (condition === 'teacher' ? `♥${config.favourite} teacher` : 'clean teacher') : 'teacher';
       if (info.role === 'reference') return 'untrained';
-      const start = info.init === 'partial' ? `α ${config.initShare}` : info.init!;
+      const start = info.init === 'partial' ? `α ${config.initShare}` : info.init === 'parts' ? partsWords(config.shareParts) : info.init!;
       const whose = favourite ? (info.teacher === 'teacher' ? `♥${config.favourite} ` : 'clean ') : '';
       return `${whose}${start}${config.distill === 'both' ? ` · ${info.distill}` : ''}`;
     },
