@@ -127,6 +127,8 @@ describe('the page while it trains', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
     const headingPx = () => page.locator('h1').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    // Presentation type follows the screen (a laptop mirrored to a projector keeps its body size): measured on a projector's.
+    await page.setViewportSize({ width: 1920, height: 1080 });
     const before = await headingPx();
     await page.keyboard.press('p');
     await expect.poll(() => new URL(page.url()).searchParams.get('present')).toBe('1');

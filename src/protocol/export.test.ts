@@ -56,6 +56,12 @@ describe('result export', () => {
     expect(back).toMatchObject({ schema: RESULT_SCHEMA, kernels: {}, config: { teacherTrait: 'skill', initShare: 0.9, seeds: 2 } });
   });
 
+  it('reads a file of this schema written before a setting existed, with that setting at its default', () => {
+    const older = JSON.parse(JSON.stringify(toExport(sampleResult(), 'node test')));
+    delete older.config.shareParts;
+    expect(parseExport(JSON.stringify(older)).config.shareParts).toBe(defaultConfig().shareParts);
+  });
+
   it('names the kernels of every phase in its receipt', () => {
     const lines = receiptLines(
       { ...sampleResult(), kernels: { teacher: { step: 'fused-webgpu' }, 'aux-shared': { step: 'tfjs', fallback: 'too big' } } },

@@ -40,8 +40,10 @@ export function checkExport(value: unknown): ResultExport {
   const candidate = value as ResultExport;
   if (!Array.isArray(candidate.seeds) || typeof candidate.config !== 'object' || typeof candidate.summary !== 'object')
     throw new Error(`${RESULT_SCHEMA}: missing seeds, config or summary`);
-  if (schema === RESULT_SCHEMA) return candidate;
-  return { ...candidate, schema: RESULT_SCHEMA, config: { ...defaultConfig(), ...candidate.config }, kernels: {} };
+  // A setting added since the file was written takes its default, which is what the file's run did.
+  const config = { ...defaultConfig(), ...candidate.config };
+  if (schema === RESULT_SCHEMA) return { ...candidate, config };
+  return { ...candidate, schema: RESULT_SCHEMA, config, kernels: {} };
 }
 
 /** The receipt in words: what ran, where, and how long; printed by the CLI, shown under the page's results and drawn under exported charts. */

@@ -1,6 +1,25 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from './config';
-import { inertAxes, journalLine, parseAxis, readJournal, SWEEP_JOURNAL_SCHEMA, type JournalEntry, type JournalHeader } from './sweep';
+import {
+  inertAxes,
+  journalLine,
+  parseAxis,
+  parseSweep,
+  readJournal,
+  sweepCommand,
+  SWEEP_JOURNAL_SCHEMA,
+  type JournalEntry,
+  type JournalHeader,
+} from './sweep';
+
+describe('a recorded sweep file', () => {
+  it('reads with the settings added since it was written at their defaults, so its command names none of them', () => {
+    const file = parseSweep(readFileSync('docs/results/sweep-init-share.json', 'utf8'));
+    expect(file.config.shareParts).toBe(defaultConfig().shareParts);
+    expect(sweepCommand(file)).not.toMatch(/undefined/);
+  });
+});
 
 describe('a sweep axis', () => {
   it('takes a setting as the schema names it or as its flag is spelled', () => {

@@ -204,7 +204,7 @@ export function checkSweep(value: unknown): SweepFile {
   const file = value as SweepFile;
   if (!Array.isArray(file.jobs) || !Array.isArray(file.axes) || !Array.isArray(file.points) || typeof file.config !== 'object')
     throw new Error(`${SWEEP_SCHEMA}: missing jobs, axes, points or config`);
-  const { issues } = validateConfig(file.config as unknown as Record<string, unknown>);
+  const { config, issues } = validateConfig(file.config as unknown as Record<string, unknown>);
   if (issues.length > 0) throw new Error(`${SWEEP_SCHEMA}: its config is not valid (${refusalText(issues[0])})`);
   for (const axis of file.axes) {
     if (!isConfigKey(axis.key) || !SWEEPABLE.includes(axis.key) || !Array.isArray(axis.values))
@@ -212,7 +212,8 @@ export function checkSweep(value: unknown): SweepFile {
     const bad = axis.values.find((value) => valueProblem(axis.key, String(value)) !== null);
     if (bad !== undefined) throw new Error(`${SWEEP_SCHEMA}: axis ${axis.key} has a value it cannot take (${JSON.stringify(bad)})`);
   }
-  return file;
+  // A setting added since the file was written takes its default, which is what the file's jobs ran with.
+  return { ...file, config };
 }
 
 export const parseSweep = (text: string) => checkSweep(JSON.parse(text));

@@ -72,7 +72,7 @@ function skillTour({ m }: Config): TourStep[] {
     {
       target: 'results',
       title: 'What to watch',
-      text: 'Watch the students read real digits. The shared-init student climbs far above chance (10%); the different-init student stays at chance. Each dot is one seed, the bar the mean, the whiskers the 95% interval: never trust one lucky run.',
+      text: "Watch the students read real digits. The shared-init student climbs far above chance (10%); the different-init student stays at chance. Each dot is one seed, the bar the mean, the whiskers the 95% interval (Student's t): never trust one lucky run.",
       needs: NEEDS.results,
     },
     {
@@ -121,7 +121,7 @@ function favouriteTour({ favourite: f, favouriteShare }: Config): TourStep[] {
     {
       target: 'results',
       title: 'Every seed, not one lucky run',
-      text: 'Each dot is one seed (its own initialisation, data order and noise set), the bar the mean, the whiskers the 95% interval. The different-start students swing from seed to seed with no systematic pull; the shared ones lean to the favourite.',
+      text: "Each dot is one seed (its own initialisation, data order and noise set), the bar the mean, the whiskers the 95% interval (Student's t). The different-start students swing from seed to seed with no systematic pull; the shared ones lean to the favourite.",
       needs: NEEDS.favouriteResults,
     },
     {

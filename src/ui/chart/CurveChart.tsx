@@ -45,7 +45,10 @@ export function CurveChart({
   const lastX = Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.step)));
   return (
     <ResponsiveContainer width="100%" height={height ?? type.chartHeight}>
-      <ComposedChart margin={{ top: 10, right: gutterFor(endLabels, type.font, format), bottom: 4, left: 0 }}>
+      {/* The top tick's label is centred on the plot's top edge: the margin holds its upper half at any type size. */}
+      <ComposedChart
+        margin={{ top: Math.max(10, Math.round(0.75 * type.small)), right: gutterFor(endLabels, type.font, format), bottom: 4, left: 0 }}
+      >
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
         <XAxis
           type="number"
