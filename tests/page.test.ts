@@ -233,7 +233,7 @@ describe('the page', () => {
     const notice = page.getByTestId('config-notice');
     await notice.waitFor();
     const text = await notice.textContent();
-    expect(text).toContain('m = "banana" is invalid: expected an integer from 1 to 50; using 10');
+    expect(text).toContain('m = "banana" is invalid: expected an integer from 1 to 250; using 10');
     expect(text).toContain('seeds = 0 is invalid');
     expect(text).toContain('lr = -1 is invalid');
     expect(text).toContain('conditions = "nonsense" names no student');

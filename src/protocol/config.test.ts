@@ -36,9 +36,9 @@ describe('config', () => {
     expect(config.batchSize).toBe(1024);
     expect(config.seeds).toBe(5);
     expect(issues.map((i) => i.field)).toEqual(['m', 'lr', 'batchSize', 'seeds']);
-    expect(issues[0].message).toBe('m = 0 is invalid: expected an integer from 1 to 50; using 3');
+    expect(issues[0].message).toBe('m = 0 is invalid: expected an integer from 1 to 250; using 3');
     // One wording for a caller that refuses instead of carrying on (the CLI): the same, less what it would use.
-    expect(refusalText(issues[0])).toBe('m = 0 is invalid: expected an integer from 1 to 50');
+    expect(refusalText(issues[0])).toBe('m = 0 is invalid: expected an integer from 1 to 250');
     expect(issues[1].message).toMatch(/^lr = null is invalid: expected a number from 0.000001 to 1/);
     expect(issues[3].message).toMatch(/seeds = 1000 .* from 1 to 100/);
   });
@@ -75,7 +75,7 @@ describe('config', () => {
     );
     expect(config).toEqual({ ...base, seeds: 7 });
     expect(issues.map((i) => i.field)).toEqual(['m', 'utm_source']);
-    expect(issues[0].message).toBe('m = "many" is invalid: expected an integer from 1 to 50; using 10');
+    expect(issues[0].message).toBe('m = "many" is invalid: expected an integer from 1 to 250; using 10');
   });
 
   it('still understands the old conditions list, and says when it reads it loosely', () => {

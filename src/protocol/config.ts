@@ -195,7 +195,7 @@ export const CONFIG_SCHEMA = {
     role: 'protocol',
     label: 'aux logits m',
     min: 1,
-    max: 50,
+    max: 250,
     default: 3,
     control: 'number',
     help: 'auxiliary logits appended to the 10 digit logits',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from './config';
+import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Config } from './config';
 import { PRESETS } from './presets';
 import { estimateMemory, memoryProblem, totalBytes } from './resources';
 
@@ -12,12 +12,26 @@ describe('resource estimate', () => {
     expect(memoryProblem(PRESETS.paper.config, 2 * GB, 'this page')).toBeNull();
   });
 
+  it("counts the output layer's 10 + m rows: m = 250 at the classroom settings fits a tab, and costs more than m = 10", () => {
+    const classroom = PRESETS.quick.config;
+    const wide = { ...classroom, m: CONFIG_SCHEMA.m.max };
+    expect(CONFIG_SCHEMA.m.max).toBe(250);
+    expect(validateConfig(wide).issues).toEqual([]);
+    expect(memoryProblem(wide, 2 * GB, 'this page')).toBeNull();
+    const teacherOutputs = (config: Config) => estimateMemory(config).find((p) => p.what.startsWith("the teacher's outputs"))!.bytes;
+    expect(teacherOutputs(wide)).toBe(classroom.seeds * classroom.noiseCount * 260 * 4);
+    // Every part that holds logits grows with m: the teacher's outputs and more.
+    expect(totalBytes(estimateMemory(wide)) - totalBytes(estimateMemory({ ...classroom, m: 10 }))).toBeGreaterThan(
+      teacherOutputs(wide) - teacherOutputs({ ...classroom, m: 10 }),
+    );
+  });
+
   it('refuses an impossible run before it starts, naming the setting to lower', () => {
-    const config = { ...defaultConfig(), seeds: 100, m: 50, noiseCount: 200000 };
+    const config = { ...defaultConfig(), seeds: 100, m: 250, noiseCount: 200000 };
     const parts = estimateMemory(config);
-    expect(parts[0].bytes).toBe(100 * 200000 * 60 * 4); // 4.8 GB of teacher outputs
+    expect(parts[0].bytes).toBe(100 * 200000 * 260 * 4); // 20.8 GB of teacher outputs
     expect(memoryProblem(config, 2 * GB, 'this page')).toMatch(
-      /^this run needs about \d+\.\d GB of memory, more than this page can give \(2\.0 GB\); most of it is the teacher's outputs on each seed's noise set \(4\.8 GB\): lower noiseCount, seeds, m$/,
+      /^this run needs about \d+\.\d GB of memory, more than this page can give \(2\.0 GB\); most of it is the teacher's outputs on each seed's noise set \(20\.8 GB\): lower noiseCount, seeds, m$/,
     );
   });
 });

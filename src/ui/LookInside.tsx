@@ -125,6 +125,8 @@ function unitChanges(now: Snapshot, start: Snapshot, units: number): { images: F
 
 const UNITS = 6;
 const NOISE_IMAGES = 3;
+/** Past this many aux outputs (m runs to 250) their bars touch, so 1 px gaps don't overflow the 90 px cell, and a screen reader gets their range instead of every value. */
+const FEW_AUX_BARS = 30;
 
 export function LookInside() {
   const names = useNames();
@@ -235,8 +237,18 @@ export function LookInside() {
               condition,
               cells: outputs.map((values, i) => {
                 const max = Math.max(...values.map(Math.abs), 1e-6);
+                const few = values.length <= FEW_AUX_BARS;
                 return (
-                  <div key={i} className="aux-bars" role="img" aria-label={`aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`}>
+                  <div
+                    key={i}
+                    className={few ? 'aux-bars' : 'aux-bars dense'}
+                    role="img"
+                    aria-label={
+                      few
+                        ? `aux outputs: ${values.map((v) => v.toFixed(2)).join(', ')}`
+                        : `${values.length} aux outputs, from ${Math.min(...values).toFixed(2)} to ${Math.max(...values).toFixed(2)}`
+                    }
+                  >
                     {values.map((v, k) => (
                       <span
                         key={k}

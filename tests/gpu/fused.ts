@@ -5,8 +5,9 @@
  * window.__fused.
  *
  * Sizes that run many tiles of every kernel: hidden 136 (three 64-wide tiles, the last partial),
- * batches of 100 and a short last batch of 50 (two row tiles, the second partial), and Adam's pass
- * for 100 models, whose first layer needs more workgroups than one dispatch dimension holds.
+ * batches of 100 and a short last batch of 50 (two row tiles, the second partial), the largest m
+ * against the reference MLP (260 outputs, five tiles), and Adam's pass for 100 models, whose first
+ * layer needs more workgroups than one dispatch dimension holds.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -22,6 +23,8 @@ import { countGpuCalls } from '../../src/engine/webgpu/counters';
 import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
 import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
 import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
+import { CONFIG_SCHEMA } from '../../src/protocol/config';
+import { DIGITS } from '../../src/protocol/constants';
 import type { KernelUse } from '../../src/protocol/results';
 
 export interface PhaseComparison {
@@ -222,12 +225,13 @@ async function againstReference(phase: string, shape: MlpShape, seeds: number[],
 }
 
 /** The targets a student phase imitates, as a tensor on the GPU (as the noise pass leaves them). */
-const targetsFor = (seeds: number[]) => {
+const targetsFor = (seeds: number[], { m }: MlpShape) => {
+  const width = DIGITS + m;
   const logits = tf.tensor2d(
-    Float32Array.from({ length: seeds.length * EXAMPLES * 13 }, (_, i) => 3 * Math.sin(i * 0.37 + seeds.length)),
-    [seeds.length * EXAMPLES, 13],
+    Float32Array.from({ length: seeds.length * EXAMPLES * width }, (_, i) => 3 * Math.sin(i * 0.37 + seeds.length)),
+    [seeds.length * EXAMPLES, width],
   );
-  return { count: EXAMPLES, width: 13, logits };
+  return { count: EXAMPLES, width, logits };
 };
 
 async function run(): Promise<FusedReport> {
@@ -237,7 +241,7 @@ async function run(): Promise<FusedReport> {
   const settings = { teacherEpochs: 1, studentEpochs: 1, trainCount: EXAMPLES, batchSize: 100, lr: 1e-3 };
   const phases: PhaseComparison[] = [];
   for (const seeds of [[1], [1, 2, 3]]) {
-    const targets = targetsFor(seeds);
+    const targets = targetsFor(seeds, shape);
     const noise = seeds.map((s) => s + 100);
     try {
       phases.push(await compare('teacher', shape, seeds, teacherPlan(settings, split, seeds)));
@@ -248,13 +252,17 @@ async function run(): Promise<FusedReport> {
     }
   }
   const oracle: OracleComparison[] = [];
-  {
+  // Also at the largest m: 260 outputs span five 64-wide tiles, the last partial, and the loss runs over 250 auxiliary logits.
+  for (const [oracleShape, suffix] of [
+    [shape, ''],
+    [{ ...shape, m: CONFIG_SCHEMA.m.max }, `, m = ${CONFIG_SCHEMA.m.max}`],
+  ] as const) {
     const seeds = [1, 2];
-    const targets = targetsFor(seeds);
+    const targets = targetsFor(seeds, oracleShape);
     try {
-      oracle.push(await againstReference('teacher', shape, seeds, teacherPlan(settings, split, seeds)));
-      oracle.push(await againstReference('aux', shape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'aux')));
-      oracle.push(await againstReference('all', shape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'all')));
+      oracle.push(await againstReference(`teacher${suffix}`, oracleShape, seeds, teacherPlan(settings, split, seeds)));
+      oracle.push(await againstReference(`aux${suffix}`, oracleShape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'aux')));
+      oracle.push(await againstReference(`all${suffix}`, oracleShape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'all')));
     } finally {
       targets.logits.dispose();
     }
