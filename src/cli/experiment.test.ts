@@ -58,6 +58,27 @@ describe('npm run experiment', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('runs with --init-scheme uniform and records the scheme in its result', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
+    const { code, stderr } = await cli([
+      ...TINY,
+      '--seeds',
+      '1',
+      '--init',
+      'shared',
+      '--distill',
+      'aux',
+      '--init-scheme',
+      'uniform',
+      '--json',
+      json,
+    ]);
+    expect(code, stderr).toBe(0);
+    const result = parseExport(readFileSync(json, 'utf8'));
+    expect(result.config.initScheme).toBe('uniform');
+    expect(Object.keys(result.seeds[0].accuracy).sort()).toEqual(['aux-shared', 'reference', 'teacher']);
+  });
+
   it('exits 2, naming the flag, for a repeated flag or seeds past the largest seed', async () => {
     const repeated = await cli(['--m', '3', '--m', '4']);
     expect(repeated.code).toBe(2);
@@ -74,6 +95,15 @@ describe('npm run experiment', () => {
     const { code, stdout, stderr } = await cli(['--m', String(tooMany)]);
     expect(code).toBe(2);
     expect(stderr).toBe(`error: --m ${tooMany} is invalid: expected ${describeRange('m')}\nRun with --help for the list of flags.\n`);
+    expect(stdout).toBe('');
+  });
+
+  it('refuses an initialisation scheme it does not know, exit 2, naming the schemes', async () => {
+    const { code, stdout, stderr } = await cli(['--init-scheme', 'gaussian']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: --init-scheme "gaussian" is invalid: expected one of normal, uniform\nRun with --help for the list of flags.\n',
+    );
     expect(stdout).toBe('');
   });
 

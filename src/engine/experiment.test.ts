@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
-import { validateConfig, type Config } from '../protocol/config';
+import { INIT_SCHEMES, validateConfig, type Config } from '../protocol/config';
 import { DIGITS } from '../protocol/constants';
 import { seedStreams } from '../protocol/random';
 import type { ExperimentEvent } from '../protocol/results';
@@ -262,19 +262,38 @@ describe('runExperiment', () => {
     expect(result.seeds.map((s) => s.accuracy['clean-aux-shared'])).toEqual(skill.seeds.map((s) => s.accuracy['aux-shared']));
   });
 
-  it('trains a partly shared student that is, bit for bit, the shared one at α = 1 and the different one at α = 0', async () => {
-    const run = (initShare: number) => runExperiment(tiny({ seeds: 2, init: 'all', distill: 'aux', evalEvery: 4, initShare }), mnist);
-    const [one, zero] = [await run(1), await run(0)];
-    expect(Object.keys(one.summary)).toEqual(['reference', 'teacher', 'aux-shared', 'aux-partial', 'aux-different']);
-    const same = (result: typeof one, partial: 'aux-partial', other: 'aux-shared' | 'aux-different') =>
-      result.seeds.forEach((seed) => {
-        expect(seed.accuracy[partial]).toEqual(seed.accuracy[other]);
-        expect(seed.history[partial]).toEqual(seed.history[other]);
-        expect(seed.alignment![partial]).toEqual(seed.alignment![other]);
-      });
-    same(one, 'aux-partial', 'aux-shared');
-    same(zero, 'aux-partial', 'aux-different');
-  });
+  it.each(INIT_SCHEMES)(
+    'trains a partly shared student that is, bit for bit, the shared one at α = 1 and the different one at α = 0 (%s start)',
+    async (initScheme) => {
+      const starts = new Map<string, HostParams>();
+      const run = (initShare: number) =>
+        runExperiment(tiny({ seeds: 2, init: 'all', distill: 'aux', evalEvery: 4, initShare, initScheme }), mnist, {
+          weights: true,
+          onEvent: (e) => {
+            if (e.type === 'weights' && e.step === 0) starts.set(`${initShare} ${e.condition}`, e.params);
+          },
+        });
+      const [one, zero] = [await run(1), await run(0)];
+      expect(one.config.initScheme).toBe(initScheme);
+      expect(Object.keys(one.summary)).toEqual(['reference', 'teacher', 'aux-shared', 'aux-partial', 'aux-different']);
+      const same = (result: typeof one, partial: 'aux-partial', other: 'aux-shared' | 'aux-different') =>
+        result.seeds.forEach((seed) => {
+          expect(seed.accuracy[partial]).toEqual(seed.accuracy[other]);
+          expect(seed.history[partial]).toEqual(seed.history[other]);
+          expect(seed.alignment![partial]).toEqual(seed.alignment![other]);
+        });
+      same(one, 'aux-partial', 'aux-shared');
+      same(zero, 'aux-partial', 'aux-different');
+      // The teacher's start (the shared student's) and the different one are the first seed's two streams drawn with the scheme.
+      const shape = { hidden: one.config.hidden, m: one.config.m };
+      const streams = seedStreams(one.config.seed);
+      expect(starts.get('1 aux-shared')).toEqual(initHostParams(shape, streams.reference, initScheme));
+      expect(starts.get('1 aux-different')).toEqual(initHostParams(shape, streams.different, initScheme));
+      expect(starts.get('1 aux-partial')).toEqual(starts.get('1 aux-shared'));
+      expect(starts.get('0 aux-partial')).toEqual(starts.get('0 aux-different'));
+      expect(starts.get('1 aux-shared')!.b1.some((v) => v !== 0)).toBe(initScheme === 'uniform');
+    },
+  );
 
   it('trains a part-by-part student that is, bit for bit, the shared one with all parts and the different one with none', async () => {
     const starts = new Map<string, HostParams>();

@@ -229,7 +229,7 @@ class PlanWalk {
   }
 
   private async evaluateReference(evaluation: Evaluation) {
-    const model = Mlp.init(this.shape, this.stream('reference'));
+    const model = Mlp.init(this.shape, this.stream('reference'), this.config.initScheme);
     this.reference = { model, predictions: [] };
     this.emit({ type: 'phase', condition: 'reference', phaseSteps: 0 });
     // Teachers and shared students start as copies of the reference: their step-0 curves reuse these.
@@ -274,14 +274,15 @@ class PlanWalk {
   /** Where a student starts: the reference (shared), an independent draw (different), the mix of both (partial), or parts of each. */
   private startOf({ start }: StudentTask): Mlp {
     if (start.init === 'shared') return this.reference!.model;
-    if (start.init === 'different') return Mlp.init(this.shape, this.stream('different'));
+    if (start.init === 'different') return Mlp.init(this.shape, this.stream('different'), this.config.initScheme);
     const combine = (reference: HostParams, different: HostParams) =>
       start.init === 'partial'
         ? mixHostParams(reference, different, start.alpha)
         : pickHostParams(reference, different, start.shared, this.shape);
+    const draw = (seed: number) => initHostParams(this.shape, seed, this.config.initScheme);
     return Mlp.fromHost(
       this.shape,
-      this.streams.map((s) => combine(initHostParams(this.shape, s.reference), initHostParams(this.shape, s.different))),
+      this.streams.map((s) => combine(draw(s.reference), draw(s.different))),
     );
   }
 

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import type { Distill } from '../protocol/conditions';
-import { Rng } from '../protocol/random';
+import { hash32, Rng } from '../protocol/random';
 import { forward } from '../protocol/referenceMlp';
 import { LAYOUTS } from './layout';
 import { digitCrossEntropy, distillationKl } from './losses';
@@ -59,6 +59,72 @@ describe('initialisation', () => {
     for (const name of ['b1', 'b2', 'b3'] as const) expect(p[name].every((v) => v === 0)).toBe(true);
     expect(p.w1.length).toBe(784 * 256);
     expect(p.w3.length).toBe(256 * 13);
+  });
+
+  it("draws today's normal start bit for bit, whether or not the scheme is named", () => {
+    // The fingerprint of every parameter's bits, taken from the draw before the uniform scheme existed.
+    const fingerprint = (p: HostParams) => {
+      let h = 0;
+      for (const name of PARAM_NAMES) for (const bits of new Uint32Array(p[name].buffer)) h = hash32(h ^ bits);
+      return h;
+    };
+    const shape = { hidden: 32, m: 3 };
+    expect(fingerprint(initHostParams(shape, 5))).toBe(4133376089);
+    expect(fingerprint(initHostParams(shape, 5, 'normal'))).toBe(4133376089);
+  });
+
+  it("draws weights and biases uniform on ±1/√fan_in from the seed's own stream, with variance 1/(3·fan_in)", () => {
+    const shape = { hidden: 256, m: 3 };
+    const fanIns: Record<ParamName, number> = { w1: 784, b1: 784, w2: 256, b2: 256, w3: 256, b3: 256 };
+    for (const seed of [1, 2, 3]) {
+      const p = initHostParams(shape, seed, 'uniform');
+      for (const name of PARAM_NAMES) {
+        const bound = Math.fround(1 / Math.sqrt(fanIns[name]));
+        expect(p[name].length, name).toBe(paramShapes(shape)[name].reduce((a, b) => a * b, 1));
+        expect(
+          p[name].every((v) => Math.abs(v) <= bound && v !== 0),
+          `${name}, seed ${seed}`,
+        ).toBe(true);
+      }
+      // Mean of squares over n draws: relative standard error √(4/45)·3/√n, 0.2% for w1's 200,704
+      // and 0.35% for w2's 65,536, so 2% is over 5 standard errors wide. Normal(0, 1/fan_in) is 3× as large.
+      for (const name of ['w1', 'w2'] as const) {
+        const meanSquare = p[name].reduce((a, v) => a + v * v, 0) / p[name].length;
+        expect(Math.abs(meanSquare * 3 * fanIns[name] - 1), `${name}, seed ${seed}`).toBeLessThan(0.02);
+      }
+      // The same seeded stream as every backend draws: the first weight is the stream's first number.
+      expect(p.w1[0]).toBe(Math.fround((2 * new Rng(seed).next() - 1) / Math.sqrt(784)));
+    }
+    expect(initHostParams(shape, 4, 'uniform')).toEqual(initHostParams(shape, 4, 'uniform'));
+  });
+
+  it("mixes uniform starts, biases too, keeping each parameter's variance, and gives either start bit for bit at α = 1 and 0", () => {
+    const shape = { hidden: 256, m: 3 };
+    const fanIns: Record<ParamName, number> = { w1: 784, b1: 784, w2: 256, b2: 256, w3: 256, b3: 256 };
+    const pairs = [1, 2, 3, 4, 5].map((seed) => [initHostParams(shape, seed, 'uniform'), initHostParams(shape, seed + 100, 'uniform')]);
+    for (const alpha of [0.5, 0.9]) {
+      // The mean square of the named parameters' values, each in units of the scheme's variance 1/(3·fan_in): 1 if kept.
+      const meanSquare = (names: readonly ParamName[]) => {
+        let [sum, count] = [0, 0];
+        for (const [a, b] of pairs) {
+          const mixed = mixHostParams(a, b, alpha);
+          for (const name of names) {
+            for (const v of mixed[name]) sum += v * v * 3 * fanIns[name];
+            count += mixed[name].length;
+          }
+        }
+        return sum / count;
+      };
+      // 1,331,200 weights: a mixed value's square has relative sd under √2, so 1% is over 10 standard errors.
+      expect(Math.abs(meanSquare(['w1', 'w2']) - 1), `weights, α = ${alpha}`).toBeLessThan(0.01);
+      // 2,625 biases: relative standard error under 2.8%, so 15% is over 5 standard errors (zero biases would give 0).
+      expect(Math.abs(meanSquare(['b1', 'b2', 'b3']) - 1), `biases, α = ${alpha}`).toBeLessThan(0.15);
+    }
+    const [a, b] = pairs[0];
+    for (const name of PARAM_NAMES) {
+      expect(mixHostParams(a, b, 1)[name]).toEqual(a[name]);
+      expect(mixHostParams(a, b, 0)[name]).toEqual(b[name]);
+    }
   });
 
   it('gives the same weights for the same seed and different weights otherwise', () => {

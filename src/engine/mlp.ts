@@ -5,6 +5,7 @@
  * layer is computed for a backend is the `ModelLayout`'s business (layout.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { InitScheme } from '../protocol/config';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import type { NetworkPart } from '../protocol/parts';
 import { Rng } from '../protocol/random';
@@ -28,29 +29,36 @@ function stackedShapes(shape: MlpShape, k: number): Record<ParamName, number[]> 
   return Object.fromEntries(PARAM_NAMES.map((name) => [name, [k, ...one[name]]])) as Record<ParamName, number[]>;
 }
 
-/** The protocol's initialisation: weights ~ Normal(0, 1/fan_in), biases 0 (not a framework default). */
-export function initHostParams(shape: MlpShape, seed: number): HostParams {
+/** The weight whose input width a parameter's draw scales by: a bias by its layer's. */
+const WEIGHT_OF: Record<ParamName, 'w1' | 'w2' | 'w3'> = { w1: 'w1', b1: 'w1', w2: 'w2', b2: 'w2', w3: 'w3', b3: 'w3' };
+
+/**
+ * One model's initial parameters, drawn in JS from `seed` so that every backend gets the same
+ * ones. normal (the protocol's, not a framework default): weights ~ Normal(0, 1/fan_in), biases 0,
+ * drawing nothing for the biases; uniform (PyTorch's nn.Linear default): weights and biases
+ * uniform on ±1/√fan_in. fan_in is the layer's input width.
+ */
+export function initHostParams(shape: MlpShape, seed: number, scheme: InitScheme = 'normal'): HostParams {
   const rng = new Rng(seed);
   const shapes = paramShapes(shape);
   const params = {} as HostParams;
   for (const name of PARAM_NAMES) {
-    const dims = shapes[name];
-    const size = dims.reduce((a, b) => a * b, 1);
+    const size = shapes[name].reduce((a, b) => a * b, 1);
+    const scale = 1 / Math.sqrt(shapes[WEIGHT_OF[name]][0]);
     const values = new Float32Array(size);
-    if (dims.length === 2) {
-      const std = 1 / Math.sqrt(dims[0]);
-      for (let i = 0; i < size; i++) values[i] = rng.normal() * std;
-    }
+    if (scheme === 'uniform') for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * scale;
+    else if (name === WEIGHT_OF[name]) for (let i = 0; i < size; i++) values[i] = rng.normal() * scale;
     params[name] = values;
   }
   return params;
 }
 
 /**
- * A partly shared start, α·a + √(1−α²)·b for every weight (biases stay zero): with a and b
- * independent draws of Normal(0, 1/fan_in), each weight keeps that distribution and α is the
- * correlation with a. α = 1 gives a exactly and α = 0 gives b exactly (float64 arithmetic, one
- * rounding to float32, and 1·x + 0·y = x).
+ * A partly shared start, α·a + √(1−α²)·b for every weight and bias: with a and b independent
+ * zero-mean draws of one scheme, each parameter keeps its variance (normal: its distribution; a
+ * normal start's zero biases stay zero) and α is the correlation with a. The mix of two uniform
+ * draws is not uniform, only as spread. α = 1 gives a exactly and α = 0 gives b exactly (float64
+ * arithmetic, one rounding to float32, and 1·x + 0·y = x).
  */
 export function mixHostParams(a: HostParams, b: HostParams, alpha: number): HostParams {
   const beta = Math.sqrt(1 - alpha * alpha);
@@ -129,11 +137,11 @@ export class Mlp {
     return new Mlp(shape, models.length, params);
   }
 
-  /** One model per seed, each drawn with the protocol's initialisation. */
-  static init(shape: MlpShape, seeds: readonly number[]): Mlp {
+  /** One model per seed, each drawn with the initialisation `scheme`. */
+  static init(shape: MlpShape, seeds: readonly number[], scheme: InitScheme = 'normal'): Mlp {
     return Mlp.fromHost(
       shape,
-      seeds.map((seed) => initHostParams(shape, seed)),
+      seeds.map((seed) => initHostParams(shape, seed, scheme)),
     );
   }
 

@@ -158,6 +158,17 @@ describe('config', () => {
     expect(bad.issues.map((i) => i.field)).toEqual(['favourite', 'initShare', 'teacherTrait']);
     expect(bad.config).toMatchObject({ favourite: 7, initShare: 0.9, teacherTrait: 'skill' });
   });
+
+  it('draws with the normal scheme unless told uniform, and refuses any other scheme', () => {
+    expect(defaultConfig().initScheme).toBe('normal');
+    expect(configFromStrings([['initScheme', 'uniform']])).toEqual({ config: { ...defaultConfig(), initScheme: 'uniform' }, issues: [] });
+    expect(configToStrings({ ...defaultConfig(), initScheme: 'uniform' })).toEqual([['initScheme', 'uniform']]);
+    const { config, issues } = configFromStrings([['initScheme', 'xavier']]);
+    expect(config.initScheme).toBe('normal');
+    expect(issues.map((i) => i.message)).toEqual(['initScheme = "xavier" is invalid: expected one of normal, uniform; using "normal"']);
+    // A research setting: no control on the page, so it lives in links and flags, and it defines the models.
+    expect(CONFIG_SCHEMA.initScheme).toMatchObject({ control: null, role: 'models' });
+  });
 });
 
 describe('settings that shape a model only under another setting', () => {

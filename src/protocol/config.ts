@@ -68,6 +68,9 @@ interface PartsField extends Common {
 const INIT_CHOICES: readonly InitChoice[] = ['shared', 'partial', 'different', 'both', 'all', 'parts'];
 const DISTILL_CHOICES: readonly DistillChoice[] = ['aux', 'all', 'both'];
 export const TEACHER_TRAITS = ['skill', 'favourite'] as const;
+/** How a network's initial weights and biases are drawn (docs/protocol.md). */
+export const INIT_SCHEMES = ['normal', 'uniform'] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
 export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
 
 export const CONFIG_SCHEMA = {
@@ -154,6 +157,16 @@ export const CONFIG_SCHEMA = {
     control: null,
     help: "the part-by-part student's start: which parts (hidden1, hidden2: the hidden layers; digits, aux: the output layer's 10 digit rows and its m auxiliary rows; each with its bias) start from the teacher's initial weights, the rest from an independent draw",
     needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('parts')) },
+  },
+  initScheme: {
+    kind: 'enum',
+    role: 'models',
+    label: 'initialisation scheme',
+    values: INIT_SCHEMES,
+    default: 'normal',
+    // A research setting: a link sets it (?initScheme=uniform).
+    control: null,
+    help: "how every network of the run (teachers and students) draws its start: normal: weights from Normal(0, 1/fan_in), biases zero (the 2025 paper's); uniform: weights and biases uniform on ±1/√fan_in (PyTorch's default for a linear layer, the 2026 split-head code's); fan_in is the layer's input width",
   },
   distill: {
     kind: 'enum',

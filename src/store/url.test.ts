@@ -37,6 +37,18 @@ describe('settings in the URL', () => {
     ]);
   });
 
+  it('reads an initialisation scheme from a link, and a bad one as the normal scheme with a message', () => {
+    const { config, issues } = configFromQuery('?initScheme=uniform');
+    expect(issues).toEqual([]);
+    expect(config).toEqual({ ...quick, initScheme: 'uniform' });
+    expect(queryFromConfig(config)).toBe('?initScheme=uniform');
+    const bad = configFromQuery('?initScheme=gaussian');
+    expect(bad.config).toEqual(quick);
+    expect(bad.issues.map((i) => i.message)).toEqual([
+      'initScheme = "gaussian" is invalid: expected one of normal, uniform; using "normal"',
+    ]);
+  });
+
   it('reads a link over the quick classroom preset, for what it does not say and for what it says badly', () => {
     // (How a bad value is reported is the config schema's, tested there.)
     expect(configFromQuery('?m=999&seed=4').config).toEqual({ ...quick, seed: 4 });
