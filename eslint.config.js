@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -10,6 +11,9 @@ import tseslint from 'typescript-eslint';
  * the UI. Options: `forbidden` folders, with `except` paths inside them; or `within`, the one folder
  * a layer may import from. Package imports are no-restricted-imports' business.
  */
+/** The project's root: paths are taken from here, wherever ESLint was started (an editor, a subfolder). */
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
 const layers = {
   rules: {
     imports: {
@@ -21,7 +25,7 @@ const layers = {
           const source = node.source?.value;
           if (typeof source !== 'string' || !source.startsWith('.')) return;
           const target = path
-            .relative(context.cwd, path.resolve(path.dirname(context.filename), source))
+            .relative(ROOT, path.resolve(path.dirname(context.filename), source))
             .split(path.sep)
             .join('/');
           const crossing = within

@@ -19,7 +19,7 @@ export interface Journal {
 }
 
 /** Where a sweep keeps its journal: beside its first output file (--json, else --csv); none when it writes only to standard output. */
-export const journalPath = (outputs: readonly Output[]): string | null => {
+const journalPath = (outputs: readonly Output[]): string | null => {
   const file = outputs.find((o) => o.path !== STDOUT);
   return file ? `${file.path}.journal` : null;
 };

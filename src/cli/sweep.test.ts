@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeRange } from '../protocol/config';
-import { parseSweep, type JournalEntry, type SweepFile } from '../protocol/sweep';
+import { parseSweep, sameJob, type JournalEntry, type SweepFile } from '../protocol/sweep';
 
 const TINY = [
   '--hidden',
@@ -106,8 +106,7 @@ describe('npm run sweep', () => {
     expect(existsSync(journal)).toBe(false);
     const resumed = parseSweep(readFileSync(out('whole.json'), 'utf8'));
     // A kept job was not trained again: the file holds it as the journal did, its own wall time included.
-    for (const { job } of kept)
-      expect(resumed.jobs.find((j) => j.seed === job.seed && j.values.initShare === job.values.initShare)).toEqual(job);
+    for (const { job } of kept) expect(resumed.jobs.find((j) => sameJob(j, job))).toEqual(job);
 
     // Shards, each uninterrupted: merged, they must equal the resumed sweep seed for seed.
     const shards = await Promise.all(

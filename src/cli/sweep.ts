@@ -223,7 +223,7 @@ async function main(): Promise<number> {
   }
   const shardText = sweep.shard ? `shard ${sweep.shard.index}/${sweep.shard.count}: ` : '';
   report(
-    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText(jobs.length ? [...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b) : [])}: ` +
+    `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText([...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b))}: ` +
       `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
   );
   if (kept.length > 0)

@@ -198,12 +198,7 @@ class PlanWalk {
 
   /** Frees everything still held, on every path. */
   dispose(): void {
-    this.reference?.model.dispose();
-    for (const teacher of this.teachers.values()) teacher.dispose();
-    for (const { targets, update } of this.outputs.values()) {
-      targets.logits.dispose();
-      update.dispose();
-    }
+    for (const task of this.plan.tasks) this.free(task);
     this.testSet.dispose();
   }
 

@@ -138,13 +138,14 @@ export function adamState(params: Weights): AdamState {
 export function adamStep(params: Weights, grads: Record<keyof ModelParams, Values>, state: AdamState, lr: number): void {
   const { beta1, beta2, eps } = ADAM;
   state.t += 1;
+  const [mScale, vScale] = [1 - beta1 ** state.t, 1 - beta2 ** state.t];
   for (const name of PARAM_ORDER) {
     const [p, g, m, v] = [params[name], grads[name], state.m[name], state.v[name]];
     for (let i = 0; i < p.length; i++) {
       m[i] = beta1 * m[i] + (1 - beta1) * g[i];
       v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      const mHat = m[i] / (1 - beta1 ** state.t);
-      const vHat = v[i] / (1 - beta2 ** state.t);
+      const mHat = m[i] / mScale;
+      const vHat = v[i] / vScale;
       p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
     }
   }

@@ -217,9 +217,15 @@ function withLatest(
  * ended, and a setting that changes its models has changed since (the controls describe models
  * the charts do not show).
  */
+/** Whether a run can start: MNIST and a backend are ready. */
+export const canRun = (state: Pick<AppState, 'data' | 'backend'>) => state.data.status === 'ready' && state.backend.status === 'ready';
+
+/** Whether a run is under way (training, or paused part-way). */
+export const isActive = (runState: RunView['state']) => runState === 'running' || runState === 'paused';
+
 export function isStale(state: Pick<AppState, 'config' | 'run'>): boolean {
   const { run, config } = state;
-  if (!run.config || run.state === 'running' || run.state === 'paused' || run.state === 'idle') return false;
+  if (!run.config || isActive(run.state) || run.state === 'idle') return false;
   return MODEL_KEYS.some((k) => run.config![k] !== config[k]);
 }
 

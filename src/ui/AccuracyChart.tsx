@@ -23,6 +23,8 @@ const isBackground = (c: Condition) => {
   return role === 'reference' || c === 'clean-teacher' || (role === 'student' && teacher === 'clean-teacher' && init !== 'shared');
 };
 
+const percent = (v: number) => pct(v);
+
 export function AccuracyChart() {
   const measure = useMeasure();
   // Each slice on its own: the whole `derived` changes with every loss reading, and this chart is the page's costliest to draw.
@@ -88,7 +90,7 @@ export function AccuracyChart() {
           )}
           <SeriesNumbers
             series={allSeries}
-            format={(v) => pct(v)}
+            format={percent}
             caption={`${measure === 'favourite' ? 'Favourite rate' : 'Test accuracy'}, mean over seeds, at each evaluated step of the run`}
           />
         </>

@@ -6,6 +6,8 @@ import { SeriesNumbers } from './chart/NumbersTable';
 import { PngButton } from './Export';
 import { useAppState } from './useStore';
 
+const threeDigits = (v: number) => v.toPrecision(3);
+
 export function LossChart() {
   const series = useAppState((s) => s.derived.loss);
   const figure = useRef<HTMLElement>(null);
@@ -22,7 +24,7 @@ export function LossChart() {
         <>
           <CurveChart series={series} scale="log" height={240} />
           <ConditionLegend conditions={conditionsIn(series)} />
-          <SeriesNumbers series={series} format={(v) => v.toPrecision(3)} caption="Training loss at each step it was read" />
+          <SeriesNumbers series={series} format={threeDigits} caption="Training loss at each step it was read" />
         </>
       )}
     </figure>

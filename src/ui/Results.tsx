@@ -1,5 +1,6 @@
 /** The honest summary of the run on screen: the paper's figure (mean, 95% interval with Student's t, every seed) and a table, live, with exports. */
 import { useRef } from 'react';
+import { isActive } from '../store/state';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import { INTERVAL_NAME, overSeeds, pct } from '../protocol/format';
 import { differenceFromPaper, isPaperProtocol } from '../protocol/presets';
@@ -16,7 +17,7 @@ export function Results() {
   const bars = useAppState((s) => (measure === 'favourite' ? s.derived.favouriteBars : s.derived.bars));
   const runConfig = useAppState((s) => s.run.config);
   const config = useShownConfig();
-  const running = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
+  const running = useAppState((s) => isActive(s.run.state));
   const seeds = useAppState((s) => s.run.seeds.length);
   const figure = useRef<SVGSVGElement>(null);
   if (bars.length === 0 || !runConfig)

@@ -1,5 +1,6 @@
 /** Every setting, from the config schema: the presets, each number, the backend, and what this machine runs on. */
 import { useState } from 'react';
+import { isActive } from '../store/state';
 import { CONFIG_KEYS, CONFIG_SCHEMA, describeRange, validateConfig, type Config, type ConfigKey } from '../protocol/config';
 import { PRESETS, presetOf, type PresetName } from '../protocol/presets';
 import { useAppState, useAppStore } from './useStore';
@@ -56,7 +57,7 @@ function NumberField({
 export function PresetButtons({ only }: { only?: PresetName[] }) {
   const store = useAppStore();
   const config = useAppState((s) => s.config);
-  const active = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
+  const active = useAppState((s) => isActive(s.run.state));
   const hidden = useAppState((s) => s.view.hidden.includes('presets'));
   if (hidden) return null;
   const preset = presetOf(config);
@@ -125,7 +126,7 @@ function MachineDetails() {
 export function Settings() {
   const store = useAppStore();
   const config = useAppState((s) => s.config);
-  const active = useAppState((s) => s.run.state === 'running' || s.run.state === 'paused');
+  const active = useAppState((s) => isActive(s.run.state));
   const set = (patch: Partial<Config>) => store.actions.setConfig(patch);
   const preset = presetOf(config);
   return (

@@ -1,5 +1,6 @@
 /** Keyboard shortcuts for running a class from the keyboard, and the overlay that lists them. */
 import { useEffect } from 'react';
+import { canRun } from '../store/state';
 import { CONFIG_SCHEMA } from '../protocol/config';
 import { LINK_ONLY } from './Controls';
 import type { AppStore } from '../store/store';
@@ -26,7 +27,7 @@ function onKey(store: AppStore, event: KeyboardEvent) {
   const { actions } = store;
   const run = state.run.state;
   const idle = run !== 'running' && run !== 'paused';
-  const ready = state.data.status === 'ready' && state.backend.status === 'ready';
+  const ready = canRun(state);
   switch (event.key.toLowerCase()) {
     case 'r':
       if (run === 'running') actions.pause();

@@ -8,7 +8,7 @@
 import { useEffect } from 'react';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
-import type { AppState } from '../store/state';
+import { canRun, isActive, type AppState } from '../store/state';
 import { useShownConfig } from './useNames';
 import { useAppState, useAppStore } from './useStore';
 
@@ -149,10 +149,10 @@ export function Tour() {
   const steps = tourFor(config);
   const current = step === null ? null : steps[Math.min(step, steps.length - 1)];
   const runState = useAppState((s) => s.run.state);
-  const ready = useAppState((s) => s.data.status === 'ready' && s.backend.status === 'ready');
+  const ready = useAppState(canRun);
   const has = useAppState((s) => current?.needs?.has(s) ?? true);
 
-  const active = runState === 'running' || runState === 'paused';
+  const active = isActive(runState);
   // A part a run fills is empty until the run reaches it: the step waits for it, or offers the Run that fills it.
   const waiting = has ? null : active ? 'run' : 'idle';
 

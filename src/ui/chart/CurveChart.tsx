@@ -42,7 +42,9 @@ export function CurveChart({
   const format =
     scale === 'percent' ? (v: number) => pct(v, 0) : scale === 'cosine' ? (v: number) => v.toFixed(2) : (v: number) => v.toPrecision(2);
   const tick = { fontSize: type.small };
-  const lastX = Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.step)));
+  // A loop, not a spread: a long run's points would pass the engine's limit on arguments.
+  let lastX = 0;
+  for (const line of series) for (const { step } of line.points) lastX = Math.max(lastX, step);
   return (
     <ResponsiveContainer width="100%" height={height ?? type.chartHeight}>
       {/* The top tick's label is centred on the plot's top edge: the margin holds its upper half at any type size. */}

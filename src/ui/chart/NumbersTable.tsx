@@ -1,4 +1,5 @@
 /** A chart's numbers as a table: its text alternative, under a disclosure. */
+import { useMemo } from 'react';
 import type { Condition } from '../../protocol/conditions';
 import type { Series } from '../../store/derive';
 import { Scroll } from '../Scroll';
@@ -50,22 +51,29 @@ export function NumbersTable({
   );
 }
 
-/** A curve chart's table: each evaluated step, the mean over seeds of each model. */
+/** A curve chart's table: each evaluated step, the mean over seeds of each model, summed in one pass over the points (a long run redraws it often). */
 export function SeriesNumbers({ series, format, caption }: { series: Series[]; format: (v: number) => string; caption: string }) {
-  const conditions = conditionsIn(series);
-  const steps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
-  const mean = (condition: Condition, step: number) => {
-    const values = series
-      .filter((s) => s.condition === condition)
-      .flatMap((s) => s.points.filter((p) => p.step === step).map((p) => p.value));
-    return values.length ? format(values.reduce((a, b) => a + b, 0) / values.length) : '';
-  };
-  return (
-    <NumbersTable
-      caption={caption}
-      rowHeader="step"
-      conditions={conditions}
-      rows={steps.map((step) => ({ key: String(step), cells: conditions.map((c) => mean(c, step)) }))}
-    />
-  );
+  const rows = useMemo(() => {
+    const conditions = conditionsIn(series);
+    const sums = new Map<number, Map<Condition, { sum: number; n: number }>>();
+    for (const line of series)
+      for (const { step, value } of line.points) {
+        const atStep = sums.get(step) ?? sums.set(step, new Map()).get(step)!;
+        const cell = atStep.get(line.condition) ?? atStep.set(line.condition, { sum: 0, n: 0 }).get(line.condition)!;
+        cell.sum += value;
+        cell.n += 1;
+      }
+    const steps = [...sums.keys()].sort((a, b) => a - b);
+    return {
+      conditions,
+      rows: steps.map((step) => ({
+        key: String(step),
+        cells: conditions.map((c) => {
+          const cell = sums.get(step)!.get(c);
+          return cell ? format(cell.sum / cell.n) : '';
+        }),
+      })),
+    };
+  }, [series, format]);
+  return <NumbersTable caption={caption} rowHeader="step" conditions={rows.conditions} rows={rows.rows} />;
 }
