@@ -58,7 +58,7 @@ describe('npm run experiment', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('runs with --init-scheme uniform and records the scheme in its result', async () => {
+  it('runs with --init-scheme uniform and --student-loss mse and records both in its result', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
     const { code, stderr } = await cli([
       ...TINY,
@@ -70,12 +70,14 @@ describe('npm run experiment', () => {
       'aux',
       '--init-scheme',
       'uniform',
+      '--student-loss',
+      'mse',
       '--json',
       json,
     ]);
     expect(code, stderr).toBe(0);
     const result = parseExport(readFileSync(json, 'utf8'));
-    expect(result.config.initScheme).toBe('uniform');
+    expect(result.config).toMatchObject({ initScheme: 'uniform', studentLoss: 'mse' });
     expect(Object.keys(result.seeds[0].accuracy).sort()).toEqual(['aux-shared', 'reference', 'teacher']);
   });
 
@@ -98,14 +100,16 @@ describe('npm run experiment', () => {
     expect(stdout).toBe('');
   });
 
-  it('refuses an initialisation scheme it does not know, exit 2, naming the schemes', async () => {
-    const { code, stdout, stderr } = await cli(['--init-scheme', 'gaussian']);
-    expect(code).toBe(2);
-    expect(stderr).toBe(
-      'error: --init-scheme "gaussian" is invalid: expected one of normal, uniform\nRun with --help for the list of flags.\n',
-    );
-    expect(stdout).toBe('');
-  });
+  for (const [flag, unknown, values] of [
+    ['--init-scheme', 'gaussian', 'normal, uniform'],
+    ['--student-loss', 'l1', 'kl, mse'],
+  ])
+    it(`refuses a value of ${flag} it does not know, exit 2, naming its values`, async () => {
+      const { code, stdout, stderr } = await cli([flag, unknown]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`error: ${flag} "${unknown}" is invalid: expected one of ${values}\nRun with --help for the list of flags.\n`);
+      expect(stdout).toBe('');
+    });
 
   it('refuses a pattern of parts it does not know, exit 2, naming the parts and the names', async () => {
     const { code, stdout, stderr } = await cli(['--init', 'parts', '--share-parts', 'nope']);

@@ -6,24 +6,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { batchInputs, phaseBuffers } from './hostBatches';
 import { HostMatrix, product } from './hostMatrix';
-import { logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
+import { columnsOf, logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
 import type { HostBuffers } from './hostWasm';
 import type { ModelLayout } from './layout';
 import { distilledColumns } from './losses';
 import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
-/** The objective as the host loss needs it: labels, or each model's teacher log-probabilities over the distilled columns, made once for the phase. */
+/**
+ * The objective as the host loss needs it, made once for the phase: labels, or each model's teacher
+ * targets over the distilled columns (log-probabilities for KL, the logits themselves for the squared difference).
+ */
 async function hostObjective(objective: PhaseObjective): Promise<HostObjective> {
   if (objective.kind === 'digits') return objective;
-  const { targets, distill } = objective;
+  const { targets, distill, loss } = objective;
   const { start, size } = distilledColumns(distill, targets.width);
   const logits = (await targets.logits.data()) as Float32Array;
   const per = targets.count * targets.width;
-  const teacherLogProbs = Array.from({ length: logits.length / per }, (_, k) =>
-    logSoftmaxRows(logits.subarray(k * per, (k + 1) * per), targets.width, start, size),
-  );
-  return { kind: 'distill', teacherLogProbs, start, size };
+  const teacher = Array.from({ length: logits.length / per }, (_, k) => {
+    const modelLogits = logits.subarray(k * per, (k + 1) * per);
+    return loss === 'kl' ? logSoftmaxRows(modelLogits, targets.width, start, size) : columnsOf(modelLogits, targets.width, start, size);
+  });
+  return { kind: 'distill', loss, teacher, start, size };
 }
 
 /** What a CPU step's passes share: the phase's host buffers, and each model's part of the parameters and gradients. */

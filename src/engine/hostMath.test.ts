@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { Rng } from '../protocol/random';
 import { adamState, adamStep } from '../protocol/referenceMlp';
-import { adamUpdate, logSoftmaxRows, lossAndGradient } from './hostMath';
-import { digitCrossEntropy, distillationKl } from './losses';
+import { adamUpdate, columnsOf, logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
+import { STUDENT_LOSSES, type StudentLoss } from '../protocol/config';
+import { digitCrossEntropy, distillationLoss } from './losses';
 
 beforeAll(async () => {
   await activateNodeBackend('wasm');
@@ -19,7 +20,7 @@ const labels = Uint8Array.from({ length: 10 }, (_, i) => (i * 3) % 10);
 const teacher = Float32Array.from({ length: 10 * width }, () => rng.normal() * 2);
 
 /** The same loss and gradient through tfjs's kernels (losses.ts, checked against autodiff in mlp.test.ts). */
-async function kernels(kind: 'digits' | 'aux' | 'all') {
+async function kernels(kind: 'digits' | 'aux' | 'all', studentLoss: StudentLoss) {
   return tf.tidy(() => {
     const x = tf.tensor2d(logits, [rows, width]);
     if (kind === 'digits') {
@@ -38,22 +39,25 @@ async function kernels(kind: 'digits' | 'aux' | 'all') {
     }
     const [start, size] = kind === 'aux' ? [10, 3] : [0, 13];
     const rowsOf = tf.gather(tf.tensor2d(teacher, [10, width]), tf.tensor1d(indices, 'int32'));
-    const { loss, dLogits } = distillationKl(x, tf.slice(rowsOf, [0, start], [rows, size]) as tf.Tensor2D, kind, rows);
+    const { loss, dLogits } = distillationLoss(x, tf.slice(rowsOf, [0, start], [rows, size]) as tf.Tensor2D, kind, studentLoss, rows);
     return [loss.dataSync()[0], dLogits.dataSync() as Float32Array] as const;
   });
 }
 
 describe('the losses on the host', () => {
-  for (const kind of ['digits', 'aux', 'all'] as const) {
-    it(`give tfjs's loss and gradient (${kind}), exactly zero outside the loss`, async () => {
+  const cases: ['digits' | 'aux' | 'all', StudentLoss][] = [
+    ['digits', 'kl'],
+    ...(['aux', 'all'] as const).flatMap((kind) => STUDENT_LOSSES.map((loss): ['aux' | 'all', StudentLoss] => [kind, loss])),
+  ];
+  for (const [kind, studentLoss] of cases) {
+    it(`give tfjs's loss and gradient (${kind === 'digits' ? kind : `${studentLoss} on ${kind}`}), exactly zero outside the loss`, async () => {
       const [start, size] = kind === 'aux' ? [10, 3] : [0, 13];
-      const objective =
-        kind === 'digits'
-          ? { kind, labels: [labels] }
-          : { kind: 'distill' as const, teacherLogProbs: [logSoftmaxRows(teacher, width, start, size)], start, size };
+      const targets = studentLoss === 'kl' ? logSoftmaxRows(teacher, width, start, size) : columnsOf(teacher, width, start, size);
+      const objective: HostObjective =
+        kind === 'digits' ? { kind, labels: [labels] } : { kind: 'distill', loss: studentLoss, teacher: [targets], start, size };
       const grad = new Float32Array(rows * width).fill(NaN);
       const loss = lossAndGradient(objective, 0, logits, width, indices, grad);
-      const [expectedLoss, expectedGrad] = await kernels(kind);
+      const [expectedLoss, expectedGrad] = await kernels(kind, studentLoss);
       expect(loss).toBeCloseTo(expectedLoss, 5);
       grad.forEach((g, i) => expect(g, `entry ${i}`).toBeCloseTo(expectedGrad[i], 6));
       const [lo, hi] = kind === 'digits' ? [0, 10] : [start, start + size];

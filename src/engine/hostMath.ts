@@ -8,16 +8,21 @@
  * float32 values, exactly the float32 result). Each loop runs as its WebAssembly twin
  * (hostWasm.ts) where it can, bit for bit the same; these are the reference and the fallback.
  */
+import type { StudentLoss } from '../protocol/config';
 import { DIGITS } from '../protocol/constants';
 import { BETA1, BETA2, EPS } from './adam';
 
-/** A batch's loss on the host: each model's labels, or its teacher's log-probabilities over the distilled columns. */
+/** A batch's loss on the host: each model's labels, or its teacher's targets over the distilled columns. */
 export type HostObjective =
   | { kind: 'digits'; labels: readonly Uint8Array[] }
   | {
       kind: 'distill';
-      /** log softmax of each model's teacher logits over the distilled columns, [count, size] per model. */
-      teacherLogProbs: readonly Float32Array[];
+      loss: StudentLoss;
+      /**
+       * Each model's teacher targets over the distilled columns, [count, size] per model: for KL
+       * the log softmax of its logits, for the squared difference the logits themselves.
+       */
+      teacher: readonly Float32Array[];
       start: number;
       size: number;
     };
@@ -41,11 +46,20 @@ export function logSoftmaxRows(logits: Float32Array, width: number, start: numbe
   return out;
 }
 
+/** Columns start … start + size − 1 of each row of `logits` ([rows, width]), as [rows, size]: the squared difference's targets. */
+export function columnsOf(logits: Float32Array, width: number, start: number, size: number): Float32Array {
+  const rows = logits.length / width;
+  const out = new Float32Array(rows * size);
+  for (let r = 0; r < rows; r++) out.set(logits.subarray(r * width + start, r * width + start + size), r * size);
+  return out;
+}
+
 /**
- * One model's batch loss (mean over its rows) and, into `dLogits` ([rows, width], every entry
- * written), its gradient with respect to the logits: cross-entropy on the 10 digit logits, or
- * KL(teacher ‖ student) on the distilled ones, "batchmean", temperature 1. Columns outside the loss
- * get exactly zero. As losses.ts, which the tfjs-kernel step uses.
+ * One model's batch loss and, into `dLogits` ([rows, width], every entry written), its gradient
+ * with respect to the logits: cross-entropy on the 10 digit logits, or on the distilled ones
+ * KL(teacher ‖ student), "batchmean", temperature 1, or the squared difference of the raw logits,
+ * a mean over the rows and the distilled columns. Columns outside the loss get exactly zero. As
+ * losses.ts, which the tfjs-kernel step uses.
  */
 export function lossAndGradient(
   objective: HostObjective,
@@ -59,6 +73,19 @@ export function lossAndGradient(
   dLogits.fill(0);
   let total = 0;
   const [start, size] = objective.kind === 'digits' ? [0, DIGITS] : [objective.start, objective.size];
+  if (objective.kind === 'distill' && objective.loss === 'mse') {
+    const teacher = objective.teacher[model];
+    const scale = 2 / (rows * size);
+    for (let r = 0; r < rows; r++) {
+      const [base, from] = [r * width + start, indices[r] * size];
+      for (let c = 0; c < size; c++) {
+        const diff = logits[base + c] - teacher[from + c];
+        total += diff * diff;
+        dLogits[base + c] = scale * diff;
+      }
+    }
+    return total / (rows * size);
+  }
   for (let r = 0; r < rows; r++) {
     const base = r * width + start;
     let top = -Infinity;
@@ -72,7 +99,7 @@ export function lossAndGradient(
       for (let c = 0; c < size; c++) dLogits[base + c] = Math.exp(logits[base + c] - logSum) / rows;
       dLogits[base + label] -= 1 / rows;
     } else {
-      const teacher = objective.teacherLogProbs[model];
+      const teacher = objective.teacher[model];
       const from = indices[r] * size;
       for (let c = 0; c < size; c++) {
         const logT = teacher[from + c];

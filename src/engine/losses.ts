@@ -1,11 +1,12 @@
 /**
- * The two losses of the protocol with their gradients with respect to the logits, written
+ * The protocol's losses with their gradients with respect to the logits, written
  * out so the backward pass can stay hand-written (see mlp.ts). Logits come as model-major rows
  * of K models ([K·B, width]); each model's loss is a mean over its batch of B, and the reported
  * loss is the mean over models. Columns outside a loss get an exactly-zero gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
+import type { StudentLoss } from '../protocol/config';
 import { DIGITS } from '../protocol/constants';
 import { distilledColumns } from '../protocol/referenceMlp';
 
@@ -31,25 +32,45 @@ export function digitCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, batc
 
 export { distilledColumns };
 
+/** The gradient over the chosen columns, zero-padded to the full width. */
+function padColumns(dChosen: tf.Tensor2D, start: number, width: number): tf.Tensor2D {
+  const size = dChosen.shape[1];
+  return size === width
+    ? dChosen
+    : tf.pad(dChosen, [
+        [0, 0],
+        [start, width - start - size],
+      ]);
+}
+
 /**
- * KL(softmax(teacher) ‖ softmax(student)) over the chosen logits, "batchmean", temperature 1.
- * `teacherLogits` holds only the chosen columns, one row per student row ([K·B, size]).
+ * The student's loss against its teacher over the chosen logits: KL(softmax(teacher) ‖
+ * softmax(student)), "batchmean", temperature 1; or the mean squared difference of the raw logits,
+ * a mean over the batch and the chosen columns (PyTorch's mse_loss). `teacherLogits` holds only the
+ * chosen columns, one row per student row ([K·B, size]).
  */
-export function distillationKl(logits: tf.Tensor2D, teacherLogits: tf.Tensor2D, which: Distill, batch: number): LossAndGrad {
+export function distillationLoss(
+  logits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  which: Distill,
+  loss: StudentLoss,
+  batch: number,
+): LossAndGrad {
   const [rows, width] = logits.shape;
   const { start, size } = distilledColumns(which, width);
-  const studentLogProbs = tf.logSoftmax(tf.slice(logits, [0, start], [rows, size]));
+  const chosen = tf.slice(logits, [0, start], [rows, size]);
+  if (loss === 'mse') {
+    const diff = tf.sub(chosen, teacherLogits);
+    return {
+      loss: tf.div(tf.sum(tf.square(diff)), rows * size),
+      dLogits: padColumns(tf.mul(diff, 2 / (batch * size)), start, width),
+    };
+  }
+  const studentLogProbs = tf.logSoftmax(chosen);
   const teacherLogProbs = tf.logSoftmax(teacherLogits);
   const teacherProbs = tf.exp(teacherLogProbs);
-  const loss = tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), rows) as tf.Scalar;
-  const dChosen = tf.div(tf.sub(tf.exp(studentLogProbs), teacherProbs), batch);
-  const dLogits = (
-    size === width
-      ? dChosen
-      : tf.pad(dChosen, [
-          [0, 0],
-          [start, width - start - size],
-        ])
-  ) as tf.Tensor2D;
-  return { loss, dLogits };
+  return {
+    loss: tf.div(tf.sum(tf.mul(teacherProbs, tf.sub(teacherLogProbs, studentLogProbs))), rows),
+    dLogits: padColumns(tf.div(tf.sub(tf.exp(studentLogProbs), teacherProbs), batch), start, width),
+  };
 }

@@ -4,10 +4,11 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import type { Distill } from '../protocol/conditions';
+import type { StudentLoss } from '../protocol/config';
 import { hash32, Rng } from '../protocol/random';
 import { forward } from '../protocol/referenceMlp';
 import { LAYOUTS } from './layout';
-import { digitCrossEntropy, distillationKl } from './losses';
+import { digitCrossEntropy, distillationLoss } from './losses';
 import { initHostParams, mixHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
 
 beforeAll(async () => {
@@ -179,15 +180,17 @@ describe('hand-written backward pass', () => {
   /** A loss on model-major logits; `rows` picks the label and teacher rows of the models present. */
   type LossOf = (logits: tf.Tensor2D, d: ReturnType<typeof inputs>, rows: [number, number]) => ReturnType<typeof digitCrossEntropy>;
   const distil =
-    (which: Distill): LossOf =>
+    (which: Distill, loss: StudentLoss): LossOf =>
     (logits, d, [start, count]) => {
       const teacher = tf.slice(d.teacher, [start, 0], [count, 13]);
-      return distillationKl(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, batch);
+      return distillationLoss(logits, which === 'aux' ? tf.slice(teacher, [0, 10], [count, 3]) : teacher, which, loss, batch);
     };
   const losses: [string, LossOf][] = [
     ['digit cross-entropy', (logits, d, [start, count]) => digitCrossEntropy(logits, tf.slice(d.oneHot, [start, 0], [count, 10]), batch)],
-    ['KL on aux logits', distil('aux')],
-    ['KL on all logits', distil('all')],
+    ['KL on aux logits', distil('aux', 'kl')],
+    ['KL on all logits', distil('all', 'kl')],
+    ['squared difference on aux logits', distil('aux', 'mse')],
+    ['squared difference on all logits', distil('all', 'mse')],
   ];
 
   /** Autodiff of one model alone, as an independent reference. */
@@ -285,12 +288,15 @@ describe('hand-written backward pass', () => {
     const expectedCe = -(2 - Math.log(Math.exp(1) + Math.exp(2) + 8));
     expect((await ce.loss.data())[0]).toBeCloseTo(expectedCe, 5);
     const teacher = tf.tensor2d([[0, 0, 0]]);
-    const kl = distillationKl(logits, teacher, 'aux', 1);
+    const kl = distillationLoss(logits, teacher, 'aux', 'kl', 1);
     const q = [5, 1, 0].map(Math.exp);
     const z = q.reduce((a, b) => a + b);
     const expectedKl = [0, 1, 2].reduce((acc, j) => acc + (1 / 3) * Math.log(1 / 3 / (q[j] / z)), 0);
     expect((await kl.loss.data())[0]).toBeCloseTo(expectedKl, 5);
-    tf.dispose([logits, oneHot, ce.loss, ce.dLogits, teacher, kl.loss, kl.dLogits]);
+    // mse_loss's mean over the imitated logits: (5² + 1² + 0²) / 3.
+    const mse = distillationLoss(logits, teacher, 'aux', 'mse', 1);
+    expect((await mse.loss.data())[0]).toBeCloseTo(26 / 3, 5);
+    tf.dispose([logits, oneHot, ce.loss, ce.dLogits, teacher, kl.loss, kl.dLogits, mse.loss, mse.dLogits]);
   });
 });
 

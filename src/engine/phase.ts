@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
+import type { StudentLoss } from '../protocol/config';
 import type { KernelUse } from '../protocol/results';
 import type { MnistSplit } from './data';
 
@@ -21,9 +22,9 @@ export interface NoiseTargets {
 /** Where a phase's inputs come from, as data (so a GPU can hold it and gather batches itself). */
 export type PhaseInputs = { kind: 'images'; split: MnistSplit } | { kind: 'noise'; seeds: readonly number[] };
 
-/** What a phase's loss compares the logits with: each model's digit labels (by example index), or its teacher's logits. */
+/** What a phase's loss compares the logits with: each model's digit labels (by example index), or its teacher's logits by the student's loss. */
 export type PhaseObjective =
-  { kind: 'digits'; labels: readonly Uint8Array[] } | { kind: 'distill'; targets: NoiseTargets; distill: Distill };
+  { kind: 'digits'; labels: readonly Uint8Array[] } | { kind: 'distill'; targets: NoiseTargets; distill: Distill; loss: StudentLoss };
 
 export interface PhasePlan {
   epochs: number;

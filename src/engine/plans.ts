@@ -33,9 +33,9 @@ export function teacherPlan(
   };
 }
 
-/** Students: model k imitates teacher k's (aux or all) logits on its noise set. */
+/** Students: model k imitates teacher k's (aux or all) logits on its noise set, by the run's student loss. */
 export function studentPlan(
-  settings: PlanSettings & Pick<Config, 'studentEpochs'>,
+  settings: PlanSettings & Pick<Config, 'studentEpochs' | 'studentLoss'>,
   noiseSeeds: readonly number[],
   orderSeeds: readonly number[],
   targets: NoiseTargets,
@@ -48,7 +48,7 @@ export function studentPlan(
     lr: settings.lr,
     orderSeeds,
     inputs: { kind: 'noise', seeds: noiseSeeds },
-    objective: { kind: 'distill', targets, distill },
+    objective: { kind: 'distill', targets, distill, loss: settings.studentLoss },
   };
 }
 

@@ -45,7 +45,7 @@ export function referencePhase(
         const { count, width } = objective.targets;
         if (!targetLogits) throw new Error('referencePhase: a distilling phase needs its targets on the host');
         const teacher = Array.from(rows, (i) => targetLogits.subarray((k * count + i) * width, (k * count + i + 1) * width));
-        goal = { kind: 'distill', teacher, distill: objective.distill };
+        goal = { kind: 'distill', teacher, distill: objective.distill, loss: objective.loss };
       }
       const { loss, grads } = gradients(model, xs, goal);
       for (const name of PARAM_ORDER) {

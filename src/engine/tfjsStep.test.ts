@@ -30,6 +30,8 @@ describe('every CPU-side step against the reference MLP', () => {
   // hidden layer, so the host step runs its products transposed (batch ≥ hidden is the bits test's).
   const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
   const settings = { batchSize: 32, lr: 1e-3, teacherEpochs: 1, studentEpochs: 1, trainCount: 640 };
+  const kl = { ...settings, studentLoss: 'kl' as const };
+  const mse = { ...settings, studentLoss: 'mse' as const };
 
   for (const [name, layout] of [
     ['tfjs kernels, stacked layout', LAYOUTS.stacked],
@@ -37,7 +39,7 @@ describe('every CPU-side step against the reference MLP', () => {
     ['host loss and Adam (WebAssembly), list layout', LAYOUTS.list],
   ] as const) {
     // At the paper's m and at m's largest, whose 260 outputs are wider than the hidden layer.
-    it(`trains every parameter where the reference puts it, two steps of a teacher and of each student, m = 3 and ${CONFIG_SCHEMA.m.max} (${name})`, async () => {
+    it(`trains every parameter where the reference puts it, two steps of a teacher and of each student (KL and squared difference), m = 3 and ${CONFIG_SCHEMA.m.max} (${name})`, async () => {
       const before = tf.memory().numTensors;
       for (const m of [3, CONFIG_SCHEMA.m.max]) {
         const width = DIGITS + m;
@@ -45,8 +47,10 @@ describe('every CPU-side step against the reference MLP', () => {
         const targetLogits = (await targets.logits.data()) as Float32Array;
         for (const plan of [
           teacherPlan(settings, mnist.train, [1, 2]),
-          studentPlan(settings, [3, 4], [5, 6], targets, 'aux'),
-          studentPlan(settings, [3, 4], [5, 6], targets, 'all'),
+          studentPlan(kl, [3, 4], [5, 6], targets, 'aux'),
+          studentPlan(kl, [3, 4], [5, 6], targets, 'all'),
+          studentPlan(mse, [3, 4], [5, 6], targets, 'aux'),
+          studentPlan(mse, [3, 4], [5, 6], targets, 'all'),
         ]) {
           const model = Mlp.init({ hidden: 48, m }, [1, 2]);
           const starts = [await model.toHost(0), await model.toHost(1)];
@@ -55,7 +59,8 @@ describe('every CPU-side step against the reference MLP', () => {
           const losses = [];
           for (const indices of batches) losses.push(await step.run(indices, true));
           step.dispose();
-          const label = `${plan.objective.kind === 'digits' ? 'teacher' : plan.objective.distill}, m = ${m}`;
+          const { objective } = plan;
+          const label = `${objective.kind === 'digits' ? 'teacher' : `${objective.distill}, ${objective.loss}`}, m = ${m}`;
           losses.forEach((loss, i) =>
             expect(Math.abs(loss! - expected.losses[i]) / expected.losses[i], `${label}, loss ${i + 1}`).toBeLessThan(1e-5),
           );

@@ -5,25 +5,33 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
+import type { StudentLoss } from '../protocol/config';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import type { KernelUse } from '../protocol/results';
 import { Adam } from './adam';
 import { fillOneHot } from './data';
 import { phaseBuffers } from './hostBatches';
 import type { ModelLayout } from './layout';
-import { digitCrossEntropy, distillationKl, distilledColumns, type LossAndGrad } from './losses';
+import { digitCrossEntropy, distillationLoss, distilledColumns, type LossAndGrad } from './losses';
 import { PARAM_NAMES, type Mlp, type ParamName } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /** The objective as the tfjs-kernel step needs it per step: labels, or the teacher's logits read back once for the phase. */
 type KernelObjective =
   | { kind: 'digits'; labels: readonly Uint8Array[] }
-  | { kind: 'distill'; logits: Float32Array; count: number; width: number; distill: Distill };
+  | { kind: 'distill'; logits: Float32Array; count: number; width: number; distill: Distill; loss: StudentLoss };
 
 async function kernelObjective(objective: PhaseObjective): Promise<KernelObjective> {
   if (objective.kind === 'digits') return objective;
-  const { targets, distill } = objective;
-  return { kind: 'distill', logits: (await targets.logits.data()) as Float32Array, count: targets.count, width: targets.width, distill };
+  const { targets, distill, loss } = objective;
+  return {
+    kind: 'distill',
+    logits: (await targets.logits.data()) as Float32Array,
+    count: targets.count,
+    width: targets.width,
+    distill,
+    loss,
+  };
 }
 
 /**
@@ -51,7 +59,7 @@ function lossFor(objective: KernelObjective, logits: tf.Tensor2D, indices: reado
       chosen.set(objective.logits.subarray(from, from + size), (k * batch + r) * size);
     }
   });
-  return distillationKl(logits, tf.tensor2d(chosen, [models * batch, size]), objective.distill, batch);
+  return distillationLoss(logits, tf.tensor2d(chosen, [models * batch, size]), objective.distill, objective.loss, batch);
 }
 
 /**

@@ -159,16 +159,22 @@ describe('config', () => {
     expect(bad.config).toMatchObject({ favourite: 7, initShare: 0.9, teacherTrait: 'skill' });
   });
 
-  it('draws with the normal scheme unless told uniform, and refuses any other scheme', () => {
-    expect(defaultConfig().initScheme).toBe('normal');
-    expect(configFromStrings([['initScheme', 'uniform']])).toEqual({ config: { ...defaultConfig(), initScheme: 'uniform' }, issues: [] });
-    expect(configToStrings({ ...defaultConfig(), initScheme: 'uniform' })).toEqual([['initScheme', 'uniform']]);
-    const { config, issues } = configFromStrings([['initScheme', 'xavier']]);
-    expect(config.initScheme).toBe('normal');
-    expect(issues.map((i) => i.message)).toEqual(['initScheme = "xavier" is invalid: expected one of normal, uniform; using "normal"']);
-    // A research setting: no control on the page, so it lives in links and flags, and it defines the models.
-    expect(CONFIG_SCHEMA.initScheme).toMatchObject({ control: null, role: 'models' });
-  });
+  for (const [key, usual, other, unknown] of [
+    ['initScheme', 'normal', 'uniform', 'xavier'],
+    ['studentLoss', 'kl', 'mse', 'l1'],
+  ] as const)
+    it(`takes ${key} ${usual} unless told ${other}, and refuses any other value`, () => {
+      expect(defaultConfig()[key]).toBe(usual);
+      expect(configFromStrings([[key, other]])).toEqual({ config: { ...defaultConfig(), [key]: other }, issues: [] });
+      expect(configToStrings({ ...defaultConfig(), [key]: other })).toEqual([[key, other]]);
+      const { config, issues } = configFromStrings([[key, unknown]]);
+      expect(config[key]).toBe(usual);
+      expect(issues.map((i) => i.message)).toEqual([
+        `${key} = "${unknown}" is invalid: expected one of ${usual}, ${other}; using "${usual}"`,
+      ]);
+      // A research setting: no control on the page, so it lives in links and flags, and it defines the models.
+      expect(CONFIG_SCHEMA[key]).toMatchObject({ control: null, role: 'models' });
+    });
 });
 
 describe('settings that shape a model only under another setting', () => {

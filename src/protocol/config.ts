@@ -71,6 +71,9 @@ export const TEACHER_TRAITS = ['skill', 'favourite'] as const;
 /** How a network's initial weights and biases are drawn (docs/protocol.md). */
 export const INIT_SCHEMES = ['normal', 'uniform'] as const;
 export type InitScheme = (typeof INIT_SCHEMES)[number];
+/** What a student's loss compares with its teacher's logits (docs/protocol.md). */
+export const STUDENT_LOSSES = ['kl', 'mse'] as const;
+export type StudentLoss = (typeof STUDENT_LOSSES)[number];
 export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
 
 export const CONFIG_SCHEMA = {
@@ -167,6 +170,17 @@ export const CONFIG_SCHEMA = {
     // A research setting: a link sets it (?initScheme=uniform).
     control: null,
     help: "how every network of the run (teachers and students) draws its start: normal: weights from Normal(0, 1/fan_in), biases zero (the 2025 paper's); uniform: weights and biases uniform on ±1/√fan_in (PyTorch's default for a linear layer, the 2026 split-head code's); fan_in is the layer's input width",
+  },
+  studentLoss: {
+    kind: 'enum',
+    role: 'models',
+    label: "student's loss",
+    values: STUDENT_LOSSES,
+    valueLabels: { kl: 'KL to the teacher', mse: "squared error to the teacher's logits" },
+    default: 'kl',
+    // A research setting: a link sets it (?studentLoss=mse).
+    control: null,
+    help: "what every student of the run minimises against its teacher's imitated logits (the teacher always learns by cross-entropy): kl: KL(softmax(teacher) ‖ softmax(student)), a mean over the batch (the 2025 paper's); mse: the squared difference of the raw logits, a mean over the batch and the imitated logits (the 2026 split-head code's)",
   },
   distill: {
     kind: 'enum',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { STUDENT_LOSSES } from './config';
 import { Rng } from './random';
 import { adamState, adamStep, digitProbabilities, forward, gradients, PARAM_ORDER, type Objective, type Weights } from './referenceMlp';
 
@@ -38,7 +39,7 @@ describe('the reference MLP', () => {
     expect(p[3] / p[0]).toBeCloseTo(Math.exp(3), 10);
   });
 
-  it('gives the textbook losses: cross-entropy on the digits, KL(teacher ‖ student) on the imitated logits', () => {
+  it("gives the textbook losses: cross-entropy on the digits, KL(teacher ‖ student) or PyTorch's mse_loss on the imitated logits", () => {
     // A model whose logits are its bias: [1, 2, 0, …, 0 | 5, 1, 0].
     const bias = Float64Array.of(1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 1, 0);
     const params = {
@@ -55,25 +56,27 @@ describe('the reference MLP', () => {
     const q = [5, 1, 0].map(Math.exp);
     const z = q.reduce((a, b) => a + b);
     const expectedKl = [0, 1, 2].reduce((acc, j) => acc + (1 / 3) * Math.log(1 / 3 / (q[j] / z)), 0);
-    expect(gradients(params, [[0]], { kind: 'distill', teacher: [new Float64Array(13)], distill: 'aux' }).loss).toBeCloseTo(expectedKl, 12);
+    const teacher = [new Float64Array(13)];
+    expect(gradients(params, [[0]], { kind: 'distill', teacher, distill: 'aux', loss: 'kl' }).loss).toBeCloseTo(expectedKl, 12);
+    // torch.nn.functional.mse_loss's default reduction, a mean over every imitated logit: (5² + 1² + 0²) / 3 on aux, (1 + 4 + 25 + 1) / 13 on all.
+    expect(gradients(params, [[0]], { kind: 'distill', teacher, distill: 'aux', loss: 'mse' }).loss).toBeCloseTo(26 / 3, 12);
+    expect(gradients(params, [[0]], { kind: 'distill', teacher, distill: 'all', loss: 'mse' }).loss).toBeCloseTo(31 / 13, 12);
   });
 
   for (const objectiveOf of [
     (): Objective => ({ kind: 'digits', labels: [3, 7, 0, 9] }),
-    (rng: Rng): Objective => ({
-      kind: 'distill',
-      distill: 'aux',
-      teacher: [0, 1, 2, 3].map(() => Float64Array.from({ length: 13 }, () => rng.normal() * 2)),
-    }),
-    (rng: Rng): Objective => ({
-      kind: 'distill',
-      distill: 'all',
-      teacher: [0, 1, 2, 3].map(() => Float64Array.from({ length: 13 }, () => rng.normal() * 2)),
-    }),
+    ...STUDENT_LOSSES.flatMap((loss) =>
+      (['aux', 'all'] as const).map((distill) => (rng: Rng): Objective => ({
+        kind: 'distill',
+        distill,
+        loss,
+        teacher: [0, 1, 2, 3].map(() => Float64Array.from({ length: 13 }, () => rng.normal() * 2)),
+      })),
+    ),
   ]) {
     const rng = new Rng(3);
     const objective = objectiveOf(rng);
-    const name = objective.kind === 'digits' ? 'digit cross-entropy' : `KL on ${objective.distill} logits`;
+    const name = objective.kind === 'digits' ? 'digit cross-entropy' : `${objective.loss} on ${objective.distill} logits`;
     it(`has the gradient of its loss, by central differences (${name}), zero where the loss cannot reach`, () => {
       const params = smallModel(1, 6, 5, 13);
       const inputs = [0, 1, 2, 3].map(() => Float64Array.from({ length: 6 }, () => rng.normal()));
@@ -89,7 +92,7 @@ describe('the reference MLP', () => {
           params[name][i] = value;
           expect(grads[name][i], `${name}[${i}]`).toBeCloseTo((up - down) / (2 * h), 6);
         }
-      // Cross-entropy never reaches the aux logits, KL on aux never the digits.
+      // Cross-entropy never reaches the aux logits, a student's loss on aux never the digits.
       const outside = objective.kind === 'digits' ? [10, 11, 12] : objective.distill === 'aux' ? [0, 4, 9] : [];
       for (const column of outside) expect(grads.b3[column]).toBe(0);
       expect(grads.b3.some((g) => Math.abs(g) > 1e-3)).toBe(true);

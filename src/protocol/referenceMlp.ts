@@ -5,6 +5,7 @@
  * kernels, the host's loops, the fused WebGPU kernels) are tested against. Slow by design.
  */
 import type { Distill } from './conditions';
+import type { StudentLoss } from './config';
 import { DIGITS } from './constants';
 import type { ModelParams } from './results';
 
@@ -20,8 +21,9 @@ export interface Values {
 }
 export type Weights = Record<keyof ModelParams, Values>;
 
-/** What a batch's loss compares the logits with: each row's digit, or each row's teacher logits (all 10 + m of them). */
-export type Objective = { kind: 'digits'; labels: readonly number[] } | { kind: 'distill'; teacher: readonly Values[]; distill: Distill };
+/** What a batch's loss compares the logits with: each row's digit, or each row's teacher logits (all 10 + m of them) by the student's loss. */
+export type Objective =
+  { kind: 'digits'; labels: readonly number[] } | { kind: 'distill'; teacher: readonly Values[]; distill: Distill; loss: StudentLoss };
 
 /** y = x·W + b for W [in, out] row-major, then ReLU when asked. */
 function dense(x: Values, w: Values, b: Values, relu: boolean): Float64Array {
@@ -55,8 +57,10 @@ export function distilledColumns(distill: Distill, width: number): { start: numb
 
 /**
  * Row r's loss and d(batch loss)/d(its logits), for a batch of `rows`: cross-entropy on the 10
- * digit logits, or KL(softmax(teacher) ‖ softmax(student)) on the distilled ones; both a mean over
- * the batch (KL's "batchmean"). Columns outside the loss get zero.
+ * digit logits, or on the distilled ones KL(softmax(teacher) ‖ softmax(student)) or the mean
+ * squared difference of the raw logits. Cross-entropy and KL are a mean over the batch (KL's
+ * "batchmean"), the squared difference a mean over the batch and the distilled columns (PyTorch's
+ * mse_loss). Columns outside the loss get zero.
  */
 function rowLoss(logits: Float64Array, objective: Objective, r: number, rows: number): { loss: number; dLogits: Float64Array } {
   const dLogits = new Float64Array(logits.length);
@@ -67,6 +71,15 @@ function rowLoss(logits: Float64Array, objective: Objective, r: number, rows: nu
     return { loss: -logP[label] / rows, dLogits };
   }
   const { start, size } = distilledColumns(objective.distill, logits.length);
+  if (objective.loss === 'mse') {
+    let loss = 0;
+    for (let c = 0; c < size; c++) {
+      const diff = logits[start + c] - objective.teacher[r][start + c];
+      loss += diff * diff;
+      dLogits[start + c] = (2 * diff) / (rows * size);
+    }
+    return { loss: loss / (rows * size), dLogits };
+  }
   const logS = logSoftmax(logits, start, size);
   const logT = logSoftmax(objective.teacher[r], start, size);
   let loss = 0;

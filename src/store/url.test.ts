@@ -37,17 +37,21 @@ describe('settings in the URL', () => {
     ]);
   });
 
-  it('reads an initialisation scheme from a link, and a bad one as the normal scheme with a message', () => {
-    const { config, issues } = configFromQuery('?initScheme=uniform');
-    expect(issues).toEqual([]);
-    expect(config).toEqual({ ...quick, initScheme: 'uniform' });
-    expect(queryFromConfig(config)).toBe('?initScheme=uniform');
-    const bad = configFromQuery('?initScheme=gaussian');
-    expect(bad.config).toEqual(quick);
-    expect(bad.issues.map((i) => i.message)).toEqual([
-      'initScheme = "gaussian" is invalid: expected one of normal, uniform; using "normal"',
-    ]);
-  });
+  for (const [key, usual, other, unknown] of [
+    ['initScheme', 'normal', 'uniform', 'gaussian'],
+    ['studentLoss', 'kl', 'mse', 'l1'],
+  ] as const)
+    it(`reads ${key} from a link, and a bad one as ${usual} with a message`, () => {
+      const { config, issues } = configFromQuery(`?${key}=${other}`);
+      expect(issues).toEqual([]);
+      expect(config).toEqual({ ...quick, [key]: other });
+      expect(queryFromConfig(config)).toBe(`?${key}=${other}`);
+      const bad = configFromQuery(`?${key}=${unknown}`);
+      expect(bad.config).toEqual(quick);
+      expect(bad.issues.map((i) => i.message)).toEqual([
+        `${key} = "${unknown}" is invalid: expected one of ${usual}, ${other}; using "${usual}"`,
+      ]);
+    });
 
   it('reads a link over the quick classroom preset, for what it does not say and for what it says badly', () => {
     // (How a bad value is reported is the config schema's, tested there.)

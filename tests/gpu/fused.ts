@@ -7,7 +7,8 @@
  * Sizes that run many tiles of every kernel: hidden 136 (three 64-wide tiles, the last partial),
  * batches of 100 and a short last batch of 50 (two row tiles, the second partial), the largest m
  * against the reference MLP (260 outputs, five tiles), and Adam's pass for 100 models, whose first
- * layer needs more workgroups than one dispatch dimension holds.
+ * layer needs more workgroups than one dispatch dimension holds. Students by both losses (KL and
+ * the squared difference), from both initialisation schemes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -23,7 +24,7 @@ import { countGpuCalls } from '../../src/engine/webgpu/counters';
 import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
 import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
 import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
-import { CONFIG_SCHEMA } from '../../src/protocol/config';
+import { CONFIG_SCHEMA, STUDENT_LOSSES, type InitScheme } from '../../src/protocol/config';
 import { DIGITS } from '../../src/protocol/constants';
 import type { KernelUse } from '../../src/protocol/results';
 
@@ -200,11 +201,17 @@ async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
  * Two steps of the fused step (a full batch, then a short one, each model its own examples) against
  * the reference MLP trained on the same examples: every parameter of every model.
  */
-async function againstReference(phase: string, shape: MlpShape, seeds: number[], plan: PhasePlan): Promise<OracleComparison> {
+async function againstReference(
+  phase: string,
+  shape: MlpShape,
+  seeds: number[],
+  plan: PhasePlan,
+  scheme: InitScheme = 'normal',
+): Promise<OracleComparison> {
   const batches = [100, 50].map((rows, step) =>
     seeds.map((seed) => Uint32Array.from({ length: rows }, (_, i) => (i * 37 + seed * 11 + step * 101) % EXAMPLES)),
   );
-  const model = Mlp.init(shape, seeds);
+  const model = Mlp.init(shape, seeds, scheme);
   try {
     const starts = await Promise.all(seeds.map((_, k) => model.toHost(k)));
     const targets = plan.objective.kind === 'distill' ? ((await plan.objective.targets.logits.data()) as Float32Array) : undefined;
@@ -238,7 +245,7 @@ async function run(): Promise<FusedReport> {
   await activateBackend(tf, 'webgpu');
   const tensorsBefore = tf.memory().numTensors;
   const shape = { hidden: 136, m: 3 };
-  const settings = { teacherEpochs: 1, studentEpochs: 1, trainCount: EXAMPLES, batchSize: 100, lr: 1e-3 };
+  const settings = { teacherEpochs: 1, studentEpochs: 1, studentLoss: 'kl' as const, trainCount: EXAMPLES, batchSize: 100, lr: 1e-3 };
   const phases: PhaseComparison[] = [];
   for (const seeds of [[1], [1, 2, 3]]) {
     const targets = targetsFor(seeds, shape);
@@ -252,17 +259,22 @@ async function run(): Promise<FusedReport> {
     }
   }
   const oracle: OracleComparison[] = [];
-  // Also at the largest m: 260 outputs span five 64-wide tiles, the last partial, and the loss runs over 250 auxiliary logits.
-  for (const [oracleShape, suffix] of [
-    [shape, ''],
-    [{ ...shape, m: CONFIG_SCHEMA.m.max }, `, m = ${CONFIG_SCHEMA.m.max}`],
+  // Also at the largest m: 260 outputs span five 64-wide tiles, the last partial, and the loss runs over 250 auxiliary logits;
+  // there the students start from the uniform scheme, as the 2026 split-head code's do.
+  for (const [oracleShape, suffix, scheme] of [
+    [shape, '', 'normal'],
+    [{ ...shape, m: CONFIG_SCHEMA.m.max }, `, m = ${CONFIG_SCHEMA.m.max}`, 'uniform'],
   ] as const) {
     const seeds = [1, 2];
     const targets = targetsFor(seeds, oracleShape);
     try {
       oracle.push(await againstReference(`teacher${suffix}`, oracleShape, seeds, teacherPlan(settings, split, seeds)));
-      oracle.push(await againstReference(`aux${suffix}`, oracleShape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'aux')));
-      oracle.push(await againstReference(`all${suffix}`, oracleShape, seeds, studentPlan(settings, [101, 102], seeds, targets, 'all')));
+      for (const studentLoss of STUDENT_LOSSES)
+        for (const distill of ['aux', 'all'] as const) {
+          const plan = studentPlan({ ...settings, studentLoss }, [101, 102], seeds, targets, distill);
+          const name = `${distill}${studentLoss === 'kl' ? '' : `, ${studentLoss}`}${suffix}`;
+          oracle.push(await againstReference(name, oracleShape, seeds, plan, scheme));
+        }
     } finally {
       targets.logits.dispose();
     }

@@ -100,9 +100,9 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
         objectiveKind = { kind: 'digits', examples: count };
       } else {
         // The teacher's logits stay where the noise pass left them: read in place, distilled columns and all.
-        const { targets, distill } = objective;
+        const { targets, distill, loss } = objective;
         target = bindingOf(backend, targets.logits);
-        objectiveKind = { kind: 'distill', ...distilledColumns(distill, targets.width), examples: targets.count };
+        objectiveKind = { kind: 'distill', loss, ...distilledColumns(distill, targets.width), examples: targets.count };
       }
 
       const wide = (rows: number, width: number): [number, number, number] => [Math.ceil(width / TILE), Math.ceil(rows / TILE), k];
@@ -126,7 +126,7 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
           groups: (rows) => wide(rows, outputs),
         },
         {
-          label: `loss (${objective.kind})`,
+          label: `loss (${objective.kind === 'digits' ? 'digits' : objective.loss})`,
           code: lossKernel(dims, objectiveKind),
           bindings: [indices, target, logits, dLogits, loss],
           groups: () => [k, 1, 1],

@@ -5,6 +5,7 @@
  * index, or the noise set generated from the same counter-based hash as protocol/random.ts
  * (bit for bit: u32 arithmetic wraps as Math.imul does), so no batch is ever uploaded.
  */
+import type { StudentLoss } from '../../protocol/config';
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
 import { BETA1, BETA2, EPS } from '../adam';
 
@@ -221,16 +222,19 @@ export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind
 
 /**
  * What a phase's loss compares the logits with: each model's labels, or its teacher's full-width
- * logits (the distilled columns start..start+size of each row); `examples` rows per model, model
- * k's from row k·examples.
+ * logits (the distilled columns start..start+size of each row) by the student's loss; `examples`
+ * rows per model, model k's from row k·examples.
  */
-export type ObjectiveKind = { kind: 'digits'; examples: number } | { kind: 'distill'; start: number; size: number; examples: number };
+export type ObjectiveKind =
+  | { kind: 'digits'; examples: number }
+  | { kind: 'distill'; loss: StudentLoss; start: number; size: number; examples: number };
 
 /**
  * The loss of each model (batch mean) into loss[k] and d(loss)/d(logits) into dLogits, one
  * workgroup per model: cross-entropy on the digit logits against its labels gathered by example, or
- * KL(teacher ‖ student) on the chosen logits against its teacher's logits gathered by example.
- * Columns outside the loss get exactly zero gradient, as in losses.ts.
+ * on the chosen logits against its teacher's logits gathered by example, KL(teacher ‖ student) or
+ * the squared difference (a mean over the chosen columns too). Columns outside the loss get
+ * exactly zero gradient, as in losses.ts.
  */
 export function lossKernel(dims: Dims, objective: ObjectiveKind): string {
   const width = dims.outputs;
@@ -273,6 +277,24 @@ ${body}
     }`,
     );
   const { start, size } = objective;
+  if (objective.loss === 'mse')
+    // Each row's sum over the chosen columns, so the batch mean the shell takes divided by their count is mse_loss's mean.
+    return perModelRows(
+      'teacher: array<f32>',
+      /* wgsl */ `
+    let teacherRow = (k * ${objective.examples}u + example) * ${width}u;
+    var rowTotal = 0.0;
+    for (var c = 0u; c < ${width}u; c++) {
+      var g = 0.0;
+      if (c >= ${start}u && c < ${start + size}u) {
+        let diff = logits[base + c] - teacher[teacherRow + c];
+        rowTotal += diff * diff;
+        g = diff * (2.0 / f32(step.rows * ${size}u));
+      }
+      dLogits[base + c] = g;
+    }
+    total += rowTotal / ${size}.0;`,
+    );
   return perModelRows(
     'teacher: array<f32>',
     /* wgsl */ `
