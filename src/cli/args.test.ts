@@ -41,6 +41,27 @@ describe('CLI flags', () => {
     ]);
   });
 
+  it('refuses a setting given without the setting that gives it effect, naming the value it needs', () => {
+    const problems = (argv: string[]) => parseArgs(argv).issues.map((i) => i.message);
+    expect(problems(['--init-share', '0.5'])).toEqual([
+      '--init-share needs --init partial or --init all: with --init both no model of the run depends on initShare',
+    ]);
+    expect(problems(['--init', 'shared', '--share-parts', 'heads'])).toEqual([
+      '--share-parts needs --init parts: with --init shared no model of the run depends on shareParts',
+    ]);
+    expect(problems(['--favourite', '3'])).toEqual([
+      '--favourite needs --teacher-trait favourite: with --teacher-trait skill no model of the run depends on favourite',
+    ]);
+    // With the setting that gives it effect, or at its default unasked, it is a setting like any other.
+    expect(problems(['--init', 'all', '--init-share', '0.5'])).toEqual([]);
+    expect(problems(['--init', 'parts', '--share-parts', 'heads'])).toEqual([]);
+    expect(problems(['--init', 'shared'])).toEqual([]);
+    // A bad --init is refused for itself, not read as the default that would leave --init-share inert.
+    expect(problems(['--init', 'partal', '--init-share', '0.5'])).toEqual([
+      '--init "partal" is invalid: expected one of shared, partial, different, both, all, parts',
+    ]);
+  });
+
   it('documents every setting in --help, and the result schema the files carry', () => {
     const help = helpText();
     for (const flag of ['--seeds', '--teacher-epochs', '--noise-count', '--eval-every', '--json', '--csv']) expect(help).toContain(flag);

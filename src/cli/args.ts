@@ -5,7 +5,9 @@ import {
   CONFIG_SCHEMA,
   configFromStrings,
   describeRange,
+  inertProblem,
   isConfigKey,
+  needsOf,
   refusalText,
   valueText,
   type Config,
@@ -88,7 +90,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   // Name settings as they were typed ("--seeds 0 is invalid", not "seeds = 0 is invalid"), and say
   // nothing of a value the run would use: the CLI refuses bad input.
   const asFlags = parsed.issues.map((issue) => ({ field: issue.field, message: asFlagWords(refusalText(issue)) }));
-  return { ...options, config: parsed.config, issues: [...issues, ...asFlags] };
+  // A setting given without the one that gives it effect (--init-share without a partly shared student) would change nothing.
+  // (Unless the setting it needs was refused itself: its value here is a default the user did not ask for.)
+  const refused = new Set(parsed.issues.map((issue) => issue.field));
+  const inert = entries.flatMap(([key]) => {
+    const needs = needsOf(key as ConfigKey);
+    const problem = needs && !refused.has(needs.key) && inertProblem(key as ConfigKey, parsed.config);
+    return problem ? [{ field: key, message: problem }] : [];
+  });
+  return { ...options, config: parsed.config, issues: [...issues, ...asFlags, ...inert] };
 }
 
 /** A config message in the CLI's words: "seeds = 0" becomes "--seeds 0", each setting named as its flag. */

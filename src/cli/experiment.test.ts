@@ -111,6 +111,15 @@ describe('npm run experiment', () => {
       expect(stdout).toBe('');
     });
 
+  it('refuses a setting given without the --init that gives it effect, exit 2, naming that --init', async () => {
+    const { code, stdout, stderr } = await cli(['--share-parts', 'heads']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: --share-parts needs --init parts: with --init both no model of the run depends on shareParts\nRun with --help for the list of flags.\n',
+    );
+    expect(stdout).toBe('');
+  });
+
   it('refuses a pattern of parts it does not know, exit 2, naming the parts and the names', async () => {
     const { code, stdout, stderr } = await cli(['--init', 'parts', '--share-parts', 'nope']);
     expect(code).toBe(2);

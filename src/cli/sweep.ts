@@ -36,7 +36,7 @@ import {
   type JournalEntry,
 } from '../protocol/sweep';
 import { helpText as experimentHelp, parseArgs } from './args';
-import { flagOf, needsOf } from '../protocol/config';
+import { flagOf, flagsGivingEffect } from '../protocol/config';
 import { prepare, runCommand, type Prepared } from './command';
 import { openJournal, shellWord, type Journal } from './journal';
 import { writeOutputs } from './outputs';
@@ -86,11 +86,11 @@ function parseSweepArgs(argv: readonly string[]): SweepArgs {
   return out;
 }
 
-/** Each setting that needs another to shape a model, and what it needs: "initShare needs --init partial or all". */
+/** Each setting that needs another to shape a model, and what it needs: "initShare needs --init partial or --init all". */
 const dependentSettings = () =>
   SWEEPABLE.flatMap((key) => {
-    const needs = needsOf(key);
-    return needs ? [`${key} needs ${flagOf(needs.key)} ${needs.values.join(' or ')}`] : [];
+    const flags = flagsGivingEffect(key);
+    return flags ? [`${key} needs ${flags}`] : [];
   }).join(', ');
 
 function helpText(): string {

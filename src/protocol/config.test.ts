@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   CONFIG_KEYS,
   CONFIG_SCHEMA,
+  commandFlags,
   configFromStrings,
   configToStrings,
   defaultConfig,
+  flagsGivingEffect,
   hasEffect,
+  inertProblem,
   needsOf,
   refusalText,
   settingNamed,
@@ -197,6 +200,20 @@ describe('settings that shape a model only under another setting', () => {
     expect(needsOf('shareParts')!.values).toEqual(['parts']);
     expect(hasEffect('shareParts', config)).toBe(false);
     expect(hasEffect('shareParts', { ...config, init: 'parts' })).toBe(true);
+  });
+
+  it('say in flags what gives them effect, and are left out of a command where they have none', () => {
+    const config = { ...defaultConfig(), initShare: 0.5, shareParts: 'hidden' as const };
+    expect(flagsGivingEffect('initShare')).toBe('--init partial or --init all');
+    expect(flagsGivingEffect('m')).toBeNull();
+    expect(inertProblem('initShare', config)).toBe(
+      '--init-share needs --init partial or --init all: with --init both no model of the run depends on initShare',
+    );
+    expect(inertProblem('initShare', { ...config, init: 'partial' })).toBeNull();
+    expect(inertProblem('m', config)).toBeNull();
+    // A command the CLI would refuse reproduces nothing: the inert settings go, the rest stay.
+    expect(commandFlags({ ...config, m: 5 })).toEqual(['--m 5']);
+    expect(commandFlags({ ...config, init: 'partial' })).toEqual(['--init partial', '--init-share 0.5']);
   });
 
   it('are found by their schema name or their flag spelling', () => {

@@ -365,6 +365,23 @@ export function hasEffect(key: ConfigKey, config: Config): boolean {
   return needs === null || needs.values.includes(String(config[needs.key]));
 }
 
+/** The flags that give a setting effect, in words ("--init partial or --init all"), or null for one that always has it. */
+export function flagsGivingEffect(key: ConfigKey): string | null {
+  const needs = needsOf(key);
+  return needs && needs.values.map((value) => `${flagOf(needs.key)} ${value}`).join(' or ');
+}
+
+/**
+ * Why a setting given as `given` (its flag, or "--vary initShare") shapes no model of a run with
+ * this config, in flags, or null when it does: "--init-share needs --init partial or --init all:
+ * with --init both no model of the run depends on initShare".
+ */
+export function inertProblem(key: ConfigKey, config: Config, given: string = flagOf(key)): string | null {
+  const needs = needsOf(key);
+  if (needs === null || hasEffect(key, config)) return null;
+  return `${given} needs ${flagsGivingEffect(key)}: with ${flagOf(needs.key)} ${valueText(config[needs.key])} no model of the run depends on ${key}`;
+}
+
 export function defaultConfig(): Config {
   const out: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) out[key] = CONFIG_SCHEMA[key].default;
@@ -546,9 +563,13 @@ export function configToStrings(config: Config, base: Config = defaultConfig()):
 /** A setting's CLI flag: teacherEpochs is --teacher-epochs. */
 export const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
 
-/** The CLI flags that give `config` from `base` (the CLI's defaults): what a command to reproduce a run needs. */
+/**
+ * The CLI flags that give `config` from `base` (the CLI's defaults): what a command to reproduce a
+ * run needs. A setting that shapes no model of the run (initShare beside --init both) is left out:
+ * the CLI refuses it there, and the run is the same without it.
+ */
 export function commandFlags(config: Config, skip: readonly ConfigKey[] = [], base: Config = defaultConfig()): string[] {
-  return CONFIG_KEYS.filter((key) => !skip.includes(key) && CONFIG_SCHEMA[key].role !== 'machine' && config[key] !== base[key]).map(
-    (key) => `${flagOf(key)} ${valueText(config[key])}`,
-  );
+  return CONFIG_KEYS.filter(
+    (key) => !skip.includes(key) && CONFIG_SCHEMA[key].role !== 'machine' && config[key] !== base[key] && hasEffect(key, config),
+  ).map((key) => `${flagOf(key)} ${valueText(config[key])}`);
 }

@@ -10,9 +10,8 @@ import {
   commandFlags,
   configFromStrings,
   flagOf,
-  hasEffect,
+  inertProblem,
   isConfigKey,
-  needsOf,
   refusalText,
   settingNamed,
   validateConfig,
@@ -83,13 +82,8 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
  */
 export function inertAxes(base: Config, axes: readonly Axis[]): string[] {
   return axes.flatMap(({ key }) => {
-    const needs = needsOf(key);
-    if (needs === null || hasEffect(key, base)) return [];
-    const [first, ...others] = needs.values;
-    const alternatives = others.map((value) => ` or ${flagOf(needs.key)} ${value}`).join('');
-    return [
-      `--vary ${key} needs ${flagOf(needs.key)} ${first}${alternatives}: with ${flagOf(needs.key)} ${base[needs.key]} no model of the run depends on ${key}, and every value would give the same results`,
-    ];
+    const problem = inertProblem(key, base, `--vary ${key}`);
+    return problem ? [`${problem}, and every value would give the same results`] : [];
   });
 }
 
