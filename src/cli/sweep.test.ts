@@ -193,6 +193,29 @@ describe('npm run sweep', () => {
     for (const i of [1, 2]) expect(existsSync(`${out(`shard${i}.json`)}.journal`)).toBe(false);
   }, 300_000);
 
+  it("varies the student's loss and the initialisation scheme as categories, as a grid: the teacher follows the scheme alone", async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'sweep-choices-')), 'grid.json');
+    const args = ['--vary', 'studentLoss=kl,mse', '--vary', 'init-scheme=normal,uniform', '--init', 'shared', '--distill', 'aux'];
+    const { code, stdout, stderr } = await sweep([...args, '--seeds', '1', ...TINY, '--json', json]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('npm run sweep -- --vary studentLoss=kl,mse --vary initScheme=normal,uniform --init shared --distill aux');
+    const file = parseSweep(readFileSync(json, 'utf8'));
+    const grid = [
+      { studentLoss: 'kl', initScheme: 'normal' },
+      { studentLoss: 'kl', initScheme: 'uniform' },
+      { studentLoss: 'mse', initScheme: 'normal' },
+      { studentLoss: 'mse', initScheme: 'uniform' },
+    ];
+    expect(file.jobs.map((job) => job.values)).toEqual(grid);
+    expect(file.points.map((point) => point.values)).toEqual(grid);
+    const [klNormal, klUniform, mseNormal, mseUniform] = file.jobs.map((job) => job.result);
+    // The same seed's teacher whatever its students' loss, another from the other scheme's start; the students differ by their loss.
+    expect(mseNormal.accuracy.teacher).toEqual(klNormal.accuracy.teacher);
+    expect(mseUniform.accuracy.teacher).toEqual(klUniform.accuracy.teacher);
+    expect(klUniform.accuracy.teacher).not.toEqual(klNormal.accuracy.teacher);
+    expect(mseNormal.alignment!['aux-shared']).not.toEqual(klNormal.alignment!['aux-shared']);
+  }, 300_000);
+
   it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
     const cases: [string[], string][] = [
       [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
@@ -214,6 +237,10 @@ describe('npm run sweep', () => {
       ],
       [['--vary', 'foo=1,2'], 'error: --vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, '],
       [['--vary', 'm=1,1000'], `error: --vary m=1,1000: 1000 is out of range (m takes ${describeRange('m')})\n`],
+      [
+        ['--vary', 'studentLoss=kl,l2'],
+        'error: --vary studentLoss=kl,l2: "l2" is not a value of studentLoss (studentLoss takes one of kl, mse)\n',
+      ],
       [['--vary', 'initShare=0.5,0.5', '--init', 'partial'], 'error: --vary initShare=0.5,0.5: 0.5 is listed twice\n'],
       [['--vary', 'm=1,3', '--vary', 'm=10'], 'error: --vary m is given twice'],
       [['--vary', 'm=1', '--shard', '3/2'], 'error: --shard 3/2: expected i/n with 1 ≤ i ≤ n'],

@@ -57,6 +57,11 @@ interface EnumField<T extends string> extends Common {
   valueLabels?: Record<T, string>;
   /** What each value means, in a line: the page shows the chosen one's under its toggle. */
   valueHelp?: Record<T, string>;
+  /**
+   * A choice of how every model of a run trains, not of which models train: a sweep may vary it,
+   * its values drawn as categories (the choices of which models train stay out of sweeps).
+   */
+  sweepable?: true;
   default: T;
 }
 /** A pattern of the network's parts (parts.ts): written in any order or by name, kept in its canonical text. */
@@ -167,6 +172,7 @@ export const CONFIG_SCHEMA = {
     label: 'initialisation scheme',
     values: INIT_SCHEMES,
     default: 'normal',
+    sweepable: true,
     // A research setting: a link sets it (?initScheme=uniform).
     control: null,
     help: "how every network of the run (teachers and students) draws its start: normal: weights from Normal(0, 1/fan_in), biases zero (the 2025 paper's); uniform: weights and biases uniform on ±1/√fan_in (PyTorch's default for a linear layer, the 2026 split-head code's); fan_in is the layer's input width",
@@ -178,6 +184,7 @@ export const CONFIG_SCHEMA = {
     values: STUDENT_LOSSES,
     valueLabels: { kl: 'KL to the teacher', mse: "squared error to the teacher's logits" },
     default: 'kl',
+    sweepable: true,
     // A research setting: a link sets it (?studentLoss=mse).
     control: null,
     help: "what every student of the run minimises against its teacher's imitated logits (the teacher always learns by cross-entropy): kl: KL(softmax(teacher) ‖ softmax(student)), a mean over the batch (the 2025 paper's); mse: the squared difference of the raw logits, a mean over the batch and the imitated logits (the 2026 split-head code's)",

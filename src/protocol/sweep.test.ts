@@ -28,13 +28,27 @@ describe('a sweep axis', () => {
     expect(parseAxis('teacher-epochs=1,2')).toEqual({ axis: { key: 'teacherEpochs', values: [1, 2] } });
   });
 
+  it('varies the choices of how every model trains as categories, but not the choices of which models train', () => {
+    expect(parseAxis('studentLoss=kl,mse')).toEqual({ axis: { key: 'studentLoss', values: ['kl', 'mse'] } });
+    expect(parseAxis('init-scheme=uniform,normal')).toEqual({ axis: { key: 'initScheme', values: ['uniform', 'normal'] } });
+    expect(parseAxis('studentLoss=kl,l2').issue).toBe(
+      '--vary studentLoss=kl,l2: "l2" is not a value of studentLoss (studentLoss takes one of kl, mse)',
+    );
+    expect(parseAxis('studentLoss=mse,mse').issue).toBe('--vary studentLoss=mse,mse: mse is listed twice');
+    for (const choice of ['init=shared,different', 'distill=aux,all', 'teacherTrait=skill,favourite'])
+      expect(parseAxis(choice).issue).toMatch(/is a choice of which models train, not a setting a sweep varies/);
+    expect(parseAxis('backend=wasm,cpu').issue).toMatch(
+      /^--vary backend=wasm,cpu: backend sets where the run computes, not a setting a sweep varies/,
+    );
+  });
+
   it('names what is wrong: the value out of range with the range, the unknown setting with the known ones, the repeated value', () => {
     const issue = (text: string) => parseAxis(text).issue;
     expect(issue('initShare=0,2')).toBe('--vary initShare=0,2: 2 is out of range (initShare takes a number from 0 to 1)');
     expect(issue('favourite=2.5')).toBe('--vary favourite=2.5: 2.5 is not an integer (favourite takes an integer from 0 to 9)');
     expect(issue('lr=fast')).toBe('--vary lr=fast: "fast" is not a number (lr takes a number from 0.000001 to 1)');
     expect(issue('foo=1,2')).toMatch(
-      /^--vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, favouriteShare, initShare, shareParts, m, /,
+      /^--vary foo=1,2: there is no setting "foo"; a sweep can vary favourite, favouriteShare, initShare, shareParts, initScheme, studentLoss, m, /,
     );
     expect(issue('init=shared')).toMatch(
       /^--vary init=shared: init is a choice of which models train, not a setting a sweep varies; a sweep can vary favourite, /,

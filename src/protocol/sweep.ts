@@ -33,12 +33,14 @@ export interface Axis {
 }
 
 /**
- * Settings a sweep may vary: numeric ones and the pattern of shared parts (its values drawn as
- * categories), but not the seeds, which are a sweep's other axis, nor the choices of which models train.
+ * Settings a sweep may vary: numeric ones, and as categories the pattern of shared parts and the
+ * choices of how every model trains (the student's loss, the initialisation scheme); but not the
+ * seeds, which are a sweep's other axis, nor the choices of which models train.
  */
-export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter(
-  (key) => CONFIG_SCHEMA[key].kind !== 'enum' && key !== 'seed' && key !== 'seeds',
-);
+export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key) => {
+  const field = CONFIG_SCHEMA[key];
+  return (field.kind !== 'enum' || ('sweepable' in field && field.sweepable)) && key !== 'seed' && key !== 'seeds';
+});
 
 /**
  * Parses "initShare=0,0.5,0.9,1" (or "init-share=…", as the flag is spelled) into an axis, each
@@ -51,8 +53,10 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
   const refuse = (why: string) => ({ issue: `--vary ${text}: ${why}` });
   if (key === null) return refuse(`there is no setting "${name}"; a sweep can vary ${SWEEPABLE.join(', ')}`);
   if (key === 'seed' || key === 'seeds') return refuse('the seeds are every sweep’s other axis: give --seed and --seeds instead');
-  if (!SWEEPABLE.includes(key))
-    return refuse(`${key} is a choice of which models train, not a setting a sweep varies; a sweep can vary ${SWEEPABLE.join(', ')}`);
+  if (!SWEEPABLE.includes(key)) {
+    const what = CONFIG_SCHEMA[key].role === 'machine' ? 'sets where the run computes' : 'is a choice of which models train';
+    return refuse(`${key} ${what}, not a setting a sweep varies; a sweep can vary ${SWEEPABLE.join(', ')}`);
+  }
   const parts =
     at < 0
       ? []
