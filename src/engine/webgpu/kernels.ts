@@ -226,8 +226,7 @@ export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind
  * rows per model, model k's from row k·examples.
  */
 export type ObjectiveKind =
-  | { kind: 'digits'; examples: number }
-  | { kind: 'distill'; loss: StudentLoss; start: number; size: number; examples: number };
+  { kind: 'digits'; examples: number } | { kind: 'distill'; loss: StudentLoss; start: number; size: number; examples: number };
 
 /**
  * The loss of each model (batch mean) into loss[k] and d(loss)/d(logits) into dLogits, one
