@@ -72,7 +72,7 @@ export function CurveChart({
           />
         )}
         {scale === 'cosine' && <YAxis domain={[-0.2, 1]} ticks={[0, 0.5, 1]} tick={tick} width={axisWidth('0.5', type.small)} />}
-        {/* Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL (≈ 0.05 → 0.001) share one chart. */}
+        {/* Log scale: the teacher's cross-entropy (≈ 2 → 0.2) and the students' KL or squared error (≈ 0.05 → 0.0003) share one chart. */}
         {scale === 'log' && (
           <YAxis
             scale="log"
