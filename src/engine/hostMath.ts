@@ -1,6 +1,6 @@
 /**
  * The arithmetic of a CPU training step that is not a matrix product, on the host in plain JS:
- * the two losses with their gradients, Adam, and the passes between the products (bias and relu,
+ * the losses with their gradients, Adam, and the passes between the products (bias and relu,
  * relu's mask, bias gradients, transposes). On tfjs-wasm each tfjs kernel launch costs tens
  * of microseconds and each elementwise kernel is a separate pass over memory; Adam alone was ≈ 80
  * launches and 13 passes over every parameter, a third of a classroom step. Here each is one pass.

@@ -1,6 +1,6 @@
 /**
- * The paper's MLP for one model, written as plainly as it can be: forward, the protocol's two
- * losses, backward and one Adam step as PyTorch takes it, in float64 loops. No tfjs, so the
+ * The paper's MLP for one model, written as plainly as it can be: forward, the teacher's loss and
+ * both student losses, backward and one Adam step as PyTorch takes it, in float64 loops. No tfjs, so the
  * page's main thread reads drawn digits with it; and it is the oracle the engine's steps (tfjs's
  * kernels, the host's loops, the fused WebGPU kernels) are tested against. Slow by design.
  */
