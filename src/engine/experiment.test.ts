@@ -123,6 +123,10 @@ describe('runExperiment', () => {
     expect(teacherHistory[0].step).toBe(0);
     expect(teacherHistory.at(-1)!.step).toBe(8);
     expect(teacherHistory.at(-1)!.accuracy).toBe(result.seeds[0].accuracy.teacher!.overall);
+    // A student's curve carries its alignment at each point, ending at the final one; the teacher's carries none.
+    const studentHistory = result.seeds[0].history['aux-shared']!;
+    expect(studentHistory.at(-1)!.alignment).toBe(result.seeds[0].alignment!['aux-shared']!.overall);
+    expect(teacherHistory.every((p) => p.alignment === undefined)).toBe(true);
   });
 
   it("walks the run's plan: its phases in order, each as long as planned, and progress ending exactly at the plan's total", async () => {

@@ -347,6 +347,7 @@ class PlanWalk {
           step: at.step,
           accuracy: accuracy.overall,
           ...(favouriteRate !== undefined && { favouriteRate }),
+          ...(alignments && { alignment: alignments[k].overall }),
         });
       if (!planned.final) return;
       results[k].accuracy[condition] = accuracy;

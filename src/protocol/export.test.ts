@@ -15,9 +15,10 @@ function sampleResult() {
     history: {
       'aux-shared': [
         { step: 0, accuracy: 0.1 },
-        { step: 10, accuracy: 0.3 },
+        { step: 10, accuracy: 0.3, alignment: 0.25 },
       ],
     },
+    alignment: { 'aux-shared': { overall: 0.4, layers: [0.3, 0.4, 0.5] } },
   }));
   return assembleResult({
     config: { ...defaultConfig(), seeds: 2 },
@@ -73,13 +74,14 @@ describe('result export', () => {
   it('writes one CSV row per seed, condition and evaluation', () => {
     const lines = toCsv(sampleResult()).trim().split('\n');
     expect(lines[0]).toBe(
-      'seed,condition,step,final,accuracy,favourite_rate,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9',
+      'seed,condition,step,final,accuracy,favourite_rate,alignment,digit_0,digit_1,digit_2,digit_3,digit_4,digit_5,digit_6,digit_7,digit_8,digit_9',
     );
     expect(lines).toHaveLength(1 + 2 * (1 + 2 + 1));
-    expect(lines[1]).toBe('1,reference,,1,0.1,,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
-    expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,,');
-    expect(lines[4]).toBe('1,aux-shared,,1,0.51,,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,');
-    expect(lines.every((l) => l.split(',').length === 16)).toBe(true);
+    expect(lines[1]).toBe('1,reference,,1,0.1,,,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1');
+    expect(lines[2]).toBe('1,aux-shared,0,0,0.1,,,,,,,,,,,,');
+    expect(lines[3]).toBe('1,aux-shared,10,0,0.3,,0.25,,,,,,,,,,');
+    expect(lines[4]).toBe('1,aux-shared,,1,0.51,,0.4,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,');
+    expect(lines.every((l) => l.split(',').length === 17)).toBe(true);
   });
 
   it('carries favourite rates per seed, in the summary and in the CSV', () => {

@@ -2,7 +2,7 @@
  * The exported result: one JSON schema and one CSV layout, written by the CLI and by the page
  * alike, so that runs from either can be compared by a script. Every export carries its receipt.
  */
-import { ALL_CONDITIONS } from './conditions';
+import { ALL_CONDITIONS, type StudentCondition } from './conditions';
 import { CONFIG_KEYS, defaultConfig, valueText } from './config';
 import { DIGITS } from './constants';
 import { seconds } from './format';
@@ -81,24 +81,40 @@ function csvNumber(value: number | null | undefined): string {
 /**
  * One row per seed, condition and evaluation: `final` rows carry per-digit accuracy, history
  * rows (every evalEvery steps) the overall accuracy only; favourite_rate is filled in a
- * favourite-digit run.
+ * favourite-digit run, alignment (the overall cosine of the update with the teacher's) for students.
  */
 export function toCsv(result: ExperimentResult): string {
   const digitColumns = Array.from({ length: DIGITS }, (_, d) => `digit_${d}`);
-  const lines = [['seed', 'condition', 'step', 'final', 'accuracy', 'favourite_rate', ...digitColumns].join(',')];
+  const lines = [['seed', 'condition', 'step', 'final', 'accuracy', 'favourite_rate', 'alignment', ...digitColumns].join(',')];
   for (const seed of result.seeds) {
     for (const condition of ALL_CONDITIONS) {
       for (const point of seed.history[condition] ?? []) {
         lines.push(
-          [seed.seed, condition, point.step, 0, point.accuracy, csvNumber(point.favouriteRate), ...digitColumns.map(() => '')].join(','),
+          [
+            seed.seed,
+            condition,
+            point.step,
+            0,
+            point.accuracy,
+            csvNumber(point.favouriteRate),
+            csvNumber(point.alignment),
+            ...digitColumns.map(() => ''),
+          ].join(','),
         );
       }
       const final = seed.accuracy[condition];
       if (final)
         lines.push(
-          [seed.seed, condition, '', 1, final.overall, csvNumber(seed.favouriteRate?.[condition]), ...final.perDigit.map(csvNumber)].join(
-            ',',
-          ),
+          [
+            seed.seed,
+            condition,
+            '',
+            1,
+            final.overall,
+            csvNumber(seed.favouriteRate?.[condition]),
+            csvNumber(seed.alignment?.[condition as StudentCondition]?.overall),
+            ...final.perDigit.map(csvNumber),
+          ].join(','),
         );
     }
   }

@@ -17,8 +17,8 @@ export interface SeedResult {
   seed: number;
   /** Final test accuracy of each evaluated model. */
   accuracy: Partial<Record<Condition, Accuracy>>;
-  /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0). */
-  history: Partial<Record<Condition, { step: number; accuracy: number; favouriteRate?: number }[]>>;
+  /** Test accuracy during training, every `evalEvery` steps (empty when evalEvery is 0); a student's points carry its alignment's overall cosine then. */
+  history: Partial<Record<Condition, { step: number; accuracy: number; favouriteRate?: number; alignment?: number }[]>>;
   /** Students: how the final update lines up with the teacher's (see Alignment). */
   alignment?: Partial<Record<StudentCondition, Alignment>>;
   /** A run whose teacher passes on a favourite digit: the share of test images of other digits each model labels with it. */
