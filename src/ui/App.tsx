@@ -12,6 +12,7 @@ import { LookInside } from './LookInside';
 import { LossChart } from './LossChart';
 import { PerDigitChart } from './PerDigitChart';
 import { RecordedResult } from './Recorded';
+import { Research } from './Research';
 import { Results } from './Results';
 import { Samples } from './Samples';
 import { Section } from './Section';
@@ -177,6 +178,13 @@ export function App() {
           <RecordedResult />
         </Section>
       )}
+      <Section
+        id="research"
+        tour="research"
+        title="For researchers: which parts must match? The student's loss, the initialisation scheme, m up to 250"
+      >
+        <Research />
+      </Section>
       {!hidden('settings') && (
         <Section id="settings" title="All settings, presets, and this machine">
           <Settings />

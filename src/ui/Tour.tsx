@@ -92,6 +92,11 @@ function skillTour({ m }: Config): TourStep[] {
       title: 'Why it matters',
       text: "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that no loss ever trained on digits. Cloud et al. (2025) saw the same between language models that share a starting point: a model's preferences, or its misalignment, passed through numbers, code or reasoning filtered to remove any mention of the trait (this page tests no filter; that finding is theirs). Here, 25 seeds of the paper's protocol, recorded by this page's engine.",
     },
+    {
+      target: 'research',
+      title: 'Which parts must match?',
+      text: "Later work asks which parts of the start must be shared. Choose \"Part by part\" under the student's initialisation: the network is drawn with a button for each part (the two hidden layers, the digit head, the auxiliary head). A pressed part starts from the teacher's initial values, the others from the student's own draw, and the pattern goes into the link. This section draws recorded sweeps over such patterns, each row a pattern with its little network, and holds the 2026 split-head paper's choices to try: its loss, its initialisation scheme, and up to 250 auxiliary outputs.",
+    },
   ];
 }
 
