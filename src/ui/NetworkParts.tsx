@@ -29,20 +29,21 @@ export function NetworkParts({
     digits: '10 outputs',
     aux: `${m} outputs`,
   };
-  // The name stays the same as the button is pressed (a screen reader says "pressed"); the state word is for the eye.
   const part = (p: NetworkPart) => (
     <button
       type="button"
       className="part"
       data-part={p}
       aria-pressed={shared.includes(p)}
-      aria-label={`${PART_LABELS[p]}, ${sizes[p]}`}
       disabled={disabled}
       onClick={() => onChange(togglePart(pattern, p))}
     >
       <span className="part-name">{PART_LABELS[p]}</span>
       <span className="part-size">{sizes[p]}</span>
-      <span className="part-state">{shared.includes(p) ? "teacher's start" : 'own draw'}</span>
+      {/* The name stays the same as the button is pressed (a screen reader says "pressed"); the state word is for the eye. */}
+      <span className="part-state" aria-hidden="true">
+        {shared.includes(p) ? "teacher's start" : 'own draw'}
+      </span>
     </button>
   );
   return (
