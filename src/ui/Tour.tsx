@@ -95,7 +95,7 @@ function skillTour({ m }: Config): TourStep[] {
     {
       target: 'research',
       title: 'Which parts must match?',
-      text: "Later work asks which parts of the start must be shared. Choose \"Part by part\" under the student's initialisation: the network is drawn with a button for each part (the two hidden layers, the digit head, the auxiliary head). A pressed part starts from the teacher's initial values, the others from the student's own draw, and the pattern goes into the link. This section draws recorded sweeps over such patterns, each row a pattern with its little network, and holds the 2026 split-head paper's choices to try: its loss, its initialisation scheme, and up to 250 auxiliary outputs.",
+      text: "Which parts of the start must be shared? Choose \"Part by part\" under the student's initialisation: each part of the drawn network is a button, pressed to start from the teacher's initial values, left open to start from the student's own draw. This section draws recorded sweeps over such patterns, and holds the 2026 split-head paper's loss, initialisation scheme and larger m to try.",
     },
   ];
 }
