@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, inject, it } from 'vitest';
-import { chromiumForFile, openSection, ready } from './e2e/browser';
+import { chartTextProblems, chromiumForFile, openSection, ready } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
@@ -81,6 +81,22 @@ describe('which parts start from the teacher’s values', () => {
     ).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('draws the which-parts figures with no text cut off or lying over other text, on a phone and on a laptop', async () => {
+    for (const width of [390, 1366]) {
+      const page = await browser().newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${appUrl}?init=parts&backend=wasm`);
+      await openSection(page, 'research');
+      await page.getByTestId('which-parts-figure').waitFor();
+      await expect.poll(() => page.getByTestId('budget-figure').count()).toBe(2);
+      const problems = await chartTextProblems(page);
+      expect(
+        problems.filter((p) => /^(which-parts|budget)-figure:/.test(p)),
+        `${width} px`,
+      ).toEqual([]);
+      await page.close();
+    }
   });
 
   it('names a bad pattern in a link and starts from the default one', async () => {
