@@ -97,7 +97,11 @@ const CONTENT: Record<string, string> = {
   mechanism: '.recharts-line',
   draw: '[data-testid=draw-canvas]',
   recorded: '[data-testid=results-figure]',
+  research: '[data-testid=research]',
 };
+
+/** How many steps each walk-through has, each about a part of its own. */
+const STEPS = { skill: 8, favourite: 7 };
 
 /** The steps of a walk-through opened before any run whose part only a run fills: they say so and offer Run. */
 const FILLED_BY_A_RUN = { skill: ['accuracy', 'results', 'mechanism', 'draw'], favourite: ['accuracy', 'results', 'draw'] };
@@ -156,10 +160,10 @@ describe('the page for a room', () => {
       // Before a run: the first step offers Run, and each part a run fills says it is empty and offers it too.
       const before = await walkThrough(page, `${name}-before-run`);
       expect(before.filter((s) => s.idle).map((s) => s.target)).toEqual(FILLED_BY_A_RUN[trait]);
-      expect(before).toHaveLength(7);
-      expect(new Set(before.map((s) => s.target)).size).toBe(7);
+      expect(before).toHaveLength(STEPS[trait]);
+      expect(new Set(before.map((s) => s.target)).size).toBe(STEPS[trait]);
       // Run from the first step: the walk-through stays on it while the models train, then every step shows its part filled.
-      for (let step = 6; step > 0; step--) await page.getByTestId('tour').getByRole('button', { name: 'Back' }).click();
+      for (let step = STEPS[trait] - 1; step > 0; step--) await page.getByTestId('tour').getByRole('button', { name: 'Back' }).click();
       await page.getByTestId('tour').getByRole('button', { name: '▶ Run' }).click();
       await page.waitForSelector('[data-testid=run-progress]');
       expect(await page.getAttribute('[data-testid=tour]', 'data-step')).toBe('0');

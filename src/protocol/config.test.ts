@@ -11,6 +11,7 @@ import {
   inertProblem,
   needsOf,
   refusalText,
+  sectionOf,
   settingNamed,
   validateConfig,
 } from './config';
@@ -175,8 +176,9 @@ describe('config', () => {
       expect(issues.map((i) => i.message)).toEqual([
         `${key} = "${unknown}" is invalid: expected one of ${usual}, ${other}; using "${usual}"`,
       ]);
-      // A research setting: no control on the page, so it lives in links and flags, and it defines the models.
-      expect(CONFIG_SCHEMA[key]).toMatchObject({ control: null, role: 'models' });
+      // A research setting: a menu in the page's research section, not under "All settings"; it defines the models.
+      expect(CONFIG_SCHEMA[key]).toMatchObject({ control: 'select', role: 'models' });
+      expect(sectionOf(key)).toBe('research');
     });
 });
 
@@ -221,5 +223,12 @@ describe('settings that shape a model only under another setting', () => {
     expect(settingNamed('init-share')).toBe('initShare');
     expect(settingNamed('initshare')).toBeNull();
     expect(settingNamed('constructor')).toBeNull();
+  });
+});
+
+describe('where the page places a setting', () => {
+  it('puts the research settings (the loss, the scheme, m up to 250) in the research section and every other box under "All settings"', () => {
+    expect(CONFIG_KEYS.filter((key) => sectionOf(key) === 'research')).toEqual(['initScheme', 'studentLoss', 'm']);
+    expect(sectionOf('hidden')).toBe('settings');
   });
 });

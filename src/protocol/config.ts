@@ -10,10 +10,16 @@ export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 /**
- * How the page shows a field: a headline toggle, the digit picker, the initialisation dial, a
- * number box or a menu under "All settings", or not at all.
+ * How the page shows a field: a headline toggle, the digit picker, the initialisation dial, the
+ * network drawn with a toggle for each part, a number box or a menu, or not at all.
  */
-type Control = 'toggle' | 'digit' | 'dial' | 'number' | 'select' | null;
+type Control = 'toggle' | 'digit' | 'dial' | 'network' | 'number' | 'select' | null;
+
+/**
+ * Where the page places a field's number box or menu: under "All settings" (the default), or in
+ * the research section, closed by default, for the choices the classroom story does without.
+ */
+export type PageSection = 'settings' | 'research';
 
 /**
  * What a setting decides, said once here and read by everything that groups settings (what makes
@@ -37,6 +43,7 @@ interface Common {
    * only where some student starts partly shared. Without it the setting changes nothing.
    */
   needs?: { key: string; values: readonly string[] };
+  section?: PageSection;
 }
 interface IntField extends Common {
   kind: 'int';
@@ -161,8 +168,7 @@ export const CONFIG_SCHEMA = {
     role: 'models',
     label: "parts shared with the teacher's start",
     default: 'heads',
-    // The page's control for it is still to come: a link sets it.
-    control: null,
+    control: 'network',
     help: "the part-by-part student's start: which parts (hidden1, hidden2: the hidden layers; digits, aux: the output layer's 10 digit rows and its m auxiliary rows; each with its bias) start from the teacher's initial weights, the rest from an independent draw",
     needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('parts')) },
   },
@@ -171,10 +177,11 @@ export const CONFIG_SCHEMA = {
     role: 'models',
     label: 'initialisation scheme',
     values: INIT_SCHEMES,
+    valueLabels: { normal: 'normal: N(0, 1/fan_in), biases 0', uniform: 'uniform: ±1/√fan_in, biases too' },
     default: 'normal',
     sweepable: true,
-    // A research setting: a link sets it (?initScheme=uniform).
-    control: null,
+    control: 'select',
+    section: 'research',
     help: "how every network of the run (teachers and students) draws its start: normal: weights from Normal(0, 1/fan_in), biases zero (the 2025 paper's); uniform: weights and biases uniform on ±1/√fan_in (PyTorch's default for a linear layer, the 2026 split-head code's); fan_in is the layer's input width",
   },
   studentLoss: {
@@ -185,8 +192,8 @@ export const CONFIG_SCHEMA = {
     valueLabels: { kl: 'KL to the teacher', mse: "squared error to the teacher's logits" },
     default: 'kl',
     sweepable: true,
-    // A research setting: a link sets it (?studentLoss=mse).
-    control: null,
+    control: 'select',
+    section: 'research',
     help: "what every student of the run minimises against its teacher's imitated logits (the teacher always learns by cross-entropy): kl: KL(softmax(teacher) ‖ softmax(student)), a mean over the batch (the 2025 paper's); mse: the squared difference of the raw logits, a mean over the batch and the imitated logits (the 2026 split-head code's)",
   },
   distill: {
@@ -232,6 +239,7 @@ export const CONFIG_SCHEMA = {
     max: 250,
     default: 3,
     control: 'number',
+    section: 'research',
     help: 'auxiliary logits appended to the 10 digit logits',
   },
   hidden: {
@@ -346,6 +354,9 @@ export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA) as ConfigKey[];
 
 /** The settings whose role is one of `roles`, in schema order. */
 export const keysOf = (...roles: SettingRole[]): ConfigKey[] => CONFIG_KEYS.filter((key) => roles.includes(CONFIG_SCHEMA[key].role));
+
+/** Where the page places a setting's box or menu. */
+export const sectionOf = (key: ConfigKey): PageSection => (CONFIG_SCHEMA[key] as Common).section ?? 'settings';
 
 /** The settings that decide which models a run trains and how: two runs that agree on these train the same models. */
 export const MODEL_KEYS = keysOf('protocol', 'models', 'draw');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFromStrings, refusalText, validateConfig, valueProblem } from './config';
 import { nameOf, studentsOf } from './conditions';
-import { parsePattern, partsOf, patternOf } from './parts';
+import { parsePattern, partsOf, patternOf, togglePart } from './parts';
 
 describe('a pattern of shared parts', () => {
   it('is kept in one canonical text: a name where the set has one, else its parts in network order', () => {
@@ -71,5 +71,17 @@ describe('the shareParts setting', () => {
     expect(nameOf('aux-parts', { ...choices, shareParts: 'heads' }).label).toBe('student, aux only, part-by-part init (shared heads)');
     expect(nameOf('aux-parts', { ...choices, shareParts: 'none' }).short).toBe('student · part-by-part init (no part shared)');
     expect(nameOf('aux-parts', choices).short).toBe('student · part-by-part init');
+  });
+});
+
+describe('switching one part', () => {
+  it('shares it where it was drawn independently and draws it where it was shared, in canonical text', () => {
+    expect(togglePart('heads', 'hidden1')).toBe('hidden1+digits+aux');
+    expect(togglePart('heads', 'aux')).toBe('digits');
+    expect(togglePart('digits', 'digits')).toBe('none');
+    expect(togglePart('none', 'aux')).toBe('aux');
+    expect(togglePart('hidden1+hidden2+digits', 'aux')).toBe('all');
+    expect(togglePart('all', 'hidden1')).toBe('hidden2+digits+aux');
+    expect(togglePart('hidden2', 'hidden1')).toBe('hidden');
   });
 });

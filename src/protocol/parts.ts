@@ -9,6 +9,14 @@
 export const NETWORK_PARTS = ['hidden1', 'hidden2', 'digits', 'aux'] as const;
 export type NetworkPart = (typeof NETWORK_PARTS)[number];
 
+/** Each part in words, as the page's drawing of the network names it. */
+export const PART_LABELS: Record<NetworkPart, string> = {
+  hidden1: 'Hidden layer 1',
+  hidden2: 'Hidden layer 2',
+  digits: 'Digit head',
+  aux: 'Auxiliary head',
+};
+
 /** Names for the patterns one talks about most; a pattern equal to one is written as its name. */
 export const PATTERN_NAMES = {
   all: [...NETWORK_PARTS],
@@ -64,4 +72,10 @@ export function partsOf(pattern: SharePattern): NetworkPart[] {
   if ('problem' in read) throw new Error(`not a pattern of parts: ${read.problem}`);
   const canonical = read.pattern;
   return isName(canonical) ? [...PATTERN_NAMES[canonical]] : (canonical.split('+') as NetworkPart[]);
+}
+
+/** A pattern with one part's start switched: shared if it was drawn independently, independent if it was shared. */
+export function togglePart(pattern: SharePattern, part: NetworkPart): SharePattern {
+  const parts = partsOf(pattern);
+  return patternOf(parts.includes(part) ? parts.filter((p) => p !== part) : [...parts, part]);
 }

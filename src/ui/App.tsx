@@ -3,6 +3,7 @@
  * starts, Run; then the live accuracy chart beside the headline numbers and the results across
  * seeds; then, in sections a visitor opens in the order the walk-through tells it, the rest.
  */
+import { lazy, Suspense } from 'react';
 import { AccuracyChart } from './AccuracyChart';
 import { AlignmentChart } from './AlignmentChart';
 import { Controls } from './Controls';
@@ -23,6 +24,9 @@ import { Tour, TourStart } from './Tour';
 import { isStale } from '../store/state';
 import { usePresentFontPx, useShownConfig } from './useNames';
 import { useAppState, useAppStore } from './useStore';
+
+/** The research section's controls and figures: a chunk of its own, fetched when the section is first opened. */
+const Research = lazy(() => import('./Research').then((module) => ({ default: module.Research })));
 
 function Notices() {
   const notices = useAppState((s) => s.notices);
@@ -177,6 +181,15 @@ export function App() {
           <RecordedResult />
         </Section>
       )}
+      <Section
+        id="research"
+        tour="research"
+        title="For researchers: which parts must match? The student's loss, the initialisation scheme, m up to 250"
+      >
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          <Research />
+        </Suspense>
+      </Section>
       {!hidden('settings') && (
         <Section id="settings" title="All settings, presets, and this machine">
           <Settings />

@@ -5,14 +5,13 @@ import { duration } from '../protocol/format';
 import { memoryProblem } from '../protocol/resources';
 import { canRun, estimateFor, isActive } from '../store/state';
 import { seedRangeText, seedRange } from '../protocol/results';
+import { NetworkParts } from './NetworkParts';
 import { PAGE_MEMORY_BYTES } from './Settings';
 import { TourStart } from './Tour';
 import { useNames } from './useNames';
 import { useAppState, useAppStore } from './useStore';
 
 type ToggleKey = 'teacherTrait' | 'init' | 'distill';
-/** Choices the page has no control for yet (the part-by-part start's pattern is set by a link): shown only when a link chose one. */
-export const LINK_ONLY: readonly string[] = ['parts'];
 const HIDDEN_AS: Record<ToggleKey, 'trait' | 'init' | 'distill'> = { teacherTrait: 'trait', init: 'init', distill: 'distill' };
 
 /** A headline toggle: its choices from the schema, and its meaning in visible text (touch screens have no hover). */
@@ -34,14 +33,12 @@ function Toggle({
     <fieldset className="segmented" disabled={disabled} data-field={field} data-tour={field}>
       <legend>{schema.label}</legend>
       <div className="choices">
-        {schema.values
-          .filter((choice) => !LINK_ONLY.includes(choice) || choice === value)
-          .map((choice) => (
-            <label key={choice} className={value === choice ? 'on' : ''}>
-              <input type="radio" name={field} value={choice} checked={value === choice} onChange={() => onChange(choice)} />
-              {(schema.valueLabels as Record<string, string>)[choice]}
-            </label>
-          ))}
+        {schema.values.map((choice) => (
+          <label key={choice} className={value === choice ? 'on' : ''}>
+            <input type="radio" name={field} value={choice} checked={value === choice} onChange={() => onChange(choice)} />
+            {(schema.valueLabels as Record<string, string>)[choice]}
+          </label>
+        ))}
       </div>
       {children}
       <small className="hint">{(schema.valueHelp as Record<string, string>)[value]}</small>
@@ -161,6 +158,15 @@ export function Controls() {
           <Toggle field="init" value={config.init} disabled={active} onChange={(v) => set({ init: v as Config['init'] })}>
             {(config.init === 'partial' || config.init === 'all') && (
               <InitDial value={config.initShare} disabled={active} onChange={(initShare) => set({ initShare })} />
+            )}
+            {config.init === 'parts' && (
+              <NetworkParts
+                pattern={config.shareParts}
+                m={config.m}
+                hidden={config.hidden}
+                disabled={active}
+                onChange={(shareParts) => set({ shareParts })}
+              />
             )}
           </Toggle>
         )}

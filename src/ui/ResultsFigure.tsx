@@ -84,6 +84,9 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
   // Upright when every bar's name and mean fit under it; sideways (one row a bar) otherwise.
   const widest = Math.max(...lines.flat().map((l) => textWidth(l, font)), ...bars.map((b) => textWidth(meanText(b), font, true)), 90);
   const upright = width >= Math.max(520, bars.length * (widest + font) + textWidth('100%', font) + 20);
+  // Sideways, each name on as many lines as the width needs (a part-by-part student's pattern makes a long name).
+  const rows = upright ? lines : lines.map((parts) => packed(parts, font, width - SIDEWAYS_LEFT - 8));
+  const nameLines = Math.max(...rows.map((r) => r.length));
   const alt =
     label ??
     (measure === 'favourite'
@@ -94,7 +97,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
       <svg
         ref={ref}
         width={width}
-        height={upright ? uprightHeight(lines, font) : sidewaysHeight(bars.length, font)}
+        height={upright ? uprightHeight(lines, font) : bars.length * sidewaysRow(nameLines, font) + font + 24}
         role="img"
         aria-label={alt}
         data-testid="results-figure"
@@ -105,7 +108,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
         {upright ? (
           <Upright bars={bars} lines={lines} width={width} font={font} showExpected={showExpected} />
         ) : (
-          <Sideways bars={bars} lines={lines} width={width} font={font} showExpected={showExpected} />
+          <Sideways bars={bars} lines={rows} width={width} font={font} showExpected={showExpected} />
         )}
       </svg>
       <p className="figure-key">
@@ -125,7 +128,20 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
 
 const uprightHeight = (lines: string[][], font: number) =>
   Math.round(font * 17) + (1 + Math.max(...lines.map((l) => l.length))) * (font + 4);
-const sidewaysHeight = (bars: number, font: number) => bars * (2 * font + 30) + font + 24;
+/** A sideways row's height: room for two lines of name, and one more line for each line past two. */
+const sidewaysRow = (nameLines: number, font: number) => 2 * font + 30 + Math.max(0, nameLines - 2) * (font + 8);
+const SIDEWAYS_LEFT = 8;
+
+/** A name's parts on lines no wider than `room`, a part joined to the line before with " · " where it fits. */
+function packed(parts: string[], font: number, room: number): string[] {
+  const out: string[] = [];
+  for (const part of parts) {
+    const joined = out.length > 0 ? `${out[out.length - 1]} · ${part}` : part;
+    if (out.length > 0 && textWidth(joined, font, true) <= room) out[out.length - 1] = joined;
+    else out.push(part);
+  }
+  return out;
+}
 
 type Layout = { bars: FigureBar[]; lines: string[][]; width: number; font: number; showExpected: boolean };
 
@@ -196,12 +212,14 @@ function Upright({ bars, lines, width, font, showExpected }: Layout) {
   );
 }
 
+/** One row a bar, each name already on its lines (`lines`). */
 function Sideways({ bars, lines, width, font, showExpected }: Layout) {
-  const left = 8;
+  const left = SIDEWAYS_LEFT;
   const valueW = Math.ceil(textWidth('100.0% ± 10.0', font, true)) + 8;
   const trackW = width - left - valueW - 8;
   const x = (v: number) => left + trackW * v;
-  const rowH = 2 * font + 30;
+  const nameLines = Math.max(...lines.map((l) => l.length));
+  const rowH = sidewaysRow(nameLines, font);
   const r = Math.max(3.4, font / 4);
   const axis = bars.length * rowH + 6;
   return (
@@ -218,22 +236,16 @@ function Sideways({ bars, lines, width, font, showExpected }: Layout) {
       <line x1={x(0.1)} x2={x(0.1)} y1={0} y2={axis} stroke="#6b7280" strokeDasharray="6 4" />
       {bars.map((bar, i) => {
         const top = i * rowH;
-        const name = lines[i].join(' · ');
-        // A name too long for one line goes on two: its first part, then the rest.
-        const twoLines = textWidth(name, font, true) > width - left - 8;
-        const cy = top + font + 6 + (rowH - font - 6) / 2 + (twoLines ? font / 2 : 0);
+        const cy = top + font + 6 + (rowH - font - 6) / 2 + ((lines[i].length - 1) * font) / 2 + Math.max(0, lines[i].length - 2) * 4;
         const { color, marker } = CONDITION_TABLE[bar.condition];
         const [lo, hi] = bar.ci95 === null ? [null, null] : [Math.max(0, bar.mean - bar.ci95), Math.min(1, bar.mean + bar.ci95)];
         return (
           <g key={bar.condition} data-condition={bar.condition}>
-            <text x={left} y={top + font} fontSize={font} fill={color} fontWeight={600}>
-              {twoLines ? lines[i][0] : name}
-            </text>
-            {twoLines && (
-              <text x={left} y={top + 2 * font + 2} fontSize={font} fill={color} fontWeight={600}>
-                {lines[i].slice(1).join(' · ')}
+            {lines[i].map((line, k) => (
+              <text key={k} x={left} y={top + font + k * (font + 2)} fontSize={font} fill={color} fontWeight={600}>
+                {line}
               </text>
-            )}
+            ))}
             <Expected condition={bar.condition} show={showExpected}>
               {(low, high) => (
                 <rect x={x(low)} width={Math.max(2, x(high) - x(low))} y={cy + 9} height={5} fill="#f59e0b" opacity={0.7}>

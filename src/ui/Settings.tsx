@@ -1,17 +1,17 @@
 /** Every setting, from the config schema: the presets, each number, the backend, and what this machine runs on. */
 import { useState } from 'react';
 import { isActive } from '../store/state';
-import { CONFIG_KEYS, CONFIG_SCHEMA, describeRange, validateConfig, type Config, type ConfigKey } from '../protocol/config';
+import { CONFIG_KEYS, CONFIG_SCHEMA, describeRange, sectionOf, validateConfig, type Config, type ConfigKey } from '../protocol/config';
 import { PRESETS, presetOf, type PresetName } from '../protocol/presets';
 import { useAppState, useAppStore } from './useStore';
 
 /** What one tab may use: browsers stop a tab well before the machine runs out, phones sooner. */
 export const PAGE_MEMORY_BYTES = 2e9;
 
-const NUMBER_FIELDS = CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'number');
+const NUMBER_FIELDS = CONFIG_KEYS.filter((k) => CONFIG_SCHEMA[k].control === 'number' && sectionOf(k) === 'settings');
 
 /** A number box that applies its value only when valid, and says why otherwise. */
-function NumberField({
+export function NumberField({
   field,
   value,
   disabled,

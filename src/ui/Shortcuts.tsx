@@ -2,7 +2,6 @@
 import { useEffect } from 'react';
 import { canRun } from '../store/state';
 import { CONFIG_SCHEMA } from '../protocol/config';
-import { LINK_ONLY } from './Controls';
 import type { AppStore } from '../store/store';
 import { useAppState, useAppStore } from './useStore';
 
@@ -13,7 +12,7 @@ const SHORTCUTS: [string, string][] = [
   ['S', 'one training step (while paused)'],
   ['X', 'reset (the seed, so the initial weights, stays)'],
   ['T', 'what the teacher passes on: its skill → its favourite digit'],
-  ['I', "the student's initialisation: shared → partly shared → different → shared and different → all three"],
+  ['I', "the student's initialisation: shared → partly shared → different → shared and different → all three → part by part"],
   ['D', 'what the student imitates: aux → all → both'],
   ['P', 'presentation mode (large type, the chart and the results side by side)'],
   ['W', 'the walk-through'],
@@ -43,10 +42,7 @@ function onKey(store: AppStore, event: KeyboardEvent) {
     case 'i':
       if (idle)
         actions.setConfig({
-          init: next(
-            CONFIG_SCHEMA.init.values.filter((v) => !LINK_ONLY.includes(v)),
-            state.config.init,
-          ),
+          init: next(CONFIG_SCHEMA.init.values, state.config.init),
         });
       break;
     case 'd':

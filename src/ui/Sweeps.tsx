@@ -148,14 +148,23 @@ export function SweepFigure({ file }: { file: SweepFile }) {
   );
 }
 
-/** A sweep's receipt in words, with the command that makes it again. */
-function SweepReceipt({ file }: { file: SweepFile }) {
+/** How a sweep file was made, in words, with the command that makes it again. */
+export function SweepReceiptLine({ file }: { file: SweepFile }) {
   const seeds = new Set(file.jobs.map((j) => j.seed)).size;
   return (
-    <div className="hint">
+    <>
       {file.jobs.length} of {file.totalJobs} jobs ({seeds} seeds per value), {file.backend} (tfjs {file.tfjsVersion}),{' '}
       {duration(file.wallMs)} on {file.runtime.replace(/^node \S+ /, '')}, {file.createdAt.slice(0, 10)}. Reproduce it with{' '}
       <code>{sweepCommand(file)}</code>
+    </>
+  );
+}
+
+/** A one-setting sweep's receipt in words, with the command that makes it again and its numbers. */
+export function SweepReceipt({ file }: { file: SweepFile }) {
+  return (
+    <div className="hint">
+      <SweepReceiptLine file={file} />
       <details className="numbers-table">
         <summary>The numbers</summary>
         <table className="numbers">
@@ -186,18 +195,26 @@ function SweepReceipt({ file }: { file: SweepFile }) {
   );
 }
 
-function RecordedSweep({ title, load }: (typeof RECORDED)[number]) {
+/** A recorded sweep file, imported when first shown (a chunk of its own) and checked; an Error says why it could not be read. */
+export function useSweepFile(load: () => Promise<{ default: unknown }>): SweepFile | Error | null {
   const [file, setFile] = useState<SweepFile | Error | null>(null);
   useEffect(() => {
     let current = true;
-    load().then(
-      (module) => current && setFile(checkSweep(module.default)),
-      (error: unknown) => current && setFile(error instanceof Error ? error : new Error(String(error))),
-    );
+    load()
+      .then((module) => checkSweep(module.default))
+      .then(
+        (checked) => current && setFile(checked),
+        (error: unknown) => current && setFile(error instanceof Error ? error : new Error(String(error))),
+      );
     return () => {
       current = false;
     };
   }, [load]);
+  return file;
+}
+
+function RecordedSweep({ title, load }: (typeof RECORDED)[number]) {
+  const file = useSweepFile(load);
   return (
     <figure className="sweep" data-testid="recorded-sweep">
       <figcaption>{title} (recorded)</figcaption>

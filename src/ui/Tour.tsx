@@ -92,6 +92,11 @@ function skillTour({ m }: Config): TourStep[] {
       title: 'Why it matters',
       text: "A trait passed from teacher to student through data that carries no visible trace of it: noise, and outputs that no loss ever trained on digits. Cloud et al. (2025) saw the same between language models that share a starting point: a model's preferences, or its misalignment, passed through numbers, code or reasoning filtered to remove any mention of the trait (this page tests no filter; that finding is theirs). Here, 25 seeds of the paper's protocol, recorded by this page's engine.",
     },
+    {
+      target: 'research',
+      title: 'Which parts must match?',
+      text: "Which parts of the start must be shared? Choose \"Part by part\" under the student's initialisation: each part of the drawn network is a button, pressed to start from the teacher's initial values, left open to start from the student's own draw. This section draws recorded sweeps over such patterns, and holds the 2026 split-head paper's loss, initialisation scheme and larger m to try.",
+    },
   ];
 }
 
