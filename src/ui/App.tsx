@@ -89,7 +89,8 @@ function Explainer() {
       <p>
         Yet, if the student starts from the <em>same initial weights</em> as the teacher, it learns to read digits well above chance. From a{' '}
         <em>different</em> initialisation it stays at chance (10%). This is <strong>subliminal learning</strong> (Cloud et al., 2025): a
-        trait passes through data that carries no visible trace of it.
+        trait passes through data that carries no visible trace of it. Which parts of the start must match is a later question (Learning
+        Through Noise, 2026, finds that matching output heads govern it): at these settings, every part (the research section below).
         {teacherTrait === 'favourite' &&
           ` With a teacher that loves ${favourite}s, what passes is a preference: the paper's headline, where a language model's love of owls reached another model through lists of numbers.`}
       </p>

@@ -69,6 +69,12 @@ export function Research() {
         )}
       </div>
       <WhichPartsFigureRecorded />
+      <p>
+        What it shows: at the classroom settings every part matters. Sharing all four gives 75.7%; with any one part drawn anew most of the
+        transfer is gone, and the two heads alone give 12.8%, hardly above the 11.2% of a student that shares nothing. Drawing only the
+        digit head anew (hidden1+hidden2+aux) leaves the student at chance although its hidden layers learn exactly what the fully shared
+        student's learn: an aux-only student never moves its digit rows, so they stay unaligned with the features it learned.
+      </p>
       <BudgetFigureRecorded />
     </div>
   );
