@@ -239,10 +239,10 @@ export const CONFIG_SCHEMA = {
     role: 'protocol',
     label: 'hidden width',
     min: 8,
-    max: 1024,
+    max: 4096,
     default: 256,
     control: 'number',
-    help: 'width of both hidden layers',
+    help: 'width of both hidden layers (up to 4096: the weights grow with its square, so the widest runs need few seeds or several workers)',
   },
   teacherEpochs: {
     kind: 'int',
