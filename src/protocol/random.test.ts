@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, fillNoise, noisePixel, Rng, UNIFORM_NOISE, type NoiseSpec } from './random';
+import { deriveSeed, fillNoise, gaussianPixel, noisePixel, Rng, UNIFORM_NOISE, type NoiseSpec } from './random';
 
 describe('Rng', () => {
   it('is deterministic per seed and differs across seeds, draw after draw', () => {
@@ -111,6 +111,11 @@ describe('fillNoise', () => {
   it("draws uniform noise as noisePixel always has: today's runs are unchanged", () => {
     const [set] = draw(UNIFORM_NOISE, [77], 4);
     expect(Array.from(set)).toEqual(Array.from(set, (_, i) => Math.fround(noisePixel(77, i))));
+  });
+
+  it('draws Gaussian noise as gaussianPixel says, pixel by pixel', () => {
+    const [set] = draw({ kind: 'gaussian', blur: 1 }, [77], 3);
+    expect(Array.from(set)).toEqual(Array.from(set, (_, i) => Math.fround(gaussianPixel(77, i))));
   });
 
   it('draws uniform and Gaussian noise with their moments and no correlation between neighbours', () => {

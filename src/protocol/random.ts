@@ -115,14 +115,22 @@ const GAUSSIAN_SALT = 0x67617573;
 const BLUR_SALT = 0x626c7572;
 
 /**
- * Pixel `index` of a Gaussian noise set: standard normal by Box–Muller from two 24-bit uniforms of
- * the counter hash, the first offset by half a step so it is never 0 (|z| stays under 5.9).
+ * Pixels 2j and 2j + 1 of a Gaussian noise set (`salted` = gaussianSeed(seed)): the two
+ * independent standard normals of one Box–Muller draw, r·cos(2πv) and r·sin(2πv), from two 24-bit
+ * uniforms u, v of the counter hash, u offset by half a step so that it is never 0 (r < 5.9).
  */
+function gaussianPair(salted: number, pair: number): [number, number] {
+  const u = ((hash32(hash32((2 * pair) ^ salted) + salted) >>> 8) + 0.5) / 16777216;
+  const v = (hash32(hash32((2 * pair + 1) ^ salted) + salted) >>> 8) / 16777216;
+  const r = Math.sqrt(-2 * Math.log(u));
+  return [r * Math.cos(2 * Math.PI * v), r * Math.sin(2 * Math.PI * v)];
+}
+
+const gaussianSeed = (seed: number) => hash32(seed ^ GAUSSIAN_SALT);
+
+/** Pixel `index` of a Gaussian noise set: standard normal, one of its Box–Muller pair's two values. */
 export function gaussianPixel(seed: number, index: number): number {
-  const s = hash32(seed ^ GAUSSIAN_SALT);
-  const u = ((hash32(hash32((2 * index) ^ s) + s) >>> 8) + 0.5) / 16777216;
-  const v = (hash32(hash32((2 * index + 1) ^ s) + s) >>> 8) / 16777216;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  return gaussianPair(gaussianSeed(seed), Math.floor(index / 2))[index % 2];
 }
 
 /** The blur's kernel for σ, cut at 3σ, with the factor that brings the blurred field back to the uniform field's variance. */
@@ -177,11 +185,14 @@ export function fillNoise(spec: NoiseSpec, noiseSeed: number, indices: ArrayLike
   const n = indices.length;
   const wide = spec.kind === 'blur' ? SIDE + 2 * blurKernel(spec.blur).radius : 0;
   const scratch = wide ? { row: new Float64Array(wide * SIDE), field: new Float64Array(wide * wide) } : null;
+  const salted = gaussianSeed(noiseSeed);
   for (let r = 0; r < n; r++) {
     const src = indices[r] * IMAGE_PIXELS;
     const dst = r * IMAGE_PIXELS;
     if (scratch) blurImage(noiseSeed, indices[r], spec.blur, out, dst, scratch.row, scratch.field);
-    else if (spec.kind === 'gaussian') for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = gaussianPixel(noiseSeed, src + c);
+    else if (spec.kind === 'gaussian')
+      // An image starts at an even pixel (784 is even), so its pixels pair up as Box–Muller draws.
+      for (let c = 0; c < IMAGE_PIXELS; c += 2) [out[dst + c], out[dst + c + 1]] = gaussianPair(salted, (src + c) / 2);
     else for (let c = 0; c < IMAGE_PIXELS; c++) out[dst + c] = noisePixel(noiseSeed, src + c);
     if (outT) for (let c = 0; c < IMAGE_PIXELS; c++) outT[c * n + r] = out[dst + c];
   }
