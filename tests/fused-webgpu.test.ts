@@ -75,6 +75,15 @@ it('trains exactly as tfjs does, in ≤ 25 dispatches, no new buffers and one su
   // The noise set is generated on the GPU bit for bit as in JS, and the forward pass is the same arithmetic.
   expect(report.noisePass.kernels).toEqual([{ step: 'tfjs' }, { step: 'fused-webgpu' }]);
   expect(report.noisePass.maxDiff).toBeLessThan(1e-5);
+  // Gaussian and blurred noise are drawn on the host: their noise pass and steps run tfjs's kernels, the receipt says why, and the
+  // numbers are those of every other path.
+  expect(report.hostNoise.map(({ kind, pass, step }) => ({ kind, pass, step }))).toEqual(
+    ['gaussian', 'blur'].map((kind) => {
+      const kernels = { step: 'tfjs', fallback: `the fused kernels draw uniform noise only; ${kind} noise is drawn on the host` };
+      return { kind, pass: kernels, step: kernels };
+    }),
+  );
+  for (const { kind, maxDiff } of report.hostNoise) expect(maxDiff, kind).toBe(0);
   // Its targets stay on the GPU for the students: the phase reads back its losses (a few bytes), never the targets.
   expect(report.targetsStay.bytesRead, JSON.stringify(report.targetsStay)).toBeLessThan(report.targetsStay.targetBytes / 10);
   expect(report.cloneSourceChanged).toBe(false);

@@ -35,6 +35,18 @@ describe('CLI flags', () => {
     expect(parseArgs(['--json', 'a.json', '--json=b.json']).issues.map((i) => i.message)).toEqual(['--json is given twice; give it once']);
   });
 
+  it('takes --noise and --noise-blur, and explains a bad value of either', () => {
+    expect(parseArgs(['--noise', 'gaussian']).config).toMatchObject({ noise: 'gaussian', noiseBlur: 1 });
+    expect(parseArgs(['--noise', 'blur', '--noise-blur', '2']).config).toMatchObject({ noise: 'blur', noiseBlur: 2 });
+    expect(parseArgs(['--noise', 'perlin', '--hidden', '4097']).issues.map((i) => i.message)).toEqual([
+      '--noise "perlin" is invalid: expected one of uniform, gaussian, blur',
+      '--hidden 4097 is invalid: expected an integer from 8 to 4096',
+    ]);
+    expect(parseArgs(['--noise', 'blur', '--noise-blur', '8']).issues.map((i) => i.message)).toEqual([
+      '--noise-blur 8 is invalid: expected a number from 0.5 to 4',
+    ]);
+  });
+
   it('refuses seeds past the largest seed, naming the flags', () => {
     expect(parseArgs(['--seed', '2147483647', '--seeds', '5']).issues.map((i) => i.message)).toEqual([
       '--seed 2147483647 with --seeds 5 would train seeds up to 2147483651, past the largest seed 2147483647',
@@ -56,6 +68,10 @@ describe('CLI flags', () => {
     expect(problems(['--init', 'all', '--init-share', '0.5'])).toEqual([]);
     expect(problems(['--init', 'parts', '--share-parts', 'heads'])).toEqual([]);
     expect(problems(['--init', 'shared'])).toEqual([]);
+    expect(problems(['--noise-blur', '2'])).toEqual([
+      '--noise-blur needs --noise blur: with --noise uniform no model of the run depends on noiseBlur',
+    ]);
+    expect(problems(['--noise', 'blur', '--noise-blur', '2'])).toEqual([]);
     // A bad --init is refused for itself, not read as the default that would leave --init-share inert.
     expect(problems(['--init', 'partal', '--init-share', '0.5'])).toEqual([
       '--init "partal" is invalid: expected one of shared, partial, different, both, all, parts',

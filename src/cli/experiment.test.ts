@@ -58,7 +58,7 @@ describe('npm run experiment', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('runs with --init-scheme uniform and --student-loss mse and records both in its result', async () => {
+  it('runs with --init-scheme uniform, --student-loss mse and blurred noise, and records them in its result', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
     const { code, stderr } = await cli([
       ...TINY,
@@ -72,12 +72,16 @@ describe('npm run experiment', () => {
       'uniform',
       '--student-loss',
       'mse',
+      '--noise',
+      'blur',
+      '--noise-blur',
+      '2',
       '--json',
       json,
     ]);
     expect(code, stderr).toBe(0);
     const result = parseExport(readFileSync(json, 'utf8'));
-    expect(result.config).toMatchObject({ initScheme: 'uniform', studentLoss: 'mse' });
+    expect(result.config).toMatchObject({ initScheme: 'uniform', studentLoss: 'mse', noise: 'blur', noiseBlur: 2 });
     expect(Object.keys(result.seeds[0].accuracy).sort()).toEqual(['aux-shared', 'reference', 'teacher']);
   });
 
@@ -85,6 +89,9 @@ describe('npm run experiment', () => {
     const repeated = await cli(['--m', '3', '--m', '4']);
     expect(repeated.code).toBe(2);
     expect(repeated.stderr).toContain('--m is given twice');
+    const inert = await cli(['--noise', 'gaussian', '--noise-blur', '2']);
+    expect(inert.code).toBe(2);
+    expect(inert.stderr).toContain('--noise-blur needs --noise blur: with --noise gaussian no model of the run depends on noiseBlur');
     const overflow = await cli(['--seed', '2147483647', '--seeds', '5']);
     expect(overflow.code).toBe(2);
     expect(overflow.stderr).toContain(

@@ -216,6 +216,26 @@ describe('npm run sweep', () => {
     expect(mseNormal.alignment!['aux-shared']).not.toEqual(klNormal.alignment!['aux-shared']);
   }, 300_000);
 
+  it('varies the noise as categories, in shards that merge: one teacher per seed, its students on each kind of noise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-noise-'));
+    const out = (name: string) => join(dir, name);
+    const args = ['--vary', 'noise=uniform,gaussian,blur', '--init', 'shared', '--distill', 'aux', '--seeds', '1', ...TINY];
+    const shards = await Promise.all(
+      ['1/2', '2/2'].map((shard, i) => sweep([...args, '--shard', shard, '--workers', '1', '--json', out(`shard${i + 1}.json`)])),
+    );
+    for (const { code, stderr } of shards) expect(code, stderr).toBe(0);
+    const merged = await sweep(['--merge', out('shard1.json'), out('shard2.json'), '--json', out('all.json')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain('npm run sweep -- --vary noise=uniform,gaussian,blur --init shared --distill aux');
+    const file = parseSweep(readFileSync(out('all.json'), 'utf8'));
+    expect(file.points.map((point) => point.values)).toEqual([{ noise: 'uniform' }, { noise: 'gaussian' }, { noise: 'blur' }]);
+    const [uniform, gaussian, blurred] = file.jobs.map((job) => job.result);
+    expect(gaussian.accuracy.teacher).toEqual(uniform.accuracy.teacher);
+    expect(blurred.accuracy.teacher).toEqual(uniform.accuracy.teacher);
+    expect(gaussian.alignment!['aux-shared']).not.toEqual(uniform.alignment!['aux-shared']);
+    expect(blurred.alignment!['aux-shared']).not.toEqual(gaussian.alignment!['aux-shared']);
+  }, 300_000);
+
   it('explains bad sweep flags, exit 2, before training anything, each by what is wrong', async () => {
     const cases: [string[], string][] = [
       [[], 'error: give --vary SETTING=V1,V2,… (or --merge files)'],
@@ -245,6 +265,11 @@ describe('npm run sweep', () => {
       [['--vary', 'm=1,3', '--vary', 'm=10'], 'error: --vary m is given twice'],
       [['--vary', 'm=1', '--shard', '3/2'], 'error: --shard 3/2: expected i/n with 1 ≤ i ≤ n'],
       [['--merge'], 'error: --merge needs the sweep files'],
+      [['--vary', 'noise=uniform,perlin'], 'error: --vary noise=uniform,perlin: "perlin" is not a value of noise'],
+      [
+        ['--vary', 'noise-blur=1,2'],
+        'error: --vary noiseBlur needs --noise blur: with --noise uniform no model of the run depends on noiseBlur',
+      ],
       // A setting that shapes no model of the run, in the flag's spelling too: its values would give identical rows.
       [
         ['--vary', 'init-share=0,1'],

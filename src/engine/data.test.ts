@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillNoise } from '../protocol/random';
+import { fillNoise, UNIFORM_NOISE } from '../protocol/random';
 import { batchRanges, fillImages, fillOneHot, mnistFromFiles, type MnistFiles } from './data';
 import { loadMnist } from '../node/mnist';
 
@@ -58,14 +58,16 @@ describe('batch inputs', () => {
     expect(oneHot.reduce((a, b) => a + b)).toBe(2);
   });
 
-  it('draws the same noise image for the same index, whatever the batch', () => {
-    const a = new Float32Array(784 * 2);
-    const b = new Float32Array(784);
-    fillNoise(42, [5, 9], a);
-    fillNoise(42, [9], b);
-    expect(a.subarray(784)).toEqual(b);
-    fillNoise(43, [9], b);
-    expect(a.subarray(784)).not.toEqual(b);
+  it('draws the same noise image for the same index, whatever the batch, for every kind of noise', () => {
+    for (const spec of [UNIFORM_NOISE, { kind: 'gaussian', blur: 1 }, { kind: 'blur', blur: 0.5 }, { kind: 'blur', blur: 4 }] as const) {
+      const a = new Float32Array(784 * 2);
+      const b = new Float32Array(784);
+      fillNoise(spec, 42, [5, 9], a);
+      fillNoise(spec, 42, [9], b);
+      expect(a.subarray(784), spec.kind).toEqual(b);
+      fillNoise(spec, 43, [9], b);
+      expect(a.subarray(784), spec.kind).not.toEqual(b);
+    }
   });
 
   it('splits an epoch into full batches and a short last one', () => {

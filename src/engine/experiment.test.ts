@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { loadMnist } from '../node/mnist';
-import { INIT_SCHEMES, validateConfig, type Config } from '../protocol/config';
+import { INIT_SCHEMES, noiseOf, validateConfig, type Config } from '../protocol/config';
 import { DIGITS } from '../protocol/constants';
 import { seedStreams } from '../protocol/random';
 import type { ExperimentEvent } from '../protocol/results';
@@ -70,7 +70,7 @@ describe('what each phase may change', () => {
       expect(headEntries(taught, digitCols, width)).not.toEqual(headEntries(init[k], digitCols, width));
     }
 
-    const { targets } = await layout().noiseLogits(teacher, stream('noise'), config.noiseCount, config.batchSize);
+    const { targets } = await layout().noiseLogits(teacher, stream('noise'), noiseOf(config), config.noiseCount, config.batchSize);
     for (const distilled of ['aux', 'all'] as const) {
       const student = reference.clone();
       await trainPhase(student, studentPlan(config, stream('noise'), stream('studentOrder'), targets, distilled), noHooks());
@@ -188,6 +188,26 @@ describe('runExperiment', () => {
     expect(b).toEqual(a);
     // And the two seeds are genuinely different runs.
     expect(a.accuracy[0]).not.toEqual(a.accuracy[1]);
+  });
+
+  it('trains students on each kind of noise, the same students for the same seed, and frees every tensor', async () => {
+    const studentLosses = async (overrides: Partial<Config>) => {
+      const losses: (number | null)[] = [];
+      const before = memory();
+      await runExperiment(tiny({ init: 'shared', distill: 'aux', ...overrides }), mnist, {
+        onEvent: (e) => e.type === 'step' && e.condition === 'aux-shared' && losses.push(e.loss),
+      });
+      expect(memory()).toEqual(before);
+      return losses;
+    };
+    const kinds = [{ noise: 'uniform' }, { noise: 'gaussian' }, { noise: 'blur', noiseBlur: 2 }] as const;
+    const runs = [];
+    for (const kind of kinds) runs.push(await studentLosses(kind));
+    expect(await studentLosses(kinds[1])).toEqual(runs[1]);
+    // The same teacher (the noise is the students' only), imitated on other images: other losses.
+    expect(runs[0]).not.toEqual(runs[1]);
+    expect(runs[1]).not.toEqual(runs[2]);
+    for (const losses of runs) expect(losses.filter((l) => l !== null).every(Number.isFinite)).toBe(true);
   });
 
   it('trains seeds side by side exactly as it trains them one at a time: a seed is the same models in any run', async () => {

@@ -13,7 +13,7 @@ import {
   type TeacherCondition,
   type TrainedCondition,
 } from '../protocol/conditions';
-import type { Config } from '../protocol/config';
+import { noiseOf, type Config } from '../protocol/config';
 import { seedStreams } from '../protocol/random';
 import { assembleResult, SAMPLE_COUNT, type ExperimentEvent, type ExperimentResult, type SeedResult } from '../protocol/results';
 import {
@@ -247,7 +247,13 @@ class PlanWalk {
 
   private async passOverNoise(task: NoisePassTask) {
     const teacher = this.teachers.get(task.teacher)!;
-    const pass = await this.layout.noiseLogits(teacher, this.stream('noise'), this.config.noiseCount, this.config.batchSize);
+    const pass = await this.layout.noiseLogits(
+      teacher,
+      this.stream('noise'),
+      noiseOf(this.config),
+      this.config.noiseCount,
+      this.config.batchSize,
+    );
     this.outputs.set(task.teacher, { targets: pass.targets, update: UpdateAlignment.of(teacher, this.reference!.model) });
     this.kernels[task.id] = pass.kernels;
     this.countWork(task.cost);

@@ -21,7 +21,7 @@ export function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32
     const xT = xTBuffer ? indices.map((_, i) => block(xTBuffer, i)) : null;
     indices.forEach((modelIndices, i) => {
       if (inputs.kind === 'images') fillImages(inputs.split, modelIndices, x[i], xT?.[i]);
-      else host.fillNoise(inputs.seeds[i], modelIndices, x[i], xT?.[i]);
+      else host.fillNoise(inputs.draw, inputs.seeds[i], modelIndices, x[i], xT?.[i]);
     });
     return { x, xT, all: xBuffer.subarray(0, indices.length * per), allT: xTBuffer?.subarray(0, indices.length * per) ?? null };
   };

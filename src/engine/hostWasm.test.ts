@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileHostWat, generatedSource } from '../../build/wasm';
 import { IMAGE_PIXELS } from '../protocol/constants';
-import { Rng } from '../protocol/random';
+import { Rng, UNIFORM_NOISE } from '../protocol/random';
 import { hostBuffers } from './hostWasm';
 import { HOST_WASM_BASE64 } from './wasm/host.generated';
 
@@ -44,13 +44,13 @@ describe('the host kernels in WebAssembly', () => {
       const wasm = hostBuffers([size, size], rows);
       const js = hostBuffers([size, size], rows, 'js');
       const indices = Uint32Array.from({ length: rows }, (_, i) => (i * 7919 + 5) % 60000);
-      for (const set of [wasm, js]) set.fillNoise(0xdeadbeef, indices, set.f32[0], set.f32[1]);
+      for (const set of [wasm, js]) set.fillNoise(UNIFORM_NOISE, 0xdeadbeef, indices, set.f32[0], set.f32[1]);
       expect(sameBits(wasm.f32[0], js.f32[0]), `${rows} rows`).toBe(true);
       expect(sameBits(wasm.f32[1], js.f32[1]), `${rows} rows, transposed`).toBe(true);
       // Without the transpose, and into a buffer's later part.
       wasm.f32[1].fill(0);
-      wasm.fillNoise(12345, indices.subarray(0, 1), wasm.f32[1].subarray(size - IMAGE_PIXELS));
-      js.fillNoise(12345, indices.subarray(0, 1), js.f32[1].subarray(size - IMAGE_PIXELS));
+      wasm.fillNoise(UNIFORM_NOISE, 12345, indices.subarray(0, 1), wasm.f32[1].subarray(size - IMAGE_PIXELS));
+      js.fillNoise(UNIFORM_NOISE, 12345, indices.subarray(0, 1), js.f32[1].subarray(size - IMAGE_PIXELS));
       expect(sameBits(wasm.f32[1].subarray(size - IMAGE_PIXELS), js.f32[1].subarray(size - IMAGE_PIXELS))).toBe(true);
       if (rows > 1) expect(wasm.f32[1][0]).toBe(0);
     }
@@ -98,8 +98,8 @@ describe('the host kernels in WebAssembly', () => {
     const outside = new Float32Array(8);
     const [, small] = wasm.f32;
     expect(() => wasm.adam(outside, small, small, small, 1e-3, 1)).toThrow(/outside this set/);
-    expect(() => wasm.fillNoise(1, [0, 1, 2], wasm.f32[0])).toThrow(/3 noise images asked for, room for 2/);
-    expect(() => wasm.fillNoise(1, [0, 1], small)).toThrow(/too small/);
+    expect(() => wasm.fillNoise(UNIFORM_NOISE, 1, [0, 1, 2], wasm.f32[0])).toThrow(/3 noise images asked for, room for 2/);
+    expect(() => wasm.fillNoise(UNIFORM_NOISE, 1, [0, 1], small)).toThrow(/too small/);
     expect(() => wasm.transpose(small, 3, 3, wasm.f32[0])).toThrow(/smaller than its matrix/);
     expect(() => wasm.mask(outside, small, 8, small)).toThrow(/outside this set/);
   });

@@ -9,7 +9,7 @@
  * do not fit in one module's 4 GiB, the JS loops run on ordinary arrays.
  */
 import { IMAGE_PIXELS } from '../protocol/constants';
-import { fillNoise } from '../protocol/random';
+import { fillNoise, type NoiseSpec } from '../protocol/random';
 import { adamUpdate, biasRelu, colSums, mask, transpose } from './hostMath';
 import { HOST_WASM_BASE64 } from './wasm/host.generated';
 import { BETA1, BETA2, EPS } from './adam';
@@ -19,8 +19,8 @@ export interface HostBuffers {
   readonly f32: Float32Array[];
   /** hostMath.adamUpdate over buffers of this set (views into them). */
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, t: number): void;
-  /** random.fillNoise into buffers of this set, for at most `maxRows` images at a time. */
-  fillNoise(noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void;
+  /** random.fillNoise into buffers of this set, for at most `maxRows` images at a time (wasm draws uniform noise; the other kinds are drawn in JS). */
+  fillNoise(spec: NoiseSpec, noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void;
   transpose: typeof transpose;
   biasRelu: typeof biasRelu;
   mask: typeof mask;
@@ -97,11 +97,12 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], max
       const constants = [lr / (1 - BETA1 ** t), Math.sqrt(1 - BETA2 ** t), BETA1, 1 - BETA1, BETA2, 1 - BETA2, EPS];
       exports.adam(param.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, param.length, ...constants);
     },
-    fillNoise(noiseSeed, rows, out, outT) {
+    fillNoise(spec, noiseSeed, rows, out, outT) {
       const n = rows.length;
       if (n > maxRows) throw new Error(`host kernels: ${n} noise images asked for, room for ${maxRows}`);
       if (out.length < n * IMAGE_PIXELS || (outT && outT.length < n * IMAGE_PIXELS))
         throw new Error('host kernels: noise buffer too small');
+      if (spec.kind !== 'uniform') return fillNoise(spec, noiseSeed, rows, out, outT);
       inModule(out, ...(outT ? [outT] : []));
       indices.set(rows);
       exports.noise(noiseSeed, indexOffset, n, out.byteOffset, outT ? outT.byteOffset : 0);

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelUse } from '../protocol/results';
 import type { Mlp } from './mlp';
 import type { NoiseTargets, PhasePlan, TrainingStep } from './phase';
+import type { NoiseSpec } from '../protocol/random';
 import { cpuStep } from './cpuStep';
 import { tfjsNoiseLogits } from './tfjsNoisePass';
 import { tfjsStep } from './tfjsStep';
@@ -33,10 +34,11 @@ export interface ModelLayout {
   readonly name: 'stacked' | 'fused' | 'list';
   /** The training step for a phase of this model (decided here, once: callers never ask which backend). */
   createStep(model: Mlp, plan: PhasePlan): Promise<TrainingStep>;
-  /** Teacher k's logits on noise set `noiseSeeds[k]`, for its students, and the kernels that computed them. */
+  /** Teacher k's logits on noise set `noiseSeeds[k]` (drawn as `draw` says), for its students, and the kernels that computed them. */
   noiseLogits(
     teacher: Mlp,
     noiseSeeds: readonly number[],
+    draw: NoiseSpec,
     count: number,
     batchSize: number,
   ): Promise<{ targets: NoiseTargets; kernels: KernelUse }>;
@@ -72,8 +74,8 @@ const withTfjsSteps = (layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>, 
   const complete: ModelLayout = {
     ...layout,
     createStep: (model, plan) => step(model, plan, complete),
-    noiseLogits: async (teacher, seeds, count, batchSize) => ({
-      targets: await tfjsNoiseLogits(teacher, complete, seeds, count, batchSize),
+    noiseLogits: async (teacher, seeds, draw, count, batchSize) => ({
+      targets: await tfjsNoiseLogits(teacher, complete, seeds, draw, count, batchSize),
       kernels: { step: 'tfjs' },
     }),
   };
@@ -156,10 +158,13 @@ const fused: ModelLayout = {
     const problem = fusedStepProblem(model, plan);
     return problem ? tfjsStep(model, plan, fused, { step: 'tfjs', fallback: problem }) : createFusedStep(model, plan);
   },
-  async noiseLogits(teacher, seeds, count, batchSize) {
-    const problem = fusedNoiseLogitsProblem(teacher, count);
+  async noiseLogits(teacher, seeds, draw, count, batchSize) {
+    const problem = fusedNoiseLogitsProblem(teacher, draw, count);
     if (problem)
-      return { targets: await tfjsNoiseLogits(teacher, fused, seeds, count, batchSize), kernels: { step: 'tfjs', fallback: problem } };
+      return {
+        targets: await tfjsNoiseLogits(teacher, fused, seeds, draw, count, batchSize),
+        kernels: { step: 'tfjs', fallback: problem },
+      };
     return { targets: await fusedNoiseLogits(teacher, seeds, count, batchSize), kernels: { step: 'fused-webgpu' } };
   },
 };

@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Distill } from '../protocol/conditions';
 import type { StudentLoss } from '../protocol/config';
 import type { KernelUse } from '../protocol/results';
+import type { NoiseSpec } from '../protocol/random';
 import type { MnistSplit } from './data';
 
 /** Each model's teacher logits on its own noise set, computed once and shared by all the teacher's students. */
@@ -20,7 +21,7 @@ export interface NoiseTargets {
 }
 
 /** Where a phase's inputs come from, as data (so a GPU can hold it and gather batches itself). */
-export type PhaseInputs = { kind: 'images'; split: MnistSplit } | { kind: 'noise'; seeds: readonly number[] };
+export type PhaseInputs = { kind: 'images'; split: MnistSplit } | { kind: 'noise'; seeds: readonly number[]; draw: NoiseSpec };
 
 /** What a phase's loss compares the logits with: each model's digit labels (by example index), or its teacher's logits by the student's loss. */
 export type PhaseObjective =

@@ -1,6 +1,6 @@
 /** The protocol's two kinds of training phase, as plans for trainPhase. Model k is seed k's. */
 import type { Distill } from '../protocol/conditions';
-import type { Config } from '../protocol/config';
+import { noiseOf, type Config } from '../protocol/config';
 import { Rng } from '../protocol/random';
 import type { MnistSplit } from './data';
 import type { NoiseTargets, PhasePlan } from './phase';
@@ -35,7 +35,7 @@ export function teacherPlan(
 
 /** Students: model k imitates teacher k's (aux or all) logits on its noise set, by the run's student loss. */
 export function studentPlan(
-  settings: PlanSettings & Pick<Config, 'studentEpochs' | 'studentLoss'>,
+  settings: PlanSettings & Pick<Config, 'studentEpochs' | 'studentLoss' | 'noise' | 'noiseBlur'>,
   noiseSeeds: readonly number[],
   orderSeeds: readonly number[],
   targets: NoiseTargets,
@@ -47,7 +47,7 @@ export function studentPlan(
     batchSize: settings.batchSize,
     lr: settings.lr,
     orderSeeds,
-    inputs: { kind: 'noise', seeds: noiseSeeds },
+    inputs: { kind: 'noise', seeds: noiseSeeds, draw: noiseOf(settings) },
     objective: { kind: 'distill', targets, distill, loss: settings.studentLoss },
   };
 }

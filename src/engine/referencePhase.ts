@@ -37,7 +37,7 @@ export function referencePhase(
       const rows = indices[k];
       const x = new Float32Array(rows.length * IMAGE_PIXELS);
       if (inputs.kind === 'images') fillImages(inputs.split, rows, x);
-      else fillNoise(inputs.seeds[k], rows, x);
+      else fillNoise(inputs.draw, inputs.seeds[k], rows, x);
       const xs = Array.from(rows, (_, r) => x.subarray(r * IMAGE_PIXELS, (r + 1) * IMAGE_PIXELS));
       let goal: Objective;
       if (objective.kind === 'digits') goal = { kind: 'digits', labels: Array.from(rows, (i) => objective.labels[k][i]) };

@@ -6,6 +6,7 @@ import { hostBuffers } from './hostWasm';
 import type { ModelLayout } from './layout';
 import type { Mlp } from './mlp';
 import type { NoiseTargets } from './phase';
+import type { NoiseSpec } from '../protocol/random';
 
 /**
  * Rows of noise per pass of the teacher's noise logits, at least: each pass repacks every weight
@@ -14,11 +15,12 @@ import type { NoiseTargets } from './phase';
  */
 const NOISE_PASS_ROWS = 1024;
 
-/** Teacher k's logits on noise set `noiseSeeds[k]`, in passes of at least a batch, with tfjs's kernels. */
+/** Teacher k's logits on noise set `noiseSeeds[k]` (drawn as `draw` says), in passes of at least a batch, with tfjs's kernels. */
 export async function tfjsNoiseLogits(
   teacher: Mlp,
   layout: ModelLayout,
   noiseSeeds: readonly number[],
+  draw: NoiseSpec,
   count: number,
   trainingBatch: number,
 ): Promise<NoiseTargets> {
@@ -32,7 +34,7 @@ export async function tfjsNoiseLogits(
     const n = end - start;
     const indices = Uint32Array.from({ length: n }, (_, i) => start + i);
     const per = n * IMAGE_PIXELS;
-    noiseSeeds.forEach((seed, i) => host.fillNoise(seed, indices, x.subarray(i * per, (i + 1) * per)));
+    noiseSeeds.forEach((seed, i) => host.fillNoise(draw, seed, indices, x.subarray(i * per, (i + 1) * per)));
     const out = tf.tidy(() => teacher.predict(layout.inputs(x.subarray(0, k * per), null, k, n, IMAGE_PIXELS).x, layout));
     try {
       const values = (await out.data()) as Float32Array;

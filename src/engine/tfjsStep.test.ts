@@ -29,7 +29,15 @@ describe('every CPU-side step against the reference MLP', () => {
   // A full batch, then a short one; each model its own examples. Both batches smaller than the
   // hidden layer, so the host step runs its products transposed (batch ≥ hidden is the bits test's).
   const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
-  const settings = { batchSize: 32, lr: 1e-3, teacherEpochs: 1, studentEpochs: 1, trainCount: 640 };
+  const settings = {
+    batchSize: 32,
+    lr: 1e-3,
+    teacherEpochs: 1,
+    studentEpochs: 1,
+    trainCount: 640,
+    noise: 'uniform' as const,
+    noiseBlur: 1,
+  };
   const kl = { ...settings, studentLoss: 'kl' as const };
   const mse = { ...settings, studentLoss: 'mse' as const };
 
@@ -51,6 +59,9 @@ describe('every CPU-side step against the reference MLP', () => {
           studentPlan(kl, [3, 4], [5, 6], targets, 'all'),
           studentPlan(mse, [3, 4], [5, 6], targets, 'aux'),
           studentPlan(mse, [3, 4], [5, 6], targets, 'all'),
+          // The other noise kinds, drawn on the host (JS) by the step and by the reference alike.
+          studentPlan({ ...kl, noise: 'gaussian' }, [3, 4], [5, 6], targets, 'aux'),
+          studentPlan({ ...kl, noise: 'blur', noiseBlur: 2 }, [3, 4], [5, 6], targets, 'aux'),
         ]) {
           const model = Mlp.init({ hidden: 48, m }, [1, 2]);
           const starts = [await model.toHost(0), await model.toHost(1)];

@@ -27,7 +27,13 @@ function stepPhase(models: number, batchSize: number, steps: number) {
   const count = batchSize * steps;
   const width = DIGITS + m;
   const targets = { count, width, logits: tf.zeros([models * count, width]) as tf.Tensor2D };
-  const plan = studentPlan({ batchSize, lr: 3e-4, studentEpochs: 1, studentLoss: 'kl' }, seeds, seeds, targets, 'aux');
+  const plan = studentPlan(
+    { batchSize, lr: 3e-4, studentEpochs: 1, studentLoss: 'kl', noise: 'uniform', noiseBlur: 1 },
+    seeds,
+    seeds,
+    targets,
+    'aux',
+  );
   return { model, plan, dispose: () => (model.dispose(), targets.logits.dispose()) };
 }
 

@@ -3,6 +3,7 @@ import {
   CONFIG_KEYS,
   CONFIG_SCHEMA,
   commandFlags,
+  valueProblem,
   configFromStrings,
   configToStrings,
   defaultConfig,
@@ -180,12 +181,42 @@ describe('config', () => {
       expect(CONFIG_SCHEMA[key]).toMatchObject({ control: 'select', role: 'models' });
       expect(sectionOf(key)).toBe('research');
     });
+
+  it('takes noise uniform unless told gaussian or blur, and noiseBlur from 0.5 to 4 pixels; refuses anything else, keeping a safe value', () => {
+    expect(defaultConfig()).toMatchObject({ noise: 'uniform', noiseBlur: 1 });
+    expect(configFromStrings([['noise', 'gaussian']])).toEqual({ config: { ...defaultConfig(), noise: 'gaussian' }, issues: [] });
+    expect(
+      configFromStrings([
+        ['noise', 'blur'],
+        ['noiseBlur', '2'],
+      ]),
+    ).toEqual({ config: { ...defaultConfig(), noise: 'blur', noiseBlur: 2 }, issues: [] });
+    expect(configToStrings({ ...defaultConfig(), noise: 'blur', noiseBlur: 0.5 })).toEqual([
+      ['noise', 'blur'],
+      ['noiseBlur', '0.5'],
+    ]);
+    const { config, issues } = configFromStrings([
+      ['noise', 'perlin'],
+      ['noiseBlur', '0.25'],
+    ]);
+    expect(config).toMatchObject({ noise: 'uniform', noiseBlur: 1 });
+    expect(issues.map((i) => i.message)).toEqual([
+      'noise = "perlin" is invalid: expected one of uniform, gaussian, blur; using "uniform"',
+      'noiseBlur = 0.25 is invalid: expected a number from 0.5 to 4; using 1',
+    ]);
+    for (const text of ['5', 'wide', '', 'NaN', 'Infinity']) {
+      expect(valueProblem('noiseBlur', text), text).not.toBeNull();
+      expect(configFromStrings([['noiseBlur', text]]).config.noiseBlur, text).toBe(1);
+    }
+    // The noise is part of the protocol: a run on other noise is not the paper's.
+    expect(CONFIG_SCHEMA.noise).toMatchObject({ control: null, role: 'protocol', sweepable: true });
+  });
 });
 
 describe('settings that shape a model only under another setting', () => {
   it('name a choice and values it has, and take effect exactly under them', () => {
     const dependent = CONFIG_KEYS.filter((key) => needsOf(key) !== null);
-    expect(dependent).toEqual(['favourite', 'favouriteShare', 'initShare', 'shareParts']);
+    expect(dependent).toEqual(['favourite', 'favouriteShare', 'initShare', 'shareParts', 'noiseBlur']);
     for (const key of dependent) {
       const needs = needsOf(key)!;
       const field = CONFIG_SCHEMA[needs.key];
@@ -202,6 +233,12 @@ describe('settings that shape a model only under another setting', () => {
     expect(needsOf('shareParts')!.values).toEqual(['parts']);
     expect(hasEffect('shareParts', config)).toBe(false);
     expect(hasEffect('shareParts', { ...config, init: 'parts' })).toBe(true);
+    expect(hasEffect('noiseBlur', config)).toBe(false);
+    expect(hasEffect('noiseBlur', { ...config, noise: 'gaussian' })).toBe(false);
+    expect(hasEffect('noiseBlur', { ...config, noise: 'blur' })).toBe(true);
+    expect(inertProblem('noiseBlur', { ...config, noise: 'gaussian', noiseBlur: 2 })).toBe(
+      '--noise-blur needs --noise blur: with --noise gaussian no model of the run depends on noiseBlur',
+    );
   });
 
   it('say in flags what gives them effect, and are left out of a command where they have none', () => {

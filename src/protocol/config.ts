@@ -5,6 +5,7 @@
  */
 import { STUDENT_CONDITIONS, CONDITION_TABLE, initsOf, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
 import { PATTERN_RANGE, parsePattern, type SharePattern } from './parts';
+import type { NoiseSpec } from './random';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -86,6 +87,8 @@ export type InitScheme = (typeof INIT_SCHEMES)[number];
 /** What a student's loss compares with its teacher's logits (docs/protocol.md). */
 export const STUDENT_LOSSES = ['kl', 'mse'] as const;
 export type StudentLoss = (typeof STUDENT_LOSSES)[number];
+/** How each seed's noise set is drawn (docs/protocol.md; random.ts fillNoise). */
+export const NOISE_KINDS = ['uniform', 'gaussian', 'blur'] as const satisfies readonly NoiseSpec['kind'][];
 export type TeacherTrait = (typeof TEACHER_TRAITS)[number];
 
 export const CONFIG_SCHEMA = {
@@ -247,10 +250,10 @@ export const CONFIG_SCHEMA = {
     role: 'protocol',
     label: 'hidden width',
     min: 8,
-    max: 1024,
+    max: 4096,
     default: 256,
     control: 'number',
-    help: 'width of both hidden layers',
+    help: 'width of both hidden layers (up to 4096: the weights grow with its square, so the widest runs need few seeds or several workers)',
   },
   teacherEpochs: {
     kind: 'int',
@@ -310,7 +313,30 @@ export const CONFIG_SCHEMA = {
     max: 200000,
     default: 60000,
     control: 'number',
-    help: "images in each seed's fixed uniform-noise set",
+    help: "images in each seed's fixed noise set",
+  },
+  noise: {
+    kind: 'enum',
+    role: 'protocol',
+    label: 'noise the students see',
+    values: NOISE_KINDS,
+    valueLabels: { uniform: 'uniform on [−1, 1]', gaussian: 'standard normal', blur: 'blurred uniform' },
+    default: 'uniform',
+    sweepable: true,
+    // A research setting: a link sets it (?noise=gaussian).
+    control: null,
+    help: "how each pixel of a seed's noise set is drawn: uniform: uniform on [−1, 1] (the papers'); gaussian: standard normal; blur: uniform noise smoothed by a Gaussian of noiseBlur pixels and rescaled to the uniform noise's variance 1/3, so only its spatial correlation differs",
+  },
+  noiseBlur: {
+    kind: 'number',
+    role: 'protocol',
+    label: 'noise blur σ (pixels)',
+    min: 0.5,
+    max: 4,
+    default: 1,
+    control: null,
+    help: 'the standard deviation, in pixels, of the Gaussian that smooths blurred noise (noise blur only): larger is smoother, neighbouring pixels more alike',
+    needs: { key: 'noise', values: ['blur'] },
   },
   testCount: {
     kind: 'int',
@@ -399,6 +425,9 @@ export function inertProblem(key: ConfigKey, config: Config, given: string = fla
   if (needs === null || hasEffect(key, config)) return null;
   return `${given} needs ${flagsGivingEffect(key)}: with ${flagOf(needs.key)} ${valueText(config[needs.key])} no model of the run depends on ${key}`;
 }
+
+/** The noise a run's students see, as the engine draws it. */
+export const noiseOf = (config: Pick<Config, 'noise' | 'noiseBlur'>): NoiseSpec => ({ kind: config.noise, blur: config.noiseBlur });
 
 export function defaultConfig(): Config {
   const out: Record<string, unknown> = {};

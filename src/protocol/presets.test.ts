@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, presetOf, withTeacherTrait } from './presets';
+import { departuresFromPaper, isPaperProtocol, PRESETS, presetOf, withTeacherTrait } from './presets';
 
 const { quick, favourite } = { quick: PRESETS.quick.config, favourite: PRESETS.favourite.config };
 
@@ -21,5 +21,17 @@ describe('the toggle of what the teacher passes on', () => {
     expect(withTeacherTrait(longer, 'favourite')).toEqual({ ...favourite, studentEpochs: 5 });
     // The paper's protocol is no classroom preset: only the trait changes.
     expect(withTeacherTrait(PRESETS.paper.config, 'favourite')).toEqual({ ...PRESETS.paper.config, teacherTrait: 'favourite' });
+  });
+});
+
+describe("the paper's protocol", () => {
+  it('is left by another kind of noise, not by a blur width that no model uses', () => {
+    const paper = PRESETS.paper.config;
+    expect(isPaperProtocol(paper)).toBe(true);
+    expect(departuresFromPaper({ ...paper, noise: 'gaussian' })).toEqual(['noise']);
+    // Each departure is named as it alone would take the run off: the blur width goes with the noise.
+    expect(departuresFromPaper({ ...paper, noise: 'blur', noiseBlur: 2 })).toEqual(['noise']);
+    // noiseBlur shapes no model beside uniform noise: the run is still the paper's.
+    expect(isPaperProtocol({ ...paper, noiseBlur: 2 })).toBe(true);
   });
 });

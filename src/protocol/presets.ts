@@ -1,5 +1,5 @@
 /** Named settings: the page's preset buttons, the default link, and anyone who wants them. */
-import { CONFIG_KEYS, defaultConfig, keysOf, type Config, type ConfigKey } from './config';
+import { CONFIG_KEYS, defaultConfig, hasEffect, keysOf, type Config, type ConfigKey } from './config';
 
 export interface Preset {
   label: string;
@@ -85,7 +85,8 @@ export function presetOf(config: Config): PresetName | null {
 /** Whether a run follows the paper's MNIST protocol (any seeds, any toggle, the skill passing), so its numbers compare with the paper's. */
 export function isPaperProtocol(config: Config): boolean {
   const paper = PRESETS.paper.config;
-  return config.teacherTrait === 'skill' && keysOf('protocol').every((k) => config[k] === paper[k]);
+  // A setting that shapes no model (noiseBlur beside uniform noise) takes no run off the protocol.
+  return config.teacherTrait === 'skill' && keysOf('protocol').every((k) => config[k] === paper[k] || !hasEffect(k, config));
 }
 
 /**

@@ -26,6 +26,21 @@ describe('resource estimate', () => {
     );
   });
 
+  it('takes hidden up to 4096: one classroom seed that wide fits a tab, three are refused naming hidden, the weights growing with its square', () => {
+    const classroom = PRESETS.quick.config;
+    expect(CONFIG_SCHEMA.hidden.max).toBe(4096);
+    const wide = { ...classroom, hidden: 4096 };
+    expect(validateConfig(wide).issues).toEqual([]);
+    expect(validateConfig({ ...classroom, hidden: 4097 }).issues.map((i) => i.field)).toEqual(['hidden']);
+    expect(memoryProblem({ ...wide, seeds: 1 }, 2 * GB, 'this page')).toBeNull();
+    expect(memoryProblem(wide, 2 * GB, 'this page')).toMatch(
+      /most of it is weights, optimiser state and gradients \(1\.\d GB\): lower hidden, seeds$/,
+    );
+    const weights = (hidden: number) => estimateMemory({ ...classroom, hidden }).find((p) => p.what.startsWith('weights'))!.bytes;
+    // The hidden-to-hidden layer dominates: doubling the width from 2048 more than triples the weights.
+    expect(weights(4096) / weights(2048)).toBeGreaterThan(3.4);
+  });
+
   it('refuses an impossible run before it starts, naming the setting to lower', () => {
     const config = { ...defaultConfig(), seeds: 100, m: 250, noiseCount: 200000 };
     const parts = estimateMemory(config);

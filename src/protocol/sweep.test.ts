@@ -26,6 +26,12 @@ describe('a sweep axis', () => {
     expect(parseAxis('initShare=0,0.5,1')).toEqual({ axis: { key: 'initShare', values: [0, 0.5, 1] } });
     expect(parseAxis('init-share=0,0.5,1')).toEqual({ axis: { key: 'initShare', values: [0, 0.5, 1] } });
     expect(parseAxis('teacher-epochs=1,2')).toEqual({ axis: { key: 'teacherEpochs', values: [1, 2] } });
+    expect(parseAxis('hidden=32,2048,4096')).toEqual({ axis: { key: 'hidden', values: [32, 2048, 4096] } });
+    expect(parseAxis('noise-blur=0.5,1,2,4')).toEqual({ axis: { key: 'noiseBlur', values: [0.5, 1, 2, 4] } });
+    expect(parseAxis('hidden=64,8192').issue).toBe('--vary hidden=64,8192: 8192 is out of range (hidden takes an integer from 8 to 4096)');
+    expect(parseAxis('noiseBlur=0.25,1').issue).toBe(
+      '--vary noiseBlur=0.25,1: 0.25 is out of range (noiseBlur takes a number from 0.5 to 4)',
+    );
   });
 
   it('varies the choices of how every model trains as categories, but not the choices of which models train', () => {
@@ -35,6 +41,10 @@ describe('a sweep axis', () => {
       '--vary studentLoss=kl,l2: "l2" is not a value of studentLoss (studentLoss takes one of kl, mse)',
     );
     expect(parseAxis('studentLoss=mse,mse').issue).toBe('--vary studentLoss=mse,mse: mse is listed twice');
+    expect(parseAxis('noise=uniform,gaussian,blur')).toEqual({ axis: { key: 'noise', values: ['uniform', 'gaussian', 'blur'] } });
+    expect(parseAxis('noise=uniform,perlin').issue).toBe(
+      '--vary noise=uniform,perlin: "perlin" is not a value of noise (noise takes one of uniform, gaussian, blur)',
+    );
     for (const choice of ['init=shared,different', 'distill=aux,all', 'teacherTrait=skill,favourite'])
       expect(parseAxis(choice).issue).toMatch(/is a choice of which models train, not a setting a sweep varies/);
     expect(parseAxis('backend=wasm,cpu').issue).toMatch(
@@ -87,6 +97,9 @@ describe('a sweep over a setting no model depends on', () => {
     expect(inertAxes(base({ init: 'partial' }), [axis('shareParts=all,none')])).toEqual([
       '--vary shareParts needs --init parts: with --init partial no model of the run depends on shareParts, and every value would give the same results',
     ]);
+    expect(inertAxes(base({ noise: 'gaussian' }), [axis('noiseBlur=1,2')])).toEqual([
+      '--vary noiseBlur needs --noise blur: with --noise gaussian no model of the run depends on noiseBlur, and every value would give the same results',
+    ]);
     expect(inertAxes(base({ teacherTrait: 'skill' }), [axis('favourite=1,7')])[0]).toMatch(
       /^--vary favourite needs --teacher-trait favourite:/,
     );
@@ -98,6 +111,7 @@ describe('a sweep over a setting no model depends on', () => {
     expect(inertAxes(base({ init: 'all' }), [axis('initShare=0,1')])).toEqual([]);
     expect(inertAxes(base({ teacherTrait: 'favourite' }), [axis('favourite=1,7'), axis('favouriteShare=0.1,0.3')])).toEqual([]);
     expect(inertAxes(base({}), [axis('m=3,10'), axis('hidden=32,64')])).toEqual([]);
+    expect(inertAxes(base({ noise: 'blur' }), [axis('noiseBlur=0.5,2')])).toEqual([]);
   });
 });
 

@@ -34,7 +34,7 @@ export interface Axis {
 
 /**
  * Settings a sweep may vary: numeric ones, and as categories the pattern of shared parts and the
- * choices of how every model trains (the student's loss, the initialisation scheme); but not the
+ * choices of how every model trains (the student's loss, the initialisation scheme, the noise); but not the
  * seeds, which are a sweep's other axis, nor the choices of which models train.
  */
 export const SWEEPABLE = (Object.keys(CONFIG_SCHEMA) as ConfigKey[]).filter((key) => {

@@ -53,6 +53,21 @@ describe('settings in the URL', () => {
       ]);
     });
 
+  it('reads the noise from a link (noise=blur&noiseBlur=2), and bad values of it as the uniform noise with a message', () => {
+    const { config, issues } = configFromQuery('?noise=blur&noiseBlur=2');
+    expect(issues).toEqual([]);
+    expect(config).toEqual({ ...quick, noise: 'blur', noiseBlur: 2 });
+    expect(queryFromConfig(config)).toBe('?noise=blur&noiseBlur=2');
+    expect(configFromQuery('?noise=gaussian&hidden=4096').config).toEqual({ ...quick, noise: 'gaussian', hidden: 4096 });
+    const bad = configFromQuery('?noise=perlin&noiseBlur=9&hidden=5000');
+    expect(bad.config).toEqual(quick);
+    expect(bad.issues.map((i) => i.message)).toEqual([
+      'noise = "perlin" is invalid: expected one of uniform, gaussian, blur; using "uniform"',
+      'noiseBlur = 9 is invalid: expected a number from 0.5 to 4; using 1',
+      `hidden = 5000 is invalid: expected an integer from 8 to 4096; using ${quick.hidden}`,
+    ]);
+  });
+
   it('reads a link over the quick classroom preset, for what it does not say and for what it says badly', () => {
     // (How a bad value is reported is the config schema's, tested there.)
     expect(configFromQuery('?m=999&seed=4').config).toEqual({ ...quick, seed: 4 });

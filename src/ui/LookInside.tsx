@@ -7,7 +7,7 @@ import { useMemo, type ReactNode } from 'react';
 import { ALL_CONDITIONS, CONDITION_TABLE, type Condition } from '../protocol/conditions';
 import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { pct } from '../protocol/format';
-import { fillNoise, seedStreams } from '../protocol/random';
+import { noiseImages, noiseShade } from './noiseImages';
 import { auxLogits } from '../store/readDigit';
 import type { Snapshot } from '../store/state';
 import { Pixels } from './Pixels';
@@ -134,6 +134,9 @@ export function LookInside() {
   const weights = useAppState((s) => s.weights);
   const startWeights = useAppState((s) => s.startWeights);
   const seed = useAppState((s) => s.run.seeds[0] ?? null);
+  // The noise the run's students saw (before a run, the next run's).
+  const kind = useAppState((s) => (s.run.config ?? s.config).noise);
+  const blur = useAppState((s) => (s.run.config ?? s.config).noiseBlur);
 
   const matrices = useMemo(
     () =>
@@ -161,20 +164,14 @@ export function LookInside() {
     if (seed === null) return null;
     const teacher = weights.teacher;
     if (!teacher) return null;
-    const noise = new Float32Array(NOISE_IMAGES * IMAGE_PIXELS);
-    fillNoise(
-      seedStreams(seed).noise,
-      Array.from({ length: NOISE_IMAGES }, (_, i) => i),
-      noise,
-    );
-    const images = Array.from({ length: NOISE_IMAGES }, (_, i) => noise.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
+    const images = noiseImages({ noise: kind, noiseBlur: blur }, seed, NOISE_IMAGES);
     // Each teacher, then the students that imitate its auxiliary outputs.
     const models = MODELS.filter((c) => weights[c] && (CONDITION_TABLE[c].role === 'teacher' || CONDITION_TABLE[c].distill === 'aux'));
     return {
       images,
       rows: models.map((c) => ({ condition: c, outputs: images.map((x) => auxLogits(weights[c]!.params, weights[c]!.shape, x)) })),
     };
-  }, [weights, seed]);
+  }, [weights, seed, kind, blur]);
 
   if (matrices.length === 0 && changes.length === 0) return null;
   return (
@@ -231,7 +228,15 @@ export function LookInside() {
             className="aux-outputs"
             head={{
               title: 'noise image',
-              cells: aux.images.map((image, i) => <Pixels key={i} values={image} label={`noise image ${i + 1}`} />),
+              cells: aux.images.map((image, i) => (
+                <Pixels
+                  key={i}
+                  values={image}
+                  label={`noise image ${i + 1}`}
+                  low={-noiseShade({ noise: kind })}
+                  high={noiseShade({ noise: kind })}
+                />
+              )),
             }}
             rows={aux.rows.map(({ condition, outputs }) => ({
               condition,

@@ -4,7 +4,7 @@ import { Pixels } from './Pixels';
 import type { Condition } from '../protocol/conditions';
 import { IMAGE_PIXELS, pixelInput } from '../protocol/constants';
 import { pct } from '../protocol/format';
-import { fillNoise, seedStreams } from '../protocol/random';
+import { noiseImages, noiseShade, noiseWords } from './noiseImages';
 import { useAppState } from './useStore';
 import { ModelRowHeader } from './ModelName';
 import { Scroll } from './Scroll';
@@ -31,15 +31,11 @@ export function Samples() {
   const samples = useAppState((s) => s.samples);
   const predictions = useAppState((s) => s.predictions);
   const seed = useAppState((s) => s.run.config?.seed ?? s.config.seed);
-  const noise = useMemo(() => {
-    const values = new Float32Array(NOISE_SHOWN * IMAGE_PIXELS);
-    fillNoise(
-      seedStreams(seed).noise,
-      Array.from({ length: NOISE_SHOWN }, (_, i) => i),
-      values,
-    );
-    return Array.from({ length: NOISE_SHOWN }, (_, i) => values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
-  }, [seed]);
+  // The noise of the run shown, or of the next run before there is one.
+  const kind = useAppState((s) => (s.run.config ?? s.config).noise);
+  const blur = useAppState((s) => (s.run.config ?? s.config).noiseBlur);
+  const noise = useMemo(() => noiseImages({ noise: kind, noiseBlur: blur }, seed, NOISE_SHOWN), [kind, blur, seed]);
+  const shade = noiseShade({ noise: kind });
   const digits = useMemo(
     () =>
       samples
@@ -77,10 +73,12 @@ export function Samples() {
     <div className="samples">
       <div>
         <h3>What the student trains on</h3>
-        <p className="hint">Uniform noise. Never a digit, never the teacher's digit outputs.</p>
+        <p className="hint" data-testid="noise-kind">
+          {noiseWords({ noise: kind, noiseBlur: blur })}. Never a digit, never the teacher's digit outputs.
+        </p>
         <div className="strip">
           {noise.map((values, i) => (
-            <Pixels key={i} values={values} label={`noise image ${i + 1}`} />
+            <Pixels key={i} values={values} label={`noise image ${i + 1}`} low={-shade} high={shade} />
           ))}
         </div>
       </div>

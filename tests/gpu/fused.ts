@@ -25,6 +25,7 @@ import { fusedAdamSteps } from '../../src/engine/webgpu/adamPass';
 import { createFusedStep } from '../../src/engine/webgpu/fusedStep';
 import { backendProblem } from '../../src/engine/webgpu/tfjsAdapter';
 import { CONFIG_SCHEMA, STUDENT_LOSSES, type InitScheme } from '../../src/protocol/config';
+import { UNIFORM_NOISE } from '../../src/protocol/random';
 import { DIGITS } from '../../src/protocol/constants';
 import type { KernelUse } from '../../src/protocol/results';
 
@@ -58,6 +59,8 @@ export interface FusedSuccess {
   oracle: OracleComparison[];
   adamAtScale: AdamAtScale;
   noisePass: { kernels: [KernelUse, KernelUse]; maxDiff: number };
+  /** Gaussian and blurred noise on the fused layout: the noise pass's and a student step's kernels, and the pass's largest difference from the stacked layout's. */
+  hostNoise: { kind: string; pass: KernelUse; step: KernelUse; maxDiff: number }[];
   /** Bytes read back to the host over a fused noise pass and its student's fused phase, and the size of the targets between them. */
   targetsStay: { bytesRead: number; targetBytes: number };
   cloneSourceChanged: boolean;
@@ -245,7 +248,16 @@ async function run(): Promise<FusedReport> {
   await activateBackend(tf, 'webgpu');
   const tensorsBefore = tf.memory().numTensors;
   const shape = { hidden: 136, m: 3 };
-  const settings = { teacherEpochs: 1, studentEpochs: 1, studentLoss: 'kl' as const, trainCount: EXAMPLES, batchSize: 100, lr: 1e-3 };
+  const settings = {
+    teacherEpochs: 1,
+    studentEpochs: 1,
+    studentLoss: 'kl' as const,
+    noise: 'uniform' as const,
+    noiseBlur: 1,
+    trainCount: EXAMPLES,
+    batchSize: 100,
+    lr: 1e-3,
+  };
   const phases: PhaseComparison[] = [];
   for (const seeds of [[1], [1, 2, 3]]) {
     const targets = targetsFor(seeds, shape);
@@ -283,7 +295,10 @@ async function run(): Promise<FusedReport> {
 
   // The noise pass: generated on the GPU bit for bit as in JS, through the same arithmetic.
   const teacher = Mlp.init(shape, [1, 2]);
-  const passes = [await LAYOUTS.stacked.noiseLogits(teacher, [7, 8], 150, 64), await LAYOUTS.fused.noiseLogits(teacher, [7, 8], 150, 64)];
+  const passes = [
+    await LAYOUTS.stacked.noiseLogits(teacher, [7, 8], UNIFORM_NOISE, 150, 64),
+    await LAYOUTS.fused.noiseLogits(teacher, [7, 8], UNIFORM_NOISE, 150, 64),
+  ];
   let maxDiff = 0;
   try {
     const [reference, fused] = await Promise.all(passes.map(async (p) => (await p.targets.logits.data()) as Float32Array));
@@ -294,12 +309,43 @@ async function run(): Promise<FusedReport> {
   }
   const noisePass = { kernels: [passes[0].kernels, passes[1].kernels] as [KernelUse, KernelUse], maxDiff };
 
+  // The other kinds are drawn on the host: the fused layout falls back to tfjs's kernels for them and says so, on the same numbers.
+  const hostNoise: FusedSuccess['hostNoise'] = [];
+  for (const draw of [
+    { kind: 'gaussian', blur: 1 },
+    { kind: 'blur', blur: 2 },
+  ] as const) {
+    const noiseTeacher = Mlp.init(shape, [1, 2]);
+    const [stacked, fused] = [
+      await LAYOUTS.stacked.noiseLogits(noiseTeacher, [7, 8], draw, 150, 64),
+      await LAYOUTS.fused.noiseLogits(noiseTeacher, [7, 8], draw, 150, 64),
+    ];
+    const student = Mlp.init(shape, [3, 4]);
+    try {
+      const [a, b] = await Promise.all([stacked, fused].map(async (p) => (await p.targets.logits.data()) as Float32Array));
+      const step = await LAYOUTS.fused.createStep(
+        student,
+        studentPlan({ ...settings, noise: draw.kind, noiseBlur: draw.blur }, [7, 8], [1, 2], fused.targets, 'aux'),
+      );
+      hostNoise.push({
+        kind: draw.kind,
+        pass: fused.kernels,
+        step: step.kernels,
+        maxDiff: Math.max(...a.map((v, i) => Math.abs(v - b[i]))),
+      });
+      step.dispose();
+    } finally {
+      [noiseTeacher, student].forEach((m) => m.dispose());
+      [stacked, fused].forEach((p) => p.targets.logits.dispose());
+    }
+  }
+
   // A teacher's targets stay on the GPU from its noise pass through its student's phase: what is read back is the losses, not the targets.
   const [teachers, students] = [Mlp.init(shape, [1, 2]), Mlp.init(shape, [1, 2])];
   const counter = countGpuCalls();
   let targetsStay: FusedSuccess['targetsStay'];
   try {
-    const { targets } = await LAYOUTS.fused.noiseLogits(teachers, [7, 8], EXAMPLES, 64);
+    const { targets } = await LAYOUTS.fused.noiseLogits(teachers, [7, 8], UNIFORM_NOISE, EXAMPLES, 64);
     const targetBytes = targets.logits.size * 4;
     try {
       await trainPhase(students, studentPlan(settings, [7, 8], [1, 2], targets, 'aux'), noHooks(LAYOUTS.fused));
@@ -376,6 +422,7 @@ async function run(): Promise<FusedReport> {
     oracle,
     adamAtScale,
     noisePass,
+    hostNoise,
     targetsStay,
     cloneSourceChanged,
     missingMember,

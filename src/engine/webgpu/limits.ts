@@ -6,6 +6,7 @@
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
 import type { Mlp } from '../mlp';
 import type { PhasePlan } from '../phase';
+import type { NoiseSpec } from '../../protocol/random';
 import { backendProblem, webGpuBackend } from './tfjsAdapter';
 
 /** Why buffers of these sizes (bytes, by what they hold) do not fit the device's limits; null when they do. */
@@ -19,9 +20,18 @@ function limitsProblem(sizes: Record<string, number>): string | null {
   return `${over.map(([what, bytes]) => `${what} (${(bytes / 2 ** 20).toFixed(0)} MiB)`).join(', ')} exceed the device's largest buffer binding (${(largest / 2 ** 20).toFixed(0)} MiB)`;
 }
 
-/** Why the fused step cannot train this phase here (null when it can): the backend, or the device's limits. */
+/**
+ * Why the fused kernels cannot draw this noise: they hash uniform noise on the GPU, bit for bit the
+ * host's; the other kinds (a logarithm and cosine, or a blur over each image) are drawn on the host
+ * only, so that every path trains on the same numbers.
+ */
+function noiseProblem(draw: NoiseSpec): string | null {
+  return draw.kind === 'uniform' ? null : `the fused kernels draw uniform noise only; ${draw.kind} noise is drawn on the host`;
+}
+
+/** Why the fused step cannot train this phase here (null when it can): the backend, the noise, or the device's limits. */
 export function fusedStepProblem(model: Mlp, plan: PhasePlan): string | null {
-  const backend = backendProblem();
+  const backend = backendProblem() ?? (plan.inputs.kind === 'noise' ? noiseProblem(plan.inputs.draw) : null);
   if (backend) return backend;
   const { count: k, shape } = model;
   const widest = Math.max(shape.hidden, DIGITS + shape.m);
@@ -36,6 +46,8 @@ export function fusedStepProblem(model: Mlp, plan: PhasePlan): string | null {
 }
 
 /** Why `fusedNoiseLogits` cannot run here (null when it can). */
-export function fusedNoiseLogitsProblem(teacher: Mlp, count: number): string | null {
-  return backendProblem() ?? limitsProblem({ "teacher's targets": teacher.count * count * (DIGITS + teacher.shape.m) * 4 });
+export function fusedNoiseLogitsProblem(teacher: Mlp, draw: NoiseSpec, count: number): string | null {
+  return (
+    backendProblem() ?? noiseProblem(draw) ?? limitsProblem({ "teacher's targets": teacher.count * count * (DIGITS + teacher.shape.m) * 4 })
+  );
 }
