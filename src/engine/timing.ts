@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DIGITS } from '../protocol/constants';
+import { stepFlops, TIMED_MODEL } from '../protocol/resources';
 import { layoutFor, type ModelLayout } from './layout';
 import { Mlp } from './mlp';
 import { studentPlan } from './plans';
@@ -14,16 +15,18 @@ export interface StepTiming {
   /** Models trained side by side. */
   models: number;
   batchSize: number;
+  /** Width of the hidden layers. */
+  hidden: number;
   medianMs: number;
   /** Every timed step, sorted. */
   samplesMs: number[];
 }
 
 /** One training phase of `steps` steps of the real model on zero targets, for timing and profiling. */
-function stepPhase(models: number, batchSize: number, steps: number) {
-  const m = 3;
+function stepPhase(models: number, batchSize: number, steps: number, hidden = TIMED_MODEL.hidden) {
+  const { m } = TIMED_MODEL;
   const seeds = Array.from({ length: models }, (_, k) => k + 1);
-  const model = Mlp.init({ hidden: 256, m }, seeds);
+  const model = Mlp.init({ hidden, m }, seeds);
   const count = batchSize * steps;
   const width = DIGITS + m;
   const targets = { count, width, logits: tf.zeros([models * count, width]) as tf.Tensor2D };
@@ -73,14 +76,25 @@ export async function perStep(read: () => number[], models: number, layout: Mode
   return first.map((value, i) => (last[i] - value) / (readings.length - 2));
 }
 
+export interface TimingOptions {
+  models?: number;
+  batchSize?: number;
+  /** Untimed steps first (kernel compilation, allocation). */
+  warmup?: number;
+  steps?: number;
+  hidden?: number;
+  layout?: ModelLayout;
+}
+
 export async function timeTrainingSteps({
   models = 1,
   batchSize = 1024,
   warmup = 2,
   steps = 5,
+  hidden = TIMED_MODEL.hidden,
   layout = layoutFor(tf.getBackend()),
-} = {}): Promise<StepTiming> {
-  const { model, plan, dispose } = stepPhase(models, batchSize, warmup + steps);
+}: TimingOptions = {}): Promise<StepTiming> {
+  const { model, plan, dispose } = stepPhase(models, batchSize, warmup + steps, hidden);
   const times: number[] = [];
   let last = 0;
   try {
@@ -98,11 +112,44 @@ export async function timeTrainingSteps({
     dispose();
   }
   times.sort((a, b) => a - b);
-  return { models, batchSize, medianMs: times[Math.floor(times.length / 2)], samplesMs: times };
+  return { models, batchSize, hidden, medianMs: times[Math.floor(times.length / 2)], samplesMs: times };
 }
 
-/** FLOPs of one training step of K models at batch B: 2 per multiply-add forward, twice that backward. */
-export function stepFlops(models: number, batchSize: number, hidden = 256, m = 3): number {
-  const macs = 784 * hidden + hidden * hidden + hidden * (DIGITS + m);
-  return 3 * 2 * batchSize * macs * models;
+/** A width's warm step beside the timed model's: the measured time ratio and the one the FLOP count predicts. */
+export interface WidthTiming {
+  hidden: number;
+  medianMs: number;
+  /** Every timed step over all rounds, sorted. */
+  samplesMs: number[];
+  /** medianMs over the TIMED_MODEL width's medianMs in the same run. */
+  timeRatio: number;
+  /** stepFlops at this width over stepFlops at the TIMED_MODEL width. */
+  flopRatio: number;
+}
+
+/**
+ * Warm steps of one model at each of `widths` and at the timed model's width, in `rounds`
+ * interleaved rounds so that a busy machine slows every width alike; medians over all rounds.
+ */
+export async function timeWidths({
+  widths,
+  rounds = 2,
+  ...options
+}: { widths: number[]; rounds?: number } & Omit<TimingOptions, 'hidden' | 'models'>): Promise<WidthTiming[]> {
+  const all = [...new Set([TIMED_MODEL.hidden, ...widths])];
+  const samples = new Map(all.map((hidden) => [hidden, [] as number[]]));
+  for (let round = 0; round < rounds; round++)
+    for (const hidden of all) samples.get(hidden)!.push(...(await timeTrainingSteps({ ...options, hidden })).samplesMs);
+  const median = (hidden: number) => {
+    const sorted = samples.get(hidden)!.sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
+  const base = median(TIMED_MODEL.hidden);
+  return all.map((hidden) => ({
+    hidden,
+    medianMs: median(hidden),
+    samplesMs: samples.get(hidden)!,
+    timeRatio: median(hidden) / base,
+    flopRatio: stepFlops(1, 1, { hidden, m: TIMED_MODEL.m }) / stepFlops(1, 1),
+  }));
 }

@@ -5,6 +5,7 @@
 import type { Config, ConfigKey } from './config';
 import { DIGITS, IMAGE_PIXELS } from './constants';
 import { studentsOf } from './conditions';
+import { CLASSROOM_BASE } from './presets';
 import { planRun } from './runPlan';
 
 export interface MemoryPart {
@@ -104,10 +105,38 @@ export function workersMemoryProblem(
   return total <= machineBytes ? null : memoryProblem(config, machineBytes, 'this machine', ', or use fewer workers', nameOf);
 }
 
+/** The model whose warm steps the backend probe times (src/engine/timing): estimates scale from its size. */
+export const TIMED_MODEL: Pick<Config, 'hidden' | 'm'> = { hidden: 256, m: 3 };
+
 /**
- * Wall time of a run from a measured step time: `msPerStep` for one model at batch
- * `timedBatchSize`, scaled by models side by side and batch size, spread over `workers`.
+ * Multiply-adds of one example forward: the first layer's 784·hidden, the second's hidden², the
+ * output layer's hidden·(10 + m). Past a width of a few hundred the square term dominates.
+ */
+export function macsPerExample({ hidden, m }: Pick<Config, 'hidden' | 'm'>): number {
+  return IMAGE_PIXELS * hidden + hidden * hidden + hidden * (DIGITS + m);
+}
+
+/** FLOPs of one training step of K models at batch B: 2 per multiply-add forward, twice that backward. */
+export function stepFlops(models: number, batchSize: number, size: Pick<Config, 'hidden' | 'm'> = TIMED_MODEL): number {
+  return 3 * 2 * batchSize * macsPerExample(size) * models;
+}
+
+/**
+ * A run's work in multiply-adds: all its steps' worth (training, evaluations, noise passes; see
+ * runPlan), each a batch of every seed through a model of its size.
+ */
+export const runWork = (config: Config): number => planRun(config).steps * config.seeds * config.batchSize * macsPerExample(config);
+
+/** How many times the work of its trait's classroom run (the preset a link starts from) a run is. */
+export const timesClassroom = (config: Config): number => runWork(config) / runWork(CLASSROOM_BASE[config.teacherTrait]);
+
+/**
+ * Wall time of a run from a measured step time: `msPerStep` for one TIMED_MODEL at batch
+ * `timedBatchSize`, scaled by models side by side, batch size and the model's multiply-adds
+ * (the products dominate a step: bench/results.json's `widths` entry measures how closely),
+ * spread over `workers`.
  */
 export function estimateMs(config: Config, msPerStep: number, timedBatchSize: number, workers = 1): number {
-  return (planRun(config).steps * config.seeds * msPerStep * (config.batchSize / timedBatchSize)) / Math.max(1, workers);
+  const size = macsPerExample(config) / macsPerExample(TIMED_MODEL);
+  return (planRun(config).steps * config.seeds * msPerStep * size * (config.batchSize / timedBatchSize)) / Math.max(1, workers);
 }

@@ -2,7 +2,7 @@
 import { conditionsOf } from '../protocol/conditions';
 import { CONFIG_SCHEMA, type Config } from '../protocol/config';
 import { duration } from '../protocol/format';
-import { memoryProblem } from '../protocol/resources';
+import { memoryProblem, timesClassroom } from '../protocol/resources';
 import { canRun, estimateFor, isActive } from '../store/state';
 import { seedRangeText, seedRange } from '../protocol/results';
 import { NetworkParts } from './NetworkParts';
@@ -107,7 +107,10 @@ function InitDial({ value, disabled, onChange }: { value: number; disabled: bool
   );
 }
 
-/** What will train, in words: each model by name, the seeds, and about how long it takes here. */
+/** A run this many times the classroom run's work or more says so beside its time: a wide network's hours must not surprise. */
+const SAY_TIMES_FROM = 2;
+
+/** What will train, in words: each model by name, the seeds, about how long it takes here, and how many classroom runs' work it is. */
 function WillTrain({ config }: { config: Config }) {
   const names = useNames();
   const backend = useAppState((s) => s.backend);
@@ -115,6 +118,7 @@ function WillTrain({ config }: { config: Config }) {
   const pace = useAppState((s) => s.pace);
   const models = conditionsOf(config).filter((c) => c !== 'reference');
   const estimate = estimateFor({ backend, workers, pace }, config);
+  const times = timesClassroom(config);
   return (
     <p className="will-train" data-testid="will-train">
       Trains {seedRangeText(seedRange(config))}, each: {models.map((c) => names(c).label).join('; ')}
@@ -122,6 +126,12 @@ function WillTrain({ config }: { config: Config }) {
         <span data-testid="time-estimate" data-measured={estimate.measured}>
           {' '}
           — about {duration(estimate.ms)} here{estimate.measured && ", at the latest run's pace"}
+        </span>
+      )}
+      {times >= SAY_TIMES_FROM && (
+        <span data-testid="times-classroom">
+          {estimate === null ? ' — ' : '; '}
+          {`about ${Math.round(times)}× the classroom run's work`}
         </span>
       )}
     </p>
