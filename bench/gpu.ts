@@ -4,7 +4,8 @@
  *
  * For K = 1, 5, 25, 100 models side by side: ms per step (loss read back every step) and, per
  * steady-state step, GPU dispatches, buffers created and queue submits — for the fused step the
- * page uses and for the same step in tfjs's own kernels. Then the jax-js peer's step on WebGPU,
+ * page uses and for the same step in tfjs's own kernels. The fused step at hidden 1024 and 2048
+ * beside 256 (bench/widths.ts). Then the jax-js peer's step on WebGPU,
  * and on a real GPU the protocol triple for one seed and the paper's 25-seed figure, beside a
  * batched PyTorch CUDA peer (bench/peer_torch.py) when torch.cuda is available.
  *
@@ -30,7 +31,9 @@ if (!adapter) {
 const tf = await import('@tensorflow/tfjs-core');
 await import('@tensorflow/tfjs-backend-webgpu');
 const { LAYOUTS } = await import('../src/engine/layout');
-const { perStep, stepFlops, timeTrainingSteps } = await import('../src/engine/timing');
+const { perStep, timeTrainingSteps } = await import('../src/engine/timing');
+const { stepFlops } = await import('../src/protocol/resources');
+const { benchWidths, widthsTable } = await import('./widths');
 const { countGpuCalls } = await import('../src/engine/webgpu/counters');
 const { runExperiment } = await import('../src/engine/experiment');
 const { loadMnist, mnistDataDir } = await import('../src/node/mnist');
@@ -81,6 +84,14 @@ async function stepRow(layout: (typeof LAYOUTS)['fused' | 'stacked'], models: nu
 
 const steps: StepRow[] = [];
 for (const models of MODELS) for (const layout of [LAYOUTS.fused, LAYOUTS.stacked]) steps.push(await stepRow(layout, models));
+
+const widths = await benchWidths(machine, `WebGPU, ${LAYOUTS.fused.name} step`, {
+  rounds: software ? 1 : 3,
+  steps: software ? 2 : 10,
+  batchSize,
+  layout: LAYOUTS.fused,
+});
+log(`widths: ${widths.rows.map((r) => `${r.hidden}: ${f(r.medianMs)} ms`).join(', ')}`);
 
 let jaxMs: number | null = null;
 try {
@@ -144,7 +155,7 @@ if (!software || full) {
 
 writeFileSync(
   'bench/results-gpu.json',
-  JSON.stringify({ machine, date: new Date().toISOString(), batchSize, steps, jaxWebgpuStepMs: jaxMs, runs }, null, 2) + '\n',
+  JSON.stringify({ machine, date: new Date().toISOString(), batchSize, steps, widths, jaxWebgpuStepMs: jaxMs, runs }, null, 2) + '\n',
 );
 
 console.log(`\nWebGPU on ${machine}; batch ${batchSize}; medians; counts per steady-state step.\n`);
@@ -157,6 +168,7 @@ for (const models of MODELS) {
   const counts = (s: StepRow) => `${f(s.dispatches, 0)} / ${f(s.buffersCreated, 0)} / ${f(s.submits, 0)}`;
   console.log(`| ${models} | ${f(fused.msPerStep)} | ${f(tfjs.msPerStep)} | ${counts(fused)} | ${counts(tfjs)} |`);
 }
+console.log(`\n${widthsTable(widths)}`);
 const k1 = steps.find((s) => s.models === 1 && s.layout === 'fused')!;
 console.log(
   `\njax-js peer on WebGPU, K = 1: ${f(jaxMs)} ms per step${jaxMs ? ` (project ${f(k1.msPerStep / jaxMs, 2)}× it; ${f(stepFlops(1, batchSize) / k1.msPerStep / 1e6)} GFLOP/s)` : ''}.`,

@@ -9,7 +9,10 @@
  * 3. Headless Chromium: the same step timings on wasm, and on WebGPU (SwiftShader here: for
  *    correctness, not speed, unless the machine has a real GPU).
  *
+ * 4. The step at hidden 1024 and 2048 beside 256, as ratios (bench/widths.ts).
+ *
  * Medians over rounds; results in bench/results.json. BENCH_ROUNDS sets the rounds (default 3).
+ * `npm run bench -- --widths` runs part 4 alone and updates its entry (`widths`) in place.
  *
  * `npm run bench -- --figure` runs the paper's 25-seed figure against a batched PyTorch CPU peer
  * instead (bench/figure.ts). `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
@@ -21,7 +24,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createServer } from 'vite';
-import { kernelsPerStep, stepFlops, timeTrainingSteps, type StepTiming } from '../src/engine/timing';
+import { kernelsPerStep, timeTrainingSteps, type StepTiming } from '../src/engine/timing';
+import { stepFlops } from '../src/protocol/resources';
 import { LAYOUTS } from '../src/engine/layout';
 import { activateNodeBackend } from '../src/node/backend';
 import { mnistDataDir } from '../src/node/mnist';
@@ -30,6 +34,7 @@ import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
 import { dawnEnvironment, ensureDawnInstalled } from './dawn';
 import { figureBench } from './figure';
+import { benchWidths, widthsTable } from './widths';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MODELS = [1, 5, 25];
@@ -173,8 +178,22 @@ async function browserSteps(): Promise<Record<string, unknown>> {
   return out;
 }
 
+const nodeMachine = () => `${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}, tfjs ${tf.version_core}`;
+
+/** Part 4 on Node wasm: a 2048-wide step is about 20 of the 256-wide ones, so fewer steps a round. */
+const nodeWidths = () => benchWidths(nodeMachine(), 'Node tfjs-wasm', { rounds: ROUNDS, steps: 3, batchSize: 1024 });
+
+const readResults = () => (existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {});
+
+async function widthsOnly() {
+  await activateNodeBackend('wasm');
+  const widths = await nodeWidths();
+  writeFileSync('bench/results.json', JSON.stringify({ ...readResults(), widths }, null, 2) + '\n');
+  console.log(`\nMachine: ${widths.machine}.\n\n${widthsTable(widths)}\n\nWrote bench/results.json (its widths entry)`);
+}
+
 async function main() {
-  const machine = `${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}, tfjs ${tf.version_core}`;
+  const machine = nodeMachine();
   log(`machine: ${machine}`);
 
   await activateNodeBackend('wasm');
@@ -189,6 +208,8 @@ async function main() {
     for (const layout of [LAYOUTS.stacked, LAYOUTS.list])
       kernels[`K=${models} ${layout.name} layout`] = await kernelsPerStep(models, layout);
   log(`kernels per step: ${JSON.stringify(kernels)}`);
+  const widths = await nodeWidths();
+  log(`node wasm widths: ${widths.rows.map((r) => `${r.hidden}: ${r.medianMs.toFixed(0)} ms`).join(', ')}`);
   const jaxNode = await timeJaxStep();
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);
 
@@ -241,9 +262,10 @@ async function main() {
       ratio: torchWall === null ? null : projectWall / torchWall,
     },
     chromium: browser,
+    widths,
   };
   // The figure's entry comes from `--figure`, which takes most of an hour: keep it.
-  const previous = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+  const previous = readResults();
   writeFileSync('bench/results.json', JSON.stringify({ ...results, ...(previous.figure && { figure: previous.figure }) }, null, 2) + '\n');
 
   const f = (x: number, d = 1) => x.toFixed(d);
@@ -299,6 +321,7 @@ async function main() {
     `\nStep time, project / jax-js peer (K = 1, batch 1024): Node ${f(nodeSteps[0].msPerStep / jaxNode.medianMs, 2)}×` +
       (browserWasm && browserJax ? `, Chromium ${f(browserWasm / browserJax, 2)}×` : ''),
   );
+  console.log(`\n${widthsTable(widths)}`);
   console.log('\nWrote bench/results.json');
 }
 
@@ -317,6 +340,10 @@ function gpuBench(): number {
 }
 
 if (process.argv.includes('--gpu')) process.exit(gpuBench());
+if (process.argv.includes('--widths')) {
+  await widthsOnly();
+  process.exit(0);
+}
 if (process.argv.includes('--figure')) {
   const at = process.argv.indexOf('--figure-seeds');
   process.exit(figureBench(at >= 0 ? Number(process.argv[at + 1]) : 25));
