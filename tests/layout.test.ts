@@ -331,6 +331,24 @@ describe('the page for a room', () => {
     expect(await page.textContent('[data-testid=will-train]')).toMatch(
       /^Trains seeds 1–3, each: teacher; student, aux only, shared init; student, aux only, different init/,
     );
+    expect(await page.getByTestId('times-classroom').count()).toBe(0);
+    await page.close();
+  });
+
+  it("says before Run that a wide network is many times the classroom run's work, and prices its time by that width", async () => {
+    const { page } = await openPage(browser(), `${appUrl}?hidden=2048&backend=wasm`);
+    // 784·h + h² + h·20 multiply-adds an example: 2048 wide is 21.5 times 256 wide.
+    // Once the backend's step is timed, the time comes first.
+    await page.getByTestId('time-estimate').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('times-classroom').textContent()).toBe("; about 22× the classroom run's work");
+    const estimate = async () => Number(await page.getByTestId('time-estimate').getAttribute('data-ms'));
+    const wide = await estimate();
+    await openSection(page, 'settings');
+    await page.locator('input[name=hidden]').fill('256');
+    await page.locator('input[name=hidden]').press('Enter');
+    await expect.poll(() => page.getByTestId('times-classroom').count()).toBe(0);
+    // The same timed step behind both: only the width differs.
+    expect(wide / (await estimate())).toBeCloseTo(21.5, 1);
     await page.close();
   });
 });
