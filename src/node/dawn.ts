@@ -9,7 +9,8 @@
  * set: slow, but the same WebGPU calls and kernels a GPU gets.
  */
 /// <reference types="@webgpu/types" />
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { adapterName, isSoftwareAdapter } from '../protocol/adapters';
 
 export const DAWN_PACKAGE = 'webgpu@0.6.2';
@@ -55,6 +56,10 @@ async function loadDawn(): Promise<DawnModule> {
 
 const driverChosen = () => Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES);
 
+/** Where Vulkan drivers register themselves (a file each); none there, no GPU driver to find. */
+const DRIVER_FOLDERS = ['/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+const driversRegistered = () => DRIVER_FOLDERS.some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')));
+
 function pointAtSwiftShader(): boolean {
   if (!existsSync(SWIFTSHADER_ICD)) return false;
   process.env.VK_ICD_FILENAMES = process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
@@ -71,8 +76,13 @@ function pointAtSwiftShader(): boolean {
 export async function installDawn({ software = false }: { software?: boolean } = {}): Promise<DawnAdapter> {
   if (installed) return installed;
   const dawn = await loadDawn();
+  // Vulkan drivers look for a display server's sockets there, and print an error where it is unset (a
+  // server's shell, a container); a compute-only process has none to find, so any folder quiets them.
+  process.env.XDG_RUNTIME_DIR ??= tmpdir();
   if (software && !pointAtSwiftShader())
     throw new DawnUnavailable(`no software Vulkan driver at ${SWIFTSHADER_ICD} (Debian: apt-get install chromium)`);
+  // Straight to SwiftShader where no driver is registered: asking first only prints the loader's warnings.
+  if (!software && !driverChosen() && !driversRegistered()) pointAtSwiftShader();
   let gpu = dawn.create([]);
   let adapter = await gpu.requestAdapter();
   // No GPU driver found: the loader rereads the driver list for a new instance.
