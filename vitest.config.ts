@@ -4,12 +4,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * Longest files first, so that the short ones fill in at the end instead of a long one running
  * alone: a fresh clone (CI) has no timing cache to order files by. The statistical tests take a
- * minute or two of one core each; the browser files' order is their time in the suite (layout and
+ * minute or two of one core each (the CLI on WebGPU about one, most of it SwiftShader compiling shaders); the browser files' order is their time in the suite (layout and
  * network each run a classroom preset to the end, the WebGPU files run on a software adapter).
  */
 const LONGEST_FIRST = [
   'src/engine/favourite.test.ts',
   'src/engine/subliminal.test.ts',
+  'src/cli/webgpu.test.ts',
   'tests/layout.test.ts',
   'tests/network.test.ts',
   'tests/webgpu.test.ts',

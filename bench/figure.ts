@@ -8,6 +8,13 @@
  * bench/results.json and the project's result (a CLI export) to bench/figure-result.json.
  *
  * `--figure-seeds N` runs N seeds instead of 25 (a quicker look; the ratio is for 25).
+ *
+ * `npm run bench -- --figure --gpu` runs it on a GPU instead: the CLI with --backend webgpu (every
+ * seed side by side on the one device, through Dawn) beside the batched PyTorch peer on CUDA when
+ * torch sees a GPU, into the figure's entry of bench/results-gpu.json (the project's result in
+ * bench/figure-result-gpu.json). No products floor there: it is the CPU backend's. On a machine
+ * whose only adapter is a software one (SwiftShader) it stops at once (exit 3): the figure would
+ * take days there; `--software` runs it anyway.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +24,7 @@ import { PRESETS } from '../src/protocol/presets';
 import { mnistDataDir } from '../src/node/mnist';
 import { DIGITS, IMAGE_PIXELS } from '../src/protocol/constants';
 import { parseExport } from '../src/protocol/export';
+import { adapterText, DawnUnavailable, installDawn } from '../src/node/dawn';
 
 const log = (text: string) => process.stderr.write(text + '\n');
 
@@ -87,39 +95,71 @@ function compareWithRecord(result: ReturnType<typeof parseExport>): { compared: 
   return { compared, differing, largest };
 }
 
-function findTorchPython(): string | null {
+/** A python3 with torch (on a GPU run: one whose torch sees a CUDA device). */
+function findTorchPython(cuda: boolean): string | null {
+  const check = cuda ? 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' : 'import torch';
   for (const python of ['/usr/bin/python3', 'python3'])
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
+    if (spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) return python;
   return null;
 }
 
-export function figureBench(seeds: number): number {
+/** Where the figure runs: the CPU (tfjs-wasm, a worker thread per core) or the GPU (WebGPU on Dawn). */
+export interface FigureTarget {
+  gpu: boolean;
+  /** On the GPU, run on a software adapter too (days for the full figure). */
+  software: boolean;
+}
+
+export async function figureBench(seeds: number, { gpu, software }: FigureTarget = { gpu: false, software: false }): Promise<number> {
   if (!existsSync('/usr/bin/time')) {
     log('The figure benchmark needs GNU time for peak memory: apt-get install -y time.');
     return 1;
   }
   const flop = figureFlop(seeds);
-  const machine = `${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}`;
+  let machine = `${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}`;
+  if (gpu) {
+    // Asked here, in a second, before anything long: the CLI finds the same adapter.
+    try {
+      const adapter = await installDawn();
+      machine = `${adapterText(adapter)}; ${machine}`;
+      if (adapter.software && !software) {
+        log(
+          `No GPU here: the only WebGPU adapter is ${adapter.name}, a CPU emulating a GPU, on which the figure would take days. ` +
+            'Nothing was run or written; run it on a machine with a GPU (docs/gpu.md), or add --software to run it anyway.',
+        );
+        return 3;
+      }
+    } catch (error) {
+      if (!(error instanceof DawnUnavailable)) throw error;
+      log(`${error.message}.`);
+      return 3;
+    }
+  }
   log(`machine: ${machine}; the figure: ${seeds} seeds, ${(flop / 1e12).toFixed(1)} TFLOP of training`);
 
   const cores = Math.min(2, cpus().length);
-  log(`floor: the figure's matrix products alone, ${cores} processes at once…`);
-  const floor = productsFloor(flop, cores);
-  log(`floor: ${floor.seconds.toFixed(0)} s (${floor.gflopsPerCore.map((g) => g.toFixed(1)).join(' + ')} GFLOP/s)`);
+  let floor: ReturnType<typeof productsFloor> | null = null;
+  if (!gpu) {
+    log(`floor: the figure's matrix products alone, ${cores} processes at once…`);
+    floor = productsFloor(flop, cores);
+    log(`floor: ${floor.seconds.toFixed(0)} s (${floor.gflopsPerCore.map((g) => g.toFixed(1)).join(' + ')} GFLOP/s)`);
+  }
 
   const json = join(mkdtempSync(join(tmpdir(), 'figure-')), 'result.json');
-  log('project: npm run experiment (tfjs-wasm, a worker thread per core)…');
+  const projectLabel = gpu ? 'Node, WebGPU on Dawn, every seed side by side' : 'Node, tfjs-wasm, a worker thread per core';
+  log(`project: npm run experiment (${projectLabel})…`);
   const cli = timed(join('node_modules', '.bin', 'tsx'), [
     'src/cli/experiment.ts',
     '--seed',
     '1',
     '--seeds',
     String(seeds),
+    ...(gpu ? ['--backend', 'webgpu'] : []),
     '--json',
     json,
   ]);
   const result = parseExport(readFileSync(json, 'utf8'));
-  writeFileSync('bench/figure-result.json', JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(gpu ? 'bench/figure-result-gpu.json' : 'bench/figure-result.json', JSON.stringify(result, null, 2) + '\n');
   const project: Measured = {
     wallSeconds: cli.wallSeconds,
     peakMemoryGB: cli.peakKB / 1e6,
@@ -130,17 +170,23 @@ export function figureBench(seeds: number): number {
   const record = seeds === 25 ? compareWithRecord(result) : null;
 
   let peer: Measured | null = null;
-  const python = findTorchPython();
-  if (!python) log('PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).');
+  const device = gpu ? 'cuda' : 'cpu';
+  const python = findTorchPython(gpu);
+  if (!python)
+    log(
+      gpu
+        ? 'PyTorch CUDA peer skipped: no python3 whose torch sees a CUDA device.'
+        : 'PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).',
+    );
   else {
-    log('peer: bench/peer_torch.py --batched --device cpu…');
+    log(`peer: bench/peer_torch.py --batched --device ${device}…`);
     const threads = String(cores);
     const run = timed(python, [
       'bench/peer_torch.py',
       mnistDataDir(),
       '--batched',
       '--device',
-      'cpu',
+      device,
       '--seeds',
       String(seeds),
       '--threads',
@@ -159,7 +205,8 @@ export function figureBench(seeds: number): number {
   }
 
   const ratio = peer ? project.wallSeconds / peer.wallSeconds : null;
-  const results = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+  const resultsFile = gpu ? 'bench/results-gpu.json' : 'bench/results.json';
+  const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
   results.figure = {
     machine,
     date: new Date().toISOString(),
@@ -168,24 +215,25 @@ export function figureBench(seeds: number): number {
     project,
     pytorch: peer,
     ratio,
-    productsFloor: { ...floor, ratio: peer ? floor.seconds / peer.wallSeconds : null },
+    productsFloor: floor && { ...floor, ratio: peer ? floor.seconds / peer.wallSeconds : null },
     againstRecord: record,
   };
-  writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
 
   const f = (x: number, d = 1) => x.toFixed(d);
   console.log(`\nThe paper's figure, ${seeds} seeds, all six conditions (${f(flop / 1e12)} TFLOP), on ${machine}:\n`);
   console.log('| run | wall s | GFLOP/s | peak memory GB | vs peer |');
   console.log('| --- | --- | --- | --- | --- |');
   console.log(
-    `| project: Node, tfjs-wasm, a worker thread per core | ${f(project.wallSeconds, 0)} | ${f(project.gflops)} | ${f(project.peakMemoryGB)} | ${ratio === null ? '—' : `${f(ratio, 2)}×`} |`,
+    `| project: ${projectLabel} | ${f(project.wallSeconds, 0)} | ${f(project.gflops)} | ${f(project.peakMemoryGB)} | ${ratio === null ? '—' : `${f(ratio, 2)}×`} |`,
   );
-  console.log(
-    `| floor: its matrix products alone, tfjs-wasm, one process per core | ${f(floor.seconds, 0)} | ${f(flop / floor.seconds / 1e9)} | — | ${peer ? `${f(floor.seconds / peer.wallSeconds, 2)}×` : '—'} |`,
-  );
+  if (floor)
+    console.log(
+      `| floor: its matrix products alone, tfjs-wasm, one process per core | ${f(floor.seconds, 0)} | ${f(flop / floor.seconds / 1e9)} | — | ${peer ? `${f(floor.seconds / peer.wallSeconds, 2)}×` : '—'} |`,
+    );
   if (peer)
     console.log(
-      `| PyTorch CPU, batched, ${cores} threads (peer) | ${f(peer.wallSeconds, 0)} | ${f(peer.gflops)} | ${f(peer.peakMemoryGB)} | 1× |`,
+      `| PyTorch ${gpu ? 'CUDA' : `CPU, ${cores} threads`}, batched (peer) | ${f(peer.wallSeconds, 0)} | ${f(peer.gflops)} | ${f(peer.peakMemoryGB)} | 1× |`,
     );
   console.log(
     `\nMeans (project${peer ? ' / peer' : ''}): ${Object.keys(project.means)
@@ -199,6 +247,8 @@ export function figureBench(seeds: number): number {
     console.log(
       `\nAgainst the recorded run (docs/results/paper-protocol-25-seeds.json): ${record.differing} of ${record.compared} per-seed accuracies differ, by at most ${(100 * record.largest).toFixed(2)} points.`,
     );
-  console.log('\nWrote bench/results.json (figure) and bench/figure-result.json');
+  console.log(
+    `\nWrote ${resultsFile} (figure) and ${gpu ? 'bench/figure-result-gpu.json' : 'bench/figure-result.json'}${gpu ? '; peak memory is the host’s (resident set), not the GPU’s' : ''}`,
+  );
   return 0;
 }

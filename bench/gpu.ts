@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- --gpu`: the WebGPU path in Node on Dawn (bench/dawn.ts), run by bench/run.ts
- * in a process of its own with the environment Dawn needs.
+ * `npm run bench -- --gpu`: the WebGPU path in Node on Dawn (src/node/dawn.ts: a GPU's Vulkan
+ * driver, else Chromium's SwiftShader; `--software` asks for SwiftShader).
  *
  * For K = 1, 5, 25, 100 models side by side: ms per step (loss read back every step) and, per
  * steady-state step, GPU dispatches, buffers created and queue submits — for the fused step the
@@ -16,16 +16,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { installDawn } from './dawn';
-import { adapterName, isSoftwareAdapter } from '../src/protocol/adapters';
+import { DawnUnavailable, installDawn } from '../src/node/dawn';
 
-installDawn();
-// Older WebGPU typings lack GPUAdapter.info; Dawn and browsers have it.
-const adapter = (await navigator.gpu.requestAdapter()) as unknown as {
-  info: { vendor?: string; architecture?: string; description?: string };
-} | null;
-if (!adapter) {
-  process.stderr.write('No WebGPU adapter in this process.\n');
+let adapter: Awaited<ReturnType<typeof installDawn>>;
+try {
+  adapter = await installDawn({ software: process.argv.includes('--software') });
+} catch (error) {
+  if (!(error instanceof DawnUnavailable)) throw error;
+  process.stderr.write(`${error.message}.\n`);
   process.exit(3);
 }
 const tf = await import('@tensorflow/tfjs-core');
@@ -48,8 +46,7 @@ if (!(await tf.setBackend('webgpu').catch(() => false)) || tf.getBackend() !== '
   process.exit(1);
 }
 await tf.ready();
-const software = isSoftwareAdapter(adapter);
-const name = adapterName(adapter);
+const { software, name } = adapter;
 const full = process.argv.includes('--full');
 const batchSize = software ? 128 : 1024;
 const MODELS = software && !full ? [1, 5, 25] : [1, 5, 25, 100];

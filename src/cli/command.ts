@@ -1,5 +1,8 @@
 /** What every CLI command does the same way: its checks before any training, where its report goes, and its exit codes. */
 import { cpus } from 'node:os';
+import { BackendUnavailable } from '../engine/backend';
+import { adapterText, DawnUnavailable } from '../node/dawn';
+import type { NodeBackend } from '../node/backend';
 import type { Config, ConfigIssue } from '../protocol/config';
 import type { CliOptions } from './args';
 import { checkOutputs, STDOUT, type Output } from './outputs';
@@ -9,8 +12,8 @@ export interface Prepared {
   outputs: Output[];
   /** Where the report goes: standard error when an output is standard output, so that stdout stays parseable. */
   report: (text: string) => void;
-  backend: 'wasm' | 'cpu';
-  /** Where it runs, for the receipt. */
+  backend: NodeBackend;
+  /** Where it runs, for the receipt (on WebGPU, the adapter too, once startBackend has found it). */
   runtime: string;
 }
 
@@ -31,8 +34,8 @@ export function prepare(options: CliOptions, help: () => string, extraIssues: re
     return 2;
   }
   const { config } = options;
-  if (config.backend === 'webgpu' || config.backend === 'webgl') {
-    console.error(`error: backend ${config.backend} needs a browser; in Node use wasm (default) or cpu.`);
+  if (config.backend === 'webgl') {
+    console.error('error: backend webgl needs a browser; in Node use wasm (default), webgpu (on Dawn) or cpu.');
     return 2;
   }
   const outputs = [options.json, options.csv].filter((o) => o !== undefined);
@@ -46,9 +49,28 @@ export function prepare(options: CliOptions, help: () => string, extraIssues: re
     config,
     outputs,
     report: outputs.some((o) => o.path === STDOUT) ? console.error : console.log,
-    backend: config.backend === 'cpu' ? 'cpu' : 'wasm',
+    backend: config.backend === 'cpu' || config.backend === 'webgpu' ? config.backend : 'wasm',
     runtime: `node ${process.version} ${process.platform} ${process.arch}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}`,
   };
+}
+
+/**
+ * Starts WebGPU in this process, where a run on it trains (worker threads start their own backend):
+ * before any training, so that a machine without the Dawn package or an adapter is told within
+ * seconds (exit 2), with what to install or which backend to use. The runtime then names the adapter.
+ */
+export async function startBackend(prepared: Prepared): Promise<Prepared | number> {
+  if (prepared.backend !== 'webgpu') return prepared;
+  try {
+    const { activateWebGpu } = await import('../node/backend');
+    const adapter = await activateWebGpu();
+    return { ...prepared, runtime: `${prepared.runtime}, ${adapterText(adapter)}` };
+  } catch (error) {
+    if (!(error instanceof DawnUnavailable || error instanceof BackendUnavailable)) throw error;
+    console.error(`error: --backend webgpu: ${error.message}.`);
+    console.error('Nothing was trained.');
+    return 2;
+  }
 }
 
 /** Runs a command's main and exits with its code; an error it throws is a failed run (exit 1), with its message. */

@@ -1,6 +1,7 @@
 /**
  * Headless reproduction: `npm run experiment -- --seeds 5`. Runs the engine on tfjs-wasm in
- * Node, seeds spread over worker threads, and prints each condition's mean, 95% CI and
+ * Node, seeds spread over worker threads (or with --backend webgpu, every seed side by side on the
+ * one GPU through Dawn, in this process), and prints each condition's mean, 95% CI and
  * per-seed accuracies with a receipt.
  */
 import { availableParallelism, totalmem } from 'node:os';
@@ -9,7 +10,7 @@ import { workersMemoryProblem } from '../protocol/resources';
 import { seedRangeText } from '../protocol/results';
 import { helpText, parseArgs } from './args';
 import { flagOf } from '../protocol/config';
-import { prepare, runCommand } from './command';
+import { prepare, runCommand, startBackend } from './command';
 import { writeOutputs } from './outputs';
 import { resultsTable } from './report';
 import { mergeShares, planShares, sharesSteps } from '../protocol/shares';
@@ -18,18 +19,24 @@ import { progressReporter } from './progress';
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const prepared = prepare(options, helpText);
+  const checked = prepare(options, helpText);
+  if (typeof checked === 'number') return checked;
+  const prepared = await startBackend(checked);
   if (typeof prepared === 'number') return prepared;
   const { config, outputs, report, backend, runtime } = prepared;
-  const shares = planShares(config, options.workers ?? availableParallelism());
+  const onDevice = backend === 'webgpu';
+  const shares = planShares(config, onDevice ? 1 : (options.workers ?? availableParallelism()));
   const workers = shares.length;
+  const where = onDevice ? 'one process, the seeds side by side on the GPU' : `${workers} worker thread(s)`;
   // Refused in a second, not after a minute of training: a worker's wasm heap stops at 4 GiB, whatever the machine has.
-  const memory = workersMemoryProblem(
-    config,
-    shares.map((share) => share.seeds.length),
-    0.7 * totalmem(),
-    flagOf,
-  );
+  const memory =
+    !onDevice &&
+    workersMemoryProblem(
+      config,
+      shares.map((share) => share.seeds.length),
+      0.7 * totalmem(),
+      flagOf,
+    );
   if (memory) {
     console.error(`error: ${memory} (--workers).`);
     return 2;
@@ -45,7 +52,7 @@ async function main(): Promise<number> {
         .flatMap((s) => s.seeds)
         .filter((s, i, all) => all.indexOf(s) === i)
         .sort((a, b) => a - b),
-    )} on ${backend}, ${workers} worker thread(s).`,
+    )} on ${backend}, ${where}.`,
   );
   const parts = await runJobs(
     shares.map((share) => ({ config, seeds: share.seeds, students: share.students })),
@@ -62,7 +69,7 @@ async function main(): Promise<number> {
   const result = mergeShares(config, shares, parts, performance.now() - started);
 
   report('\n' + resultsTable(result) + '\n');
-  report(receiptLines(result, `${runtime}, ${workers} worker thread(s)`).join('\n'));
+  report(receiptLines(result, `${runtime}, ${where}`).join('\n'));
   const written = await writeOutputs(
     outputs.map((o) => ({ ...o, text: o === options.json ? JSON.stringify(toExport(result, runtime), null, 2) + '\n' : toCsv(result) })),
     (text) => process.stdout.write(text),

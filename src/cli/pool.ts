@@ -2,9 +2,10 @@
  * Worker threads for the CLI (one per core by default), each trains jobs one after the other:
  * a run's shares (one each), or a sweep's jobs (as many as there are). Each worker sets up tfjs
  * and MNIST once. A job that fails stops the pool: every worker is terminated and the error is the
- * pool's.
+ * pool's. On WebGPU the jobs run in this process instead, on the one device (on-device.ts).
  */
 import { Worker } from 'node:worker_threads';
+import type { NodeBackend } from '../node/backend';
 import type { ExperimentResult } from '../protocol/results';
 import type { Job, SeedWorkerInput, SeedWorkerMessage, ToWorker } from './seed-worker';
 
@@ -15,13 +16,24 @@ export interface PoolProgress {
   what: string;
 }
 
-/** Trains `jobs` on `workers` threads; resolves to their results, in job order. */
-export function runJobs(
+/** Trains `jobs` on `workers` threads (on WebGPU: here, one job at a time); resolves to their results, in job order. */
+export async function runJobs(
+  jobs: readonly Job[],
+  workers: number,
+  backend: NodeBackend,
+  onProgress: (progress: PoolProgress) => void,
+  onResult: (job: number, result: ExperimentResult) => void = () => {},
+): Promise<ExperimentResult[]> {
+  if (backend === 'webgpu') return (await import('./on-device')).runJobsOnDevice(jobs, onProgress, onResult);
+  return runOnThreads(jobs, workers, backend, onProgress, onResult);
+}
+
+function runOnThreads(
   jobs: readonly Job[],
   workers: number,
   backend: SeedWorkerInput['backend'],
   onProgress: (progress: PoolProgress) => void,
-  onResult: (job: number, result: ExperimentResult) => void = () => {},
+  onResult: (job: number, result: ExperimentResult) => void,
 ): Promise<ExperimentResult[]> {
   const entry = new URL('./seed-worker.ts', import.meta.url).href;
   const results: (ExperimentResult | undefined)[] = jobs.map(() => undefined);

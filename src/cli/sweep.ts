@@ -1,7 +1,7 @@
 /**
  * `npm run sweep -- --vary initShare=0,0.5,0.9,1 [--vary m=3,10] [experiment flags]`: one or two
  * settings (numbers, or patterns of shared parts) over listed values, each value × seed an independent job (a run of one seed),
- * spread over worker threads. `--shard i/n` runs the i-th of n deterministic slices of the jobs,
+ * spread over worker threads; on WebGPU a value's seeds train side by side on the one device, in this process. `--shard i/n` runs the i-th of n deterministic slices of the jobs,
  * for machines that share a sweep; `npm run sweep -- --merge a.json b.json … --json all.json`
  * joins the slices into the file one machine would have written.
  */
@@ -16,6 +16,7 @@ import type { Summary } from '../protocol/stats';
 import { planRun } from '../protocol/runPlan';
 import {
   assembleSweep,
+  groupByValues,
   inertAxes,
   jobConfig,
   mergeSweeps,
@@ -32,12 +33,13 @@ import {
   SWEEPABLE,
   type Axis,
   type Shard,
+  type SweepJob,
   type SweepFile,
   type JournalEntry,
 } from '../protocol/sweep';
 import { helpText as experimentHelp, parseArgs } from './args';
 import { flagOf, flagsGivingEffect } from '../protocol/config';
-import { prepare, runCommand, type Prepared } from './command';
+import { prepare, runCommand, startBackend, type Prepared } from './command';
 import { openJournal, shellWord, type Journal } from './journal';
 import { writeOutputs } from './outputs';
 import { runJobs } from './pool';
@@ -193,9 +195,11 @@ async function main(): Promise<number> {
       ? [{ field: 'vary', message: 'give --vary SETTING=V1,V2,… (or --merge files)' }]
       : [];
   const inert = inertAxes(options.config, sweep.axes).map((message) => ({ field: 'vary', message }));
-  const prepared = prepare(options, helpText, [...sweep.issues, ...required, ...inert]);
+  const checked = prepare(options, helpText, [...sweep.issues, ...required, ...inert]);
+  if (typeof checked === 'number') return checked;
+  if (sweep.merge) return merge(checked, sweep.merge);
+  const prepared = await startBackend(checked);
   if (typeof prepared === 'number') return prepared;
-  if (sweep.merge) return merge(prepared, sweep.merge);
 
   const { config, backend, report, runtime } = prepared;
   const allJobs = sweepJobs(config, sweep.axes);
@@ -213,10 +217,16 @@ async function main(): Promise<number> {
   }
   const kept = journal?.kept ?? [];
   const todo = jobs.filter((job) => !kept.some((entry) => sameJob(entry.job, job)));
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
-  const configs = todo.map((job) => jobConfig(config, job));
-  // The largest job decides what one worker must hold.
-  const memory = configs.map((c) => workersMemoryProblem(c, Array(workers).fill(1), 0.7 * totalmem(), flagOf)).find((p) => p !== null);
+  const onDevice = backend === 'webgpu';
+  // Each run trains its seeds side by side: on a GPU a value's seeds together, on threads one seed each.
+  const runs = onDevice ? groupByValues(todo) : todo.map((job) => [job]);
+  const workers = onDevice ? 1 : Math.min(options.workers ?? availableParallelism(), Math.max(todo.length, 1));
+  const where = onDevice ? "one process, each value's seeds side by side on the GPU" : `${workers} worker thread(s)`;
+  const configs = runs.map((run) => jobConfig(config, run[0]));
+  // The largest job decides what one worker must hold (a wasm heap's limit, not a GPU's).
+  const memory = onDevice
+    ? null
+    : configs.map((c) => workersMemoryProblem(c, Array(workers).fill(1), 0.7 * totalmem(), flagOf)).find((p) => p !== null);
   if (memory) {
     console.error(`error: ${memory}.`);
     return 2;
@@ -224,45 +234,60 @@ async function main(): Promise<number> {
   const shardText = sweep.shard ? `shard ${sweep.shard.index}/${sweep.shard.count}: ` : '';
   report(
     `Sweep ${sweep.axes.map((a) => `${a.key} = ${a.values.join(', ')}`).join(' × ')}, ${seedRangeText([...new Set(jobs.map((j) => j.seed))].sort((a, b) => a - b))}: ` +
-      `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${workers} worker thread(s).`,
+      `${shardText}${jobs.length} of ${allJobs.length} jobs on ${backend}, ${where}.`,
   );
   if (kept.length > 0)
     report(`Resuming: ${kept.length} of these ${jobs.length} jobs were kept in ${journal!.path}; training the other ${todo.length}.`);
   if (!journal) report('(No output file: an interrupted sweep keeps nothing. With --json FILE it keeps each finished job beside it.)');
   const stopOnSignal = whenInterrupted(journal, jobs.length);
   const students = studentsOf(config);
-  const total = configs.reduce((sum, c) => sum + planRun(c, { seeds: [c.seed], students }).steps, 0);
+  const seedsOf = (run: readonly SweepJob[]) => run.map((job) => job.seed);
+  const total = configs.reduce((sum, c, i) => sum + planRun(c, { seeds: seedsOf(runs[i]), students }).steps, 0);
   const progress = progressReporter(total);
-  const done = todo.map(() => 0);
+  const done = runs.map(() => 0);
   const started = performance.now();
   const finished: JournalEntry[] = [...kept];
   await runJobs(
-    configs.map((c) => ({ config: c, seeds: [c.seed], students })),
+    configs.map((c, i) => ({ config: c, seeds: seedsOf(runs[i]), students })),
     workers,
     backend,
     ({ job, doneSteps, what }) => {
       done[job] = doneSteps;
-      const values = Object.entries(todo[job].values)
+      const values = Object.entries(runs[job][0].values)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
       progress(
         done.reduce((a, b) => a + b, 0),
-        `${values} seed ${todo[job].seed}: ${what}`,
+        `${values} ${seedRangeText(seedsOf(runs[job]))}: ${what}`,
       );
     },
-    (job, result) => {
-      const entry: JournalEntry = {
-        job: { ...todo[job], result: result.seeds[0], kernels: result.kernels, wallMs: result.wallMs },
-        backend: result.backend,
-        tfjsVersion: result.tfjsVersion,
-      };
-      finished.push(entry);
-      journal?.record(entry);
+    (index, result) => {
+      for (const job of runs[index]) {
+        const entry: JournalEntry = {
+          // Seeds trained side by side share the run's time.
+          job: {
+            ...job,
+            result: result.seeds.find((s) => s.seed === job.seed)!,
+            kernels: result.kernels,
+            wallMs: result.wallMs / runs[index].length,
+          },
+          backend: result.backend,
+          tfjsVersion: result.tfjsVersion,
+        };
+        finished.push(entry);
+        journal?.record(entry);
+      }
     },
-  );
+  ).catch((error: unknown) => {
+    if (journal && journal.size() > 0)
+      throw new Error(
+        `${(error as Error).message}. ${journal.size()} finished job(s) are kept in ${journal.path}: the same command resumes`,
+      );
+    throw error;
+  });
   const file = assembleSweep({
     createdAt: new Date().toISOString(),
-    runtime: `${runtime}, ${workers} worker thread(s)`,
+    runtime: `${runtime}, ${where}`,
     backend: finished[0]?.backend ?? backend,
     tfjsVersion: finished[0]?.tfjsVersion ?? '',
     config,

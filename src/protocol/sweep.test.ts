@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from './config';
 import {
+  groupByValues,
   inertAxes,
   journalLine,
   parseAxis,
   parseSweep,
   readJournal,
+  shardJobs,
   sweepCommand,
+  sweepJobs,
   SWEEP_JOURNAL_SCHEMA,
   type JournalEntry,
   type JournalHeader,
@@ -80,6 +83,28 @@ describe('a sweep axis', () => {
     );
     expect(issue('shareParts=heads,aux+digits')).toBe('--vary shareParts=heads,aux+digits: aux+digits is the same value as heads');
     expect(issue('shareParts=none,none')).toBe('--vary shareParts=none,none: none is listed twice');
+  });
+});
+
+describe("a sweep's jobs grouped by value (a GPU trains a value's seeds side by side)", () => {
+  it('puts each value combination’s seeds together, every job once, in sweep order', () => {
+    const config: Config = { ...defaultConfig(), seed: 4, seeds: 3 };
+    const jobs = sweepJobs(config, [parseAxis('m=3,10').axis!, parseAxis('hidden=64,128').axis!]);
+    const groups = groupByValues(jobs);
+    expect(groups.map((g) => [g[0].values, g.map((j) => j.seed)])).toEqual([
+      [{ m: 3, hidden: 64 }, [4, 5, 6]],
+      [{ m: 3, hidden: 128 }, [4, 5, 6]],
+      [{ m: 10, hidden: 64 }, [4, 5, 6]],
+      [{ m: 10, hidden: 128 }, [4, 5, 6]],
+    ]);
+  });
+
+  it('keeps a shard’s jobs of one value together though they are not adjacent', () => {
+    const jobs = shardJobs(sweepJobs({ ...defaultConfig(), seeds: 4 }, [parseAxis('m=3,10').axis!]), { index: 1, count: 3 });
+    expect(groupByValues(jobs).map((g) => [g[0].values.m, g.map((j) => j.seed)])).toEqual([
+      [3, [1, 4]],
+      [10, [3]],
+    ]);
   });
 });
 

@@ -163,6 +163,17 @@ export interface SweepFile {
 const sameValues = (a: SweepJob['values'], b: SweepJob['values']) =>
   Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k as ConfigKey] === v);
 
+/** Jobs with the same values together (a value's seeds, to train side by side), in the order each value first appears. */
+export function groupByValues<T extends SweepJob>(jobs: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (const job of jobs) {
+    const group = groups.find((g) => sameValues(g[0].values, job.values));
+    if (group) group.push(job);
+    else groups.push([job]);
+  }
+  return groups;
+}
+
 /** Whether two jobs are the same job of a sweep (its values and seed). */
 export const sameJob = (a: SweepJob, b: SweepJob) => a.seed === b.seed && sameValues(a.values, b.values);
 

@@ -10,6 +10,7 @@ import manifest from 'virtual:mnist-manifest';
 import { MnistLoader } from '../data/loadMnist';
 import type { MnistData } from '../engine/data';
 import { ExperimentCancelled, runExperiment, TrainingDiverged } from '../engine/experiment';
+import { deviceIsLost, lostText } from '../engine/webgpu/deviceLost';
 import { activeGpuDevice } from '../engine/webgpu/tfjsAdapter';
 import { IMAGE_PIXELS } from '../protocol/constants';
 import type { WorkerCommand, WorkerEvent } from '../protocol/messages';
@@ -95,7 +96,7 @@ function watchGpu() {
   liveDevice = device;
   void device.lost.then(async (info) => {
     gpuLost = true;
-    const why = `the GPU was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+    const why = lostText(info);
     post({ type: 'backend-lost', message: `${why}${activeRun ? ': the run restarts on another backend' : ''}.` });
     abort?.abort();
     release();
@@ -112,27 +113,13 @@ function watchGpu() {
 }
 
 /**
- * Whether an error of a run was the GPU going away (its read-backs fail a moment before the
- * device reports the loss). Errors the engine names itself (a cancel, a divergence) are not:
- * those are answered at once. Otherwise the device is asked directly: mapping a small buffer
- * fails on a lost device and succeeds on a live one, so the answer comes without a timeout to race.
+ * Whether an error of a run was the GPU going away. Errors the engine names itself (a cancel, a
+ * divergence) are not: those are answered at once.
  */
 async function lostTheGpu(error: unknown): Promise<boolean> {
   if (gpuLost) return true;
   if (!deviceLost || !liveDevice || error instanceof ExperimentCancelled || error instanceof TrainingDiverged) return false;
-  const device = liveDevice;
-  const probe = (async () => {
-    const buffer = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    try {
-      await buffer.mapAsync(GPUMapMode.READ);
-      return false;
-    } catch {
-      return true;
-    } finally {
-      buffer.destroy();
-    }
-  })();
-  return Promise.race([deviceLost.then(() => true), probe]);
+  return deviceIsLost(liveDevice, deviceLost);
 }
 
 /** Settles when the current run has ended and freed its tensors. */
