@@ -15,7 +15,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DawnUnavailable, installDawn } from '../src/node/dawn';
 
 let adapter: Awaited<ReturnType<typeof installDawn>>;
@@ -150,9 +150,26 @@ if (!software || full) {
   } else log('PyTorch CUDA peer skipped: no python3 with torch.cuda available.');
 }
 
+// The figure through the CLI (`npm run bench -- --figure --gpu`) keeps its own entry in the same file.
+const previousFigure = existsSync('bench/results-gpu.json')
+  ? (JSON.parse(readFileSync('bench/results-gpu.json', 'utf8')) as { figure?: unknown }).figure
+  : undefined;
 writeFileSync(
   'bench/results-gpu.json',
-  JSON.stringify({ machine, date: new Date().toISOString(), batchSize, steps, widths, jaxWebgpuStepMs: jaxMs, runs }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      machine,
+      date: new Date().toISOString(),
+      batchSize,
+      steps,
+      widths,
+      jaxWebgpuStepMs: jaxMs,
+      runs,
+      ...(previousFigure !== undefined && { figure: previousFigure }),
+    },
+    null,
+    2,
+  ) + '\n',
 );
 
 console.log(`\nWebGPU on ${machine}; batch ${batchSize}; medians; counts per steady-state step.\n`);

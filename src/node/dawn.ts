@@ -25,9 +25,6 @@ export class DawnUnavailable extends Error {
 }
 
 export interface DawnAdapter {
-  vendor: string;
-  architecture: string;
-  description: string;
   /** Software (a fallback adapter, or a software rasteriser by name): correct, and a CPU's speed. */
   software: boolean;
   /** The adapter in words, for a receipt. */
@@ -97,11 +94,7 @@ export async function installDawn({ software = false }: { software?: boolean } =
     );
   Object.assign(globalThis, dawn.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `node ${process.version}` }, configurable: true });
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   installed = {
-    vendor: info.vendor,
-    architecture: info.architecture,
-    description: info.description,
     software: isSoftwareAdapter(adapter),
     name: adapterName(adapter),
   };

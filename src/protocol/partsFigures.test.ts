@@ -94,7 +94,7 @@ describe('the budget figure', () => {
     expect(figure.command).toMatch(/--init-scheme uniform/);
   });
 
-  it('reads the recorded files the page draws (stand-ins until the recordings land)', () => {
+  it('reads the recorded files the page draws', () => {
     const read = (name: string) => parseSweep(readFileSync(`docs/results/${name}.json`, 'utf8'));
     expect(whichPartsFigure(read('sweep-which-parts')).rows.length).toBe(8);
     for (const scheme of ['uniform', 'normal'] as const) {
@@ -102,6 +102,18 @@ describe('the budget figure', () => {
       expect(figure.scheme).toBe(scheme);
       expect(figure.series.map((s) => s.pattern)).toEqual(['all', 'heads', 'none']);
       for (const s of figure.series) expect(s.points.map((p) => p.m)).toEqual([3, 10, 50, 250]);
+    }
+  });
+
+  it("matches the numbers the research section's sentences quote to the recorded files", () => {
+    const read = (name: string) => parseSweep(readFileSync(`docs/results/${name}.json`, 'utf8'));
+    const text = readFileSync('src/ui/Research.tsx', 'utf8').replace(/\s+/g, ' ');
+    const percent = (mean: number) => `${(100 * mean).toFixed(1)}%`;
+    const rows = whichPartsFigure(read('sweep-which-parts')).rows;
+    for (const pattern of ['all', 'heads', 'none']) expect(text).toContain(percent(rows.find((r) => r.pattern === pattern)!.mean));
+    for (const scheme of ['uniform', 'normal'] as const) {
+      const heads = budgetFigure(read(`sweep-budget-2026-${scheme}`)).series.find((s) => s.pattern === 'heads')!;
+      expect(text).toContain(percent(heads.points.find((p) => p.m === 250)!.mean));
     }
   });
 });

@@ -125,6 +125,10 @@ describe('a sweep over a setting no model depends on', () => {
     expect(inertAxes(base({ noise: 'gaussian' }), [axis('noiseBlur=1,2')])).toEqual([
       '--vary noiseBlur needs --noise blur: with --noise gaussian no model of the run depends on noiseBlur, and every value would give the same results',
     ]);
+    // Another axis that sets the needed value must set it in every cell: a uniform-noise cell has no blur.
+    expect(inertAxes(base({ noise: 'blur' }), [axis('noise=uniform,blur'), axis('noiseBlur=0.5,2')])).toEqual([
+      '--vary noiseBlur needs --noise blur: with --noise uniform no model of the run depends on noiseBlur (a value --vary noise lists), and every value would give the same results',
+    ]);
     expect(inertAxes(base({ teacherTrait: 'skill' }), [axis('favourite=1,7')])[0]).toMatch(
       /^--vary favourite needs --teacher-trait favourite:/,
     );

@@ -12,6 +12,7 @@ import {
   flagOf,
   inertProblem,
   isConfigKey,
+  needsOf,
   refusalText,
   settingNamed,
   validateConfig,
@@ -86,8 +87,16 @@ export function parseAxis(text: string): { axis?: Axis; issue?: string } {
  */
 export function inertAxes(base: Config, axes: readonly Axis[]): string[] {
   return axes.flatMap(({ key }) => {
-    const problem = inertProblem(key, base, `--vary ${key}`);
-    return problem ? [`${problem}, and every value would give the same results`] : [];
+    // Another axis may set what gives this one effect: it must have effect in every cell of the grid.
+    const needed = needsOf(key)?.key;
+    const neededAxis = axes.find((axis) => axis.key === needed);
+    const cells = neededAxis ? neededAxis.values.map((value) => ({ ...base, [neededAxis.key]: value }) as Config) : [base];
+    for (const cell of cells) {
+      const problem = inertProblem(key, cell, `--vary ${key}`);
+      if (problem)
+        return [`${problem}${neededAxis ? ` (a value --vary ${neededAxis.key} lists)` : ''}, and every value would give the same results`];
+    }
+    return [];
   });
 }
 
