@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { atlasFigure } from './atlasFigures';
+import { atlasFigure, type AtlasFigure } from './atlasFigures';
 import type { Config } from './config';
 import { fakeSweep } from './fakeSweep';
-import type { Axis, SweepJob } from './sweep';
+import { parseSweep, type Axis, type SweepJob } from './sweep';
 
 const ATLAS_AXES = ['hidden', 'noise', 'noiseBlur'] as const;
 
@@ -101,5 +102,34 @@ describe('the atlas figure', () => {
       'all-shared': 0.9,
     }));
     expect(() => atlasFigure([allLogits], ATLAS_AXES)).toThrow('holds no aux-only student from the shared or a different start');
+  });
+});
+
+describe('the recorded atlas', () => {
+  const read = (name: string) => parseSweep(readFileSync(`docs/results/${name}.json`, 'utf8'));
+  const recorded = {
+    width: atlasFigure([read('sweep-atlas-width')], ['hidden']),
+    noise: atlasFigure([read('sweep-atlas-noise'), read('sweep-atlas-blur')], ['noise', 'noiseBlur']),
+  };
+
+  it('holds every value the page draws, both students and the teacher at each, 10 seeds each', () => {
+    expect(recorded.width.values.map((v) => v.label)).toEqual(['32', '64', '128', '256', '512', '1024', '2048']);
+    expect(recorded.noise.values.map((v) => v.label)).toEqual(['uniform', 'gaussian', 'blur 0.5', 'blur 1', 'blur 2']);
+    for (const figure of Object.values(recorded))
+      for (const v of figure.values) for (const e of [v.shared, v.different, v.teacher]) expect(e?.seeds.length).toBe(10);
+  });
+
+  it("matches every number the atlas's sentences quote to the recorded files", () => {
+    const text = readFileSync('src/ui/Atlas.tsx', 'utf8').replace(/\s+/g, ' ');
+    const percent = (e: { mean: number } | null) => `${(100 * e!.mean).toFixed(1)}%`;
+    const at = (figure: AtlasFigure, label: string) => figure.values.find((v) => v.label === label)!;
+    // What each sentence rests on.
+    for (const label of ['uniform', 'gaussian', 'blur 1', 'blur 2']) expect(text).toContain(percent(at(recorded.noise, label).shared));
+    for (const label of ['32', '2048']) expect(text).toContain(percent(at(recorded.width, label).shared));
+    // And no number that is not in the files.
+    const recordedNumbers = new Set(
+      Object.values(recorded).flatMap((figure) => figure.values.flatMap((v) => [v.shared, v.different, v.teacher].map(percent))),
+    );
+    for (const quoted of text.match(/\d+\.\d%/g) ?? []) expect(recordedNumbers, quoted).toContain(quoted);
   });
 });

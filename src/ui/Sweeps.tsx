@@ -165,8 +165,11 @@ export function OpenSweep<T>({
   read,
   children,
   testId,
+  what = 'a sweep file of your own',
 }: {
   read(sweep: SweepFile): T;
+  /** What it opens, in words. */
+  what?: string;
   children(opened: { name: string; sweep: SweepFile; figure: T }): ReactNode;
   testId: string;
 }) {
@@ -197,7 +200,7 @@ export function OpenSweep<T>({
       data-testid={testId}
     >
       <label className="file">
-        Open a sweep file of your own (<code>npm run sweep -- … --json FILE</code>), or drop one here:{' '}
+        Open {what} (<code>npm run sweep -- … --json FILE</code>), or drop one here:{' '}
         <input
           type="file"
           accept=".json,application/json"

@@ -64,6 +64,8 @@ export function SlotChart({
   const y = (v: number) => top + plotH * (1 - v);
   const r = Math.max(3, font / 4.5);
   const hasTeacher = teacher?.some((t) => t !== null) ?? false;
+  // The teacher's bar spans its value's marks and a little more, never into the next value's slot.
+  const teacherHalf = Math.min(0.35 * slot, (n - 1) * 7 + 24);
   return (
     <div ref={box} className="sweep-figure">
       <svg
@@ -101,8 +103,8 @@ export function SlotChart({
           t === null ? null : (
             <line
               key={i}
-              x1={x(i, (n - 1) / 2) - 0.35 * slot}
-              x2={x(i, (n - 1) / 2) + 0.35 * slot}
+              x1={x(i, (n - 1) / 2) - teacherHalf}
+              x2={x(i, (n - 1) / 2) + teacherHalf}
               y1={y(t)}
               y2={y(t)}
               stroke="#111827"
