@@ -427,13 +427,13 @@ describe('the recorded sweeps', () => {
     await openSections(page);
     // (Loaded after the page: on a busy machine that takes seconds.)
     await expect.poll(() => page.getByTestId('recorded-sweep').locator('[data-testid=sweep-figure]').count(), { timeout: 30_000 }).toBe(2);
-    await page.getByTestId('sweep-file').setInputFiles('docs/results/sweep-aux-logits.json');
-    const opened = page.getByTestId('opened-sweep');
+    await page.getByTestId('open-sweep-file').setInputFiles('docs/results/sweep-aux-logits.json');
+    const opened = page.getByTestId('open-sweep-figure');
     await opened.waitFor();
     expect(Number(await opened.locator('[data-testid=sweep-figure]').getAttribute('data-points'))).toBe(2 * 4);
     // A file that is not a sweep says so.
     await page
-      .getByTestId('sweep-file')
+      .getByTestId('open-sweep-file')
       .setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"schema":"other"}') });
     await expect.poll(() => page.getByTestId('open-sweep').textContent()).toMatch(/notes\.json: not a subliminal-mnist\/sweep@1 file/);
     expect(errors).toEqual([]);

@@ -3,6 +3,10 @@
 /** 0.4567 → "45.7%". */
 export const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 
+/** A mean and its interval's half-width: "45.7% ± 2.1", or "45.7%" where one seed gives no interval. */
+export const estimateText = (e: { mean: number; ci95: number | null }) =>
+  `${pct(e.mean)}${e.ci95 === null ? '' : ` ± ${(100 * e.ci95).toFixed(1)}`}`;
+
 /** Milliseconds → "12 s" or "2 min 05 s". */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

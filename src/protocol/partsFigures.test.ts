@@ -1,37 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type Config } from './config';
+import type { Config } from './config';
+import { fakeSweep } from './fakeSweep';
 import { budgetFigure, whichPartsFigure } from './partsFigures';
-import { assembleSweep, parseSweep, sweepJobs, type Axis, type SweepFile } from './sweep';
+import { parseSweep, type Axis } from './sweep';
 
-/** A sweep file whose jobs score what `score` says for each job's values and seed (teacher: 0.9 + seed/100). */
-function sweepOf(config: Partial<Config>, axes: Axis[], score: (values: Record<string, unknown>, seed: number) => number): SweepFile {
-  const base = { ...defaultConfig(), init: 'parts' as const, distill: 'aux' as const, seeds: 3, ...config };
-  const jobs = sweepJobs(base, axes).map((job) => ({
-    ...job,
-    result: {
-      seed: job.seed,
-      accuracy: {
-        teacher: { overall: 0.9 + job.seed / 100, perDigit: [] },
-        'aux-parts': { overall: score(job.values, job.seed), perDigit: [] },
-      },
-      history: {},
-    },
-    kernels: {},
-    wallMs: 1,
+/** A part-by-part sweep whose students score what `score` says for each job's values and seed (teacher: 0.9 + seed/100). */
+const sweepOf = (config: Partial<Config>, axes: Axis[], score: (values: Record<string, unknown>, seed: number) => number) =>
+  fakeSweep({ init: 'parts', distill: 'aux', ...config }, axes, (values, seed) => ({
+    teacher: 0.9 + seed / 100,
+    'aux-parts': score(values, seed),
   }));
-  return assembleSweep({
-    createdAt: '2026-12-05T00:00:00Z',
-    runtime: 'node test',
-    backend: 'cpu',
-    tfjsVersion: '0',
-    config: base,
-    axes,
-    shard: null,
-    jobs,
-    wallMs: 3,
-  } as Parameters<typeof assembleSweep>[0]);
-}
 
 describe('the which-parts figure', () => {
   it('gives a row per pattern, in the sweep’s order, with its parts, mean, interval and seeds, and the teacher’s accuracy', () => {

@@ -5,7 +5,7 @@
  * summary the sweep file holds (mean and Student-t interval over seeds) with the seeds themselves;
  * a file of another shape is refused with what it lacks.
  */
-import type { StudentCondition } from './conditions';
+import type { StudentCondition, TrainedCondition } from './conditions';
 import type { ConfigKey, InitScheme } from './config';
 import { partsOf, type NetworkPart, type SharePattern } from './parts';
 import { sweepCommand, type SweepFile } from './sweep';
@@ -54,11 +54,7 @@ function requireAxes(file: SweepFile, wanted: readonly ConfigKey[]) {
 }
 
 /** One condition's estimate over the jobs whose values match `values`, from the file's summary and its jobs' seeds. */
-function estimateAt(
-  file: SweepFile,
-  values: SweepFile['points'][number]['values'],
-  condition: 'teacher' | StudentCondition,
-): Estimate | null {
+export function estimateAt(file: SweepFile, values: SweepFile['points'][number]['values'], condition: TrainedCondition): Estimate | null {
   const same = (other: typeof values) => Object.entries(values).every(([key, value]) => other[key as ConfigKey] === value);
   const summary = file.points.find((point) => same(point.values))?.summary[condition];
   if (!summary) return null;

@@ -27,6 +27,8 @@ import { useAppState, useAppStore } from './useStore';
 
 /** The research section's controls and figures: a chunk of its own, fetched when the section is first opened. */
 const Research = lazy(() => import('./Research').then((module) => ({ default: module.Research })));
+/** The atlas's figures: a chunk of their own, fetched when the section is first opened. */
+const Atlas = lazy(() => import('./Atlas').then((module) => ({ default: module.Atlas })));
 
 function Notices() {
   const notices = useAppState((s) => s.notices);
@@ -189,6 +191,11 @@ export function App() {
       >
         <Suspense fallback={<p className="empty">Loading…</p>}>
           <Research />
+        </Suspense>
+      </Section>
+      <Section id="atlas" title="What else decides it? An atlas of recorded sweeps">
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          <Atlas />
         </Suspense>
       </Section>
       {!hidden('settings') && (

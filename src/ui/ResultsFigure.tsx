@@ -8,16 +8,17 @@
 import { forwardRef } from 'react';
 import { CONDITION_TABLE, nameOf, type Condition, type Marker } from '../protocol/conditions';
 import type { Config } from '../protocol/config';
-import { INTERVAL_NAME, pct } from '../protocol/format';
+import { estimateText, INTERVAL_NAME, pct } from '../protocol/format';
 import type { FigureBar, Measure } from '../store/derive';
+import { jitter } from './chart/jitter';
 import { textWidth } from './textWidth';
 import { useNames, useType } from './useNames';
 import { useWidth } from './useWidth';
 
-/** One seed's dot, shaped by its condition so that conditions differ by more than colour. */
-function Dot({ shape, x, y, color, title, r }: { shape: Marker; x: number; y: number; color: string; title: string; r: number }) {
+/** One seed's dot, shaped by its condition so that conditions differ by more than colour; its title, where it has one, says its value. */
+export function Dot({ shape, x, y, color, title, r }: { shape: Marker; x: number; y: number; color: string; title?: string; r: number }) {
   const common = { fill: color, stroke: 'white', strokeWidth: 0.8 };
-  const label = <title>{title}</title>;
+  const label = title === undefined ? null : <title>{title}</title>;
   if (shape === 'square')
     return (
       <rect x={x - r} y={y - r} width={2 * r} height={2 * r} {...common}>
@@ -60,11 +61,6 @@ export function PercentGrid({ left, right, y, font }: { left: number; right: num
   );
 }
 
-/** A fixed, seed-independent offset in [−0.25, 0.25] for dot i, so the dots of one bar do not hide each other. */
-const jitter = (i: number) => (((i * 0.618034) % 1) - 0.5) * 0.5;
-
-const meanText = (bar: FigureBar) => `${pct(bar.mean)}${bar.ci95 === null ? '' : ` ± ${(100 * bar.ci95).toFixed(1)}`}`;
-
 interface Props {
   bars: FigureBar[];
   measure: Measure;
@@ -82,7 +78,7 @@ export const ResultsFigure = forwardRef<SVGSVGElement, Props>(function ResultsFi
   const { font } = useType();
   const lines = bars.map((bar) => names(bar.condition).lines);
   // Upright when every bar's name and mean fit under it; sideways (one row a bar) otherwise.
-  const widest = Math.max(...lines.flat().map((l) => textWidth(l, font)), ...bars.map((b) => textWidth(meanText(b), font, true)), 90);
+  const widest = Math.max(...lines.flat().map((l) => textWidth(l, font)), ...bars.map((b) => textWidth(estimateText(b), font, true)), 90);
   const upright = width >= Math.max(520, bars.length * (widest + font) + textWidth('100%', font) + 20);
   // Sideways, each name on as many lines as the width needs (a part-by-part student's pattern makes a long name).
   const rows = upright ? lines : lines.map((parts) => packed(parts, font, width - SIDEWAYS_LEFT - 8));
@@ -195,10 +191,10 @@ function Upright({ bars, lines, width, font, showExpected }: Layout) {
               </g>
             )}
             {bar.values.map((v, j) => (
-              <Dot key={j} shape={marker} x={cx + jitter(j) * barW} y={y(v)} color={color} title={pct(v)} r={r} />
+              <Dot key={j} shape={marker} x={cx + jitter(j) * 0.5 * barW} y={y(v)} color={color} title={pct(v)} r={r} />
             ))}
             <text x={cx} y={below} textAnchor="middle" fontSize={font} fontWeight={700} fill="#111827">
-              {meanText(bar)}
+              {estimateText(bar)}
             </text>
             {lines[i].map((part, k) => (
               <text key={k} x={cx} y={below + (font + 4) * (k + 1)} textAnchor="middle" fontSize={font} fill={color}>
@@ -263,10 +259,10 @@ function Sideways({ bars, lines, width, font, showExpected }: Layout) {
               </g>
             )}
             {bar.values.map((v, j) => (
-              <Dot key={j} shape={marker} x={x(v)} y={cy + jitter(j) * 14} color={color} title={pct(v)} r={r} />
+              <Dot key={j} shape={marker} x={x(v)} y={cy + jitter(j) * 7} color={color} title={pct(v)} r={r} />
             ))}
             <text x={width - 4} y={cy} dy="0.35em" textAnchor="end" fontSize={font} fontWeight={700} fill="#111827">
-              {meanText(bar)}
+              {estimateText(bar)}
             </text>
           </g>
         );

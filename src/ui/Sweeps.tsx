@@ -4,15 +4,12 @@
  * per value, with each file's receipt and the command that reproduces it; and any sweep file of
  * the CLI's, opened with the file picker or dropped on the page, drawn the same way.
  */
-import { useEffect, useState, type DragEvent } from 'react';
-import { CONDITION_TABLE, nameOf, type Condition } from '../protocol/conditions';
+import { useEffect, useMemo, useState, type DragEvent, type ReactNode } from 'react';
+import { nameOf, type Condition } from '../protocol/conditions';
 import { CONFIG_SCHEMA } from '../protocol/config';
-import { duration, INTERVAL_NAME, pct } from '../protocol/format';
-import { checkSweep, parseSweep, sweepCommand, sweepSeries, type AxisValue, type SweepFile } from '../protocol/sweep';
-import { PercentGrid } from './ResultsFigure';
-import { textWidth } from './textWidth';
-import { useType } from './useNames';
-import { useWidth } from './useWidth';
+import { duration, estimateText } from '../protocol/format';
+import { checkSweep, parseSweep, sweepCommand, sweepSeries, type SweepFile } from '../protocol/sweep';
+import { SlotChart } from './chart/SlotChart';
 
 const RECORDED: { title: string; load: () => Promise<{ default: unknown }> }[] = [
   {
@@ -26,125 +23,21 @@ const RECORDED: { title: string; load: () => Promise<{ default: unknown }> }[] =
 const seriesName = (file: SweepFile, condition: Condition) =>
   nameOf(condition, file.axes[0].key === 'shareParts' ? { ...file.config, shareParts: undefined } : file.config).short;
 
-/** A one-setting sweep as a figure: the values across (evenly spaced, as listed), each condition's seeds, mean and 95% interval. */
+/** A one-setting sweep as a figure: the values across (evenly spaced, as listed), each student's seeds, mean and 95% interval. */
 export function SweepFigure({ file }: { file: SweepFile }) {
-  const [box, width] = useWidth<HTMLDivElement>();
-  const { font } = useType();
-  const series = sweepSeries(file);
   const [axis] = file.axes;
-  const values = axis.values;
-  const numeric = values.every((v) => typeof v === 'number');
-  const left = Math.ceil(textWidth('100%', font)) + 10;
-  const right = 10;
-  const slot = (width - left - right) / Math.max(values.length, 1);
-  // A value's label on lines: a pattern too wide for its slot breaks after each "+".
-  const tickLines = values.map((v) => (textWidth(String(v), font) > slot - 4 ? String(v).replace(/\+/g, '+\n').split('\n') : [String(v)]));
-  const extraLines = Math.max(0, ...tickLines.map((lines) => lines.length - 1));
-  const height = Math.round(font * 20) + extraLines * (font + 2);
-  const top = font;
-  const bottom = 2 * (font + 6) + 8 + extraLines * (font + 2);
-  const plotH = height - top - bottom;
-  const x = (i: number, k: number) =>
-    left + slot * (i + 0.5) + (series.length > 1 ? (k - (series.length - 1) / 2) * Math.min(14, slot / (series.length + 1)) : 0);
-  const y = (v: number) => top + plotH * (1 - v);
-  const r = Math.max(3, font / 4.5);
-  const label = CONFIG_SCHEMA[axis.key].label;
   return (
-    <div ref={box} className="sweep-figure">
-      <svg
-        width={width}
-        height={height}
-        role="img"
-        aria-label={`${label} sweep: accuracy per value, mean and ${INTERVAL_NAME} over seeds`}
-        data-testid="sweep-figure"
-        data-points={series.reduce((n, s) => n + s.points.length, 0)}
-        fontFamily="system-ui, sans-serif"
-      >
-        <rect x={0} y={0} width={width} height={height} fill="white" />
-        <PercentGrid left={left} right={width - right} y={y} font={font} />
-        {values.map((v, i) => (
-          <text key={v} x={x(i, (series.length - 1) / 2)} y={top + plotH + font + 6} textAnchor="middle" fontSize={font} fill="#111827">
-            {tickLines[i].map((line, j) => (
-              <tspan key={j} x={x(i, (series.length - 1) / 2)} dy={j === 0 ? 0 : font + 2}>
-                {line}
-              </tspan>
-            ))}
-          </text>
-        ))}
-        <text x={left + (width - left - right) / 2} y={height - 6} textAnchor="middle" fontSize={font} fill="#374151">
-          {label}
-        </text>
-        {series.map((s, k) => {
-          const { color, marker } = CONDITION_TABLE[s.condition];
-          const index = (value: AxisValue) => values.indexOf(value);
-          return (
-            <g key={s.condition} data-condition={s.condition}>
-              {/* Categories (patterns of parts) have no order between them to draw a line along. */}
-              {numeric && (
-                <polyline
-                  points={s.points.map((p) => `${x(index(p.value), k)},${y(p.mean)}`).join(' ')}
-                  fill="none"
-                  stroke={color}
-                  strokeWidth={2}
-                  strokeDasharray={CONDITION_TABLE[s.condition].dash}
-                />
-              )}
-              {s.points.map((p) => {
-                const cx = x(index(p.value), k);
-                return (
-                  <g key={p.value}>
-                    {p.ci95 !== null && (
-                      <line
-                        x1={cx}
-                        x2={cx}
-                        y1={y(Math.min(1, p.mean + p.ci95))}
-                        y2={y(Math.max(0, p.mean - p.ci95))}
-                        stroke="#111827"
-                        strokeWidth={1.5}
-                      />
-                    )}
-                    {p.seeds.map((v, j) => (
-                      <circle
-                        key={j}
-                        cx={cx + (((j * 0.618034) % 1) - 0.5) * Math.min(10, slot / 4)}
-                        cy={y(v)}
-                        r={r * 0.8}
-                        fill={color}
-                        opacity={0.45}
-                        data-marker={marker}
-                      >
-                        <title>{pct(v)}</title>
-                      </circle>
-                    ))}
-                    <circle cx={cx} cy={y(p.mean)} r={r + 1} fill={color} stroke="white">
-                      <title>
-                        {label} {p.value}: {pct(p.mean)}
-                        {p.ci95 !== null && ` ± ${(100 * p.ci95).toFixed(1)}`} over {p.seeds.length} seeds
-                      </title>
-                    </circle>
-                  </g>
-                );
-              })}
-            </g>
-          );
-        })}
-      </svg>
-      <ul className="legend">
-        {series.map((s) => (
-          <li key={s.condition}>
-            <span
-              className={CONDITION_TABLE[s.condition].dash ? 'swatch dashed' : 'swatch'}
-              style={{
-                background: CONDITION_TABLE[s.condition].dash ? undefined : CONDITION_TABLE[s.condition].color,
-                borderColor: CONDITION_TABLE[s.condition].color,
-              }}
-            />
-            {seriesName(file, s.condition)}
-          </li>
-        ))}
-        <li>big dot: the mean · line: {INTERVAL_NAME} · small dots: each seed · dashed: chance (10%)</li>
-      </ul>
-    </div>
+    <SlotChart
+      axis={CONFIG_SCHEMA[axis.key].label}
+      values={axis.values.map(String)}
+      series={sweepSeries(file).map((s) => ({
+        condition: s.condition,
+        name: seriesName(file, s.condition),
+        points: axis.values.map((value) => s.points.find((p) => p.value === value) ?? null),
+      }))}
+      joined={axis.values.every((v) => typeof v === 'number')}
+      testId="sweep-figure"
+    />
   );
 }
 
@@ -184,7 +77,7 @@ export function SweepReceipt({ file }: { file: SweepFile }) {
                 <th scope="row">{value}</th>
                 {sweepSeries(file).map((s) => {
                   const p = s.points.find((q) => q.value === value);
-                  return <td key={s.condition}>{p ? `${pct(p.mean)}${p.ci95 === null ? '' : ` ± ${(100 * p.ci95).toFixed(1)}`}` : '—'}</td>;
+                  return <td key={s.condition}>{p ? estimateText(p) : '—'}</td>;
                 })}
               </tr>
             ))}
@@ -195,22 +88,46 @@ export function SweepReceipt({ file }: { file: SweepFile }) {
   );
 }
 
-/** A recorded sweep file, imported when first shown (a chunk of its own) and checked; an Error says why it could not be read. */
-export function useSweepFile(load: () => Promise<{ default: unknown }>): SweepFile | Error | null {
-  const [file, setFile] = useState<SweepFile | Error | null>(null);
+/** A recorded sweep file's module, imported when first shown (a chunk of its own). */
+export type SweepLoader = () => Promise<{ default: unknown }>;
+
+/**
+ * Recorded sweep files, each imported when first shown and checked; an Error says why one could not
+ * be read. `loads` must keep its identity between renders (a list made once, outside the component).
+ */
+export function useSweepFiles(loads: readonly SweepLoader[]): (SweepFile | Error | null)[] {
+  const [files, setFiles] = useState<(SweepFile | Error | null)[]>(() => loads.map(() => null));
   useEffect(() => {
     let current = true;
-    load()
-      .then((module) => checkSweep(module.default))
-      .then(
-        (checked) => current && setFile(checked),
-        (error: unknown) => current && setFile(error instanceof Error ? error : new Error(String(error))),
-      );
+    loads.forEach((load, i) =>
+      load()
+        .then((module) => checkSweep(module.default))
+        .then(
+          (checked) => checked,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        )
+        .then((file) => current && setFiles((before) => before.map((old, j) => (j === i ? file : old)))),
+    );
     return () => {
       current = false;
     };
-  }, [load]);
-  return file;
+  }, [loads]);
+  return files;
+}
+
+/** One recorded sweep file (see useSweepFiles). */
+export const useSweepFile = (load: SweepLoader): SweepFile | Error | null => useSweepFiles(useMemo(() => [load], [load]))[0];
+
+/** What files need to be drawn, or why they cannot be: the figure's reading of them once all have come, else the first one's error. */
+export function readSweeps<T>(files: readonly (SweepFile | Error | null)[], figure: (files: SweepFile[]) => T): T | Error | null {
+  const error = files.find((file) => file instanceof Error);
+  if (error) return error;
+  if (files.some((file) => file === null)) return null;
+  try {
+    return figure(files as SweepFile[]);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
 }
 
 function RecordedSweep({ title, load }: (typeof RECORDED)[number]) {
@@ -232,17 +149,38 @@ function RecordedSweep({ title, load }: (typeof RECORDED)[number]) {
   );
 }
 
-/** A sweep file of one's own, from the file picker or dropped here. */
-function OpenSweep() {
-  const [file, setFile] = useState<{ name: string; sweep: SweepFile } | null>(null);
+/** Why a recorded figure could not be drawn, in its place. */
+export const sweepProblem = (what: string, error: Error) => (
+  <p className="notice error">
+    {what} could not be drawn: {error.message}
+  </p>
+);
+
+/**
+ * A sweep file of one's own, from the file picker or dropped here: `read` says what of it is drawn
+ * (throwing with the reason where it cannot be), `children` draws that. Its parts' test ids start
+ * with `testId`.
+ */
+export function OpenSweep<T>({
+  read,
+  children,
+  testId,
+  what = 'a sweep file of your own',
+}: {
+  read(sweep: SweepFile): T;
+  /** What it opens, in words. */
+  what?: string;
+  children(opened: { name: string; sweep: SweepFile; figure: T }): ReactNode;
+  testId: string;
+}) {
+  const [file, setFile] = useState<{ name: string; sweep: SweepFile; figure: T } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [over, setOver] = useState(false);
   const open = async (picked: File | undefined) => {
     if (!picked) return;
     try {
       const sweep = parseSweep(await picked.text());
-      if (sweep.axes.length !== 1) throw new Error('it varies two settings; the page draws sweeps of one');
-      setFile({ name: picked.name, sweep });
+      setFile({ name: picked.name, sweep, figure: read(sweep) });
       setError(null);
     } catch (e) {
       setError(`${picked.name}: ${e instanceof Error ? e.message : String(e)}`);
@@ -259,11 +197,16 @@ function OpenSweep() {
       onDragOver={(e) => (e.preventDefault(), setOver(true))}
       onDragLeave={() => setOver(false)}
       onDrop={drop}
-      data-testid="open-sweep"
+      data-testid={testId}
     >
       <label className="file">
-        Open a sweep file of your own (<code>npm run sweep -- … --json FILE</code>), or drop one here:{' '}
-        <input type="file" accept=".json,application/json" onChange={(e) => void open(e.target.files?.[0])} data-testid="sweep-file" />
+        Open {what} (<code>npm run sweep -- … --json FILE</code>), or drop one here:{' '}
+        <input
+          type="file"
+          accept=".json,application/json"
+          onChange={(e) => void open(e.target.files?.[0])}
+          data-testid={`${testId}-file`}
+        />
       </label>
       {error && (
         <p className="notice error" role="alert">
@@ -271,14 +214,19 @@ function OpenSweep() {
         </p>
       )}
       {file && (
-        <figure className="sweep" data-testid="opened-sweep">
+        <figure className="sweep" data-testid={`${testId}-figure`}>
           <figcaption>{file.name}</figcaption>
-          <SweepFigure file={file.sweep} />
-          <SweepReceipt file={file.sweep} />
+          {children(file)}
         </figure>
       )}
     </div>
   );
+}
+
+/** A sweep of one setting, as this section draws it. */
+function oneSetting(sweep: SweepFile): SweepFile {
+  if (sweep.axes.length !== 1) throw new Error('it varies two settings; the page draws sweeps of one');
+  return sweep;
 }
 
 export function Sweeps() {
@@ -292,7 +240,14 @@ export function Sweeps() {
       {RECORDED.map((sweep) => (
         <RecordedSweep key={sweep.title} {...sweep} />
       ))}
-      <OpenSweep />
+      <OpenSweep read={oneSetting} testId="open-sweep">
+        {({ sweep }) => (
+          <>
+            <SweepFigure file={sweep} />
+            <SweepReceipt file={sweep} />
+          </>
+        )}
+      </OpenSweep>
     </div>
   );
 }

@@ -6,19 +6,13 @@
  * and the command that recorded it; what it shows is docs/results.md's to say.
  */
 import { CONFIG_SCHEMA } from '../protocol/config';
-import { INTERVAL_NAME, pct } from '../protocol/format';
-import {
-  budgetFigure,
-  PARTS_STUDENT,
-  whichPartsFigure,
-  type BudgetFigure,
-  type Estimate,
-  type WhichPartsFigure,
-} from '../protocol/partsFigures';
+import { estimateText, INTERVAL_NAME, pct } from '../protocol/format';
+import { budgetFigure, PARTS_STUDENT, whichPartsFigure, type BudgetFigure, type WhichPartsFigure } from '../protocol/partsFigures';
 import type { SweepFile } from '../protocol/sweep';
+import { jitter } from './chart/jitter';
 import { glyphWidth, PartsGlyph } from './NetworkParts';
 import { PercentGrid } from './ResultsFigure';
-import { SweepReceipt, SweepReceiptLine, useSweepFile } from './Sweeps';
+import { readSweeps, SweepReceipt, SweepReceiptLine, sweepProblem, useSweepFile } from './Sweeps';
 import { textWidth } from './textWidth';
 import { useType } from './useNames';
 import { useWidth } from './useWidth';
@@ -30,21 +24,6 @@ const loadBudget = {
 };
 
 const CHANCE = 0.1;
-
-/** A fixed offset in [−0.5, 0.5) for seed dot i, so the seeds of one value do not hide each other. */
-const jitter = (i: number) => ((i * 0.618034) % 1) - 0.5;
-
-const estimateText = (e: Estimate) => `${pct(e.mean)}${e.ci95 === null ? '' : ` ± ${(100 * e.ci95).toFixed(1)}`}`;
-
-/** What a file needs to be drawn, or why it cannot be: the figure's reading of it, else the message. */
-function read<T>(file: SweepFile | Error | null, figure: (file: SweepFile) => T): T | Error | null {
-  if (file === null || file instanceof Error) return file;
-  try {
-    return figure(file);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
 
 /** The part-by-part student's accuracy per pattern: a row each, its glyph and name, seeds, mean and interval; the teacher and chance as lines. */
 export function WhichPartsChart({ figure }: { figure: WhichPartsFigure }) {
@@ -285,15 +264,9 @@ function BudgetNumbers({ figures }: { figures: BudgetFigure[] }) {
   );
 }
 
-const problem = (what: string, error: Error) => (
-  <p className="notice error">
-    {what} could not be drawn: {error.message}
-  </p>
-);
-
 export function WhichPartsFigureRecorded() {
   const file = useSweepFile(loadWhichParts);
-  const figure = read(file, whichPartsFigure);
+  const figure = readSweeps([file], ([f]) => whichPartsFigure(f));
   return (
     <figure className="sweep" data-testid="which-parts">
       <figcaption>
@@ -303,7 +276,7 @@ export function WhichPartsFigureRecorded() {
       {figure === null ? (
         <p className="empty">Loading…</p>
       ) : figure instanceof Error ? (
-        problem('The which-parts sweep', figure)
+        sweepProblem('The which-parts sweep', figure)
       ) : (
         <>
           <WhichPartsChart figure={figure} />
@@ -316,7 +289,10 @@ export function WhichPartsFigureRecorded() {
 
 export function BudgetFigureRecorded() {
   const files = { uniform: useSweepFile(loadBudget.uniform), normal: useSweepFile(loadBudget.normal) };
-  const figures = (['uniform', 'normal'] as const).map((scheme) => ({ scheme, figure: read(files[scheme], budgetFigure) }));
+  const figures = (['uniform', 'normal'] as const).map((scheme) => ({
+    scheme,
+    figure: readSweeps([files[scheme]], ([f]) => budgetFigure(f)),
+  }));
   const drawn = figures.flatMap(({ figure }) => (figure === null || figure instanceof Error ? [] : [figure]));
   const first = figures.find(({ figure }) => figure !== null && !(figure instanceof Error));
   return (
@@ -329,7 +305,7 @@ export function BudgetFigureRecorded() {
       <div className="budget-panels">
         {figures.map(({ scheme, figure }) =>
           figure === null ? null : figure instanceof Error ? (
-            <div key={scheme}>{problem(`The ${scheme} budget sweep`, figure)}</div>
+            <div key={scheme}>{sweepProblem(`The ${scheme} budget sweep`, figure)}</div>
           ) : (
             <BudgetPanel key={scheme} figure={figure} />
           ),
