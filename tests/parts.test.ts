@@ -99,13 +99,39 @@ describe('which parts start from the teacher’s values', () => {
     }
   });
 
-  it('names a bad pattern in a link and starts from the default one', async () => {
+  it('names a bad pattern in a link and starts from the default one; a layer the network lacks is dropped, and said', async () => {
     const page = await browser().newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${appUrl}?init=parts&shareParts=hidden3&backend=wasm`);
+    await page.goto(`${appUrl}?init=parts&shareParts=hidden7&backend=wasm`);
     await expect
       .poll(() => page.getByTestId('config-notice').textContent())
-      .toMatch(/shareParts = "hidden3" is invalid: "hidden3" is not a part; .*; using "heads"/);
+      .toMatch(/shareParts = "hidden7" is invalid: "hidden7" is not a part; .*; using "heads"/);
     expect(await page.getByTestId('network-parts').getAttribute('data-pattern')).toBe('heads');
+    await page.goto(`${appUrl}?init=parts&shareParts=hidden3%2Bdigits%2Baux&backend=wasm`);
+    await expect
+      .poll(() => page.getByTestId('config-notice').textContent())
+      .toMatch(
+        /shareParts = "hidden3\+digits\+aux" names hidden3, but a network of depth 2 has hidden layers up to hidden2; using "heads"/,
+      );
+    await page.close();
+  });
+
+  it('draws a hidden layer per layer of a deeper network, each a part of its own', async () => {
+    const page = await browser().newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${appUrl}?init=parts&depth=3&shareParts=hidden3%2Bdigits%2Baux&backend=wasm`);
+    await ready(page);
+    const control = page.getByTestId('network-parts');
+    expect(await control.getAttribute('data-pattern')).toBe('hidden3+digits+aux');
+    expect(await control.locator('button[data-part]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-part')))).toEqual([
+      'hidden1',
+      'hidden2',
+      'hidden3',
+      'digits',
+      'aux',
+    ]);
+    await control.getByRole('button', { name: /^Hidden layer 1 / }).click();
+    await control.getByRole('button', { name: /^Hidden layer 2 / }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('shareParts')).toBe('all');
+    expect(new URL(page.url()).searchParams.get('depth')).toBe('3');
     await page.close();
   });
 });

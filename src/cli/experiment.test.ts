@@ -51,7 +51,7 @@ describe('npm run experiment', () => {
     const { code, stdout, stderr } = await cli(['--seeds', '100', '--hidden', '1024', '--noise-count', '200000', '--workers', '2']);
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, or spread the seeds over more workers/,
+      /more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, --depth, or spread the seeds over more workers/,
     );
     // Refused before the run began: no "Training …" report, no progress, the refusal its only line.
     expect(stdout).toBe('');
@@ -134,7 +134,7 @@ describe('npm run experiment', () => {
       `error: --share-parts "nope" is invalid: "nope" is not a part; expected ${describeRange('shareParts')}\nRun with --help for the list of flags.\n`,
     );
     expect(describeRange('shareParts')).toMatch(
-      /hidden1, hidden2, digits, aux .* all, none, heads \(digits\+aux\), hidden \(hidden1\+hidden2\)/,
+      /hidden1, hidden2, … \(one per hidden layer: hidden1 to hidden4 at most\), digits, aux .* all, none, heads \(digits\+aux\), hidden \(every hidden layer\)/,
     );
     expect(stdout).toBe('');
   });

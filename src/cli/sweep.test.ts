@@ -245,7 +245,7 @@ describe('npm run sweep', () => {
       ],
       [
         ['--vary', 'shareParts=all,nope', '--init', 'parts'],
-        'error: --vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, digits, aux joined by +',
+        'error: --vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, … (one per hidden layer: hidden1 to hidden4 at most), digits, aux joined by +',
       ],
       [
         ['--vary', 'shareParts=heads,aux+digits', '--init', 'parts'],

@@ -34,6 +34,9 @@ function job(flags: string[]): Job {
 const JOBS = [
   job(['--init', 'all', '--distill', 'both']),
   job(['--teacher-trait', 'favourite', '--init', 'parts', '--share-parts', 'heads', '--distill', 'aux']),
+  // Other depths: the fused step's layers follow the network's, with no fallback.
+  job(['--depth', '3', '--init', 'parts', '--share-parts', 'hidden1+hidden3+aux', '--distill', 'aux']),
+  job(['--depth', '1', '--init', 'both', '--distill', 'aux']),
 ];
 
 const adapter = await activateWebGpu().catch((error: Error) => error);
@@ -41,7 +44,7 @@ const skipped = adapter instanceof Error ? `skipped: ${adapter.message}` : null;
 
 describe(`the CLI on WebGPU against wasm${skipped ? ` (${skipped})` : ''}`, () => {
   it.skipIf(skipped)(
-    'gives every seed of every model (each start and imitation; a favourite-digit teacher, its clean twin and their part-by-part students) the accuracy wasm gives it, within 3 points',
+    'gives every seed of every model (each start and imitation; a favourite-digit teacher, its clean twin and their part-by-part students; networks of 3 and 1 hidden layers) the accuracy wasm gives it, within 3 points',
     async () => {
       const data = await loadMnist();
       const before = tf.memory().numTensors;
@@ -79,6 +82,8 @@ describe(`the CLI on WebGPU against wasm${skipped ? ` (${skipped})` : ''}`, () =
       for (const accuracy of learnt) expect(accuracy.overall).toBeGreaterThan(0.3);
       expect(Object.keys(onGpu[0].seeds[0].accuracy)).toHaveLength(8);
       expect(Object.keys(onGpu[1].seeds[0].accuracy)).toEqual(expect.arrayContaining(['aux-parts', 'clean-aux-parts']));
+      expect(onGpu[2].config.depth).toBe(3);
+      expect(onGpu[3].config.depth).toBe(1);
     },
     600_000,
   );

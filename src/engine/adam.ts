@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAM } from '../protocol/referenceMlp';
-import { PARAM_NAMES, ownVariable, type ParamName, type Params } from './mlp';
+import { ownVariable, type ParamName, type Params } from './mlp';
 
 export const { beta1: BETA1, beta2: BETA2, eps: EPS } = ADAM;
 
@@ -13,14 +13,17 @@ export class Adam {
   private readonly m: Record<ParamName, tf.Variable>;
   private readonly v: Record<ParamName, tf.Variable>;
   private t = 0;
+  /** The parameters' names, in the order they were given. */
+  private readonly names: ParamName[];
 
   constructor(
     private readonly params: Params,
     private readonly lr: number,
   ) {
+    this.names = Object.keys(params) as ParamName[];
     this.m = {} as Record<ParamName, tf.Variable>;
     this.v = {} as Record<ParamName, tf.Variable>;
-    for (const name of PARAM_NAMES) {
+    for (const name of this.names) {
       this.m[name] = ownVariable(tf.zerosLike(params[name]));
       this.v[name] = ownVariable(tf.zerosLike(params[name]));
     }
@@ -32,7 +35,7 @@ export class Adam {
     const stepSize = this.lr / (1 - BETA1 ** this.t);
     const sqrtBias2 = Math.sqrt(1 - BETA2 ** this.t);
     tf.tidy(() => {
-      for (const name of PARAM_NAMES) {
+      for (const name of this.names) {
         const g = grads[name];
         const m = tf.add(tf.mul(this.m[name], BETA1), tf.mul(g, 1 - BETA1));
         const v = tf.add(tf.mul(this.v[name], BETA2), tf.mul(tf.square(g), 1 - BETA2));
@@ -45,7 +48,7 @@ export class Adam {
   }
 
   dispose(): void {
-    for (const name of PARAM_NAMES) {
+    for (const name of this.names) {
       this.m[name].dispose();
       this.v[name].dispose();
     }

@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateNodeBackend } from '../node/backend';
 import { UpdateAlignment } from './alignment';
-import { Mlp, PARAM_NAMES } from './mlp';
+import { paramNames } from '../protocol/network';
+import { Mlp } from './mlp';
+
+/** The paper's network's parameters (two hidden layers): w1, b1, w2, b2, w3, b3. */
+const PAPER_PARAMS = paramNames({ depth: 2 });
 
 /** Tensors and bytes alive: a leak shows in either. */
 const memory = () => ({ tensors: tf.memory().numTensors, bytes: tf.memory().numBytes });
@@ -12,9 +16,9 @@ beforeAll(async () => {
 });
 
 /** `model` moved by `scale` times a fixed random direction, in the chosen parameters only. */
-function moved(model: Mlp, scale: number, names: readonly string[] = PARAM_NAMES, seed = 1): Mlp {
+function moved(model: Mlp, scale: number, names: readonly string[] = PAPER_PARAMS, seed = 1): Mlp {
   const out = model.clone();
-  PARAM_NAMES.forEach((name, i) => {
+  PAPER_PARAMS.forEach((name, i) => {
     if (names.includes(name))
       out.params[name].assign(
         tf.tidy(() => tf.add(out.params[name], tf.mul(tf.randomNormal(out.params[name].shape, 0, 1, 'float32', seed + i), scale))),
@@ -25,14 +29,14 @@ function moved(model: Mlp, scale: number, names: readonly string[] = PARAM_NAMES
 
 describe('update alignment', () => {
   it('is +1 for a student moving with its teacher, −1 against, and per layer where each moved', async () => {
-    const shape = { hidden: 8, m: 3 };
+    const shape = { hidden: 8, m: 3, depth: 2 };
     const reference = Mlp.init(shape, [1, 2]);
     const teacher = moved(reference, 0.1);
     const alignment = UpdateAlignment.of(teacher, reference);
     const start = Mlp.init(shape, [3, 4]);
     const along = moved(start, 0.5);
     const against = moved(start, -0.2);
-    const otherWay = moved(start, 0.5, PARAM_NAMES, 99);
+    const otherWay = moved(start, 0.5, PAPER_PARAMS, 99);
     const hiddenOnly = moved(start, 0.3, ['w1', 'b1']);
     const before = memory();
     for (const a of await alignment.measure(along, start)) {

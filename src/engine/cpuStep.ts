@@ -10,7 +10,8 @@ import { columnsOf, logSoftmaxRows, lossAndGradient, type HostObjective } from '
 import type { HostBuffers } from './hostWasm';
 import type { ModelLayout } from './layout';
 import { distilledColumns } from './losses';
-import { PARAM_NAMES, paramShapes, type LayoutParams, type Mlp, type ParamName } from './mlp';
+import { biasName, layerSizes, paramShapes, weightName } from '../protocol/network';
+import type { LayoutParams, Mlp, ParamName } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /**
@@ -47,33 +48,15 @@ interface CpuPhase {
 /** One training step's forward and backward pass over every model: gradients into the phase's, the mean loss returned. */
 type Pass = (indices: readonly Uint32Array[]) => number;
 
-/** Host room the transposed pass needs, in the order it is made: each layer's weights transposed, and both layouts (as is, transposed) of four activations. */
-const ROOM = ['w1T', 'w2T', 'w3T', 'h1', 'h1T', 'h2', 'h2T', 'logits', 'logitsT', 'dOut', 'dOutT'] as const;
-type Room = Record<(typeof ROOM)[number], Float32Array>;
-
-/** The length of each buffer of the transposed pass's room. */
-function transposedRoom(model: Mlp, batch: number): Record<keyof Room, number> {
-  const { hidden } = model.shape;
-  const width = DIGITS + model.shape.m;
-  const activation = batch * Math.max(hidden, width);
-  return {
-    w1T: IMAGE_PIXELS * hidden,
-    w2T: hidden * hidden,
-    w3T: hidden * width,
-    h1: activation,
-    h1T: activation,
-    h2: activation,
-    h2T: activation,
-    logits: activation,
-    logitsT: activation,
-    dOut: activation,
-    dOutT: activation,
-  };
+/**
+ * Host room the transposed pass needs, in the order it is made: each layer's weights transposed,
+ * then both layouts (as is, transposed) of each hidden layer's activations, the logits and their gradient.
+ */
+function transposedRoom(model: Mlp, batch: number): number[] {
+  const sizes = layerSizes(model.shape);
+  const activation = batch * Math.max(model.shape.hidden, DIGITS + model.shape.m);
+  return [...sizes.map(([fanIn, fanOut]) => fanIn * fanOut), ...Array<number>(2 * (sizes.length + 1)).fill(activation)];
 }
-
-/** Each layer's weight and bias, first layer first. */
-const WEIGHTS = ['w1', 'w2', 'w3'] as const satisfies readonly ParamName[];
-const BIASES = ['b1', 'b2', 'b3'] as const satisfies readonly ParamName[];
 
 /**
  * The pass with only its matrix products in tfjs, computed transposed (activations as [features,
@@ -81,23 +64,19 @@ const BIASES = ['b1', 'b2', 'b3'] as const satisfies readonly ParamName[];
  * matrix, the smaller operand while the batch is smaller than the hidden layer. Bias and relu, the
  * loss, relu's mask, bias gradients and transposes run on the host, one pass each.
  */
-function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhase, room: Room): Pass {
-  const { hidden } = model.shape;
+function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhase, room: Float32Array[]): Pass {
+  const sizes = layerSizes(model.shape);
+  const layers = sizes.length;
+  const { hidden: hiddenWidth } = model.shape;
   const width = DIGITS + model.shape.m;
   const x = new HostMatrix(host, [null, null]);
-  const weights = [room.w1T, room.w2T, room.w3T].map((transposed) => new HostMatrix(host, [null, transposed]));
-  const [h1, h2, logits, dOut] = [
-    [room.h1, room.h1T],
-    [room.h2, room.h2T],
-    [room.logits, room.logitsT],
-    [room.dOut, room.dOutT],
-  ].map(([values, transposed]) => new HostMatrix(host, [values, transposed]));
-  const dLogitsRoom = room.dOut;
-  const matrices = [x, ...weights, h1, h2, logits, dOut];
-  const [fanIn, fanOut] = [
-    [IMAGE_PIXELS, hidden, hidden],
-    [hidden, hidden, width],
-  ];
+  const weights = room.slice(0, layers).map((transposed) => new HostMatrix(host, [null, transposed]));
+  // Each hidden layer's output, then the logits, then their gradient: each as is and transposed.
+  const activations = Array.from({ length: layers + 1 }, (_, i) => new HostMatrix(host, [room[layers + 2 * i], room[layers + 2 * i + 1]]));
+  const hidden = activations.slice(0, layers - 1);
+  const [logits, dOut] = activations.slice(layers - 1);
+  const dLogitsRoom = room[layers + 2 * layers];
+  const matrices = [x, ...weights, ...activations];
 
   /** relu(z + b) in place, in the layout the product was computed in (transposed: the bias per row). */
   const biasRelu = (z: HostMatrix, bias: Float32Array) => {
@@ -109,27 +88,29 @@ function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhas
   const modelPass = (i: number, xs: Float32Array, xTs: Float32Array, indices: Uint32Array) => {
     const rows = indices.length;
     x.hold(rows, IMAGE_PIXELS, xs, xTs);
-    weights.forEach((w, l) => w.hold(fanIn[l], fanOut[l], param(WEIGHTS[l], i)));
-    // Forward: h = relu(x·W + b) twice, then the logits.
-    h1.takeTransposed(rows, hidden, product([x, false], [weights[0], false], true));
-    biasRelu(h1, param(BIASES[0], i));
-    h2.takeTransposed(rows, hidden, product([h1, false], [weights[1], false], true));
-    biasRelu(h2, param(BIASES[1], i));
+    weights.forEach((w, l) => w.hold(sizes[l][0], sizes[l][1], param(weightName(l + 1), i)));
+    // Forward: h = relu(a·W + b) for each hidden layer, then the logits.
+    let below = x;
+    hidden.forEach((h, l) => {
+      h.takeTransposed(rows, hiddenWidth, product([below, false], [weights[l], false], true));
+      biasRelu(h, param(biasName(l + 1), i));
+      below = h;
+    });
     // The logits as [rows, width] for the loss (not read in the other layout after their bias is added).
-    const out = logits.takeTransposed(rows, width, product([h2, false], [weights[2], false], true)).values(false);
-    const b3 = param(BIASES[2], i);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + b3[c]);
+    const out = logits.takeTransposed(rows, width, product([below, false], [weights[layers - 1], false], true)).values(false);
+    const bias = param(biasName(layers), i);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + bias[c]);
     const dLogits = dLogitsRoom.subarray(0, rows * width);
     const loss = lossAndGradient(objective, i, out, width, indices, dLogits);
     // Backward, layer by layer: dW = aᵀ·d, db = column sums of d, and d for the layer below through relu's mask.
     let d = dOut.hold(rows, width, dLogits);
-    const below = [x, h1, h2];
-    for (let l = 2; l >= 0; l--) {
-      grad(WEIGHTS[l], i).set(product([below[l], true], [d, false], false));
-      host.colSums(d.values(false), rows, fanOut[l], grad(BIASES[l], i));
+    const inputsOf = [x, ...hidden];
+    for (let l = layers - 1; l >= 0; l--) {
+      grad(weightName(l + 1), i).set(product([inputsOf[l], true], [d, false], false));
+      host.colSums(d.values(false), rows, sizes[l][1], grad(biasName(l + 1), i));
       if (l === 0) break;
       // The gradient through relu takes the place of the activation it is masked by (no longer needed).
-      d = below[l].throughRelu(product([d, false], [weights[l], true], true));
+      d = inputsOf[l].throughRelu(product([d, false], [weights[l], true], true));
     }
     return loss;
   };
@@ -163,7 +144,7 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
       const { all, allT } = inputs(indices);
       const { x, xT } = layout.inputs(all, allT, k, rows, IMAGE_PIXELS);
       const weights = Object.fromEntries(
-        PARAM_NAMES.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(name, i), shapes[name]))]),
+        model.names.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(name, i), shapes[name]))]),
       ) as LayoutParams;
       const forward = model.forward(x, layout, weights);
       let total = 0;
@@ -173,7 +154,7 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
         return tf.tensor2d(gradient, [rows, width]);
       });
       const gradients = model.backward(x, forward, dOut, layout, xT);
-      PARAM_NAMES.forEach((name) => gradients[name].forEach((g, i) => grad(name, i).set(g.dataSync() as Float32Array)));
+      model.names.forEach((name) => gradients[name].forEach((g, i) => grad(name, i).set(g.dataSync() as Float32Array)));
       return total / k;
     });
 }
@@ -195,21 +176,18 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
   /** Where each parameter starts in a buffer laid out as `params`. */
   const starts = {} as Record<ParamName, number>;
   let paramCount = 0;
-  for (const name of PARAM_NAMES) {
+  for (const name of model.names) {
     sizes[name] = model.params[name].size;
     starts[name] = paramCount;
     paramCount += sizes[name];
   }
   const roomSizes = transposed ? transposedRoom(model, plan.batchSize) : null;
-  const { host, inputs, rest } = phaseBuffers(plan, layout, [
-    ...[paramCount, paramCount, paramCount, paramCount],
-    ...(roomSizes ? ROOM.map((name) => roomSizes[name]) : []),
-  ]);
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [...[paramCount, paramCount, paramCount, paramCount], ...(roomSizes ?? [])]);
   const [params, grads, m, v, ...roomBuffers] = rest;
   /** Model i's part of a parameter in a buffer laid out as `params`. */
   const part = (values: Float32Array, name: ParamName, i: number) =>
     values.subarray(starts[name] + (i * sizes[name]) / k, starts[name] + ((i + 1) * sizes[name]) / k);
-  PARAM_NAMES.forEach((name) => params.set(model.params[name].dataSync() as Float32Array, starts[name]));
+  model.names.forEach((name) => params.set(model.params[name].dataSync() as Float32Array, starts[name]));
   const phase: CpuPhase = {
     model,
     layout,
@@ -220,9 +198,7 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     param: (name, i) => part(params, name, i),
     grad: (name, i) => part(grads, name, i),
   };
-  const pass = roomSizes
-    ? transposedPass(phase, Object.fromEntries(ROOM.map((name, i) => [name, roomBuffers[i]])) as Room)
-    : kernelPass(phase);
+  const pass = roomSizes ? transposedPass(phase, roomBuffers) : kernelPass(phase);
   let t = 0;
   return {
     kernels: { step: 'tfjs' },
@@ -231,7 +207,7 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
       const loss = pass(indices);
       host.adam(params, grads, m, v, plan.lr, t);
       tf.tidy(() =>
-        PARAM_NAMES.forEach((name) =>
+        model.names.forEach((name) =>
           model.params[name].assign(tf.tensor(params.subarray(starts[name], starts[name] + sizes[name]), model.params[name].shape)),
         ),
       );

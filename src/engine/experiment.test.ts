@@ -59,7 +59,7 @@ describe('what each phase may change', () => {
     const auxCols = Array.from({ length: config.m }, (_, i) => DIGITS + i);
     const streams = [1, 2].map(seedStreams);
     const stream = (key: keyof (typeof streams)[0]) => streams.map((s) => s[key]);
-    const reference = Mlp.init({ hidden: config.hidden, m: config.m }, stream('reference'));
+    const reference = Mlp.init({ hidden: config.hidden, m: config.m, depth: 2 }, stream('reference'));
     const init = await Promise.all([0, 1].map((k) => reference.toHost(k)));
 
     const teacher = reference.clone();
@@ -230,7 +230,7 @@ describe('runExperiment', () => {
   });
 
   it("never gives a different-init student its own seed's initialisation", async () => {
-    const shape = { hidden: 8, m: 3 };
+    const shape = { hidden: 8, m: 3, depth: 2 };
     for (let seed = 0; seed < 200; seed++) {
       const { reference, different } = seedStreams(seed);
       expect(different).not.toBe(reference);
@@ -309,7 +309,7 @@ describe('runExperiment', () => {
       same(one, 'aux-partial', 'aux-shared');
       same(zero, 'aux-partial', 'aux-different');
       // The teacher's start (the shared student's) and the different one are the first seed's two streams drawn with the scheme.
-      const shape = { hidden: one.config.hidden, m: one.config.m };
+      const shape = { hidden: one.config.hidden, m: one.config.m, depth: 2 };
       const streams = seedStreams(one.config.seed);
       expect(starts.get('1 aux-shared')).toEqual(initHostParams(shape, streams.reference, initScheme));
       expect(starts.get('1 aux-different')).toEqual(initHostParams(shape, streams.different, initScheme));

@@ -155,7 +155,7 @@ class PlanWalk {
     private readonly layout: ModelLayout,
     private readonly options: ExperimentOptions,
   ) {
-    this.shape = { hidden: config.hidden, m: config.m };
+    this.shape = { hidden: config.hidden, m: config.m, depth: config.depth };
     this.streams = plan.seeds.map(seedStreams);
     this.favourite = config.teacherTrait === 'favourite' ? config.favourite : null;
     this.results = plan.seeds.map((seed) => ({

@@ -9,7 +9,11 @@ import { hash32, Rng } from '../protocol/random';
 import { forward } from '../protocol/referenceMlp';
 import { LAYOUTS } from './layout';
 import { digitCrossEntropy, distillationLoss } from './losses';
-import { initHostParams, mixHostParams, Mlp, PARAM_NAMES, paramShapes, type HostParams, type ParamName } from './mlp';
+import { paramNames, paramShapes } from '../protocol/network';
+import { initHostParams, mixHostParams, Mlp, type HostParams, type ParamName } from './mlp';
+
+/** The paper's network's parameters (two hidden layers): w1, b1, w2, b2, w3, b3. */
+const PAPER_PARAMS = paramNames({ depth: 2 });
 
 beforeAll(async () => {
   await activateNodeBackend('wasm');
@@ -23,7 +27,7 @@ function stats(values: Float32Array) {
 
 describe('initialisation', () => {
   it("mixes a partly shared start that keeps Normal(0, 1/fan_in) and correlates α with the teacher's", () => {
-    const shape = { hidden: 256, m: 3 };
+    const shape = { hidden: 256, m: 3, depth: 2 };
     const [a, b] = [initHostParams(shape, 1), initHostParams(shape, 2)];
     for (const alpha of [0.5, 0.9]) {
       const mixed = mixHostParams(a, b, alpha);
@@ -38,14 +42,14 @@ describe('initialisation', () => {
       expect(mixed.b1.every((v) => v === 0)).toBe(true);
     }
     // The ends are the two starts themselves, bit for bit.
-    for (const name of PARAM_NAMES) {
+    for (const name of PAPER_PARAMS) {
       expect(mixHostParams(a, b, 1)[name]).toEqual(a[name]);
       expect(mixHostParams(a, b, 0)[name]).toEqual(b[name]);
     }
   });
 
   it('draws weights from Normal(0, 1/fan_in) and zero biases', () => {
-    const p = initHostParams({ hidden: 256, m: 3 }, 123);
+    const p = initHostParams({ hidden: 256, m: 3, depth: 2 }, 123);
     for (const [name, fanIn] of [
       ['w1', 784],
       ['w2', 256],
@@ -66,20 +70,20 @@ describe('initialisation', () => {
     // The fingerprint of every parameter's bits, taken from the draw before the uniform scheme existed.
     const fingerprint = (p: HostParams) => {
       let h = 0;
-      for (const name of PARAM_NAMES) for (const bits of new Uint32Array(p[name].buffer)) h = hash32(h ^ bits);
+      for (const name of PAPER_PARAMS) for (const bits of new Uint32Array(p[name].buffer)) h = hash32(h ^ bits);
       return h;
     };
-    const shape = { hidden: 32, m: 3 };
+    const shape = { hidden: 32, m: 3, depth: 2 };
     expect(fingerprint(initHostParams(shape, 5))).toBe(4133376089);
     expect(fingerprint(initHostParams(shape, 5, 'normal'))).toBe(4133376089);
   });
 
   it("draws weights and biases uniform on ±1/√fan_in from the seed's own stream, with variance 1/(3·fan_in)", () => {
-    const shape = { hidden: 256, m: 3 };
+    const shape = { hidden: 256, m: 3, depth: 2 };
     const fanIns: Record<ParamName, number> = { w1: 784, b1: 784, w2: 256, b2: 256, w3: 256, b3: 256 };
     for (const seed of [1, 2, 3]) {
       const p = initHostParams(shape, seed, 'uniform');
-      for (const name of PARAM_NAMES) {
+      for (const name of PAPER_PARAMS) {
         const bound = Math.fround(1 / Math.sqrt(fanIns[name]));
         expect(p[name].length, name).toBe(paramShapes(shape)[name].reduce((a, b) => a * b, 1));
         expect(
@@ -100,7 +104,7 @@ describe('initialisation', () => {
   });
 
   it("mixes uniform starts, biases too, keeping each parameter's variance, and gives either start bit for bit at α = 1 and 0", () => {
-    const shape = { hidden: 256, m: 3 };
+    const shape = { hidden: 256, m: 3, depth: 2 };
     const fanIns: Record<ParamName, number> = { w1: 784, b1: 784, w2: 256, b2: 256, w3: 256, b3: 256 };
     const pairs = [1, 2, 3, 4, 5].map((seed) => [initHostParams(shape, seed, 'uniform'), initHostParams(shape, seed + 100, 'uniform')]);
     for (const alpha of [0.5, 0.9]) {
@@ -122,22 +126,22 @@ describe('initialisation', () => {
       expect(Math.abs(meanSquare(['b1', 'b2', 'b3']) - 1), `biases, α = ${alpha}`).toBeLessThan(0.15);
     }
     const [a, b] = pairs[0];
-    for (const name of PARAM_NAMES) {
+    for (const name of PAPER_PARAMS) {
       expect(mixHostParams(a, b, 1)[name]).toEqual(a[name]);
       expect(mixHostParams(a, b, 0)[name]).toEqual(b[name]);
     }
   });
 
   it('gives the same weights for the same seed and different weights otherwise', () => {
-    const a = initHostParams({ hidden: 32, m: 3 }, 5);
-    const b = initHostParams({ hidden: 32, m: 3 }, 5);
-    const c = initHostParams({ hidden: 32, m: 3 }, 6);
-    for (const name of PARAM_NAMES) expect(a[name]).toEqual(b[name]);
+    const a = initHostParams({ hidden: 32, m: 3, depth: 2 }, 5);
+    const b = initHostParams({ hidden: 32, m: 3, depth: 2 }, 5);
+    const c = initHostParams({ hidden: 32, m: 3, depth: 2 }, 6);
+    for (const name of PAPER_PARAMS) expect(a[name]).toEqual(b[name]);
     expect(a.w1).not.toEqual(c.w1);
   });
 
   it('clones K models into exact, independent copies (the shared initialisation)', async () => {
-    const shape = { hidden: 16, m: 3 };
+    const shape = { hidden: 16, m: 3, depth: 2 };
     const reference = Mlp.init(shape, [9, 10]);
     const copy = reference.clone();
     for (const k of [0, 1]) expect(await copy.toHost(k)).toEqual(await reference.toHost(k));
@@ -149,7 +153,7 @@ describe('initialisation', () => {
   });
 
   it('lays K models side by side without mixing them up', async () => {
-    const shape = { hidden: 8, m: 3 };
+    const shape = { hidden: 8, m: 3, depth: 2 };
     const seeds = [3, 4, 5];
     const batch = Mlp.init(shape, seeds);
     for (const [k, seed] of seeds.entries()) expect(await batch.toHost(k)).toEqual(initHostParams(shape, seed));
@@ -158,7 +162,7 @@ describe('initialisation', () => {
 });
 
 describe('hand-written backward pass', () => {
-  const shape = { hidden: 24, m: 3 };
+  const shape = { hidden: 24, m: 3, depth: 2 };
   const batch = 7;
   const models = 2;
 
@@ -202,7 +206,7 @@ describe('hand-written backward pass', () => {
       const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2)) as tf.Tensor2D;
       return loss(tf.add(tf.matMul(h2, w3), b3) as tf.Tensor2D);
     };
-    return tf.grads(f)(PARAM_NAMES.map((n) => tf.tensor(p[n], shapes[n])));
+    return tf.grads(f)(PAPER_PARAMS.map((n) => tf.tensor(p[n], shapes[n])));
   }
 
   // The fused layout's tensor operations are the stacked layout's (its training step is tested in Chromium, tests/fused-webgpu.test.ts).
@@ -224,12 +228,12 @@ describe('hand-written backward pass', () => {
           const fwd = model.forward(x, layout);
           const dLogits = lossOf(layout.rows(fwd.out), d, [0, models * batch]).dLogits;
           const grads = model.backward(x, fwd, layout.fromRows(dLogits, models), layout, xTs);
-          return Object.fromEntries(PARAM_NAMES.map((param) => [param, layout.stack(grads[param])])) as Record<ParamName, tf.Tensor>;
+          return Object.fromEntries(PAPER_PARAMS.map((param) => [param, layout.stack(grads[param])])) as Record<ParamName, tf.Tensor>;
         });
         for (let k = 0; k < models; k++) {
           const host = await model.toHost(k);
           const auto = tf.tidy(() => autodiffGrads(host, (logits) => lossOf(logits, d, [k * batch, batch]).loss, d.xOf(k)));
-          for (const [i, param] of PARAM_NAMES.entries()) {
+          for (const [i, param] of PAPER_PARAMS.entries()) {
             const mine = tf.tidy(() => tf.squeeze(tf.slice(manual[param], [k], [1]), [0]));
             const a = await mine.data();
             const b = await auto[i].data();
@@ -302,7 +306,7 @@ describe('hand-written backward pass', () => {
 
 describe('parameter shapes', () => {
   it('follows 784 → h → h → 10 + m', () => {
-    const shapes: Record<ParamName, number[]> = paramShapes({ hidden: 256, m: 3 });
+    const shapes: Record<ParamName, number[]> = paramShapes({ hidden: 256, m: 3, depth: 2 });
     expect(shapes).toEqual({ w1: [784, 256], b1: [256], w2: [256, 256], b2: [256], w3: [256, 13], b3: [13] });
   });
 });

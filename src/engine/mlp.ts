@@ -1,53 +1,43 @@
 /**
- * K copies of the paper's MLP, 784 → h → h → (10 + m) with ReLU, trained side by side as one
- * computation (the authors trained 100 at once), with a hand-written backward pass. Each model
- * has its own inputs (its own data order and noise set). Parameters are stacked [K, …]; how a
- * layer is computed for a backend is the `ModelLayout`'s business (layout.ts).
+ * K copies of the paper's MLP, 784 → h → … → h → (10 + m) with ReLU (two hidden layers in the
+ * paper; `depth` of them here), trained side by side as one computation (the authors trained 100 at
+ * once), with a hand-written backward pass. Each model has its own inputs (its own data order and
+ * noise set). Parameters are stacked [K, …]; how a layer is computed for a backend is the
+ * `ModelLayout`'s business (layout.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { InitScheme } from '../protocol/config';
-import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
-import type { NetworkPart } from '../protocol/parts';
+import { DIGITS } from '../protocol/constants';
+import { biasName, layerCount, layerOf, paramNames, paramShapes, weightName } from '../protocol/network';
+import { hiddenPart, type NetworkPart } from '../protocol/parts';
 import { Rng } from '../protocol/random';
-import type { ModelParams as HostParams, ModelShape as MlpShape } from '../protocol/results';
+import type { ModelParams as HostParams, ModelShape as MlpShape, ParamName } from '../protocol/results';
 import type { ModelLayout, PerModel } from './layout';
 
-export type { ModelShape as MlpShape, ModelParams as HostParams } from '../protocol/results';
-
-export const PARAM_NAMES = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const;
-export type ParamName = (typeof PARAM_NAMES)[number];
-
-/** One model's parameter shapes. */
-export function paramShapes({ hidden, m }: MlpShape): Record<ParamName, [number] | [number, number]> {
-  const out = DIGITS + m;
-  return { w1: [IMAGE_PIXELS, hidden], b1: [hidden], w2: [hidden, hidden], b2: [hidden], w3: [hidden, out], b3: [out] };
-}
+export type { ModelShape as MlpShape, ModelParams as HostParams, ParamName } from '../protocol/results';
 
 /** Parameter shapes of K models side by side: each one model's shape with K in front. */
 function stackedShapes(shape: MlpShape, k: number): Record<ParamName, number[]> {
   const one = paramShapes(shape);
-  return Object.fromEntries(PARAM_NAMES.map((name) => [name, [k, ...one[name]]])) as Record<ParamName, number[]>;
+  return Object.fromEntries(paramNames(shape).map((name) => [name, [k, ...one[name]]]));
 }
-
-/** The weight whose input width a parameter's draw scales by: a bias by its layer's. */
-const WEIGHT_OF: Record<ParamName, 'w1' | 'w2' | 'w3'> = { w1: 'w1', b1: 'w1', w2: 'w2', b2: 'w2', w3: 'w3', b3: 'w3' };
 
 /**
  * One model's initial parameters, drawn in JS from `seed` so that every backend gets the same
- * ones. normal (the protocol's, not a framework default): weights ~ Normal(0, 1/fan_in), biases 0,
- * drawing nothing for the biases; uniform (PyTorch's nn.Linear default): weights and biases
- * uniform on ±1/√fan_in. fan_in is the layer's input width.
+ * ones, layer by layer (weights, then bias). normal (the protocol's, not a framework default):
+ * weights ~ Normal(0, 1/fan_in), biases 0, drawing nothing for the biases; uniform (PyTorch's
+ * nn.Linear default): weights and biases uniform on ±1/√fan_in. fan_in is the layer's input width.
  */
 export function initHostParams(shape: MlpShape, seed: number, scheme: InitScheme = 'normal'): HostParams {
   const rng = new Rng(seed);
   const shapes = paramShapes(shape);
   const params = {} as HostParams;
-  for (const name of PARAM_NAMES) {
+  for (const name of paramNames(shape)) {
     const size = shapes[name].reduce((a, b) => a * b, 1);
-    const scale = 1 / Math.sqrt(shapes[WEIGHT_OF[name]][0]);
+    const scale = 1 / Math.sqrt(shapes[weightName(layerOf(name))][0]);
     const values = new Float32Array(size);
     if (scheme === 'uniform') for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * scale;
-    else if (name === WEIGHT_OF[name]) for (let i = 0; i < size; i++) values[i] = rng.normal() * scale;
+    else if (name.startsWith('w')) for (let i = 0; i < size; i++) values[i] = rng.normal() * scale;
     params[name] = values;
   }
   return params;
@@ -63,7 +53,7 @@ export function initHostParams(shape: MlpShape, seed: number, scheme: InitScheme
 export function mixHostParams(a: HostParams, b: HostParams, alpha: number): HostParams {
   const beta = Math.sqrt(1 - alpha * alpha);
   const out = {} as HostParams;
-  for (const name of PARAM_NAMES) out[name] = Float32Array.from(a[name], (v, i) => alpha * v + beta * b[name][i]);
+  for (const name of Object.keys(a) as ParamName[]) out[name] = Float32Array.from(a[name], (v, i) => alpha * v + beta * b[name][i]);
   return out;
 }
 
@@ -74,16 +64,13 @@ export function mixHostParams(a: HostParams, b: HostParams, alpha: number): Host
  */
 export function pickHostParams(a: HostParams, b: HostParams, shared: readonly NetworkPart[], shape: MlpShape): HostParams {
   const from = (part: NetworkPart) => (shared.includes(part) ? a : b);
-  const out = DIGITS + shape.m;
-  const head = (name: 'w3' | 'b3') => Float32Array.from(a[name], (_, i) => from(i % out < DIGITS ? 'digits' : 'aux')[name][i]);
-  return {
-    w1: Float32Array.from(from('hidden1').w1),
-    b1: Float32Array.from(from('hidden1').b1),
-    w2: Float32Array.from(from('hidden2').w2),
-    b2: Float32Array.from(from('hidden2').b2),
-    w3: head('w3'),
-    b3: head('b3'),
-  };
+  const out = {} as HostParams;
+  for (let layer = 1; layer < layerCount(shape); layer++)
+    for (const name of [weightName(layer), biasName(layer)]) out[name] = Float32Array.from(from(hiddenPart(layer))[name]);
+  const width = DIGITS + shape.m;
+  for (const name of [weightName(layerCount(shape)), biasName(layerCount(shape))])
+    out[name] = Float32Array.from(a[name], (_, i) => from(i % width < DIGITS ? 'digits' : 'aux')[name][i]);
+  return out;
 }
 
 export type Params = Record<ParamName, tf.Variable>;
@@ -100,17 +87,18 @@ export function ownVariable(value: tf.Tensor): tf.Variable {
 export type LayoutParams = Record<ParamName, PerModel>;
 
 export interface Forward {
-  h1: PerModel;
-  h2: PerModel;
-  /** Layer weights in the layout's form, kept for the backward pass. */
-  w2: PerModel;
-  w3: PerModel;
+  /** Each hidden layer's output (after its ReLU), first first. */
+  hidden: PerModel[];
+  /** The parameters in the layout's form, kept for the backward pass. */
+  params: LayoutParams;
   /** The logits, per model in the layout's form: `layout.rows(out)` gives [K·B, 10 + m], model k's batch at rows kB … kB+B−1. */
   out: PerModel;
 }
 
 export class Mlp {
   readonly params: Params;
+  /** Its parameters' names, layer by layer (w1, b1, w2, …). */
+  readonly names: readonly ParamName[];
 
   private constructor(
     readonly shape: MlpShape,
@@ -119,13 +107,14 @@ export class Mlp {
     params: Params,
   ) {
     this.params = params;
+    this.names = paramNames(shape);
   }
 
   /** K models from their host parameters (one per model). */
   static fromHost(shape: MlpShape, models: HostParams[]): Mlp {
     const shapes = stackedShapes(shape, models.length);
     const params = {} as Params;
-    for (const name of PARAM_NAMES) {
+    for (const name of paramNames(shape)) {
       const values = new Float32Array(models.reduce((n, p) => n + p[name].length, 0));
       let offset = 0;
       for (const p of models) {
@@ -147,14 +136,14 @@ export class Mlp {
 
   clone(): Mlp {
     const params = {} as Params;
-    for (const name of PARAM_NAMES) params[name] = ownVariable(this.params[name].clone());
+    for (const name of this.names) params[name] = ownVariable(this.params[name].clone());
     return new Mlp(this.shape, this.count, params);
   }
 
   /** Model `index`'s parameters, in the single-model layout of HostParams (only that model is read back). */
   async toHost(index: number): Promise<HostParams> {
     const host = {} as HostParams;
-    for (const name of PARAM_NAMES) {
+    for (const name of this.names) {
       const param = this.params[name];
       const one = tf.slice(param, [index, ...param.shape.slice(1).map(() => 0)], [1, ...param.shape.slice(1)]);
       try {
@@ -168,12 +157,11 @@ export class Mlp {
 
   /** Logits [K·n, 10 + m], rows grouped by model, of every model on the same inputs [n, 784]. */
   predictShared(x: tf.Tensor2D, layout: ModelLayout): tf.Tensor2D {
-    return tf.tidy(() =>
-      this.layers23(
-        layout.sharedDense(x, this.params.w1, this.params.b1).map((t) => tf.relu(t)),
-        layout,
-      ),
-    );
+    return tf.tidy(() => {
+      // Layer 1 is always a hidden layer (depth ≥ 1).
+      const h1 = layout.sharedDense(x, this.params.w1, this.params.b1).map((t) => tf.relu(t));
+      return layout.rows(this.layers(h1, this.layoutParams(layout), 2, layout).out);
+    });
   }
 
   /** Logits [K·n, 10 + m] of each model on its own inputs. */
@@ -181,15 +169,9 @@ export class Mlp {
     return tf.tidy(() => layout.rows(this.forward(x, layout).out));
   }
 
-  private layers23(h1: PerModel, layout: ModelLayout): tf.Tensor2D {
-    const [w2, b2, w3, b3] = [this.params.w2, this.params.b2, this.params.w3, this.params.b3].map((p) => layout.perModel(p));
-    const h2 = layout.dense(h1, w2, b2).map((t) => tf.relu(t));
-    return layout.rows(layout.dense(h2, w3, b3));
-  }
-
   /** The parameters in the layout's form. Call inside tf.tidy. */
   layoutParams(layout: ModelLayout): LayoutParams {
-    return Object.fromEntries(PARAM_NAMES.map((name) => [name, layout.perModel(this.params[name])])) as LayoutParams;
+    return Object.fromEntries(this.names.map((name) => [name, layout.perModel(this.params[name])]));
   }
 
   /**
@@ -197,10 +179,15 @@ export class Mlp {
    * layout's form (or `params`, the same values held elsewhere: a step that keeps them on the host). Call inside tf.tidy.
    */
   forward(x: PerModel, layout: ModelLayout, params: LayoutParams = this.layoutParams(layout)): Forward {
-    const h1 = layout.dense(x, params.w1, params.b1).map((t) => tf.relu(t));
-    const h2 = layout.dense(h1, params.w2, params.b2).map((t) => tf.relu(t));
-    const out = layout.dense(h2, params.w3, params.b3);
-    return { h1, h2, w2: params.w2, w3: params.w3, out };
+    return this.layers(x, params, 1, layout);
+  }
+
+  /** Layers `from` … the output layer on `a` (layer `from`'s input), ReLU on every hidden one. */
+  private layers(a: PerModel, params: LayoutParams, from: number, layout: ModelLayout): Forward {
+    const last = layerCount(this.shape);
+    const hidden: PerModel[] = [];
+    for (let l = from; l < last; l++) hidden.push((a = layout.dense(a, params[weightName(l)], params[biasName(l)]).map((t) => tf.relu(t))));
+    return { hidden, params, out: layout.dense(a, params[weightName(last)], params[biasName(last)]) };
   }
 
   /**
@@ -211,18 +198,18 @@ export class Mlp {
    * the list layout a transpose kernel.
    */
   backward(x: PerModel, fwd: Forward, dOut: PerModel, layout: ModelLayout, xT: PerModel | null = null): LayoutParams {
-    const w3 = layout.weightGrad(fwd.h2, dOut);
-    const b3 = layout.biasGrad(dOut);
-    const dz2 = layout.inputGrad(dOut, fwd.w3).map((t, k) => tf.mul(t, tf.step(fwd.h2[k])));
-    const w2 = layout.weightGrad(fwd.h1, dz2);
-    const b2 = layout.biasGrad(dz2);
-    const dz1 = layout.inputGrad(dz2, fwd.w2).map((t, k) => tf.mul(t, tf.step(fwd.h1[k])));
-    const w1 = layout.weightGrad(x, dz1, xT);
-    const b1 = layout.biasGrad(dz1);
-    return { w1, b1, w2, b2, w3, b3 };
+    const grads = {} as LayoutParams;
+    let d = dOut;
+    for (let l = layerCount(this.shape); l >= 1; l--) {
+      const input = l === 1 ? x : fwd.hidden[l - 2];
+      grads[weightName(l)] = l === 1 ? layout.weightGrad(x, d, xT) : layout.weightGrad(input, d);
+      grads[biasName(l)] = layout.biasGrad(d);
+      if (l > 1) d = layout.inputGrad(d, fwd.params[weightName(l)]).map((t, k) => tf.mul(t, tf.step(input[k])));
+    }
+    return grads;
   }
 
   dispose(): void {
-    for (const name of PARAM_NAMES) this.params[name].dispose();
+    for (const name of this.names) this.params[name].dispose();
   }
 }

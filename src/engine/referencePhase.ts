@@ -6,13 +6,13 @@
  */
 import { IMAGE_PIXELS } from '../protocol/constants';
 import { fillNoise } from '../protocol/random';
-import { adamState, adamStep, copyParams, gradients, PARAM_ORDER, type Objective } from '../protocol/referenceMlp';
-import type { ModelParams } from '../protocol/results';
+import { adamState, adamStep, copyParams, gradients, paramNamesOf, type Objective } from '../protocol/referenceMlp';
+import type { ModelParams, ParamName } from '../protocol/results';
 import { fillImages } from './data';
 import type { PhasePlan } from './phase';
 
 /** How small a gradient is, per parameter: its smallest |g| over the steps, relative to the largest |g| of its tensor in that step. */
-export type GradientScale = Record<keyof ModelParams, Float64Array>;
+export type GradientScale = Record<ParamName, Float64Array>;
 
 /**
  * Trains a copy of each start on `batches` (each step, every model's example indices) and returns
@@ -28,8 +28,8 @@ export function referencePhase(
 ): { params: ModelParams[]; losses: number[]; scales: GradientScale[] } {
   const params = starts.map(copyParams);
   const states = params.map(adamState);
-  const scales = params.map(
-    (model) => Object.fromEntries(PARAM_ORDER.map((name) => [name, new Float64Array(model[name].length).fill(Infinity)])) as GradientScale,
+  const scales = params.map((model) =>
+    Object.fromEntries(paramNamesOf(model).map((name) => [name, new Float64Array(model[name].length).fill(Infinity)])),
   );
   const { inputs, objective } = plan;
   const losses = batches.map((indices) => {
@@ -48,7 +48,7 @@ export function referencePhase(
         goal = { kind: 'distill', teacher, distill: objective.distill, loss: objective.loss };
       }
       const { loss, grads } = gradients(model, xs, goal);
-      for (const name of PARAM_ORDER) {
+      for (const name of paramNamesOf(model)) {
         const largest = grads[name].reduce((top, g) => Math.max(top, Math.abs(g)), 0);
         grads[name].forEach((g, i) => (scales[k][name][i] = Math.min(scales[k][name][i], Math.abs(g) / largest)));
       }
@@ -74,7 +74,7 @@ export function deviationInLr(
   let worst = 0;
   let [apart, total] = [0, 0];
   actual.forEach((model, k) => {
-    for (const name of PARAM_ORDER)
+    for (const name of paramNamesOf(model))
       model[name].forEach((v, i) => {
         total += 1;
         const scale = expected.scales[k][name][i];

@@ -9,12 +9,16 @@ import type { MnistData } from './data';
 import { fillImages } from './data';
 import { adamUpdate, lossAndGradient } from './hostMath';
 import { LAYOUTS, type ModelLayout } from './layout';
-import { Mlp, PARAM_NAMES } from './mlp';
+import { paramNames } from '../protocol/network';
+import { Mlp } from './mlp';
 import type { PhasePlan } from './phase';
 import { studentPlan, teacherPlan } from './plans';
 import { cpuStep } from './cpuStep';
 import { deviationInLr, referencePhase } from './referencePhase';
 import { tfjsStep } from './tfjsStep';
+
+/** The paper's network's parameters (two hidden layers): w1, b1, w2, b2, w3, b3. */
+const PAPER_PARAMS = paramNames({ depth: 2 });
 
 let mnist: MnistData;
 beforeAll(async () => {
@@ -63,7 +67,7 @@ describe('every CPU-side step against the reference MLP', () => {
           studentPlan({ ...kl, noise: 'gaussian' }, [3, 4], [5, 6], targets, 'aux'),
           studentPlan({ ...kl, noise: 'blur', noiseBlur: 2 }, [3, 4], [5, 6], targets, 'aux'),
         ]) {
-          const model = Mlp.init({ hidden: 48, m }, [1, 2]);
+          const model = Mlp.init({ hidden: 48, m, depth: 2 }, [1, 2]);
           const starts = [await model.toHost(0), await model.toHost(1)];
           const expected = referencePhase(starts, plan, batches, targetLogits);
           const step = await layout.createStep(model, plan);
@@ -89,6 +93,58 @@ describe('every CPU-side step against the reference MLP', () => {
   }
 });
 
+describe('every CPU-side step against the reference MLP, at other depths', () => {
+  const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
+  const settings = {
+    batchSize: 32,
+    lr: 1e-3,
+    teacherEpochs: 1,
+    studentEpochs: 1,
+    trainCount: 640,
+    noise: 'uniform' as const,
+    noiseBlur: 1,
+  };
+
+  for (const [name, layout] of [
+    ['tfjs kernels, stacked layout', LAYOUTS.stacked],
+    ['tfjs kernels, list layout', kernelsOnly],
+    ['host loss and Adam (WebAssembly), list layout', LAYOUTS.list],
+  ] as const) {
+    // Hidden 48 runs the host step's products transposed (batch < hidden), hidden 24 its kernel pass.
+    it(`trains every parameter where the reference puts it with 1, 3 and 4 hidden layers, hidden 48 and 24 (${name})`, async () => {
+      const before = tf.memory().numTensors;
+      const width = DIGITS + 3;
+      const targets = { count: 640, width, logits: tf.randomNormal([2 * 640, width], 0, 2, 'float32', 7) as tf.Tensor2D };
+      const targetLogits = (await targets.logits.data()) as Float32Array;
+      for (const depth of [1, 3, 4])
+        for (const hidden of [48, 24])
+          for (const plan of [
+            teacherPlan(settings, mnist.train, [1, 2]),
+            studentPlan({ ...settings, studentLoss: 'kl' }, [3, 4], [5, 6], targets, 'aux'),
+            studentPlan({ ...settings, studentLoss: 'mse' }, [3, 4], [5, 6], targets, 'all'),
+          ]) {
+            const model = Mlp.init({ hidden, m: 3, depth }, [1, 2]);
+            const expected = referencePhase([await model.toHost(0), await model.toHost(1)], plan, batches, targetLogits);
+            const step = await layout.createStep(model, plan);
+            const losses = [];
+            for (const indices of batches) losses.push(await step.run(indices, true));
+            step.dispose();
+            const label = `depth ${depth}, hidden ${hidden}, ${plan.objective.kind === 'digits' ? 'teacher' : 'student'}`;
+            losses.forEach((loss, i) =>
+              expect(Math.abs(loss! - expected.losses[i]) / expected.losses[i], `${label}, loss ${i + 1}`).toBeLessThan(1e-5),
+            );
+            const { worst, roundingLevel } = deviationInLr([await model.toHost(0), await model.toHost(1)], expected, plan.lr);
+            expect(worst, label).toBeLessThan(0.02);
+            expect(roundingLevel, label).toBeLessThan(1e-3);
+            expect(model.names, label).toHaveLength(2 * (depth + 1));
+            model.dispose();
+          }
+      targets.logits.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+});
+
 /**
  * The CPU step as it was before its products ran transposed and its elementwise passes moved to
  * the host: tfjs's kernels for the forward and backward pass (list layout), the host's loss and
@@ -99,8 +155,8 @@ async function referenceSteps(model: Mlp, plan: PhasePlan, batches: Uint32Array[
   const { labels } = plan.objective;
   const { split } = plan.inputs;
   const layout = LAYOUTS.list;
-  const sizes = PARAM_NAMES.map((name) => model.params[name].size);
-  const params = PARAM_NAMES.map((name) => (model.params[name].dataSync() as Float32Array).slice());
+  const sizes = PAPER_PARAMS.map((name) => model.params[name].size);
+  const params = PAPER_PARAMS.map((name) => (model.params[name].dataSync() as Float32Array).slice());
   const moments = params.map((p) => [new Float32Array(p.length), new Float32Array(p.length)]);
   const width = 10 + model.shape.m;
   for (const [t, indices] of batches.entries()) {
@@ -112,12 +168,12 @@ async function referenceSteps(model: Mlp, plan: PhasePlan, batches: Uint32Array[
         return [tf.tensor2d(values, [rows, 784]), tf.tensor2d(valuesT, [784, rows])];
       });
       const weights = Object.fromEntries(
-        PARAM_NAMES.map((name, n) => {
+        PAPER_PARAMS.map((name, n) => {
           const per = sizes[n] / model.count;
           const shape = model.params[name].shape.slice(1);
           return [name, indices.map((_, i) => tf.tensor(params[n].subarray(i * per, (i + 1) * per), shape))];
         }),
-      ) as Record<(typeof PARAM_NAMES)[number], tf.Tensor[]>;
+      ) as Record<(typeof PAPER_PARAMS)[number], tf.Tensor[]>;
       const forward = model.forward(
         x.map(([v]) => v),
         layout,
@@ -135,7 +191,7 @@ async function referenceSteps(model: Mlp, plan: PhasePlan, batches: Uint32Array[
         layout,
         x.map(([, vT]) => vT),
       );
-      PARAM_NAMES.forEach((name, n) => {
+      PAPER_PARAMS.forEach((name, n) => {
         const grad = Float32Array.from(grads[name].flatMap((g) => [...(g.dataSync() as Float32Array)]));
         adamUpdate(params[n], grad, moments[n][0], moments[n][1], plan.lr, t + 1);
       });
@@ -154,12 +210,12 @@ describe('the CPU step', () => {
       const orders = [1, 2].map((seed) => new Rng(seed).permutation(200));
       for (let start = 0; start < 200; start += batchSize)
         batches.push(orders.map((o) => o.subarray(start, Math.min(start + batchSize, 200))));
-      const model = Mlp.init({ hidden: 48, m: 3 }, [1, 2]);
+      const model = Mlp.init({ hidden: 48, m: 3, depth: 2 }, [1, 2]);
       const expected = await referenceSteps(model, plan, batches);
       const step = await cpuStep(model, plan, LAYOUTS.list);
       for (const indices of batches) await step.run(indices, true);
       step.dispose();
-      PARAM_NAMES.forEach((name, n) =>
+      PAPER_PARAMS.forEach((name, n) =>
         expect(
           Buffer.from((model.params[name].dataSync() as Float32Array).buffer).equals(Buffer.from(expected[n].buffer)),
           `${name}, batch ${batchSize}`,

@@ -13,7 +13,7 @@ import { fillOneHot } from './data';
 import { phaseBuffers } from './hostBatches';
 import type { ModelLayout } from './layout';
 import { digitCrossEntropy, distillationLoss, distilledColumns, type LossAndGrad } from './losses';
-import { PARAM_NAMES, type Mlp, type ParamName } from './mlp';
+import type { Mlp } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
 
 /** The objective as the tfjs-kernel step needs it per step: labels, or the teacher's logits read back once for the phase. */
@@ -87,7 +87,7 @@ export async function tfjsStep(
         const forward = model.forward(x, layout);
         const { loss, dLogits } = lossFor(objective, layout.rows(forward.out), indices, lossScratch);
         const grads = model.backward(x, forward, layout.fromRows(dLogits, model.count), layout, xT);
-        optimizer.apply(Object.fromEntries(PARAM_NAMES.map((name) => [name, layout.stack(grads[name])])) as Record<ParamName, tf.Tensor>);
+        optimizer.apply(Object.fromEntries(model.names.map((name) => [name, layout.stack(grads[name])])));
         return loss;
       });
       try {

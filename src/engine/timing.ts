@@ -26,7 +26,7 @@ export interface StepTiming {
 function stepPhase(models: number, batchSize: number, steps: number, hidden = TIMED_MODEL.hidden) {
   const { m } = TIMED_MODEL;
   const seeds = Array.from({ length: models }, (_, k) => k + 1);
-  const model = Mlp.init({ hidden, m }, seeds);
+  const model = Mlp.init({ ...TIMED_MODEL, hidden }, seeds);
   const count = batchSize * steps;
   const width = DIGITS + m;
   const targets = { count, width, logits: tf.zeros([models * count, width]) as tf.Tensor2D };
@@ -150,6 +150,6 @@ export async function timeWidths({
     medianMs: median(hidden),
     samplesMs: samples.get(hidden)!,
     timeRatio: median(hidden) / base,
-    flopRatio: stepFlops(1, 1, { hidden, m: TIMED_MODEL.m }) / stepFlops(1, 1),
+    flopRatio: stepFlops(1, 1, { ...TIMED_MODEL, hidden }) / stepFlops(1, 1),
   }));
 }

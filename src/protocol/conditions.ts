@@ -12,7 +12,7 @@
  * draw; `parts`, some parts of the network from the one and the rest from the other). The clean
  * teacher's students carry the prefix `clean-`.
  */
-import { partsOf, type SharePattern } from './parts';
+import type { SharePattern } from './parts';
 
 export const INITS = ['shared', 'partial', 'different', 'parts'] as const;
 export type Init = (typeof INITS)[number];
@@ -91,7 +91,7 @@ const INIT_WORDS: Record<Init, string> = {
 
 /** A part-by-part start in words, naming its pattern: "shared heads", "shared hidden1+aux", "no part shared". */
 export function partsWords(pattern: SharePattern): string {
-  return partsOf(pattern).length === 0 ? 'no part shared' : `shared ${pattern}`;
+  return pattern === 'none' ? 'no part shared' : `shared ${pattern}`;
 }
 
 /** A student's start in words, its pattern named when it starts part by part. */

@@ -4,7 +4,7 @@
  * (kebab-case: teacherEpochs is --teacher-epochs) and the exported receipt are all derived from it.
  */
 import { STUDENT_CONDITIONS, CONDITION_TABLE, initsOf, studentsOf, type DistillChoice, type Init, type InitChoice } from './conditions';
-import { PATTERN_RANGE, parsePattern, type SharePattern } from './parts';
+import { MAX_DEPTH, PAPER_DEPTH, PATTERN_RANGE, parsePattern, patternAtDepth, type SharePattern } from './parts';
 import type { NoiseSpec } from './random';
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -172,7 +172,7 @@ export const CONFIG_SCHEMA = {
     label: "parts shared with the teacher's start",
     default: 'heads',
     control: 'network',
-    help: "the part-by-part student's start: which parts (hidden1, hidden2: the hidden layers; digits, aux: the output layer's 10 digit rows and its m auxiliary rows; each with its bias) start from the teacher's initial weights, the rest from an independent draw",
+    help: "the part-by-part student's start: which parts (hidden1, hidden2, …: the hidden layers, as many as depth; digits, aux: the output layer's 10 digit rows and its m auxiliary rows; each with its bias) start from the teacher's initial weights, the rest from an independent draw",
     needs: { key: 'init', values: INIT_CHOICES.filter((choice) => initsOf(choice).includes('parts')) },
   },
   initScheme: {
@@ -253,7 +253,17 @@ export const CONFIG_SCHEMA = {
     max: 4096,
     default: 256,
     control: 'number',
-    help: 'width of both hidden layers (up to 4096: the weights grow with its square, so the widest runs need few seeds or several workers)',
+    help: 'width of every hidden layer (up to 4096: the weights grow with its square, so the widest runs need few seeds or several workers)',
+  },
+  depth: {
+    kind: 'int',
+    role: 'protocol',
+    label: 'hidden layers',
+    min: 1,
+    max: MAX_DEPTH,
+    default: PAPER_DEPTH,
+    control: 'number',
+    help: `hidden layers, each hidden wide, between the input and the output layer (the paper's network has ${PAPER_DEPTH}); the part-by-part start names them hidden1, hidden2, …`,
   },
   teacherEpochs: {
     kind: 'int',
@@ -483,17 +493,14 @@ function isValid(key: ConfigKey, value: unknown): boolean {
     case 'enum':
       return typeof value === 'string' && (field.values as readonly string[]).includes(value);
     case 'parts':
-      return typeof value === 'string' && 'pattern' in parsePattern(value);
+      // Any hidden layer up to the deepest network: whether the run's network has it is checked with its depth.
+      return typeof value === 'string' && 'pattern' in parsePattern(value, MAX_DEPTH);
   }
 }
 
-/** A valid value in the one form a config keeps: a pattern of parts in its canonical text, anything else as it is. */
-const canonical = (key: ConfigKey, value: unknown): unknown =>
-  CONFIG_SCHEMA[key].kind === 'parts' ? (parsePattern(value as string) as { pattern: SharePattern }).pattern : value;
-
 /** Why a value is not one of a setting's, where more can be said than its range (which part of a pattern is wrong). */
 function whyInvalid(key: ConfigKey, value: unknown): string {
-  const read = CONFIG_SCHEMA[key].kind === 'parts' && typeof value === 'string' ? parsePattern(value) : null;
+  const read = CONFIG_SCHEMA[key].kind === 'parts' && typeof value === 'string' ? parsePattern(value, MAX_DEPTH) : null;
   return read && 'problem' in read ? `${read.problem}; expected ${describeRange(key)}` : `expected ${describeRange(key)}`;
 }
 
@@ -510,12 +517,23 @@ export function validateConfig(input: Record<string, unknown>, base: Config = de
       issues.push({ field, message: `unknown setting "${field}" ignored (known: ${CONFIG_KEYS.join(', ')})` });
       continue;
     }
-    if (isValid(field, value)) config[field] = canonical(field, value);
+    if (isValid(field, value)) config[field] = value;
     else
       issues.push(
         replaced(field, `${field} = ${JSON.stringify(value)} is invalid: ${whyInvalid(field, value)}`, JSON.stringify(config[field])),
       );
   }
+  // A pattern of parts in its one canonical text for the run's depth, keeping only the layers the network has.
+  const { pattern, dropped } = patternAtDepth(config.shareParts as string, config.depth as number);
+  if (dropped.length > 0)
+    issues.push(
+      replaced(
+        'shareParts',
+        `shareParts = "${config.shareParts}" names ${dropped.join(', ')}, but a network of depth ${config.depth} has hidden layers up to hidden${config.depth}`,
+        JSON.stringify(pattern),
+      ),
+    );
+  config.shareParts = pattern;
   // Every seed of the run must be a valid seed, not only the first.
   const lastSeed = (config.seed as number) + (config.seeds as number) - 1;
   if (lastSeed > CONFIG_SCHEMA.seed.max) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFromStrings, refusalText, validateConfig, valueProblem } from './config';
 import { nameOf, studentsOf } from './conditions';
-import { parsePattern, partsOf, patternOf, togglePart } from './parts';
+import { parsePattern, partsOf, patternAtDepth, patternOf, togglePart } from './parts';
 
 describe('a pattern of shared parts', () => {
   it('is kept in one canonical text: a name where the set has one, else its parts in network order', () => {
@@ -27,6 +27,23 @@ describe('a pattern of shared parts', () => {
     expect(parsePattern('aux+')).toEqual({ problem: '"aux+" has an empty part' });
     expect(parsePattern('')).toEqual({ problem: '"" has an empty part' });
     expect(() => partsOf('digit')).toThrow(/not a pattern of parts/);
+    expect(parsePattern('hidden3+aux')).toEqual({ problem: '"hidden3" is not a part of a network with 2 hidden layers' });
+    expect(parsePattern('hidden2', 1)).toEqual({ problem: '"hidden2" is not a part of a network with 1 hidden layer' });
+    expect(parsePattern('hidden5', 4)).toEqual({ problem: '"hidden5" is not a part' });
+  });
+
+  it('names one part per hidden layer of a network of any depth, its names meaning every layer it has', () => {
+    expect(partsOf('all', 3)).toEqual(['hidden1', 'hidden2', 'hidden3', 'digits', 'aux']);
+    expect(partsOf('hidden', 4)).toEqual(['hidden1', 'hidden2', 'hidden3', 'hidden4']);
+    expect(partsOf('all', 1)).toEqual(['hidden1', 'digits', 'aux']);
+    expect(parsePattern('hidden1+hidden2', 3)).toEqual({ pattern: 'hidden1+hidden2' });
+    expect(parsePattern('hidden3+hidden1+hidden2', 3)).toEqual({ pattern: 'hidden' });
+    expect(parsePattern('hidden1+digits+aux', 1)).toEqual({ pattern: 'all' });
+    expect(togglePart('hidden1+hidden2+digits+aux', 'hidden3', 3)).toBe('all');
+    // Kept to a shallower network: the layers it lacks are dropped and said.
+    expect(patternAtDepth('hidden3+aux', 2)).toEqual({ pattern: 'aux', dropped: ['hidden3'] });
+    expect(patternAtDepth('hidden1+hidden2+digits+aux', 2)).toEqual({ pattern: 'all', dropped: [] });
+    expect(patternAtDepth('all', 4)).toEqual({ pattern: 'all', dropped: [] });
   });
 });
 
@@ -42,7 +59,7 @@ describe('the shareParts setting', () => {
     const { config, issues } = configFromStrings([['shareParts', 'nope']]);
     expect(config.shareParts).toBe('heads');
     const expected =
-      'expected parts from hidden1, hidden2, digits, aux joined by + (any order, each once), or one of all, none, heads (digits+aux), hidden (hidden1+hidden2)';
+      'expected parts from hidden1, hidden2, … (one per hidden layer: hidden1 to hidden4 at most), digits, aux joined by + (any order, each once), or one of all, none, heads (digits+aux), hidden (every hidden layer)';
     expect(issues).toEqual([
       {
         field: 'shareParts',
@@ -56,6 +73,26 @@ describe('the shareParts setting', () => {
       `"hidden1+hidden1" is not a pattern of shareParts: "hidden1+hidden1" lists hidden1 twice; ${expected}`,
     );
     expect(valueProblem('shareParts', 'hidden')).toBeNull();
+  });
+
+  it('is checked against the depth of the run, keeping only the layers its network has', () => {
+    expect(
+      configFromStrings([
+        ['shareParts', 'hidden3+digits'],
+        ['depth', '3'],
+      ]).config,
+    ).toMatchObject({ depth: 3, shareParts: 'hidden3+digits' });
+    expect(validateConfig({ depth: 3, shareParts: 'hidden1+hidden2+hidden3' }).config.shareParts).toBe('hidden');
+    const { config, issues } = configFromStrings([['shareParts', 'hidden3+digits']]);
+    expect(config.shareParts).toBe('digits');
+    expect(issues).toEqual([
+      {
+        field: 'shareParts',
+        problem: 'shareParts = "hidden3+digits" names hidden3, but a network of depth 2 has hidden layers up to hidden2',
+        message: 'shareParts = "hidden3+digits" names hidden3, but a network of depth 2 has hidden layers up to hidden2; using "digits"',
+      },
+    ]);
+    expect(configFromStrings([['depth', '5']]).issues[0].message).toBe('depth = 5 is invalid: expected an integer from 1 to 4; using 2');
   });
 
   it('trains part-by-part students named by their pattern', () => {

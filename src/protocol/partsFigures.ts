@@ -29,6 +29,8 @@ export interface WhichPartsFigure {
   rows: PatternRow[];
   /** The teacher's test accuracy over its seeds (the same teachers for every pattern). */
   teacher: Estimate | null;
+  /** The hidden layers of the sweep's networks, as its patterns name them. */
+  depth: number;
   command: string;
 }
 
@@ -41,6 +43,8 @@ export interface BudgetSeries {
 export interface BudgetFigure {
   scheme: InitScheme;
   series: BudgetSeries[];
+  /** The hidden layers of the sweep's networks, as its patterns name them. */
+  depth: number;
   command: string;
 }
 
@@ -72,12 +76,12 @@ export function whichPartsFigure(file: SweepFile): WhichPartsFigure {
   const rows = axis.values.flatMap((value) => {
     const pattern = String(value);
     const estimate = estimateAt(file, { shareParts: pattern }, PARTS_STUDENT);
-    return estimate ? [{ pattern, parts: partsOf(pattern), ...estimate }] : [];
+    return estimate ? [{ pattern, parts: partsOf(pattern, file.config.depth), ...estimate }] : [];
   });
   if (rows.length === 0) throw new Error(`this sweep holds no ${PARTS_STUDENT} student (give --distill aux or both)`);
   // The teacher does not depend on the student's pattern: its seeds are the same for every value, so the first value's summary is its.
   const teacher = estimateAt(file, { shareParts: String(axis.values[0]) }, 'teacher');
-  return { rows, teacher, command: sweepCommand(file) };
+  return { rows, teacher, depth: file.config.depth, command: sweepCommand(file) };
 }
 
 /** A sweep over m and shareParts as the budget figure draws it: a series per pattern, its points in increasing m. */
@@ -87,7 +91,7 @@ export function budgetFigure(file: SweepFile): BudgetFigure {
   const patterns = file.axes.find((a) => a.key === 'shareParts')!.values.map(String);
   const series = patterns.map((pattern) => ({
     pattern,
-    parts: partsOf(pattern),
+    parts: partsOf(pattern, file.config.depth),
     points: ms.flatMap((m) => {
       const estimate = estimateAt(file, { m, shareParts: pattern }, PARTS_STUDENT);
       return estimate ? [{ m, ...estimate }] : [];
@@ -95,5 +99,5 @@ export function budgetFigure(file: SweepFile): BudgetFigure {
   }));
   if (series.every((s) => s.points.length === 0))
     throw new Error(`this sweep holds no ${PARTS_STUDENT} student (give --distill aux or both)`);
-  return { scheme: file.config.initScheme, series, command: sweepCommand(file) };
+  return { scheme: file.config.initScheme, series, depth: file.config.depth, command: sweepCommand(file) };
 }

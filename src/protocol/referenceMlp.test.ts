@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { STUDENT_LOSSES } from './config';
 import { Rng } from './random';
-import { adamState, adamStep, digitProbabilities, forward, gradients, PARAM_ORDER, type Objective, type Weights } from './referenceMlp';
+import { paramNames } from './network';
+import { adamState, adamStep, digitProbabilities, forward, gradients, type Objective, type Weights } from './referenceMlp';
 
-/** A small model in float64 (so that finite differences are exact enough), biases away from zero. */
-function smallModel(seed: number, inputs: number, hidden: number, width: number): Weights {
+/** A small model of `depth` hidden layers in float64 (so that finite differences are exact enough), biases away from zero. */
+function smallModel(seed: number, inputs: number, hidden: number, width: number, depth: number): Weights {
   const rng = new Rng(seed);
   const draw = (n: number, scale: number) => Float64Array.from({ length: n }, () => rng.normal() * scale);
-  return {
-    w1: draw(inputs * hidden, 1 / Math.sqrt(inputs)),
-    b1: draw(hidden, 0.1),
-    w2: draw(hidden * hidden, 1 / Math.sqrt(hidden)),
-    b2: draw(hidden, 0.1),
-    w3: draw(hidden * width, 1 / Math.sqrt(hidden)),
-    b3: draw(width, 0.1),
-  };
+  const model: Weights = {};
+  for (let l = 1; l <= depth + 1; l++) {
+    const [fanIn, fanOut] = [l === 1 ? inputs : hidden, l === depth + 1 ? width : hidden];
+    model[`w${l}`] = draw(fanIn * fanOut, 1 / Math.sqrt(fanIn));
+    model[`b${l}`] = draw(fanOut, 0.1);
+  }
+  return model;
 }
 
 describe('the reference MLP', () => {
@@ -77,25 +77,28 @@ describe('the reference MLP', () => {
     const rng = new Rng(3);
     const objective = objectiveOf(rng);
     const name = objective.kind === 'digits' ? 'digit cross-entropy' : `${objective.loss} on ${objective.distill} logits`;
-    it(`has the gradient of its loss, by central differences (${name}), zero where the loss cannot reach`, () => {
-      const params = smallModel(1, 6, 5, 13);
-      const inputs = [0, 1, 2, 3].map(() => Float64Array.from({ length: 6 }, () => rng.normal()));
-      const { grads } = gradients(params, inputs, objective);
-      const h = 1e-6;
-      for (const name of PARAM_ORDER)
-        for (let i = 0; i < params[name].length; i++) {
-          const value = params[name][i];
-          params[name][i] = value + h;
-          const up = gradients(params, inputs, objective).loss;
-          params[name][i] = value - h;
-          const down = gradients(params, inputs, objective).loss;
-          params[name][i] = value;
-          expect(grads[name][i], `${name}[${i}]`).toBeCloseTo((up - down) / (2 * h), 6);
-        }
-      // Cross-entropy never reaches the aux logits, a student's loss on aux never the digits.
-      const outside = objective.kind === 'digits' ? [10, 11, 12] : objective.distill === 'aux' ? [0, 4, 9] : [];
-      for (const column of outside) expect(grads.b3[column]).toBe(0);
-      expect(grads.b3.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+    it(`has the gradient of its loss, by central differences (${name}), zero where the loss cannot reach, at depths 1 to 3`, () => {
+      for (const depth of [1, 2, 3]) {
+        const params = smallModel(1, 6, 5, 13, depth);
+        const inputs = [0, 1, 2, 3].map(() => Float64Array.from({ length: 6 }, () => rng.normal()));
+        const { grads } = gradients(params, inputs, objective);
+        const h = 1e-6;
+        for (const name of paramNames({ depth }))
+          for (let i = 0; i < params[name].length; i++) {
+            const value = params[name][i];
+            params[name][i] = value + h;
+            const up = gradients(params, inputs, objective).loss;
+            params[name][i] = value - h;
+            const down = gradients(params, inputs, objective).loss;
+            params[name][i] = value;
+            expect(grads[name][i], `${name}[${i}]`).toBeCloseTo((up - down) / (2 * h), 6);
+          }
+        // Cross-entropy never reaches the aux logits, a student's loss on aux never the digits.
+        const outside = objective.kind === 'digits' ? [10, 11, 12] : objective.distill === 'aux' ? [0, 4, 9] : [];
+        const outputBias = grads[`b${depth + 1}`];
+        for (const column of outside) expect(outputBias[column]).toBe(0);
+        expect(outputBias.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+      }
     });
   }
 

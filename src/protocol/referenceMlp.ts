@@ -7,9 +7,8 @@
 import type { Distill } from './conditions';
 import type { StudentLoss } from './config';
 import { DIGITS } from './constants';
-import type { ModelParams } from './results';
-
-export const PARAM_ORDER = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const;
+import { biasName, paramNames, weightName } from './network';
+import type { ModelParams, ParamName } from './results';
 
 /** Adam's constants, PyTorch's defaults (no weight decay). */
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
@@ -19,7 +18,17 @@ export interface Values {
   readonly length: number;
   [index: number]: number;
 }
-export type Weights = Record<keyof ModelParams, Values>;
+export type Weights = Record<ParamName, Values>;
+
+/** A model's layers with weights (its hidden layers and the output layer), read from its parameters. */
+const layersOf = (params: Weights): number => Object.keys(params).filter((name) => name.startsWith('w')).length;
+
+/** A model's parameters' names, read from its parameters, in the project's order (w1, b1, w2, …). */
+export const paramNamesOf = (params: Weights): ParamName[] => paramNames({ depth: layersOf(params) - 1 });
+
+/** Zeros shaped as each parameter of `params`. */
+const zerosLike = (params: Weights): Record<ParamName, Float64Array> =>
+  Object.fromEntries(paramNamesOf(params).map((name) => [name, new Float64Array(params[name].length)]));
 
 /** What a batch's loss compares the logits with: each row's digit, or each row's teacher logits (all 10 + m of them) by the student's loss. */
 export type Objective =
@@ -34,11 +43,13 @@ function dense(x: Values, w: Values, b: Values, relu: boolean): Float64Array {
   return y;
 }
 
-/** One input's activations: both hidden layers and the 10 + m logits. */
-export function forward(params: Weights, x: Values): { h1: Float64Array; h2: Float64Array; logits: Float64Array } {
-  const h1 = dense(x, params.w1, params.b1, true);
-  const h2 = dense(h1, params.w2, params.b2, true);
-  return { h1, h2, logits: dense(h2, params.w3, params.b3, false) };
+/** One input's activations: every hidden layer's, first first, and the 10 + m logits. */
+export function forward(params: Weights, x: Values): { hidden: Float64Array[]; logits: Float64Array } {
+  const layers = layersOf(params);
+  const hidden: Float64Array[] = [];
+  let a: Values = x;
+  for (let l = 1; l < layers; l++) hidden.push((a = dense(a, params[weightName(l)], params[biasName(l)], true)));
+  return { hidden, logits: dense(a, params[weightName(layers)], params[biasName(layers)], false) };
 }
 
 /** log softmax of `z` over columns start … start + size − 1. */
@@ -96,40 +107,32 @@ export function gradients(
   params: Weights,
   inputs: readonly Values[],
   objective: Objective,
-): { loss: number; grads: Record<keyof ModelParams, Float64Array> } {
-  const grads = Object.fromEntries(PARAM_ORDER.map((name) => [name, new Float64Array(params[name].length)])) as Record<
-    keyof ModelParams,
-    Float64Array
-  >;
-  const hidden = params.b1.length;
-  const width = params.b3.length;
+): { loss: number; grads: Record<ParamName, Float64Array> } {
+  const grads = zerosLike(params);
+  const layers = layersOf(params);
   let loss = 0;
   inputs.forEach((x, r) => {
-    const { h1, h2, logits } = forward(params, x);
+    const { hidden, logits } = forward(params, x);
     const row = rowLoss(logits, objective, r, inputs.length);
     loss += row.loss;
-    // Back through each layer: dW += inputᵀ·dOut, db += dOut, dInput = dOut·Wᵀ masked by ReLU.
-    const dH2 = new Float64Array(hidden);
-    for (let j = 0; j < width; j++) {
-      grads.b3[j] += row.dLogits[j];
-      for (let i = 0; i < hidden; i++) {
-        grads.w3[i * width + j] += h2[i] * row.dLogits[j];
-        dH2[i] += params.w3[i * width + j] * row.dLogits[j];
+    // Back through each layer, output first: dW += inputᵀ·d, db += d, and d for the layer below is
+    // d·Wᵀ, masked there by its ReLU (a unit that output 0 passes nothing back).
+    let d: Values = row.dLogits;
+    for (let l = layers; l >= 1; l--) {
+      const input = l === 1 ? x : hidden[l - 2];
+      const output = l === layers ? null : hidden[l - 1];
+      const [w, gw, gb] = [params[weightName(l)], grads[weightName(l)], grads[biasName(l)]];
+      const out = gb.length;
+      const below = new Float64Array(l === 1 ? 0 : input.length);
+      for (let j = 0; j < out; j++) {
+        if (output && output[j] <= 0) continue;
+        gb[j] += d[j];
+        for (let i = 0; i < input.length; i++) {
+          gw[i * out + j] += input[i] * d[j];
+          if (l > 1) below[i] += w[i * out + j] * d[j];
+        }
       }
-    }
-    const dH1 = new Float64Array(hidden);
-    for (let j = 0; j < hidden; j++) {
-      if (h2[j] <= 0) continue;
-      grads.b2[j] += dH2[j];
-      for (let i = 0; i < hidden; i++) {
-        grads.w2[i * hidden + j] += h1[i] * dH2[j];
-        dH1[i] += params.w2[i * hidden + j] * dH2[j];
-      }
-    }
-    for (let j = 0; j < hidden; j++) {
-      if (h1[j] <= 0) continue;
-      grads.b1[j] += dH1[j];
-      for (let i = 0; i < x.length; i++) grads.w1[i * hidden + j] += x[i] * dH1[j];
+      d = below;
     }
   });
   return { loss, grads };
@@ -138,21 +141,20 @@ export function gradients(
 /** Adam's moments and step count for one model; `adamState(params)` starts at zero. */
 export interface AdamState {
   t: number;
-  m: Record<keyof ModelParams, Float64Array>;
-  v: Record<keyof ModelParams, Float64Array>;
+  m: Record<ParamName, Float64Array>;
+  v: Record<ParamName, Float64Array>;
 }
 
 export function adamState(params: Weights): AdamState {
-  const zeros = () => Object.fromEntries(PARAM_ORDER.map((name) => [name, new Float64Array(params[name].length)])) as AdamState['m'];
-  return { t: 0, m: zeros(), v: zeros() };
+  return { t: 0, m: zerosLike(params), v: zerosLike(params) };
 }
 
 /** One step of torch.optim.Adam (bias-corrected moments, eps outside the square root), in place. */
-export function adamStep(params: Weights, grads: Record<keyof ModelParams, Values>, state: AdamState, lr: number): void {
+export function adamStep(params: Weights, grads: Record<ParamName, Values>, state: AdamState, lr: number): void {
   const { beta1, beta2, eps } = ADAM;
   state.t += 1;
   const [mScale, vScale] = [1 - beta1 ** state.t, 1 - beta2 ** state.t];
-  for (const name of PARAM_ORDER) {
+  for (const name of paramNamesOf(params)) {
     const [p, g, m, v] = [params[name], grads[name], state.m[name], state.v[name]];
     for (let i = 0; i < p.length; i++) {
       m[i] = beta1 * m[i] + (1 - beta1) * g[i];
@@ -178,5 +180,5 @@ export function digitProbabilities(logits: Values): number[] {
 
 /** A copy of a model's parameters, for a reference to train beside the engine. */
 export function copyParams(params: ModelParams): ModelParams {
-  return Object.fromEntries(PARAM_ORDER.map((name) => [name, params[name].slice()])) as unknown as ModelParams;
+  return Object.fromEntries(paramNamesOf(params).map((name) => [name, params[name].slice()]));
 }

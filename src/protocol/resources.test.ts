@@ -35,7 +35,7 @@ describe('resource estimate', () => {
     expect(validateConfig({ ...classroom, hidden: 4097 }).issues.map((i) => i.field)).toEqual(['hidden']);
     expect(memoryProblem({ ...wide, seeds: 1 }, 2 * GB, 'this page')).toBeNull();
     expect(memoryProblem(wide, 2 * GB, 'this page')).toMatch(
-      /most of it is weights, optimiser state and gradients \(1\.\d GB\): lower hidden, seeds$/,
+      /most of it is weights, optimiser state and gradients \(1\.\d GB\): lower hidden, depth, seeds$/,
     );
     const weights = (hidden: number) => estimateMemory({ ...classroom, hidden }).find((p) => p.what.startsWith('weights'))!.bytes;
     // The hidden-to-hidden layer dominates: doubling the width from 2048 more than triples the weights.

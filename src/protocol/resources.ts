@@ -4,6 +4,8 @@
  */
 import type { Config, ConfigKey } from './config';
 import { DIGITS, IMAGE_PIXELS } from './constants';
+import { forwardWork, parameterCount } from './network';
+import { PAPER_DEPTH } from './parts';
 import { studentsOf } from './conditions';
 import { CLASSROOM_BASE } from './presets';
 import { planRun } from './runPlan';
@@ -21,10 +23,6 @@ const MNIST_BYTES = 54_880_000;
 /** Copies of the weights alive at once: the reference, a model in training, a different student's start, the teacher's update, Adam's two moments, the gradients. */
 const WEIGHT_COPIES = 7;
 
-function paramCount({ hidden, m }: Pick<Config, 'hidden' | 'm'>): number {
-  return IMAGE_PIXELS * hidden + hidden + hidden * hidden + hidden + hidden * (DIGITS + m) + DIGITS + m;
-}
-
 /** Peak memory of a run trained in one place (the largest parts; small ones are left out), biggest first. */
 export function estimateMemory(config: Config): MemoryPart[] {
   const k = config.seeds;
@@ -38,18 +36,18 @@ export function estimateMemory(config: Config): MemoryPart[] {
     },
     {
       what: 'weights, optimiser state and gradients',
-      bytes: WEIGHT_COPIES * k * paramCount(config) * FLOAT,
-      settings: ['hidden', 'seeds'],
+      bytes: WEIGHT_COPIES * k * parameterCount(config) * FLOAT,
+      settings: ['hidden', 'depth', 'seeds'],
     },
     // Inputs (and their transposes), activations kept for the backward pass, and their gradients.
     {
       what: 'one training step',
-      bytes: 3 * k * config.batchSize * (2 * IMAGE_PIXELS + 6 * config.hidden + 3 * width) * FLOAT,
-      settings: ['batchSize', 'seeds', 'hidden'],
+      bytes: 3 * k * config.batchSize * (2 * IMAGE_PIXELS + 3 * config.depth * config.hidden + 3 * width) * FLOAT,
+      settings: ['batchSize', 'seeds', 'hidden', 'depth'],
     },
     {
       what: 'the test images and their evaluation',
-      bytes: config.testCount * IMAGE_PIXELS * FLOAT + k * 2000 * (2 * config.hidden + width) * FLOAT,
+      bytes: config.testCount * IMAGE_PIXELS * FLOAT + k * 2000 * (config.depth * config.hidden + width) * FLOAT,
       settings: ['testCount', 'seeds'],
     },
     { what: 'MNIST', bytes: MNIST_BYTES, settings: [] },
@@ -106,18 +104,16 @@ export function workersMemoryProblem(
 }
 
 /** The model whose warm steps the backend probe times (src/engine/timing): estimates scale from its size. */
-export const TIMED_MODEL: Pick<Config, 'hidden' | 'm'> = { hidden: 256, m: 3 };
+export const TIMED_MODEL: Pick<Config, 'hidden' | 'm' | 'depth'> = { hidden: 256, m: 3, depth: PAPER_DEPTH };
 
 /**
- * Multiply-adds of one example forward: the first layer's 784·hidden, the second's hidden², the
- * output layer's hidden·(10 + m). Past a width of a few hundred the square term dominates.
+ * Multiply-adds of one example forward: the first layer's 784·hidden, each further hidden
+ * layer's hidden², the output layer's hidden·(10 + m). Past a width of a few hundred the square terms dominate.
  */
-export function macsPerExample({ hidden, m }: Pick<Config, 'hidden' | 'm'>): number {
-  return IMAGE_PIXELS * hidden + hidden * hidden + hidden * (DIGITS + m);
-}
+export const macsPerExample = (size: Pick<Config, 'hidden' | 'm' | 'depth'>): number => forwardWork(size);
 
 /** FLOPs of one training step of K models at batch B: 2 per multiply-add forward, twice that backward. */
-export function stepFlops(models: number, batchSize: number, size: Pick<Config, 'hidden' | 'm'> = TIMED_MODEL): number {
+export function stepFlops(models: number, batchSize: number, size: Pick<Config, 'hidden' | 'm' | 'depth'> = TIMED_MODEL): number {
   return 3 * 2 * batchSize * macsPerExample(size) * models;
 }
 

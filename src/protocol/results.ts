@@ -73,7 +73,7 @@ export interface StepInfo {
  */
 export interface Alignment {
   overall: number;
-  /** Layer 1 (784 → h), layer 2 (h → h), output layer (h → 10 + m). */
+  /** Per layer, first first: layer 1 (784 → h), the other hidden layers (h → h), the output layer (h → 10 + m). */
   layers: number[];
 }
 
@@ -81,17 +81,15 @@ export interface ModelShape {
   hidden: number;
   /** Auxiliary logits after the 10 digit logits. */
   m: number;
+  /** Hidden layers, each `hidden` wide. */
+  depth: number;
 }
 
-/** One model's parameters, weight matrices [fanIn, fanOut] row-major: 784 → h → h → 10 + m. */
-export interface ModelParams {
-  w1: Float32Array;
-  b1: Float32Array;
-  w2: Float32Array;
-  b2: Float32Array;
-  w3: Float32Array;
-  b3: Float32Array;
-}
+/** A parameter's name: layer l's weights `wl` and bias `bl`, l = 1 … depth + 1 (the output layer last). */
+export type ParamName = `w${number}` | `b${number}`;
+
+/** One model's parameters, weight matrices [fanIn, fanOut] row-major: 784 → h → … → h → 10 + m. */
+export type ModelParams = Record<ParamName, Float32Array>;
 
 /** How many test images' predictions each evaluation reports, for showing examples. */
 export const SAMPLE_COUNT = 12;

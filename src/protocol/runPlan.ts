@@ -97,7 +97,7 @@ function startOf(init: Init, config: Config): StudentStart {
     case 'partial':
       return { init, alpha: config.initShare };
     case 'parts':
-      return { init, shared: partsOf(config.shareParts) };
+      return { init, shared: partsOf(config.shareParts, config.depth) };
   }
 }
 

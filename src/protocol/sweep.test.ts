@@ -79,7 +79,7 @@ describe('a sweep axis', () => {
     expect(parseAxis('share-parts=hidden')).toEqual({ axis: { key: 'shareParts', values: ['hidden'] } });
     const issue = (text: string) => parseAxis(text).issue;
     expect(issue('shareParts=all,nope')).toMatch(
-      /^--vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, digits, aux joined by \+/,
+      /^--vary shareParts=all,nope: "nope" is not a pattern of shareParts: "nope" is not a part; expected parts from hidden1, hidden2, … \(one per hidden layer: hidden1 to hidden4 at most\), digits, aux joined by \+/,
     );
     expect(issue('shareParts=heads,aux+digits')).toBe('--vary shareParts=heads,aux+digits: aux+digits is the same value as heads');
     expect(issue('shareParts=none,none')).toBe('--vary shareParts=none,none: none is listed twice');

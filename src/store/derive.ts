@@ -209,6 +209,8 @@ export function alignmentMeans(latest: Partial<Record<Condition, Record<number, 
     const values = Object.values(latest[condition] ?? {});
     if (values.length === 0) return [];
     const mean = (pick: (a: Alignment) => number) => summarize(values.map(pick)).mean;
-    return [{ condition, overall: mean((a) => a.overall), layers: [0, 1, 2].map((l) => mean((a) => a.layers[l])) }];
+    // Every seed of a run has the same layers.
+    const layers = values[0].layers.map((_, l) => mean((a) => a.layers[l]));
+    return [{ condition, overall: mean((a) => a.overall), layers }];
   });
 }

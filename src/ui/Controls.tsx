@@ -174,6 +174,7 @@ export function Controls() {
                 pattern={config.shareParts}
                 m={config.m}
                 hidden={config.hidden}
+                depth={config.depth}
                 disabled={active}
                 onChange={(shareParts) => set({ shareParts })}
               />

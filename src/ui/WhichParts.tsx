@@ -32,7 +32,7 @@ export function WhichPartsChart({ figure }: { figure: WhichPartsFigure }) {
   const { rows, teacher } = figure;
   const glyph = Math.round(font * 1.15);
   // On a phone each row's name goes above its line, so the line keeps the whole width.
-  const labelWidth = glyphWidth(glyph) + 8 + Math.max(...rows.map((r) => textWidth(r.pattern, font)));
+  const labelWidth = glyphWidth(glyph, figure.depth) + 8 + Math.max(...rows.map((r) => textWidth(r.pattern, font)));
   const stacked = width - labelWidth < 260;
   const left = stacked ? Math.ceil(textWidth('0%', font) / 2) + 4 : Math.ceil(labelWidth) + 14;
   const right = Math.ceil(textWidth('100%', font) / 2) + 4;
@@ -100,8 +100,14 @@ export function WhichPartsChart({ figure }: { figure: WhichPartsFigure }) {
           return (
             <g key={row.pattern} data-pattern={row.pattern}>
               {i > 0 && <line x1={0} x2={width} y1={top + i * rowHeight} y2={top + i * rowHeight} stroke="#f3f4f6" />}
-              <PartsGlyph x={stacked ? 8 : 4} y={labelY} size={glyph} pattern={row.pattern} />
-              <text x={(stacked ? 8 : 4) + glyphWidth(glyph) + 8} y={labelY + glyph / 2} dy="0.35em" fontSize={font} fill="#111827">
+              <PartsGlyph x={stacked ? 8 : 4} y={labelY} size={glyph} pattern={row.pattern} depth={figure.depth} />
+              <text
+                x={(stacked ? 8 : 4) + glyphWidth(glyph, figure.depth) + 8}
+                y={labelY + glyph / 2}
+                dy="0.35em"
+                fontSize={font}
+                fill="#111827"
+              >
                 {row.pattern}
               </text>
               {row.seeds.map((v, j) => (
@@ -318,8 +324,8 @@ export function BudgetFigureRecorded() {
               <svg width={30} height={10} aria-hidden="true">
                 <line x1={0} x2={30} y1={5} y2={5} stroke={styleOf(k).color} strokeWidth={2} strokeDasharray={styleOf(k).dash} />
               </svg>{' '}
-              <svg width={glyphWidth(12)} height={12} aria-hidden="true">
-                <PartsGlyph x={0} y={0} size={12} pattern={s.pattern} />
+              <svg width={glyphWidth(12, (first.figure as BudgetFigure).depth)} height={12} aria-hidden="true">
+                <PartsGlyph x={0} y={0} size={12} pattern={s.pattern} depth={(first.figure as BudgetFigure).depth} />
               </svg>{' '}
               {s.pattern}
             </li>

@@ -15,7 +15,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { Adam } from '../../src/engine/adam';
 import { activateBackend } from '../../src/engine/backend';
 import { LAYOUTS, type ModelLayout } from '../../src/engine/layout';
-import { Mlp, PARAM_NAMES, type MlpShape, type ParamName } from '../../src/engine/mlp';
+import { Mlp, type MlpShape, type ParamName } from '../../src/engine/mlp';
+import { paramNames } from '../../src/protocol/network';
 import type { PhasePlan } from '../../src/engine/phase';
 import { studentPlan, teacherPlan } from '../../src/engine/plans';
 import { deviationInLr, referencePhase } from '../../src/engine/referencePhase';
@@ -28,6 +29,9 @@ import { CONFIG_SCHEMA, STUDENT_LOSSES, type InitScheme } from '../../src/protoc
 import { UNIFORM_NOISE } from '../../src/protocol/random';
 import { DIGITS } from '../../src/protocol/constants';
 import type { KernelUse } from '../../src/protocol/results';
+
+/** The paper's network's parameters (two hidden layers): w1, b1, w2, b2, w3, b3. */
+const PAPER_PARAMS = paramNames({ depth: 2 });
 
 export interface PhaseComparison {
   phase: string;
@@ -110,7 +114,7 @@ async function train(layout: ModelLayout, shape: MlpShape, plan: PhasePlan, seed
         last = now;
       },
     });
-    const params = await Promise.all(PARAM_NAMES.map(async (name) => (await model.params[name].data()) as Float32Array));
+    const params = await Promise.all(PAPER_PARAMS.map(async (name) => (await model.params[name].data()) as Float32Array));
     return { kernels, losses, calls, params };
   } finally {
     counter.stop();
@@ -160,21 +164,21 @@ export interface AdamAtScale {
 async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
   const models = 100;
   const seeds = Array.from({ length: models }, (_, i) => i + 1);
-  const shape = { hidden: 256, m: 3 };
+  const shape = { hidden: 256, m: 3, depth: 2 };
   const [fused, reference] = [Mlp.init(shape, seeds), Mlp.init(shape, seeds)];
   // Each step's gradient of parameter i, of both signs, zero in different places: i mod 7 = 3, then i mod 5 = 2.
   const patterns = [(i: number) => ((i % 7) - 3) / 100, (i: number) => ((i % 5) - 2) / 150];
   const gradients = patterns.map(
     (gradient) =>
       Object.fromEntries(
-        PARAM_NAMES.map((name) => [name, Float32Array.from({ length: fused.params[name].size }, (_, i) => gradient(i))]),
+        PAPER_PARAMS.map((name) => [name, Float32Array.from({ length: fused.params[name].size }, (_, i) => gradient(i))]),
       ) as Record<ParamName, Float32Array>,
   );
   const adam = new Adam(reference.params, lr);
   try {
     await fusedAdamSteps(fused, gradients, lr);
     for (const step of gradients) {
-      const tensors = Object.fromEntries(PARAM_NAMES.map((name) => [name, tf.tensor(step[name], reference.params[name].shape)])) as Record<
+      const tensors = Object.fromEntries(PAPER_PARAMS.map((name) => [name, tf.tensor(step[name], reference.params[name].shape)])) as Record<
         ParamName,
         tf.Tensor
       >;
@@ -185,13 +189,13 @@ async function adamAtScaleOf(lr: number): Promise<AdamAtScale> {
       }
     }
     const agree = new Array<number>(models).fill(0);
-    for (const name of PARAM_NAMES) {
+    for (const name of PAPER_PARAMS) {
       const [after, expected] = await Promise.all([fused, reference].map(async (m) => (await m.params[name].data()) as Float32Array));
       const per = after.length / models;
       // Two Adam steps move a parameter by up to 2 · lr; float32 rounding of the two sides' arithmetic stays far below lr / 1000.
       for (let i = 0; i < after.length; i++) if (Math.abs(after[i] - expected[i]) <= 1e-3 * lr) agree[Math.floor(i / per)] += 1;
     }
-    const perModel = PARAM_NAMES.reduce((sum, name) => sum + fused.params[name].size / models, 0);
+    const perModel = PAPER_PARAMS.reduce((sum, name) => sum + fused.params[name].size / models, 0);
     return { models, steps: gradients.length, agree: agree.map((count) => count / perModel) };
   } finally {
     adam.dispose();
@@ -247,7 +251,7 @@ const targetsFor = (seeds: number[], { m }: MlpShape) => {
 async function run(): Promise<FusedReport> {
   await activateBackend(tf, 'webgpu');
   const tensorsBefore = tf.memory().numTensors;
-  const shape = { hidden: 136, m: 3 };
+  const shape = { hidden: 136, m: 3, depth: 2 };
   const settings = {
     teacherEpochs: 1,
     studentEpochs: 1,
@@ -367,7 +371,7 @@ async function run(): Promise<FusedReport> {
     const before = await source.toHost(0);
     await trainPhase(clone, teacherPlan(settings, split, [1]), noHooks(LAYOUTS.fused));
     const after = await source.toHost(0);
-    cloneSourceChanged = PARAM_NAMES.some((name) => before[name].some((v, i) => v !== after[name][i]));
+    cloneSourceChanged = PAPER_PARAMS.some((name) => before[name].some((v, i) => v !== after[name][i]));
   } finally {
     source.dispose();
     clone.dispose();

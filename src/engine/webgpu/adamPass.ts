@@ -4,13 +4,13 @@
  * the fused step, and the same pass alone for checking it at sizes where the whole step is too slow.
  */
 import { BETA1, BETA2 } from '../adam';
-import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
+import type { Mlp, ParamName } from '../mlp';
 import { ADAM, STEP_UNIFORM_BYTES } from './kernels';
 import { dispatchesOf, encodePass, ownedBuffers, validated, type Kernel } from './plumbing';
 import { flushTfjs, ownParameters, webGpuBackend } from './tfjsAdapter';
 
 export const parameterSizes = (model: Mlp) =>
-  Object.fromEntries(PARAM_NAMES.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
+  Object.fromEntries(model.names.map((name) => [name, model.params[name].size])) as Record<ParamName, number>;
 
 /** The Step uniform: rows, then Adam's bias corrections for step t as adam.ts computes them. */
 export function writeStepUniform(values: ArrayBuffer, rows: number, lr: number, t: number): void {
@@ -28,7 +28,7 @@ export function adamKernels(
   grads: Record<ParamName, GPUBuffer>,
   sizes: Record<ParamName, number>,
 ): Kernel[] {
-  return PARAM_NAMES.map((name) => {
+  return (Object.keys(sizes) as ParamName[]).map((name) => {
     const moments = ['m', 'v'].map((moment) =>
       make(`Adam ${moment} ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
     );
@@ -59,13 +59,13 @@ export async function fusedAdamSteps(model: Mlp, gradients: readonly Record<Para
       const params = ownParameters(backend, model);
       const sizes = parameterSizes(model);
       const grads = Object.fromEntries(
-        PARAM_NAMES.map((name) => [name, buffers.make(`gradient ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)]),
+        model.names.map((name) => [name, buffers.make(`gradient ${name}`, sizes[name], GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)]),
       ) as Record<ParamName, GPUBuffer>;
       const uniform = buffers.make('step uniform', STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       const dispatches = await dispatchesOf(device, uniform, adamKernels(device, buffers.make, params, grads, sizes));
       flushTfjs(backend);
       for (const [index, step] of gradients.entries()) {
-        for (const name of PARAM_NAMES)
+        for (const name of model.names)
           device.queue.writeBuffer(grads[name], 0, step[name].buffer, step[name].byteOffset, step[name].byteLength);
         const values = new ArrayBuffer(STEP_UNIFORM_BYTES);
         writeStepUniform(values, 0, lr, index + 1);

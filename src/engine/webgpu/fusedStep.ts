@@ -1,8 +1,9 @@
 /// <reference types="@webgpu/types" />
 /**
- * The training step on WebGPU as 15 dispatches in one submit: forward (3 matmuls with bias and
- * ReLU fused), the loss and its gradient (1), the backward pass (5 matmuls; bias gradients ride
- * on the weight gradients, ReLU masks on the input gradients) and Adam (6, one per parameter).
+ * The training step on WebGPU as 5·L dispatches in one submit for a network of L layers with
+ * weights (15 for the paper's two hidden layers): forward (L matmuls with bias and ReLU fused), the
+ * loss and its gradient (1), the backward pass (2L − 1 matmuls; bias gradients ride on the weight
+ * gradients, ReLU masks on the input gradients) and Adam (2L, one per parameter).
  *
  * tfjs's own kernels cost ≈ 120 dispatches, ≈ 50 buffers and ≈ 9 submits per step, and on a real
  * GPU a step of this size is all overhead. Here the data stays on the GPU (MNIST as bytes, the
@@ -21,7 +22,8 @@
  *     plumbing.ts      scratch buffers; MNIST's bytes resident on the device; pipelines, bind groups
  *     kernels.ts       the WGSL of each dispatch, specialised to this phase's sizes
  *   every step (run): the uniform (rows, Adam's corrections) and the example indices written, tfjs's
- *   own pending work submitted first, then one compute pass of 15 dispatches:
+ *   own pending work submitted first, then one compute pass of 15 dispatches (the paper's network;
+ *   a hidden layer more or fewer adds or removes a forward, two backward and two Adam dispatches):
  *      1– 3  layer 1, 2, 3 forward: x·W + b, ReLU on 1 and 2 (layer 1 gathers MNIST bytes or hashes
  *            noise from its seed, by example index)                               → h1, h2, logits
  *      4     loss and its gradient, per model (labels, or the teacher's logits read in place)
@@ -31,19 +33,20 @@
  *     10–15  Adam, one per parameter (adamPass.ts)                                → params, m, v
  *   then, when the loss is asked for, one copy to a mapped buffer; else at most two steps queued.
  */
-import { DIGITS, IMAGE_PIXELS, PIXEL_INPUTS } from '../../protocol/constants';
+import { IMAGE_PIXELS, PIXEL_INPUTS } from '../../protocol/constants';
 import { distilledColumns } from '../losses';
-import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
+import { biasName, weightName } from '../../protocol/network';
+import type { Mlp, ParamName } from '../mlp';
 import type { PhasePlan, TrainingStep } from '../phase';
 import { adamKernels, parameterSizes, writeStepUniform } from './adamPass';
 import {
   STEP_UNIFORM_BYTES,
   TILE,
   denseForward,
+  dimsOf,
   inputGradient,
   lossKernel,
   parameterGradient,
-  type Dims,
   type InputKind,
   type ObjectiveKind,
 } from './kernels';
@@ -58,8 +61,8 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
   const backend = webGpuBackend();
   const { device } = backend;
   const { inputs, objective, batchSize, lr } = plan;
-  const dims: Dims = { k: model.count, batch: batchSize, hidden: model.shape.hidden, outputs: DIGITS + model.shape.m };
-  const { k, batch, hidden, outputs } = dims;
+  const dims = dimsOf(model, batchSize);
+  const { k, batch, hidden, outputs, layers } = dims;
   const input: InputKind = inputs.kind;
   const buffers = ownedBuffers(device);
   const { make, upload } = buffers;
@@ -69,14 +72,16 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
       const uniform = make('step uniform', STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       const indices = make('example indices', k * batch, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       const activation = (label: string, width: number) => make(label, k * batch * width);
-      const [h1, h2, dz1, dz2] = ['h1', 'h2', 'dz1', 'dz2'].map((label) => activation(label, hidden));
+      // Each hidden layer's output, and the loss's gradient with respect to its input (through its ReLU).
+      const activations = Array.from({ length: layers - 1 }, (_, i) => activation(`h${i + 1}`, hidden));
+      const gradients = Array.from({ length: layers - 1 }, (_, i) => activation(`dz${i + 1}`, hidden));
       const [logits, dLogits] = ['logits', 'dLogits'].map((label) => activation(label, outputs));
       const loss = make('loss', k, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
       const lossRead = make('loss read-back', k, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
       const params = ownParameters(backend, model);
       const sizes = parameterSizes(model);
-      const grads = Object.fromEntries(PARAM_NAMES.map((name) => [name, make(`gradient ${name}`, sizes[name])])) as Record<
+      const grads = Object.fromEntries(model.names.map((name) => [name, make(`gradient ${name}`, sizes[name])])) as Record<
         ParamName,
         GPUBuffer
       >;
@@ -106,61 +111,42 @@ export async function createFusedStep(model: Mlp, plan: PhasePlan): Promise<Trai
       }
 
       const wide = (rows: number, width: number): [number, number, number] => [Math.ceil(width / TILE), Math.ceil(rows / TILE), k];
+      const widthOf = (layer: number) => (layer === layers ? outputs : hidden);
+      // Layer l's input: the batch's images or noise for layer 1, else hidden layer l − 1's output.
+      const inputOf = (layer: number) => (layer === 1 ? source : [activations[layer - 2]]);
+      const forward: Kernel[] = Array.from({ length: layers }, (_, i) => ({
+        label: `layer ${i + 1} forward`,
+        code: denseForward(dims, i + 1, input),
+        bindings: [...inputOf(i + 1), params[weightName(i + 1)], params[biasName(i + 1)], i + 1 === layers ? logits : activations[i]],
+        groups: (rows: number) => wide(rows, widthOf(i + 1)),
+      }));
+      // From the output layer down: each layer's gradients, then the gradient through its weights into the layer below.
+      const backward: Kernel[] = [];
+      for (let layer = layers; layer >= 1; layer--) {
+        const d = layer === layers ? dLogits : gradients[layer - 1];
+        backward.push({
+          label: `layer ${layer} gradients`,
+          code: parameterGradient(dims, layer, input),
+          bindings: [...inputOf(layer), d, grads[weightName(layer)], grads[biasName(layer)]],
+          groups: () => wide((layer === 1 ? IMAGE_PIXELS : hidden) + 1, widthOf(layer)),
+        });
+        if (layer > 1)
+          backward.push({
+            label: `layer ${layer} input gradient`,
+            code: inputGradient(dims, layer),
+            bindings: [d, params[weightName(layer)], activations[layer - 2], gradients[layer - 2]],
+            groups: (rows: number) => wide(rows, hidden),
+          });
+      }
       const kernels: Kernel[] = [
-        {
-          label: 'layer 1 forward',
-          code: denseForward(dims, 1, input),
-          bindings: [...source, params.w1, params.b1, h1],
-          groups: (rows) => wide(rows, hidden),
-        },
-        {
-          label: 'layer 2 forward',
-          code: denseForward(dims, 2, input),
-          bindings: [h1, params.w2, params.b2, h2],
-          groups: (rows) => wide(rows, hidden),
-        },
-        {
-          label: 'layer 3 forward',
-          code: denseForward(dims, 3, input),
-          bindings: [h2, params.w3, params.b3, logits],
-          groups: (rows) => wide(rows, outputs),
-        },
+        ...forward,
         {
           label: `loss (${objective.kind === 'digits' ? 'digits' : objective.loss})`,
           code: lossKernel(dims, objectiveKind),
           bindings: [indices, target, logits, dLogits, loss],
           groups: () => [k, 1, 1],
         },
-        {
-          label: 'layer 3 gradients',
-          code: parameterGradient(dims, 3, input),
-          bindings: [h2, dLogits, grads.w3, grads.b3],
-          groups: () => wide(hidden + 1, outputs),
-        },
-        {
-          label: 'layer 3 input gradient',
-          code: inputGradient(dims, 3),
-          bindings: [dLogits, params.w3, h2, dz2],
-          groups: (rows) => wide(rows, hidden),
-        },
-        {
-          label: 'layer 2 gradients',
-          code: parameterGradient(dims, 2, input),
-          bindings: [h1, dz2, grads.w2, grads.b2],
-          groups: () => wide(hidden + 1, hidden),
-        },
-        {
-          label: 'layer 2 input gradient',
-          code: inputGradient(dims, 2),
-          bindings: [dz2, params.w2, h1, dz1],
-          groups: (rows) => wide(rows, hidden),
-        },
-        {
-          label: 'layer 1 gradients',
-          code: parameterGradient(dims, 1, input),
-          bindings: [...source, dz1, grads.w1, grads.b1],
-          groups: () => wide(IMAGE_PIXELS + 1, hidden),
-        },
+        ...backward,
         ...adamKernels(device, make, params, grads, sizes),
       ];
       return { uniform, indices, loss, lossRead, dispatches: await dispatchesOf(device, uniform, kernels) };

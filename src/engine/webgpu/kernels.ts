@@ -7,7 +7,9 @@
  */
 import type { StudentLoss } from '../../protocol/config';
 import { DIGITS, IMAGE_PIXELS } from '../../protocol/constants';
+import { layerCount } from '../../protocol/network';
 import { BETA1, BETA2, EPS } from '../adam';
+import type { Mlp } from '../mlp';
 
 /** Output tile edge and reduction chunk of the matmul template; a workgroup is 16×16 threads, 4×4 outputs each. */
 export const TILE = 64;
@@ -27,7 +29,18 @@ export interface Dims {
   hidden: number;
   /** 10 + m logits. */
   outputs: number;
+  /** Layers with weights: the hidden layers and the output layer. */
+  layers: number;
 }
+
+/** The sizes a phase of `model`'s K models at batch `batch` specialises the kernels to. */
+export const dimsOf = (model: Mlp, batch: number): Dims => ({
+  k: model.count,
+  batch,
+  hidden: model.shape.hidden,
+  outputs: DIGITS + model.shape.m,
+  layers: layerCount(model.shape),
+});
 
 /** Where a phase's inputs come from; both are gathered on the GPU from the batch's example indices. */
 export type InputKind = 'images' | 'noise';
@@ -154,15 +167,20 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_id) l
 /** Rows of model k's activations: [K, batch, width] row-major. */
 const at = (dims: Dims, width: number, row: string, col: string) => `(k * ${dims.batch}u + ${row}) * ${width}u + ${col}`;
 
+/** Layer `layer`'s fan-in and fan-out (layer 1 takes the image, the last one gives the logits). */
+const widths = (dims: Dims, layer: number): [number, number] => [
+  layer === 1 ? IMAGE_PIXELS : dims.hidden,
+  layer === dims.layers ? dims.outputs : dims.hidden,
+];
+
 /**
- * Layer `layer` forward: z = a·W + b for each model, ReLU on the hidden layers. Layer 1 reads its
- * inputs through `pixel`; layers 2 and 3 read the previous layer's output.
+ * Layer `layer` forward (1 … dims.layers): z = a·W + b for each model, ReLU on the hidden layers.
+ * Layer 1 reads its inputs through `pixel`; the others read the previous layer's output.
  */
-export function denseForward(dims: Dims, layer: 1 | 2 | 3, input: InputKind): string {
-  const inWidth = layer === 1 ? IMAGE_PIXELS : dims.hidden;
-  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
+export function denseForward(dims: Dims, layer: number, input: InputKind): string {
+  const [inWidth, outWidth] = widths(dims, layer);
   const source = layer === 1 ? inputSource(input, dims) : { bindings: ['x: array<f32>'], code: '' };
-  const value = layer === 3 ? 'value + bias[k * N + n]' : 'max(value + bias[k * N + n], 0.0)';
+  const value = layer === dims.layers ? 'value + bias[k * N + n]' : 'max(value + bias[k * N + n], 0.0)';
   return matmul({
     bindings: [...source.bindings, 'weight: array<f32>', 'bias: array<f32>', 'out: array<f32>'],
     writable: ['out'],
@@ -179,9 +197,8 @@ export function denseForward(dims: Dims, layer: 1 | 2 | 3, input: InputKind): st
 }
 
 /** dz = (d·Wᵀ) ⊙ [h > 0]: the gradient through layer `layer`'s weights and the ReLU below it. */
-export function inputGradient(dims: Dims, layer: 2 | 3): string {
-  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
-  const inWidth = dims.hidden;
+export function inputGradient(dims: Dims, layer: number): string {
+  const [inWidth, outWidth] = widths(dims, layer);
   return matmul({
     bindings: ['d: array<f32>', 'weight: array<f32>', 'h: array<f32>', 'dz: array<f32>'],
     writable: ['dz'],
@@ -200,9 +217,8 @@ export function inputGradient(dims: Dims, layer: 2 | 3): string {
  * Layer `layer`'s weight and bias gradients: gW = aᵀ·d, and gb = Σ rows of d as the product's
  * extra row m = fan-in, where the input is taken as 1, so one dispatch gives both.
  */
-export function parameterGradient(dims: Dims, layer: 1 | 2 | 3, input: InputKind): string {
-  const inWidth = layer === 1 ? IMAGE_PIXELS : dims.hidden;
-  const outWidth = layer === 3 ? dims.outputs : dims.hidden;
+export function parameterGradient(dims: Dims, layer: number, input: InputKind): string {
+  const [inWidth, outWidth] = widths(dims, layer);
   const source = layer === 1 ? inputSource(input, dims) : { bindings: ['x: array<f32>'], code: '' };
   const activation = layer === 1 ? 'pixel(k, t, m)' : `x[${at(dims, inWidth, 't', 'm')}]`;
   return matmul({

@@ -1,9 +1,9 @@
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs-core';
-import { DIGITS } from '../../protocol/constants';
-import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
+import { biasName, weightName } from '../../protocol/network';
+import type { Mlp, ParamName } from '../mlp';
 import type { NoiseTargets } from '../phase';
-import { STEP_UNIFORM_BYTES, TILE, denseForward, type Dims } from './kernels';
+import { STEP_UNIFORM_BYTES, TILE, denseForward, dimsOf } from './kernels';
 import { dispatchesOf, encodePass, ownedBuffers, validated } from './plumbing';
 import { bindingOf, flushTfjs, webGpuBackend } from './tfjsAdapter';
 
@@ -11,7 +11,7 @@ import { bindingOf, flushTfjs, webGpuBackend } from './tfjsAdapter';
  * Teacher k's logits on its own noise set, generated and run through the model on the GPU: the
  * noise never exists on the host (60,000 × 784 values per seed would take longer to hash in JS
  * than the GPU takes for the whole pass), and the logits stay on the GPU, in a tfjs tensor the
- * students' fused steps read in place. Three dispatches and one submit per batch.
+ * students' fused steps read in place. One dispatch per layer and one submit per batch.
  */
 export async function fusedNoiseLogits(
   teacher: Mlp,
@@ -21,14 +21,14 @@ export async function fusedNoiseLogits(
 ): Promise<NoiseTargets> {
   const backend = webGpuBackend();
   const { device } = backend;
-  const dims: Dims = { k: teacher.count, batch: batchSize, hidden: teacher.shape.hidden, outputs: DIGITS + teacher.shape.m };
-  const { k, batch, hidden, outputs } = dims;
+  const dims = dimsOf(teacher, batchSize);
+  const { k, batch, hidden, outputs, layers } = dims;
   const buffers = ownedBuffers(device);
   const { make, upload } = buffers;
   const targets = tf.zeros([k * count, outputs]) as tf.Tensor2D;
   try {
     await validated(device, 'the noise pass', async () => {
-      const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, bindingOf(backend, teacher.params[name])])) as Record<
+      const params = Object.fromEntries(teacher.names.map((name) => [name, bindingOf(backend, teacher.params[name])])) as Record<
         ParamName,
         GPUBufferBinding
       >;
@@ -38,31 +38,29 @@ export async function fusedNoiseLogits(
       const uniform = make('step uniform', STEP_UNIFORM_BYTES / 4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
       const indices = make('example indices', k * batch, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       const seeds = upload('noise seeds', Uint32Array.from(noiseSeeds));
-      const [h1, h2] = [make('h1', k * batch * hidden), make('h2', k * batch * hidden)];
+      const activations = Array.from({ length: layers - 1 }, (_, i) => make(`h${i + 1}`, k * batch * hidden));
       const logits = make('logits', k * batch * outputs, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
       const wide =
         (width: number) =>
         (rows: number): [number, number, number] => [Math.ceil(width / TILE), Math.ceil(rows / TILE), k];
-      const dispatches = await dispatchesOf(device, uniform, [
-        {
-          label: 'noise pass, layer 1',
-          code: denseForward(dims, 1, 'noise'),
-          bindings: [indices, seeds, params.w1, params.b1, h1],
-          groups: wide(hidden),
-        },
-        {
-          label: 'noise pass, layer 2',
-          code: denseForward(dims, 2, 'noise'),
-          bindings: [h1, params.w2, params.b2, h2],
-          groups: wide(hidden),
-        },
-        {
-          label: 'noise pass, layer 3',
-          code: denseForward(dims, 3, 'noise'),
-          bindings: [h2, params.w3, params.b3, logits],
-          groups: wide(outputs),
-        },
-      ]);
+      const dispatches = await dispatchesOf(
+        device,
+        uniform,
+        Array.from({ length: layers }, (_, i) => {
+          const last = i + 1 === layers;
+          return {
+            label: `noise pass, layer ${i + 1}`,
+            code: denseForward(dims, i + 1, 'noise'),
+            bindings: [
+              ...(i === 0 ? [indices, seeds] : [activations[i - 1]]),
+              params[weightName(i + 1)],
+              params[biasName(i + 1)],
+              last ? logits : activations[i],
+            ],
+            groups: wide(last ? outputs : hidden),
+          };
+        }),
+      );
       const indexValues = new Uint32Array(k * batch);
       for (let start = 0; start < count; start += batch) {
         const rows = Math.min(batch, count - start);

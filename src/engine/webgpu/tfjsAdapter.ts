@@ -5,7 +5,7 @@
  * casts tf.backend().
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { PARAM_NAMES, type Mlp, type ParamName } from '../mlp';
+import type { Mlp, ParamName } from '../mlp';
 
 /** The parts of tfjs's WebGPU backend this module uses: private members, not in its public typings. */
 export interface WebGpuBackend {
@@ -98,11 +98,11 @@ export function flushTfjs(backend: WebGpuBackend): void {
 
 /** The step writes the parameters in place, so each gets a buffer of its own first: tfjs's clone() shares its source's (a student cloned from the reference would train the reference too). */
 export function ownParameters(backend: WebGpuBackend, model: Mlp): Record<ParamName, GPUBufferBinding> {
-  for (const name of PARAM_NAMES) {
+  for (const name of model.names) {
     const param = model.params[name];
     tf.tidy(() => param.assign(tf.add(param, 0)));
   }
-  return Object.fromEntries(PARAM_NAMES.map((name) => [name, bindingOf(backend, model.params[name])])) as Record<
+  return Object.fromEntries(model.names.map((name) => [name, bindingOf(backend, model.params[name])])) as Record<
     ParamName,
     GPUBufferBinding
   >;
