@@ -12,7 +12,7 @@ const appUrl = inject('appUrl');
 const browser = chromiumForFile();
 
 /** Each recorded figure's values: every one has both students. */
-const FIGURES = { 'atlas-width': 7, 'atlas-noise': 5 };
+const FIGURES = { 'atlas-width': 7, 'atlas-noise': 5, 'atlas-depth': 4 };
 
 describe('the atlas: what else decides it?', () => {
   it('opens on request, draws every recorded figure whole, accessibly, and a visitor’s own sweep', async () => {
@@ -60,7 +60,7 @@ describe('the atlas: what else decides it?', () => {
     await page.getByTestId('atlas-open-file').setInputFiles('docs/results/sweep-aux-logits.json');
     await expect
       .poll(() => page.getByTestId('atlas-open').getByRole('alert').textContent())
-      .toMatch(/sweep-aux-logits\.json: this sweep varies m; the atlas draws a sweep over one of hidden, noise, noiseBlur/);
+      .toMatch(/sweep-aux-logits\.json: this sweep varies m; the atlas draws a sweep over one of hidden, noise, noiseBlur, depth/);
     expect(errors).toEqual([]);
     await page.close();
   });

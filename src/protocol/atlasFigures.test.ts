@@ -110,11 +110,13 @@ describe('the recorded atlas', () => {
   const recorded = {
     width: atlasFigure([read('sweep-atlas-width')], ['hidden']),
     noise: atlasFigure([read('sweep-atlas-noise'), read('sweep-atlas-blur')], ['noise', 'noiseBlur']),
+    depth: atlasFigure([read('sweep-atlas-depth')], ['depth']),
   };
 
   it('holds every value the page draws, both students and the teacher at each, 10 seeds each', () => {
     expect(recorded.width.values.map((v) => v.label)).toEqual(['32', '64', '128', '256', '512', '1024', '2048']);
     expect(recorded.noise.values.map((v) => v.label)).toEqual(['uniform', 'gaussian', 'blur 0.5', 'blur 1', 'blur 2']);
+    expect(recorded.depth.values.map((v) => v.label)).toEqual(['1', '2', '3', '4']);
     for (const figure of Object.values(recorded))
       for (const v of figure.values) for (const e of [v.shared, v.different, v.teacher]) expect(e?.seeds.length).toBe(10);
   });
@@ -126,6 +128,7 @@ describe('the recorded atlas', () => {
     // What each sentence rests on.
     for (const label of ['uniform', 'gaussian', 'blur 1', 'blur 2']) expect(text).toContain(percent(at(recorded.noise, label).shared));
     for (const label of ['32', '2048']) expect(text).toContain(percent(at(recorded.width, label).shared));
+    for (const label of ['1', '2', '3', '4']) expect(text).toContain(percent(at(recorded.depth, label).shared));
     // And no number that is not in the files.
     const recordedNumbers = new Set(
       Object.values(recorded).flatMap((figure) => figure.values.flatMap((v) => [v.shared, v.different, v.teacher].map(percent))),

@@ -43,6 +43,14 @@ const ATLAS: AtlasEntry[] = [
     sentence:
       'Learning Through Noise (2026) draws uniform, Gaussian or Perlin noise, and independent replications find that the noise matters; here its spread hardly does (Gaussian noise, three times the variance, gives 73.4% against uniform noise’s 75.7%) but its spatial correlation does: blurred by σ = 1 pixel at the same variance it carries 82.5%, by σ = 2 no more than uniform noise (76.7%), and from a different start every noise leaves the student at chance.',
   },
+  {
+    id: 'depth',
+    title: 'How deep? One to four hidden layers, each 256 units wide',
+    axes: ['depth'],
+    load: [() => import('../../docs/results/sweep-atlas-depth.json')],
+    sentence:
+      'Miyamoto, Nagashima and Jiang (2025) report that more or fewer layers change little, and Learning Through Noise (2026) adds and removes a student layer; here one hidden layer carries as much as the paper’s two (75.5% against 75.7%), but a third and a fourth take about ten points off (65.2%, 63.3%) while the teacher stays near 89%, and from a different start every depth stays at chance.',
+  },
 ];
 
 /** Every setting the atlas draws: a visitor's sweep over one of them is drawn as the atlas draws it. */
