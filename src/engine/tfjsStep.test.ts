@@ -29,19 +29,20 @@ beforeAll(async () => {
 /** The list layout with tfjs's kernels throughout (loss and Adam included) instead of the host's. */
 const kernelsOnly: ModelLayout = { ...LAYOUTS.list, createStep: (model, plan) => tfjsStep(model, plan, kernelsOnly) };
 
+// A full batch, then a short one; each model its own examples. Both batches smaller than a hidden
+// layer of 48, so the host step runs its products transposed (batch ≥ hidden is the bits test's).
+const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
+const settings = {
+  batchSize: 32,
+  lr: 1e-3,
+  teacherEpochs: 1,
+  studentEpochs: 1,
+  trainCount: 640,
+  noise: 'uniform' as const,
+  noiseBlur: 1,
+};
+
 describe('every CPU-side step against the reference MLP', () => {
-  // A full batch, then a short one; each model its own examples. Both batches smaller than the
-  // hidden layer, so the host step runs its products transposed (batch ≥ hidden is the bits test's).
-  const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
-  const settings = {
-    batchSize: 32,
-    lr: 1e-3,
-    teacherEpochs: 1,
-    studentEpochs: 1,
-    trainCount: 640,
-    noise: 'uniform' as const,
-    noiseBlur: 1,
-  };
   const kl = { ...settings, studentLoss: 'kl' as const };
   const mse = { ...settings, studentLoss: 'mse' as const };
 
@@ -94,17 +95,6 @@ describe('every CPU-side step against the reference MLP', () => {
 });
 
 describe('every CPU-side step against the reference MLP, at other depths', () => {
-  const batches = [32, 20].map((rows, step) => [1, 2].map((seed) => new Rng(seed * 10 + step).permutation(640).subarray(0, rows)));
-  const settings = {
-    batchSize: 32,
-    lr: 1e-3,
-    teacherEpochs: 1,
-    studentEpochs: 1,
-    trainCount: 640,
-    noise: 'uniform' as const,
-    noiseBlur: 1,
-  };
-
   for (const [name, layout] of [
     ['tfjs kernels, stacked layout', LAYOUTS.stacked],
     ['tfjs kernels, list layout', kernelsOnly],
