@@ -30,11 +30,20 @@ describe('settings in the URL', () => {
       expect(config).toEqual({ ...quick, init: 'parts', shareParts: 'hidden1+aux' });
       expect(configFromQuery(queryFromConfig(config)).config).toEqual(config);
     }
-    const bad = configFromQuery('?init=parts&shareParts=hidden3');
+    const bad = configFromQuery('?init=parts&shareParts=hidden7');
     expect(bad.config.shareParts).toBe(CONFIG_SCHEMA.shareParts.default);
     expect(bad.issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(/^shareParts = "hidden3" is invalid: "hidden3" is not a part; .*; using "heads"$/),
+      expect.stringMatching(/^shareParts = "hidden7" is invalid: "hidden7" is not a part; .*; using "heads"$/),
     ]);
+    // A layer the link's network lacks is dropped, and said; with the depth that has it, it is kept and written back.
+    const shallow = configFromQuery('?init=parts&shareParts=hidden3%2Baux');
+    expect(shallow.config.shareParts).toBe('aux');
+    expect(shallow.issues.map((i) => i.message)).toEqual([
+      'shareParts = "hidden3+aux" names hidden3, but a network of depth 2 has hidden layers up to hidden2; using "aux"',
+    ]);
+    const deep = configFromQuery('?init=parts&depth=3&shareParts=hidden3%2Baux');
+    expect(deep.issues).toEqual([]);
+    expect(configFromQuery(queryFromConfig(deep.config)).config).toEqual({ ...deep.config, shareParts: 'hidden3+aux', depth: 3 });
   });
 
   for (const [key, usual, other, unknown] of [
