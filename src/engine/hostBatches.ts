@@ -3,7 +3,6 @@
  * steps (tfjsStep.ts, cpuStep.ts) feed their first layer.
  */
 import { IMAGE_PIXELS } from '../protocol/constants';
-import { fillImages } from './data';
 import type { ModelLayout } from './layout';
 import { hostBuffers, type HostBuffers } from './hostWasm';
 import type { PhasePlan } from './phase';
@@ -20,7 +19,7 @@ export function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32
     const x = indices.map((_, i) => block(xBuffer, i));
     const xT = xTBuffer ? indices.map((_, i) => block(xTBuffer, i)) : null;
     indices.forEach((modelIndices, i) => {
-      if (inputs.kind === 'images') fillImages(inputs.split, modelIndices, x[i], xT?.[i]);
+      if (inputs.kind === 'images') host.fillImages(modelIndices, x[i], xT?.[i]);
       else host.fillNoise(inputs.draw, inputs.seeds[i], modelIndices, x[i], xT?.[i]);
     });
     return { x, xT, all: xBuffer.subarray(0, indices.length * per), allT: xTBuffer?.subarray(0, indices.length * per) ?? null };
@@ -30,7 +29,8 @@ export function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32
 /** Host buffers for a phase's batches (x, and xᵀ where the layout wants it), then `extra` more. */
 export function phaseBuffers(plan: PhasePlan, layout: ModelLayout, extra: readonly number[] = []) {
   const block = plan.orderSeeds.length * plan.batchSize * IMAGE_PIXELS;
-  const host = hostBuffers([block, layout.wantsTransposedInputs ? block : 0, ...extra], plan.batchSize);
+  const images = plan.inputs.kind === 'images' ? plan.inputs.split : undefined;
+  const host = hostBuffers([block, layout.wantsTransposedInputs ? block : 0, ...extra], { maxRows: plan.batchSize, images });
   const [x, xT, ...rest] = host.f32;
   return { host, inputs: batchInputs(plan, host, x, layout.wantsTransposedInputs ? xT : null), rest };
 }

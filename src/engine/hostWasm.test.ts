@@ -19,8 +19,8 @@ describe('the host kernels in WebAssembly', () => {
 
   it('run Adam bit for bit as the JS loop, over a model’s worth of parameters (a length that is not a multiple of four)', () => {
     const n = 269_322 + 3;
-    const wasm = hostBuffers([n, n, n, n], 1);
-    const js = hostBuffers([n, n, n, n], 1, 'js');
+    const wasm = hostBuffers([n, n, n, n], { maxRows: 1 });
+    const js = hostBuffers([n, n, n, n], { maxRows: 1, prefer: 'js' });
     expect([wasm.kind, js.kind]).toEqual(['wasm-simd', 'js']);
     const rng = new Rng(7);
     for (const set of [wasm, js]) set.f32[0].set(Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
@@ -41,8 +41,8 @@ describe('the host kernels in WebAssembly', () => {
   it('fill the noise set bit for bit as the JS loop, rows and their transpose, for any number of rows', () => {
     for (const rows of [1, 3, 4, 7, 128, 130]) {
       const size = rows * IMAGE_PIXELS;
-      const wasm = hostBuffers([size, size], rows);
-      const js = hostBuffers([size, size], rows, 'js');
+      const wasm = hostBuffers([size, size], { maxRows: rows });
+      const js = hostBuffers([size, size], { maxRows: rows, prefer: 'js' });
       const indices = Uint32Array.from({ length: rows }, (_, i) => (i * 7919 + 5) % 60000);
       for (const set of [wasm, js]) set.fillNoise(UNIFORM_NOISE, 0xdeadbeef, indices, set.f32[0], set.f32[1]);
       expect(sameBits(wasm.f32[0], js.f32[0]), `${rows} rows`).toBe(true);
@@ -56,6 +56,35 @@ describe('the host kernels in WebAssembly', () => {
     }
   });
 
+  it('fill a batch of training images bit for bit as the JS loop, rows and their transpose, for any number of rows', () => {
+    // A small set of every byte value, so that each entry of the lookup table is read.
+    const count = 300;
+    const split = {
+      count,
+      labels: new Uint8Array(count),
+      images: Uint8Array.from({ length: count * IMAGE_PIXELS }, (_, i) => (i * 37 + (i >> 9)) & 255),
+    };
+    for (const rows of [1, 3, 4, 7, 128, 130]) {
+      const size = rows * IMAGE_PIXELS;
+      const wasm = hostBuffers([size, size], { maxRows: rows, images: split });
+      const js = hostBuffers([size, size], { maxRows: rows, images: split, prefer: 'js' });
+      const indices = Uint32Array.from({ length: rows }, (_, i) => (i * 7919 + 5) % count);
+      for (const set of [wasm, js]) set.fillImages(indices, set.f32[0], set.f32[1]);
+      expect(sameBits(wasm.f32[0], js.f32[0]), `${rows} rows`).toBe(true);
+      expect(sameBits(wasm.f32[1], js.f32[1]), `${rows} rows, transposed`).toBe(true);
+      // Without the transpose, and into a buffer's later part.
+      wasm.f32[1].fill(0);
+      wasm.fillImages(indices.subarray(rows - 1), wasm.f32[1].subarray(size - IMAGE_PIXELS));
+      js.fillImages(indices.subarray(rows - 1), js.f32[1].subarray(size - IMAGE_PIXELS));
+      expect(sameBits(wasm.f32[1].subarray(size - IMAGE_PIXELS), js.f32[1].subarray(size - IMAGE_PIXELS))).toBe(true);
+      if (rows > 1) expect(wasm.f32[1][0]).toBe(0);
+    }
+    expect(hostBuffers([IMAGE_PIXELS], { maxRows: 1, images: split }).f32[0][0]).toBe(0);
+    const wasm = hostBuffers([IMAGE_PIXELS], { maxRows: 1, images: split });
+    expect(() => wasm.fillImages([count], wasm.f32[0])).toThrow(/image 300 asked for, the set has 300/);
+    expect(() => hostBuffers([IMAGE_PIXELS], { maxRows: 1 }).fillImages([0], wasm.f32[0])).toThrow(/without a set of images/);
+  });
+
   it('run the passes between the products bit for bit as the JS loops, for shapes that are not multiples of four', () => {
     for (const [rows, cols] of [
       [1, 1],
@@ -66,8 +95,8 @@ describe('the host kernels in WebAssembly', () => {
       [130, 13],
     ]) {
       const n = rows * cols;
-      const wasm = hostBuffers([n, n, n, Math.max(rows, cols), n], 1);
-      const js = hostBuffers([n, n, n, Math.max(rows, cols), n], 1, 'js');
+      const wasm = hostBuffers([n, n, n, Math.max(rows, cols), n], { maxRows: 1 });
+      const js = hostBuffers([n, n, n, Math.max(rows, cols), n], { maxRows: 1, prefer: 'js' });
       const rng = new Rng(rows * 1000 + cols);
       // Values of both signs, exact zeros of both signs, and a bias that cancels some of them.
       const values = Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? (i % 2 ? -0 : 0) : rng.next() - 0.5));
@@ -94,7 +123,7 @@ describe('the host kernels in WebAssembly', () => {
   });
 
   it('refuse buffers they do not hold and batches larger than their room', () => {
-    const wasm = hostBuffers([IMAGE_PIXELS * 2, 8], 2);
+    const wasm = hostBuffers([IMAGE_PIXELS * 2, 8], { maxRows: 2 });
     const outside = new Float32Array(8);
     const [, small] = wasm.f32;
     expect(() => wasm.adam(outside, small, small, small, 1e-3, 1)).toThrow(/outside this set/);

@@ -1,15 +1,18 @@
 /**
  * Buffers for the host side of a training step, and the loops that run over them every step:
- * Adam (hostMath.adamUpdate), the noise set (random.fillNoise), and the passes between the matrix
- * products (hostMath's transpose, biasRelu, mask, colSums). Where WebAssembly SIMD is
+ * Adam (hostMath.adamUpdate), the batch's inputs (a set's images, data.fillImages, or the noise
+ * set, random.fillNoise, each with its transpose), and the passes between the matrix products
+ * (hostMath's transpose, biasRelu, mask, colSums). Where WebAssembly SIMD is
  * available (Node, every current browser) they run as wasm/host.wat, bit for bit the same
  * arithmetic and 3–4× faster than the JS loops (on the 2-core build machine: Adam over 270k
  * parameters 1.1 ms against 4.8 ms, a batch of 1024 noise images with its transpose 4.7 ms
- * against 16 ms); the buffers then live in the module's memory. Elsewhere, or when a run's buffers
+ * against 16 ms; 1024 training images with their transpose 1.3 ms against 9.3 ms); the buffers,
+ * and the images of the set a phase trains on, then live in the module's memory. Elsewhere, or when a run's buffers
  * do not fit in one module's 4 GiB, the JS loops run on ordinary arrays.
  */
-import { IMAGE_PIXELS } from '../protocol/constants';
+import { IMAGE_PIXELS, PIXEL_INPUTS } from '../protocol/constants';
 import { fillNoise, type NoiseSpec } from '../protocol/random';
+import { fillImages, type MnistSplit } from './data';
 import { adamUpdate, biasRelu, colSums, mask, transpose } from './hostMath';
 import { HOST_WASM_BASE64 } from './wasm/host.generated';
 import { BETA1, BETA2, EPS } from './adam';
@@ -21,6 +24,8 @@ export interface HostBuffers {
   adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, t: number): void;
   /** random.fillNoise into buffers of this set, for at most `maxRows` images at a time (wasm draws uniform noise; the other kinds are drawn in JS). */
   fillNoise(spec: NoiseSpec, noiseSeed: number, indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void;
+  /** data.fillImages of the set these buffers were made with (`images`), into buffers of this set, for at most `maxRows` images at a time. */
+  fillImages(indices: ArrayLike<number>, out: Float32Array, outT?: Float32Array): void;
   transpose: typeof transpose;
   biasRelu: typeof biasRelu;
   mask: typeof mask;
@@ -32,6 +37,7 @@ interface HostExports {
   memory: WebAssembly.Memory;
   adam(p: number, g: number, m: number, v: number, n: number, ...constants: number[]): void;
   noise(seed: number, indices: number, n: number, out: number, outT: number): void;
+  images(table: number, pixels: number, indices: number, n: number, out: number, outT: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   biasRelu(z: number, bias: number, rows: number, cols: number, perRow: number, out: number): void;
   mask(q: number, h: number, n: number, out: number): void;
@@ -53,15 +59,41 @@ const PAGE = 65536;
 const ALIGN = 16;
 const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
-function jsBuffers(lengths: readonly number[]): HostBuffers {
-  return { f32: lengths.map((n) => new Float32Array(n)), adam: adamUpdate, fillNoise, transpose, biasRelu, mask, colSums, kind: 'js' };
+export interface HostBufferOptions {
+  /** The most images (noise or a set's) one fill writes. */
+  maxRows: number;
+  /** The set whose images `fillImages` reads, if any. */
+  images?: MnistSplit;
+  /** 'js' is for tests comparing the two. */
+  prefer?: 'wasm-simd' | 'js';
 }
 
-function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], maxRows: number): HostBuffers | null {
-  // Byte 0 stays unused: the noise kernel reads a transposed output at offset 0 as "none".
+/** Stands in for `fillImages` where the buffers were made without a set of images. */
+const noImages = () => {
+  throw new Error('host kernels: these buffers were made without a set of images');
+};
+
+function jsBuffers(lengths: readonly number[], images: MnistSplit | undefined): HostBuffers {
+  return {
+    f32: lengths.map((n) => new Float32Array(n)),
+    adam: adamUpdate,
+    fillNoise,
+    fillImages: images ? (indices, out, outT) => fillImages(images, indices, out, outT) : noImages,
+    transpose,
+    biasRelu,
+    mask,
+    colSums,
+    kind: 'js',
+  };
+}
+
+function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], { maxRows, images }: HostBufferOptions): HostBuffers | null {
+  // Byte 0 stays unused: the noise and image kernels read a transposed output at offset 0 as "none".
   const indexOffset = ALIGN;
+  const tableOffset = indexOffset + alignUp(4 * maxRows);
+  const pixelsOffset = tableOffset + 4 * PIXEL_INPUTS.length;
   const offsets: number[] = [];
-  let end = indexOffset + alignUp(4 * maxRows);
+  let end = pixelsOffset + alignUp(images?.images.length ?? 0);
   for (const n of lengths) {
     offsets.push(end);
     end += alignUp(4 * n);
@@ -79,6 +111,8 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], max
   }
   const buffer = memory.buffer;
   const indices = new Uint32Array(buffer, indexOffset, maxRows);
+  new Float32Array(buffer, tableOffset, PIXEL_INPUTS.length).set(PIXEL_INPUTS);
+  if (images) new Uint8Array(buffer, pixelsOffset, images.images.length).set(images.images);
   const inModule = (...views: Float32Array[]) => {
     if (views.some((view) => view.buffer !== buffer)) throw new Error('host kernels: a buffer outside this set');
   };
@@ -86,6 +120,20 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], max
   const holds = (...pairs: [Float32Array, number][]) => {
     inModule(...pairs.map(([view]) => view));
     if (pairs.some(([view, n]) => view.length < n)) throw new Error('host kernels: a buffer smaller than its matrix');
+  };
+  /** Checks that a fill of these images fits `out` (and `outT`). */
+  const fits = (what: string, rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
+    const n = rows.length;
+    if (n > maxRows) throw new Error(`host kernels: ${n} ${what} images asked for, room for ${maxRows}`);
+    if (out.length < n * IMAGE_PIXELS || (outT && outT.length < n * IMAGE_PIXELS))
+      throw new Error(`host kernels: ${what} buffer too small`);
+  };
+  /** Checks a fill by a kernel, and writes the images' indices where the kernels read them. */
+  const batchOf = (what: string, rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
+    fits(what, rows, out, outT);
+    inModule(out, ...(outT ? [outT] : []));
+    indices.set(rows);
+    return rows.length;
   };
   return {
     f32: offsets.map((offset, i) => new Float32Array(buffer, offset, lengths[i])),
@@ -98,15 +146,21 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], max
       exports.adam(param.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, param.length, ...constants);
     },
     fillNoise(spec, noiseSeed, rows, out, outT) {
-      const n = rows.length;
-      if (n > maxRows) throw new Error(`host kernels: ${n} noise images asked for, room for ${maxRows}`);
-      if (out.length < n * IMAGE_PIXELS || (outT && outT.length < n * IMAGE_PIXELS))
-        throw new Error('host kernels: noise buffer too small');
-      if (spec.kind !== 'uniform') return fillNoise(spec, noiseSeed, rows, out, outT);
-      inModule(out, ...(outT ? [outT] : []));
-      indices.set(rows);
+      if (spec.kind !== 'uniform') {
+        fits('noise', rows, out, outT);
+        return fillNoise(spec, noiseSeed, rows, out, outT);
+      }
+      const n = batchOf('noise', rows, out, outT);
       exports.noise(noiseSeed, indexOffset, n, out.byteOffset, outT ? outT.byteOffset : 0);
     },
+    fillImages: images
+      ? (rows, out, outT) => {
+          for (let r = 0; r < rows.length; r++)
+            if (rows[r] >= images.count) throw new Error(`host kernels: image ${rows[r]} asked for, the set has ${images.count}`);
+          const n = batchOf('training', rows, out, outT);
+          exports.images(tableOffset, pixelsOffset, indexOffset, n, out.byteOffset, outT ? outT.byteOffset : 0);
+        }
+      : noImages,
     transpose(src, rows, cols, dst) {
       holds([src, rows * cols], [dst, rows * cols]);
       exports.transpose(src.byteOffset, rows, cols, dst.byteOffset);
@@ -127,11 +181,8 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], max
   };
 }
 
-/**
- * Buffers of the given lengths (in floats) and the host loops that work on them; `maxRows` is the
- * most noise images one fillNoise call writes. `prefer: 'js'` is for tests comparing the two.
- */
-export function hostBuffers(lengths: readonly number[], maxRows: number, prefer: 'wasm-simd' | 'js' = 'wasm-simd'): HostBuffers {
-  const module = prefer === 'wasm-simd' ? hostModule() : null;
-  return (module && wasmBuffers(module, lengths, maxRows)) ?? jsBuffers(lengths);
+/** Buffers of the given lengths (in floats) and the host loops that work on them. */
+export function hostBuffers(lengths: readonly number[], options: HostBufferOptions): HostBuffers {
+  const module = (options.prefer ?? 'wasm-simd') === 'wasm-simd' ? hostModule() : null;
+  return (module && wasmBuffers(module, lengths, options)) ?? jsBuffers(lengths, options.images);
 }

@@ -28,7 +28,7 @@ export async function tfjsNoiseLogits(
   const k = teacher.count;
   const width = DIGITS + teacher.shape.m;
   const logits = new Float32Array(k * count * width);
-  const host = hostBuffers([k * batchSize * IMAGE_PIXELS], batchSize);
+  const host = hostBuffers([k * batchSize * IMAGE_PIXELS], { maxRows: batchSize });
   const [x] = host.f32;
   for (const [start, end] of batchRanges(count, batchSize)) {
     const n = end - start;

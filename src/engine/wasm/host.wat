@@ -89,71 +89,131 @@
         (f32x4.splat (f32.const 0x1p-23)))
       (f32x4.splat (f32.const 1))))
 
-  ;; random.ts fillNoise: noise images idx[0 … n−1] (u32 at byte offset idx) of the set `seed`, as rows
-  ;; of 784 floats at byte offset out, and, when outT ≠ 0, transposed ([784, n]) at outT. Four rows
-  ;; at a time, so each transposed store writes four neighbouring floats (a 4×4 block turned in registers).
+  ;; Rows r … r + 3, columns c … c + 3 of a batch of 784-float rows (a, b, d, e: one row each) at byte
+  ;; offset out, and, when outT ≠ 0, the same 4×4 block turned in registers into the transposed
+  ;; batch ([784, n]) at outT, so that each transposed store writes four neighbouring floats.
+  (func $store4Rows (param $a v128) (param $b v128) (param $d v128) (param $e v128)
+    (param $out i32) (param $outT i32) (param $r i32) (param $c i32) (param $n i32)
+    (local $t i32) (local $colStride i32) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
+    (local.set $t (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const 784)) (local.get $c)) (i32.const 2))))
+    (v128.store (local.get $t) (local.get $a))
+    (v128.store offset=3136 (local.get $t) (local.get $b))
+    (v128.store offset=6272 (local.get $t) (local.get $d))
+    (v128.store offset=9408 (local.get $t) (local.get $e))
+    (if (local.get $outT)
+      (then
+        (local.set $colStride (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $lo1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+        (local.set $hi1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+        (local.set $lo2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $d) (local.get $e)))
+        (local.set $hi2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $d) (local.get $e)))
+        ;; column c + j, rows r … r + 3
+        (local.set $t (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $r)) (i32.const 2))))
+        (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo1) (local.get $lo2)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lo1) (local.get $lo2)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hi1) (local.get $hi2)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $hi1) (local.get $hi2))))))
+
+  ;; Row r, columns c … c + 3 (a), as $store4Rows for a single row (the last n mod 4 rows of a batch).
+  (func $store1Row (param $a v128) (param $out i32) (param $outT i32) (param $r i32) (param $c i32) (param $n i32)
+    (local $t i32) (local $colStride i32)
+    (v128.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const 784)) (local.get $c)) (i32.const 2))) (local.get $a))
+    (if (local.get $outT)
+      (then
+        (local.set $colStride (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $t (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $r)) (i32.const 2))))
+        (f32.store (local.get $t) (f32x4.extract_lane 0 (local.get $a)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 1 (local.get $a)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 2 (local.get $a)))
+        (local.set $t (i32.add (local.get $t) (local.get $colStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 3 (local.get $a))))))
+
+  ;; Where image r of a batch starts in its set: idx[r] · 784 (u32 indices at byte offset idx).
+  (func $imageStart (param $idx i32) (param $r i32) (result i32)
+    (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)))
+
+  ;; random.ts fillNoise: noise images idx[0 … n−1] of the set `seed`, as rows of 784 floats at
+  ;; byte offset out, and, when outT ≠ 0, transposed ([784, n]) at outT; four rows at a time.
   (func (export "noise") (param $seed i32) (param $idx i32) (param $n i32) (param $out i32) (param $outT i32)
-    (local $r i32) (local $c i32) (local $q i32) (local $rows4 i32) (local $colStride i32)
-    (local $a v128) (local $b v128) (local $d v128) (local $e v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
-    (local $t i32)
-    (local.set $rows4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $colStride (i32.shl (local.get $n) (i32.const 2)))
+    (local $r i32) (local $c i32)
     (block $doneBlocks
       (loop $blocks
-        (br_if $doneBlocks (i32.ge_u (local.get $r) (local.get $rows4)))
+        (br_if $doneBlocks (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $n)))
         (local.set $c (i32.const 0))
         (loop $cols
-          (local.set $a (call $noise4 (local.get $seed) (i32.add (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)) (local.get $c))))
-          (local.set $b (call $noise4 (local.get $seed) (i32.add (i32.mul (i32.load offset=4 (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)) (local.get $c))))
-          (local.set $d (call $noise4 (local.get $seed) (i32.add (i32.mul (i32.load offset=8 (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)) (local.get $c))))
-          (local.set $e (call $noise4 (local.get $seed) (i32.add (i32.mul (i32.load offset=12 (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)) (local.get $c))))
-          ;; row r + q, columns c … c + 3
-          (local.set $t (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const 784)) (local.get $c)) (i32.const 2))))
-          (v128.store (local.get $t) (local.get $a))
-          (v128.store offset=3136 (local.get $t) (local.get $b))
-          (v128.store offset=6272 (local.get $t) (local.get $d))
-          (v128.store offset=9408 (local.get $t) (local.get $e))
-          (if (local.get $outT)
-            (then
-              (local.set $lo1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
-              (local.set $hi1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
-              (local.set $lo2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $d) (local.get $e)))
-              (local.set $hi2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $d) (local.get $e)))
-              ;; column c + j, rows r … r + 3
-              (local.set $t (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $r)) (i32.const 2))))
-              (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo1) (local.get $lo2)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lo1) (local.get $lo2)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (v128.store (local.get $t) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $hi1) (local.get $hi2)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (v128.store (local.get $t) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $hi1) (local.get $hi2)))))
+          (call $store4Rows
+            (call $noise4 (local.get $seed) (i32.add (call $imageStart (local.get $idx) (local.get $r)) (local.get $c)))
+            (call $noise4 (local.get $seed) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 1))) (local.get $c)))
+            (call $noise4 (local.get $seed) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 2))) (local.get $c)))
+            (call $noise4 (local.get $seed) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 3))) (local.get $c)))
+            (local.get $out) (local.get $outT) (local.get $r) (local.get $c) (local.get $n))
           (local.set $c (i32.add (local.get $c) (i32.const 4)))
           (br_if $cols (i32.lt_u (local.get $c) (i32.const 784))))
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $blocks)))
-    ;; the last n mod 4 rows one at a time
     (block $doneRows
       (loop $rows
         (br_if $doneRows (i32.ge_u (local.get $r) (local.get $n)))
         (local.set $c (i32.const 0))
         (loop $cols1
-          (local.set $a (call $noise4 (local.get $seed) (i32.add (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 784)) (local.get $c))))
-          (v128.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const 784)) (local.get $c)) (i32.const 2))) (local.get $a))
-          (if (local.get $outT)
-            (then
-              (local.set $t (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $r)) (i32.const 2))))
-              (f32.store (local.get $t) (f32x4.extract_lane 0 (local.get $a)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (f32.store (local.get $t) (f32x4.extract_lane 1 (local.get $a)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (f32.store (local.get $t) (f32x4.extract_lane 2 (local.get $a)))
-              (local.set $t (i32.add (local.get $t) (local.get $colStride)))
-              (f32.store (local.get $t) (f32x4.extract_lane 3 (local.get $a)))))
+          (call $store1Row
+            (call $noise4 (local.get $seed) (i32.add (call $imageStart (local.get $idx) (local.get $r)) (local.get $c)))
+            (local.get $out) (local.get $outT) (local.get $r) (local.get $c) (local.get $n))
           (local.set $c (i32.add (local.get $c) (i32.const 4)))
           (br_if $cols1 (i32.lt_u (local.get $c) (i32.const 784))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows))))
+
+  ;; Pixels at … at + 3 of a set of images (bytes at byte offset pixels) as the models' inputs: each
+  ;; byte looked up in the float32 table of 256 inputs at byte offset table (constants.ts PIXEL_INPUTS).
+  (func $pixels4 (param $table i32) (param $pixels i32) (param $at i32) (result v128)
+    (local $bytes i32)
+    (local.set $bytes (i32.load align=1 (i32.add (local.get $pixels) (local.get $at))))
+    (f32x4.replace_lane 3
+      (f32x4.replace_lane 2
+        (f32x4.replace_lane 1
+          (f32x4.splat (f32.load (i32.add (local.get $table) (i32.shl (i32.and (local.get $bytes) (i32.const 255)) (i32.const 2)))))
+          (f32.load (i32.add (local.get $table) (i32.shl (i32.and (i32.shr_u (local.get $bytes) (i32.const 8)) (i32.const 255)) (i32.const 2)))))
+        (f32.load (i32.add (local.get $table) (i32.shl (i32.and (i32.shr_u (local.get $bytes) (i32.const 16)) (i32.const 255)) (i32.const 2)))))
+      (f32.load (i32.add (local.get $table) (i32.shl (i32.shr_u (local.get $bytes) (i32.const 24)) (i32.const 2))))))
+
+  ;; data.ts fillImages: images idx[0 … n−1] of a set (bytes at byte offset pixels) as the models'
+  ;; inputs, rows of 784 floats at byte offset out and, when outT ≠ 0, transposed ([784, n]) at outT.
+  (func (export "images") (param $table i32) (param $pixels i32) (param $idx i32) (param $n i32) (param $out i32) (param $outT i32)
+    (local $r i32) (local $c i32)
+    (block $doneBlocks
+      (loop $blocks
+        (br_if $doneBlocks (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $n)))
+        (local.set $c (i32.const 0))
+        (loop $cols
+          (call $store4Rows
+            (call $pixels4 (local.get $table) (local.get $pixels) (i32.add (call $imageStart (local.get $idx) (local.get $r)) (local.get $c)))
+            (call $pixels4 (local.get $table) (local.get $pixels) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 1))) (local.get $c)))
+            (call $pixels4 (local.get $table) (local.get $pixels) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 2))) (local.get $c)))
+            (call $pixels4 (local.get $table) (local.get $pixels) (i32.add (call $imageStart (local.get $idx) (i32.add (local.get $r) (i32.const 3))) (local.get $c)))
+            (local.get $out) (local.get $outT) (local.get $r) (local.get $c) (local.get $n))
+          (local.set $c (i32.add (local.get $c) (i32.const 4)))
+          (br_if $cols (i32.lt_u (local.get $c) (i32.const 784))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $blocks)))
+    (block $doneRows
+      (loop $rows
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $c (i32.const 0))
+        (loop $cols1
+          (call $store1Row
+            (call $pixels4 (local.get $table) (local.get $pixels) (i32.add (call $imageStart (local.get $idx) (local.get $r)) (local.get $c)))
+            (local.get $out) (local.get $outT) (local.get $r) (local.get $c) (local.get $n))
+          (local.set $c (i32.add (local.get $c) (i32.const 4)))
+          (br_if $cols1 (i32.lt_u (local.get $c) (i32.const 784))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
 ;; The elementwise passes of the step's forward and backward (hostMath.ts has their JS twins):
   ;; each is a few nanoseconds per element as a JS loop and a launch plus a pass as a tfjs kernel.
 
