@@ -31,12 +31,18 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe('npm run experiment', () => {
-  it('merges two worker threads into one result that keeps every seed’s alignment and names the kernels', async () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
-    const { code, stderr } = await cli([...TINY, '--seeds', '2', '--init', 'both', '--distill', 'aux', '--workers', '2', '--json', json]);
-    expect(code, stderr).toBe(0);
-    const result = parseExport(readFileSync(json, 'utf8'));
-    expect(result.seeds.map((s) => s.seed)).toEqual([1, 2]);
+  it('merges two worker threads into one result that keeps every seed’s alignment and names the kernels, the same as one thread’s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const run = ['--seeds', '3', '--init', 'both', '--distill', 'aux'];
+    // Three seeds on two threads: one seed each, then the third seed's students one on each (its teacher trained twice).
+    const [two, one] = await Promise.all(
+      ['2', '1'].map((workers) => cli([...TINY, ...run, '--workers', workers, '--json', join(dir, `${workers}.json`)])),
+    );
+    expect(two.code, two.stderr).toBe(0);
+    expect(one.code, one.stderr).toBe(0);
+    const result = parseExport(readFileSync(join(dir, '2.json'), 'utf8'));
+    expect(result.seeds).toEqual(parseExport(readFileSync(join(dir, '1.json'), 'utf8')).seeds);
+    expect(result.seeds.map((s) => s.seed)).toEqual([1, 2, 3]);
     for (const seed of result.seeds) {
       expect(Object.keys(seed.accuracy).sort()).toEqual(['aux-different', 'aux-shared', 'reference', 'teacher']);
       expect(Object.keys(seed.alignment ?? {}).sort()).toEqual(['aux-different', 'aux-shared']);

@@ -25,15 +25,17 @@ async function main(): Promise<number> {
   if (typeof prepared === 'number') return prepared;
   const { config, outputs, report, backend, runtime } = prepared;
   const onDevice = backend === 'webgpu';
-  const shares = planShares(config, onDevice ? 1 : (options.workers ?? availableParallelism()));
-  const workers = shares.length;
+  const cores = onDevice ? 1 : (options.workers ?? availableParallelism());
+  // The pool's workers take shares from a queue: there may be more shares than workers, the largest first.
+  const shares = planShares(config, cores, { queued: true });
+  const workers = Math.min(cores, shares.length);
   const where = onDevice ? 'one process, the seeds side by side on the GPU' : `${workers} worker thread(s)`;
   // Refused in a second, not after a minute of training: a worker's wasm heap stops at 4 GiB, whatever the machine has.
   const memory =
     !onDevice &&
     workersMemoryProblem(
       config,
-      shares.map((share) => share.seeds.length),
+      shares.slice(0, workers).map((share) => share.seeds.length),
       0.7 * totalmem(),
       flagOf,
     );

@@ -32,6 +32,29 @@ describe('spreading a run over cores', () => {
     ]);
   });
 
+  it('with a queue, splits the seeds left over by students, after the seeds that divide evenly, so that no core idles at the end', () => {
+    const paper = { ...defaultConfig(), seeds: 25 };
+    const queued = planShares(paper, 2, { queued: true });
+    const all = ['aux-shared', 'aux-different', 'all-shared', 'all-different'];
+    expect(queued.map(({ plan: _, ...share }) => share)).toEqual([
+      { seeds: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23], students: all, reports: ['teacher'], reportsReference: true },
+      { seeds: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24], students: all, reports: ['teacher'], reportsReference: true },
+      { seeds: [25], students: ['aux-shared', 'aux-different'], reports: ['teacher'], reportsReference: true },
+      { seeds: [25], students: ['all-shared', 'all-different'], reports: [], reportsReference: false },
+    ]);
+    // Each core: 12 seeds, then seed 25's teacher and two of its students; one share per core would give one of them 13 seeds.
+    const work = (share: Share) => share.seeds.length * share.plan.steps;
+    const [first, second, rest, last] = queued.map(work);
+    const bySeeds = planShares(paper, 2).map(work);
+    expect(first + rest).toBe(second + last);
+    expect(first + rest).toBeLessThan(Math.max(...bySeeds));
+    // Within 1% of half the one-place run's work (seed 25's teacher is trained twice).
+    expect((first + rest) / ((25 * planRun(paper).steps) / 2)).toBeLessThan(1.01);
+    // Seeds that divide evenly, or no queue, split as before.
+    expect(planShares({ ...paper, seeds: 24 }, 2, { queued: true }).map((share) => share.seeds.length)).toEqual([12, 12]);
+    expect(planShares(paper, 2).map((share) => share.seeds.length)).toEqual([13, 12]);
+  });
+
   it('splits students instead when seeds would leave a core idle (3 seeds, 2 cores, long student phases)', () => {
     expect(given(PRESETS.quick.config, 2)).toEqual([
       { seeds: [1, 2, 3], students: ['aux-shared'], reports: ['teacher'], reportsReference: true },

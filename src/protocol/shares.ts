@@ -42,26 +42,49 @@ function assignReports(plans: RunPlan[]): Share[] {
   });
 }
 
+/** The busiest worker's model-steps when `plans` go, largest first, each to the worker with the least so far (K models side by side cost about K times one). */
+function busiest(plans: readonly RunPlan[], cores: number): number {
+  const loads = Array<number>(cores).fill(0);
+  for (const cost of plans.map((plan) => plan.seeds.length * plan.steps).sort((a, b) => b - a)) {
+    const least = loads.indexOf(Math.min(...loads));
+    loads[least] += cost;
+  }
+  return Math.max(...loads);
+}
+
+export interface ShareOptions {
+  /**
+   * Whether the workers take shares from a queue (the CLI's pool), so that there may be more
+   * shares than workers; the page gives each worker one share.
+   */
+  queued?: boolean;
+}
+
 /**
  * Splits a run over `cores` workers: by seeds, or (when that balances worse) by students, in
  * contiguous groups so that each teacher's students stay together where they can (a worker
- * retrains, deterministically, every teacher its students need). Chooses the split whose busiest
- * worker has the fewest model-steps to train (K models side by side cost about K times one).
+ * retrains, deterministically, every teacher its students need). With a queue, also by seeds
+ * with the seeds left over split by students (25 seeds on 2 cores: 12 each, then the 25th seed's
+ * students in two halves, one after each), which leaves no core idle at the end. Chooses the split
+ * whose busiest worker has the fewest model-steps to train, largest shares first.
  */
-export function planShares(config: Config, cores: number): Share[] {
+export function planShares(config: Config, cores: number, { queued = false }: ShareOptions = {}): Share[] {
   const all = seedRange(config);
   const students = studentsOf(config);
   const bySeeds = Math.min(cores, all.length);
-  const seedShares = chunks(all, bySeeds).map((seeds) => planRun(config, { seeds, students }));
   // Round-robin seeds keep the first worker's seeds as early as a contiguous split would not: [1, 3, 5], [2, 4].
-  const roundRobin = Array.from({ length: bySeeds }, (_, w) =>
-    planRun(config, { seeds: all.filter((_, i) => i % bySeeds === w), students }),
-  );
+  const roundRobin = (seeds: readonly number[]) =>
+    Array.from({ length: bySeeds }, (_, w) => planRun(config, { seeds: seeds.filter((_, i) => i % bySeeds === w), students }));
   const byStudents = Math.min(cores, students.length);
-  const studentShares = chunks(students, byStudents).map((group) => planRun(config, { seeds: all, students: group }));
-  const cost = (plans: RunPlan[]) => Math.max(...plans.map((plan) => plan.seeds.length * plan.steps));
-  if (byStudents >= 2 && cost(studentShares) < cost(seedShares)) return assignReports(studentShares);
-  return assignReports(roundRobin);
+  const studentShares = (seeds: number[]) => chunks(students, byStudents).map((group) => planRun(config, { seeds, students: group }));
+  const candidates = [roundRobin(all)];
+  if (byStudents >= 2) candidates.push(studentShares(all));
+  const evenly = all.length - (all.length % bySeeds);
+  if (queued && byStudents >= 2 && evenly > 0 && evenly < all.length)
+    candidates.push([...roundRobin(all.slice(0, evenly)), ...studentShares(all.slice(evenly))]);
+  // The first of the least busy: fewer shares where two tie.
+  const best = candidates.reduce((a, b) => (busiest(b, cores) < busiest(a, cores) ? b : a));
+  return assignReports(best);
 }
 
 /** The steps of a whole run split into shares: what its progress counts to. */
