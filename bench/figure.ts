@@ -27,6 +27,7 @@ import { mnistDataDir } from '../src/node/mnist';
 import { DIGITS, IMAGE_PIXELS } from '../src/protocol/constants';
 import { parseExport } from '../src/protocol/export';
 import { adapterText, DawnUnavailable, installDawn } from '../src/node/dawn';
+import { findTorchPython } from './torch';
 
 const log = (text: string) => process.stderr.write(text + '\n');
 
@@ -121,14 +122,6 @@ function compareWithRecord(result: ReturnType<typeof parseExport>): { compared: 
     }
   }
   return { compared, differing, largest };
-}
-
-/** A python3 with torch (on a GPU run: one whose torch sees a CUDA device). */
-function findTorchPython(cuda: boolean): string | null {
-  const check = cuda ? 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' : 'import torch';
-  for (const python of ['/usr/bin/python3', 'python3'])
-    if (spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0) return python;
-  return null;
 }
 
 /** Where the figure runs: the CPU (tfjs-wasm, a worker thread per core) or the GPU (WebGPU on Dawn). */

@@ -13,10 +13,11 @@
  * CPU's, so the batch is cut to 128 and the long runs are skipped. Exit code 3: no adapter.
  * Results in bench/results-gpu.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DawnUnavailable, installDawn } from '../src/node/dawn';
+import { findTorchPython } from './torch';
 
 let adapter: Awaited<ReturnType<typeof installDawn>>;
 try {
@@ -112,14 +113,6 @@ async function protocol(
   return { wallSeconds, accuracy: Object.fromEntries(Object.entries(result.summary).map(([condition, s]) => [condition, s.mean])) };
 }
 
-function torchCudaPython(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(python, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'], { stdio: 'ignore' }).status === 0)
-      return python;
-  }
-  return null;
-}
-
 function torchPeer(python: string, seeds: number, conditions: string): { wallSeconds: number; result: Record<string, unknown> } {
   const started = performance.now();
   const output = execFileSync(
@@ -142,7 +135,7 @@ if (!software || full) {
   log(`triple: ${f(runs.triple.wallSeconds)} s`);
   runs.paper25 = await protocol(data, 25, false);
   log(`25 seeds, six conditions: ${f(runs.paper25.wallSeconds)} s`);
-  const python = torchCudaPython();
+  const python = findTorchPython(true);
   if (python) {
     runs.torchTriple = torchPeer(python, 1, 'aux-shared,aux-different');
     runs.torchPaper25 = torchPeer(python, 25, 'aux-shared,aux-different,all-shared,all-different');

@@ -18,7 +18,7 @@
  * instead (bench/figure.ts); with `--gpu`, through the CLI on WebGPU against the PyTorch CUDA peer. `npm run bench -- --gpu` runs the WebGPU benchmark instead (bench/gpu.ts, on Dawn in Node; on a
  * machine without a GPU, on SwiftShader, which still counts dispatches, buffers and submits).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ import { launch } from '../tests/e2e/chromium';
 import type { BrowserBench } from './browser/main';
 import { timeJaxStep } from './peer_jax';
 import { figureBench } from './figure';
+import { findTorchPython } from './torch';
 import { benchWidths, widthsTable } from './widths';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -81,13 +82,6 @@ function projectTriple(): { wall: number; phases: Record<string, number>; accura
   const phases = Object.fromEntries(Object.entries(result.phaseMs as Record<string, number>).map(([k, v]) => [k, v / 1000]));
   const accuracy = Object.fromEntries(TRIPLE.map((c) => [c, result.summary[c].mean]));
   return { wall: result.wallMs / 1000, phases, accuracy };
-}
-
-function findTorchPython(): string | null {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
-  }
-  return null;
 }
 
 /** How the PyTorch peer's BLAS was set up (bench/peer_torch.py chooses OpenBLAS's core type and checks it against float64). */
@@ -212,7 +206,7 @@ async function main() {
   const jaxNode = await timeJaxStep();
   log(`node jax-js step: ${jaxNode.medianMs.toFixed(1)} ms`);
 
-  const python = findTorchPython();
+  const python = findTorchPython(false);
   if (!python) log('PyTorch peer skipped: no python3 with torch (Debian: apt-get install -y python3-torch libopenblas0-pthread).');
   const project: ReturnType<typeof projectTriple>[] = [];
   const torch: ReturnType<typeof torchTriple>[] = [];

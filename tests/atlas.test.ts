@@ -4,9 +4,8 @@
  * cut off or lying over other text on a phone and on a laptop; a visitor's own sweep over a setting
  * it draws drawn the same way, and one over another setting refused with the reason.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, inject, it } from 'vitest';
-import { chartTextProblems, chromiumForFile, openSection, screenshot } from './e2e/browser';
+import { axeViolations, chartTextProblems, chromiumForFile, openSection, screenshot } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
@@ -36,19 +35,7 @@ describe('the atlas: what else decides it?', () => {
     }
     expect(fetched.filter((url) => /sweep-atlas-(width|noise|blur)/.test(url)).length).toBe(3);
 
-    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate(() =>
-      (
-        window as unknown as {
-          axe: { run(context: string): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-        }
-      ).axe.run('#atlas'),
-    );
-    expect(
-      result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id} (${v.nodes.length})`),
-    ).toEqual([]);
+    expect(await axeViolations(page, '#atlas')).toEqual([]);
 
     // A sweep of one's own over a setting the atlas draws is drawn as the atlas draws it.
     await page.getByTestId('atlas-open-file').setInputFiles('docs/results/sweep-atlas-blur.json');

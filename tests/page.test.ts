@@ -1,10 +1,20 @@
 /** The real page in real Chromium: load, a run to the end, exports, accessibility, offline, URL, bad input. */
 import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parseExport } from '../src/protocol/export';
 import { describe, expect, inject, it } from 'vitest';
-import { chromiumForFile, finished, openPage, openSection, openSections, ready, runToEnd, screenshot, TINY_QUERY } from './e2e/browser';
+import {
+  axeViolations,
+  chromiumForFile,
+  finished,
+  openPage,
+  openSection,
+  openSections,
+  ready,
+  runToEnd,
+  screenshot,
+  TINY_QUERY,
+} from './e2e/browser';
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
@@ -163,16 +173,7 @@ describe('the page', () => {
     const page = await browser().newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
     await page.goto(`${appUrl}?${TINY_QUERY}&backend=wasm`);
     await ready(page);
-    const axeViolations = async () => {
-      await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-      const result = await page.evaluate(() =>
-        (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe.run(),
-      );
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
-    };
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     const run = page.getByRole('button', { name: '▶ Run' });
     await run.focus();
     await page.keyboard.press('Enter');
@@ -180,7 +181,7 @@ describe('the page', () => {
     expect(await page.evaluate(() => document.activeElement?.matches('.controls button.run') ?? false)).toBe(true);
     await finished(page);
     await expect.poll(() => page.textContent('[data-testid=announcer]')).toMatch(/^Finished\. .*student, aux only, shared init: \d+\.\d%/);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 

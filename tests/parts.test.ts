@@ -3,9 +3,8 @@
  * to it, by keyboard; a bad pattern in a link named with a safe default; the research section
  * closed at first, its recorded sweeps fetched only when it is opened, drawn, and accessible.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, inject, it } from 'vitest';
-import { chartTextProblems, chromiumForFile, openSection, ready } from './e2e/browser';
+import { axeViolations, chartTextProblems, chromiumForFile, openSection, ready } from './e2e/browser';
 
 const appUrl = inject('appUrl');
 const browser = chromiumForFile();
@@ -66,19 +65,7 @@ describe('which parts start from the teacher’s values', () => {
     await page.getByRole('combobox', { name: "student's loss" }).selectOption('mse');
     await expect.poll(() => new URL(page.url()).searchParams.get('studentLoss')).toBe('mse');
 
-    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-    const result = await page.evaluate(() =>
-      (
-        window as unknown as {
-          axe: { run(context: string): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
-        }
-      ).axe.run('#research, .controls'),
-    );
-    expect(
-      result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id} (${v.nodes.length})`),
-    ).toEqual([]);
+    expect(await axeViolations(page, '#research, .controls')).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

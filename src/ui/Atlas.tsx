@@ -9,8 +9,9 @@
 import { atlasFigure, ATLAS_STUDENTS, type AtlasFigure } from '../protocol/atlasFigures';
 import { CONDITION_TABLE } from '../protocol/conditions';
 import type { ConfigKey } from '../protocol/config';
-import { estimateText } from '../protocol/format';
+import { estimateText, INTERVAL_NAME } from '../protocol/format';
 import type { SweepFile } from '../protocol/sweep';
+import { NumbersTable } from './chart/NumbersTable';
 import { SlotChart } from './chart/SlotChart';
 import { OpenSweep, readSweeps, SweepReceiptLine, sweepProblem, useSweepFiles, type SweepLoader } from './Sweeps';
 
@@ -87,33 +88,15 @@ function AtlasNumbers({ figure }: { figure: AtlasFigure }) {
     { key: 'different', name: NAMES.different },
     { key: 'teacher', name: CONDITION_TABLE.teacher.label },
   ] as const;
+  const rows = figure.values.map((v) => ({
+    label: v.label,
+    cells: columns.map((c) => {
+      const estimate = v[c.key];
+      return estimate ? `${estimateText(estimate)} (${estimate.seeds.length} seeds)` : null;
+    }),
+  }));
   return (
-    <details className="numbers-table">
-      <summary>The numbers</summary>
-      <table className="numbers">
-        <thead>
-          <tr>
-            <th scope="col">{figure.axis}</th>
-            {columns.map((c) => (
-              <th key={c.key} scope="col">
-                {c.name}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {figure.values.map((v) => (
-            <tr key={v.label}>
-              <th scope="row">{v.label}</th>
-              {columns.map((c) => {
-                const estimate = v[c.key];
-                return <td key={c.key}>{estimate ? `${estimateText(estimate)} (${estimate.seeds.length} seeds)` : '—'}</td>;
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
+    <NumbersTable caption={`Accuracy at each ${figure.axis}, mean ± ${INTERVAL_NAME}`} axis={figure.axis} columns={columns} rows={rows} />
   );
 }
 

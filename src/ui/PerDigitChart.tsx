@@ -4,7 +4,7 @@ import { pct } from '../protocol/format';
 import { axisWidth } from './chart/axes';
 import { ConditionLegend } from './chart/ConditionLegend';
 import { color } from './chart/conditions';
-import { NumbersTable } from './chart/NumbersTable';
+import { NumbersTable, useConditionColumns } from './chart/NumbersTable';
 import { PngButton } from './Export';
 import { useType } from './useNames';
 import { useAppState } from './useStore';
@@ -12,6 +12,7 @@ import { useAppState } from './useStore';
 export function PerDigitChart() {
   const { rows, conditions } = useAppState((s) => s.derived.digitMeans);
   const type = useType();
+  const columns = useConditionColumns(conditions);
   const figure = useRef<HTMLElement>(null);
   return (
     <figure ref={figure} className="chart" data-testid="digit-chart">
@@ -44,11 +45,11 @@ export function PerDigitChart() {
           <ConditionLegend conditions={conditions} />
           <NumbersTable
             caption="Accuracy per digit, mean over seeds"
-            rowHeader="digit"
-            conditions={conditions}
+            axis="digit"
+            columns={columns}
             rows={rows.map((row) => ({
-              key: row.digit,
-              cells: conditions.map((c) => (row[c] === undefined ? '' : pct(row[c]))),
+              label: row.digit,
+              cells: conditions.map((c) => (row[c] === undefined ? null : pct(row[c]))),
             }))}
           />
         </>

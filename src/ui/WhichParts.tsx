@@ -10,6 +10,7 @@ import { estimateText, INTERVAL_NAME, pct } from '../protocol/format';
 import { budgetFigure, PARTS_STUDENT, whichPartsFigure, type BudgetFigure, type WhichPartsFigure } from '../protocol/partsFigures';
 import type { SweepFile } from '../protocol/sweep';
 import { jitter } from './chart/jitter';
+import { NumbersTable } from './chart/NumbersTable';
 import { glyphWidth, PartsGlyph } from './NetworkParts';
 import { PercentGrid } from './ResultsFigure';
 import { readSweeps, SweepReceipt, SweepReceiptLine, sweepProblem, useSweepFile } from './Sweeps';
@@ -239,35 +240,16 @@ function BudgetPanel({ figure }: { figure: BudgetFigure }) {
 /** The budget sweeps' numbers: a row per m, a column per scheme and pattern. */
 function BudgetNumbers({ figures }: { figures: BudgetFigure[] }) {
   const ms = [...new Set(figures.flatMap((f) => f.series.flatMap((s) => s.points.map((p) => p.m))))].sort((a, b) => a - b);
-  const columns = figures.flatMap((f) => f.series.map((s) => ({ scheme: f.scheme, series: s })));
-  return (
-    <details className="numbers-table">
-      <summary>The numbers</summary>
-      <table className="numbers">
-        <thead>
-          <tr>
-            <th scope="col">m</th>
-            {columns.map(({ scheme, series }) => (
-              <th key={`${scheme} ${series.pattern}`} scope="col">
-                {scheme}, {series.pattern}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {ms.map((m) => (
-            <tr key={m}>
-              <th scope="row">{m}</th>
-              {columns.map(({ scheme, series }) => {
-                const p = series.points.find((q) => q.m === m);
-                return <td key={`${scheme} ${series.pattern}`}>{p ? estimateText(p) : '—'}</td>;
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
-  );
+  const series = figures.flatMap((f) => f.series.map((s) => ({ scheme: f.scheme, series: s })));
+  const columns = series.map(({ scheme, series: s }) => ({ key: `${scheme} ${s.pattern}`, name: `${scheme}, ${s.pattern}` }));
+  const rows = ms.map((m) => ({
+    label: String(m),
+    cells: series.map(({ series: s }) => {
+      const p = s.points.find((q) => q.m === m);
+      return p ? estimateText(p) : null;
+    }),
+  }));
+  return <NumbersTable caption={`Accuracy at each m, mean ± ${INTERVAL_NAME}`} axis="m" columns={columns} rows={rows} />;
 }
 
 export function WhichPartsFigureRecorded() {

@@ -1,5 +1,6 @@
 /** What the browser tests share: one Chromium per file, a watched page, the page's waits, the test server's control. */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -141,4 +142,25 @@ export async function runToEnd(page: Page, timeout?: number): Promise<void> {
 export async function exported(page: Page): Promise<ResultExport> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
   return parseExport((await readFile((await download.path())!)).toString('utf8'));
+}
+
+/**
+ * axe's serious and critical violations in `context` (a selector; the whole page by default), as
+ * "impact id (nodes)". axe is injected as a script, which the page's own policy rightly forbids:
+ * open the page with `bypassCSP: true`.
+ */
+export async function axeViolations(page: Page, context = 'html'): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(
+    (selector) =>
+      (
+        window as unknown as {
+          axe: { run(context: string): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe.run(selector),
+    context,
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.nodes.length})`);
 }

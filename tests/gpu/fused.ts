@@ -320,27 +320,29 @@ async function run(): Promise<FusedReport> {
     { kind: 'blur', blur: 2 },
   ] as const) {
     const noiseTeacher = Mlp.init(shape, [1, 2]);
-    const [stacked, fused] = [
-      await LAYOUTS.stacked.noiseLogits(noiseTeacher, [7, 8], draw, 150, 64),
-      await LAYOUTS.fused.noiseLogits(noiseTeacher, [7, 8], draw, 150, 64),
-    ];
     const student = Mlp.init(shape, [3, 4]);
+    const passes: Awaited<ReturnType<typeof LAYOUTS.fused.noiseLogits>>[] = [];
     try {
-      const [a, b] = await Promise.all([stacked, fused].map(async (p) => (await p.targets.logits.data()) as Float32Array));
+      for (const layout of [LAYOUTS.stacked, LAYOUTS.fused]) passes.push(await layout.noiseLogits(noiseTeacher, [7, 8], draw, 150, 64));
+      const fused = passes[1];
+      const [a, b] = await Promise.all(passes.map(async (p) => (await p.targets.logits.data()) as Float32Array));
       const step = await LAYOUTS.fused.createStep(
         student,
         studentPlan({ ...settings, noise: draw.kind, noiseBlur: draw.blur }, [7, 8], [1, 2], fused.targets, 'aux'),
       );
-      hostNoise.push({
-        kind: draw.kind,
-        pass: fused.kernels,
-        step: step.kernels,
-        maxDiff: Math.max(...a.map((v, i) => Math.abs(v - b[i]))),
-      });
-      step.dispose();
+      try {
+        hostNoise.push({
+          kind: draw.kind,
+          pass: fused.kernels,
+          step: step.kernels,
+          maxDiff: Math.max(...a.map((v, i) => Math.abs(v - b[i]))),
+        });
+      } finally {
+        step.dispose();
+      }
     } finally {
       [noiseTeacher, student].forEach((m) => m.dispose());
-      [stacked, fused].forEach((p) => p.targets.logits.dispose());
+      passes.forEach((p) => p.targets.logits.dispose());
     }
   }
 

@@ -1,4 +1,4 @@
-/** A chart's numbers as a table: its text alternative, under a disclosure. */
+/** A figure's numbers as a table (its text alternative), under a disclosure: a row per value on its axis, a column per series. */
 import { useMemo } from 'react';
 import type { Condition } from '../../protocol/conditions';
 import type { Series } from '../../store/derive';
@@ -6,19 +6,16 @@ import { Scroll } from '../Scroll';
 import { useNames } from '../useNames';
 import { conditionsIn } from './conditions';
 
-/** A chart's numbers as a table (its text alternative), under a disclosure: a row per step or digit, a column per model. */
-export function NumbersTable({
-  caption,
-  rowHeader,
-  conditions,
-  rows,
-}: {
+export interface NumbersTableProps {
   caption: string;
-  rowHeader: string;
-  conditions: Condition[];
-  rows: { key: string; cells: string[] }[];
-}) {
-  const names = useNames();
+  /** What the rows are (the figure's axis: step, digit, m…). */
+  axis: string;
+  columns: readonly { key: string; name: string }[];
+  /** Each row's label and its cells in the columns' order; a cell without a value is null. */
+  rows: readonly { label: string; cells: readonly (string | null)[] }[];
+}
+
+export function NumbersTable({ caption, axis, columns, rows }: NumbersTableProps) {
   return (
     <details className="numbers-table">
       <summary>The numbers</summary>
@@ -27,20 +24,20 @@ export function NumbersTable({
           <caption>{caption}</caption>
           <thead>
             <tr>
-              <th scope="col">{rowHeader}</th>
-              {conditions.map((c) => (
-                <th key={c} scope="col">
-                  {names(c).short}
+              <th scope="col">{axis}</th>
+              {columns.map((c) => (
+                <th key={c.key} scope="col">
+                  {c.name}
                 </th>
               ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{row.key}</th>
-                {row.cells.map((cell, i) => (
-                  <td key={conditions[i]}>{cell}</td>
+              <tr key={row.label}>
+                <th scope="row">{row.label}</th>
+                {columns.map((c, i) => (
+                  <td key={c.key}>{row.cells[i] ?? '—'}</td>
                 ))}
               </tr>
             ))}
@@ -51,9 +48,15 @@ export function NumbersTable({
   );
 }
 
+/** Columns for the models of a run, headed by their short names. */
+export function useConditionColumns(conditions: readonly Condition[]) {
+  const names = useNames();
+  return conditions.map((c) => ({ key: c, name: names(c).short }));
+}
+
 /** A curve chart's table: each evaluated step, the mean over seeds of each model, summed in one pass over the points (a long run redraws it often). */
 export function SeriesNumbers({ series, format, caption }: { series: Series[]; format: (v: number) => string; caption: string }) {
-  const rows = useMemo(() => {
+  const { conditions, rows } = useMemo(() => {
     const conditions = conditionsIn(series);
     const sums = new Map<number, Map<Condition, { sum: number; n: number }>>();
     for (const line of series)
@@ -67,13 +70,14 @@ export function SeriesNumbers({ series, format, caption }: { series: Series[]; f
     return {
       conditions,
       rows: steps.map((step) => ({
-        key: String(step),
+        label: String(step),
         cells: conditions.map((c) => {
           const cell = sums.get(step)!.get(c);
-          return cell ? format(cell.sum / cell.n) : '';
+          return cell ? format(cell.sum / cell.n) : null;
         }),
       })),
     };
   }, [series, format]);
-  return <NumbersTable caption={caption} rowHeader="step" conditions={rows.conditions} rows={rows.rows} />;
+  const columns = useConditionColumns(conditions);
+  return <NumbersTable caption={caption} axis="step" columns={columns} rows={rows} />;
 }
