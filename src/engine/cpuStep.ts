@@ -131,32 +131,29 @@ function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhas
  * The pass with tfjs's kernels (the layout's forward and backward, mlp.ts) and the loss on the
  * host. With a batch as large as the hidden layer or larger, the weights are the smaller operand
  * to repack, and the activations stay in the backend between the kernels: moving them to the host
- * and back cost as much as the kernels saved, and more with both cores at work (measured).
+ * and back cost as much as the kernels saved, and more with both cores at work (measured). One
+ * model at a time, each its whole pass: its batch and activations (~15 MB) stay in the cache
+ * between its kernels, where all K models' layer by layer would stream them from memory (with
+ * both cores at work, ~10% slower). Each model's values are the same either way.
  */
 function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }: CpuPhase): Pass {
-  const k = model.count;
   const width = DIGITS + model.shape.m;
   const shapes = paramShapes(model.shape);
   const dLogits = new Float32Array(batchSize * width);
-  return (indices) =>
+  const modelPass = (i: number, indices: Uint32Array) =>
     tf.tidy(() => {
-      const rows = indices[0].length;
-      const { all, allT } = inputs(indices);
-      const { x, xT } = layout.inputs(all, allT, k, rows, IMAGE_PIXELS);
-      const weights = Object.fromEntries(
-        model.names.map((name) => [name, Array.from({ length: k }, (_, i) => tf.tensor(param(name, i), shapes[name]))]),
-      ) as LayoutParams;
+      const rows = indices.length;
+      const { all, allT } = inputs([indices], i);
+      const { x, xT } = layout.inputs(all, allT, 1, rows, IMAGE_PIXELS);
+      const weights = Object.fromEntries(model.names.map((name) => [name, [tf.tensor(param(name, i), shapes[name])]])) as LayoutParams;
       const forward = model.forward(x, layout, weights);
-      let total = 0;
-      const dOut = forward.out.map((out, i) => {
-        const gradient = dLogits.subarray(0, rows * width);
-        total += lossAndGradient(objective, i, out.dataSync() as Float32Array, width, indices[i], gradient);
-        return tf.tensor2d(gradient, [rows, width]);
-      });
-      const gradients = model.backward(x, forward, dOut, layout, xT);
-      model.names.forEach((name) => gradients[name].forEach((g, i) => grad(name, i).set(g.dataSync() as Float32Array)));
-      return total / k;
+      const gradient = dLogits.subarray(0, rows * width);
+      const loss = lossAndGradient(objective, i, forward.out[0].dataSync() as Float32Array, width, indices, gradient);
+      const gradients = model.backward(x, forward, [tf.tensor2d(gradient, [rows, width])], layout, xT);
+      for (const name of model.names) grad(name, i).set(gradients[name][0].dataSync() as Float32Array);
+      return loss;
     });
+  return (indices) => indices.reduce((total, modelIndices, i) => total + modelPass(i, modelIndices), 0) / indices.length;
 }
 
 /**

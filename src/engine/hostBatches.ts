@@ -13,14 +13,15 @@ import type { PhasePlan } from './phase';
  */
 export function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32Array, xTBuffer: Float32Array | null) {
   const { inputs } = plan;
-  return (indices: readonly Uint32Array[]) => {
+  /** `indices`: the batches of models `first`, `first` + 1, …, written from the buffers' start. */
+  return (indices: readonly Uint32Array[], first = 0) => {
     const per = indices[0].length * IMAGE_PIXELS;
     const block = (buffer: Float32Array, i: number) => buffer.subarray(i * per, (i + 1) * per);
     const x = indices.map((_, i) => block(xBuffer, i));
     const xT = xTBuffer ? indices.map((_, i) => block(xTBuffer, i)) : null;
     indices.forEach((modelIndices, i) => {
       if (inputs.kind === 'images') host.fillImages(modelIndices, x[i], xT?.[i]);
-      else host.fillNoise(inputs.draw, inputs.seeds[i], modelIndices, x[i], xT?.[i]);
+      else host.fillNoise(inputs.draw, inputs.seeds[first + i], modelIndices, x[i], xT?.[i]);
     });
     return { x, xT, all: xBuffer.subarray(0, indices.length * per), allT: xTBuffer?.subarray(0, indices.length * per) ?? null };
   };
