@@ -132,9 +132,10 @@ function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhas
  * host. With a batch as large as the hidden layer or larger, the weights are the smaller operand
  * to repack, and the activations stay in the backend between the kernels: moving them to the host
  * and back cost as much as the kernels saved, and more with both cores at work (measured). One
- * model at a time, each its whole pass: its batch and activations (~15 MB) stay in the cache
- * between its kernels, where all K models' layer by layer would stream them from memory (with
- * both cores at work, a few percent slower: 45 against 48 ms a model's step at K = 12, measured). Each model's values are the same either way.
+ * model at a time, each its whole pass, in the first block of the batch buffers: its batch and
+ * activations (~15 MB) stay in the cache between its kernels, where all K models' layer by layer
+ * would stream them from memory (with both cores at work, a few percent slower: 45 against 48 ms
+ * a model's step at K = 12, measured). Each model's values are the same either way.
  */
 function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }: CpuPhase): Pass {
   const width = DIGITS + model.shape.m;
@@ -179,7 +180,10 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     paramCount += sizes[name];
   }
   const roomSizes = transposed ? transposedRoom(model, plan.batchSize) : null;
-  const { host, inputs, rest } = phaseBuffers(plan, layout, [...[paramCount, paramCount, paramCount, paramCount], ...(roomSizes ?? [])]);
+  // The kernel pass fills one model's batch at a time; the transposed pass all K at once.
+  const { host, inputs, rest } = phaseBuffers(plan, layout, [...[paramCount, paramCount, paramCount, paramCount], ...(roomSizes ?? [])], {
+    models: transposed ? k : 1,
+  });
   const [params, grads, m, v, ...roomBuffers] = rest;
   /** Model i's part of a parameter in a buffer laid out as `params`. */
   const part = (values: Float32Array, name: ParamName, i: number) =>

@@ -27,9 +27,17 @@ export function batchInputs(plan: PhasePlan, host: HostBuffers, xBuffer: Float32
   };
 }
 
-/** Host buffers for a phase's batches (x, and xᵀ where the layout wants it), then `extra` more. */
-export function phaseBuffers(plan: PhasePlan, layout: ModelLayout, extra: readonly number[] = []) {
-  const block = plan.orderSeeds.length * plan.batchSize * IMAGE_PIXELS;
+/**
+ * Host buffers for a phase's batches (x, and xᵀ where the layout wants it), room for `models` models'
+ * batches at once (all the phase's, unless the step fills fewer at a time), then `extra` more.
+ */
+export function phaseBuffers(
+  plan: PhasePlan,
+  layout: ModelLayout,
+  extra: readonly number[] = [],
+  { models = plan.orderSeeds.length } = {},
+) {
+  const block = models * plan.batchSize * IMAGE_PIXELS;
   const images = plan.inputs.kind === 'images' ? plan.inputs.split : undefined;
   const host = hostBuffers([block, layout.wantsTransposedInputs ? block : 0, ...extra], { maxRows: plan.batchSize, images });
   const [x, xT, ...rest] = host.f32;
