@@ -95,9 +95,7 @@ function AtlasNumbers({ figure }: { figure: AtlasFigure }) {
       return estimate ? `${estimateText(estimate)} (${estimate.seeds.length} seeds)` : null;
     }),
   }));
-  return (
-    <NumbersTable caption={`Accuracy at each ${figure.axis}, mean ± ${INTERVAL_NAME}`} axis={figure.axis} columns={columns} rows={rows} />
-  );
+  return <NumbersTable caption={`Accuracy by ${figure.axis}, mean ± ${INTERVAL_NAME}`} axis={figure.axis} columns={columns} rows={rows} />;
 }
 
 function RecordedFigure({ entry }: { entry: AtlasEntry }) {

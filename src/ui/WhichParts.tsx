@@ -249,7 +249,7 @@ function BudgetNumbers({ figures }: { figures: BudgetFigure[] }) {
       return p ? estimateText(p) : null;
     }),
   }));
-  return <NumbersTable caption={`Accuracy at each m, mean ± ${INTERVAL_NAME}`} axis="m" columns={columns} rows={rows} />;
+  return <NumbersTable caption={`Accuracy by m, mean ± ${INTERVAL_NAME}`} axis="m" columns={columns} rows={rows} />;
 }
 
 export function WhichPartsFigureRecorded() {
