@@ -4,9 +4,10 @@
  * set, random.fillNoise, each with its transpose), and the passes between the matrix products
  * (hostMath's transpose, biasRelu, mask, colSums). Where WebAssembly SIMD is
  * available (Node, every current browser) they run as wasm/host.wat, bit for bit the same
- * arithmetic and 3–4× faster than the JS loops (on the 2-core build machine: Adam over 270k
- * parameters 1.1 ms against 4.8 ms, a batch of 1024 noise images with its transpose 4.7 ms
- * against 16 ms; 1024 training images with their transpose 1.3 ms against 9.3 ms); the buffers,
+ * arithmetic and 4–6× faster than the JS loops (on the 2-core build machine: Adam over 270k
+ * parameters 1.1 ms against 4.8 ms; a batch of 1024 noise images with its transpose 2.5 ms
+ * against 13.6 ms, 1024 training images with theirs 2.1 ms against 12.9 ms, each with its
+ * shuffle of the 60,000 indices); the buffers,
  * and the images of the set a phase trains on, then live in the module's memory. Elsewhere, or when a run's buffers
  * do not fit in one module's 4 GiB, the JS loops run on ordinary arrays.
  */
