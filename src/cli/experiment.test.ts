@@ -57,7 +57,7 @@ describe('npm run experiment', () => {
     const { code, stdout, stderr } = await cli(['--seeds', '100', '--hidden', '1024', '--noise-count', '200000', '--workers', '2']);
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /more than one worker's wasm heap \(its 50 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, --depth, or spread the seeds over more workers/,
+      /more than one worker's wasm heap \(its 25 seeds train side by side\) can give .* lower --batch-size, --seeds, --hidden, --depth, or spread the seeds over more workers/,
     );
     // Refused before the run began: no "Training …" report, no progress, the refusal its only line.
     expect(stdout).toBe('');

@@ -61,27 +61,46 @@ export interface ShareOptions {
 }
 
 /**
- * Splits a run over `cores` workers: by seeds, or (when that balances worse) by students, in
- * contiguous groups so that each teacher's students stay together where they can (a worker
- * retrains, deterministically, every teacher its students need). With a queue, also by seeds
- * with the seeds left over split by students (25 seeds on 2 cores: 12 each, then the 25th seed's
- * students in two halves, one after each), which leaves no core idle at the end. Chooses the split
- * whose busiest worker has the fewest model-steps to train, largest shares first.
+ * `seeds` in contiguous groups that shrink as the run goes, largest first (24 seeds on 2 cores:
+ * 6, 5, 4, 3, 2, then four single seeds): from a queue, each goes to the first worker free, so a core
+ * slowed by a neighbour on a shared machine takes fewer of them, and the last to finish are small.
+ */
+function shrinkingGroups(seeds: readonly number[], cores: number): number[][] {
+  const groups: number[][] = [];
+  for (let start = 0; start < seeds.length;) {
+    const size = Math.ceil((seeds.length - start) / (2 * cores));
+    groups.push(seeds.slice(start, start + size));
+    start += size;
+  }
+  return groups;
+}
+
+/**
+ * Splits a run over `cores` workers. With a queue (the CLI), and more seeds than cores: the seeds in
+ * shrinking groups (shrinkingGroups), and the seeds that do not divide evenly over the cores last,
+ * split by students (25 seeds on 2 cores: seed 25's students in two halves), so that no core idles
+ * at the end however fast each core turns out to be. Otherwise one share per worker: by seeds, or
+ * (when that balances worse) by students, in contiguous groups so that each teacher's students stay
+ * together where they can (a worker retrains, deterministically, every teacher its students need),
+ * whichever leaves the busiest worker the fewest model-steps to train.
  */
 export function planShares(config: Config, cores: number, { queued = false }: ShareOptions = {}): Share[] {
   const all = seedRange(config);
   const students = studentsOf(config);
-  const bySeeds = Math.min(cores, all.length);
-  // Round-robin seeds keep the first worker's seeds as early as a contiguous split would not: [1, 3, 5], [2, 4].
-  const roundRobin = (seeds: readonly number[]) =>
-    Array.from({ length: bySeeds }, (_, w) => planRun(config, { seeds: seeds.filter((_, i) => i % bySeeds === w), students }));
   const byStudents = Math.min(cores, students.length);
   const studentShares = (seeds: number[]) => chunks(students, byStudents).map((group) => planRun(config, { seeds, students: group }));
-  const candidates = [roundRobin(all)];
+  if (queued && cores >= 2 && all.length > cores) {
+    const left = byStudents >= 2 ? all.length % cores : 0;
+    const grouped = shrinkingGroups(all.slice(0, all.length - left), cores).map((seeds) => planRun(config, { seeds, students }));
+    return assignReports(left ? [...grouped, ...studentShares(all.slice(-left))] : grouped);
+  }
+  const bySeeds = Math.min(cores, all.length);
+  // Round-robin seeds keep the first worker's seeds as early as a contiguous split would not: [1, 3, 5], [2, 4].
+  const roundRobin = Array.from({ length: bySeeds }, (_, w) =>
+    planRun(config, { seeds: all.filter((_, i) => i % bySeeds === w), students }),
+  );
+  const candidates = [roundRobin];
   if (byStudents >= 2) candidates.push(studentShares(all));
-  const evenly = all.length - (all.length % bySeeds);
-  if (queued && byStudents >= 2 && evenly > 0 && evenly < all.length)
-    candidates.push([...roundRobin(all.slice(0, evenly)), ...studentShares(all.slice(evenly))]);
   // The first of the least busy: fewer shares where two tie.
   const best = candidates.reduce((a, b) => (busiest(b, cores) < busiest(a, cores) ? b : a));
   return assignReports(best);
