@@ -17,7 +17,7 @@
  * whose only adapter is a software one (SwiftShader) it stops at once (exit 3): the figure would
  * take days there; `--software` runs it anyway.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,18 +66,68 @@ interface Measured {
 function timed(command: string, args: string[]): { wallSeconds: number; peakKB: number; stdout: string } {
   const started = performance.now();
   const run = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const wallSeconds = (performance.now() - started) / 1000;
-  const peak = /PEAK_KB (\d+)/.exec(run.stderr ?? '');
-  if (run.status !== 0 || !peak)
-    throw new Error(`${command} ${args.join(' ')} failed (${run.status}):\n${(run.stderr ?? '').slice(-2000)}`);
-  return { wallSeconds, peakKB: Number(peak[1]), stdout: run.stdout };
+  return timedResult(command, args, (performance.now() - started) / 1000, run.status, run.stdout, run.stderr);
+}
+
+function timedResult(command: string, args: string[], wallSeconds: number, status: number | null, stdout: string, stderr: string) {
+  const peak = /PEAK_KB (\d+)/.exec(stderr ?? '');
+  if (status !== 0 || !peak) throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${(stderr ?? '').slice(-2000)}`);
+  return { wallSeconds, peakKB: Number(peak[1]), stdout };
+}
+
+/**
+ * `timed`, with the command stopped (SIGSTOP to its process group) after every `every` seconds of
+ * its running while `sample` runs on the machine it leaves idle, then resumed (SIGCONT); its wall
+ * time leaves the pauses out. Interrupted, the command is resumed and ended with it.
+ */
+async function timedWithPauses(
+  command: string,
+  args: string[],
+  every: number,
+  sample: (atSeconds: number) => void,
+): Promise<{ wallSeconds: number; peakKB: number; stdout: string }> {
+  const child = spawn('/usr/bin/time', ['-f', 'PEAK_KB %M', command, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const group = -child.pid!;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(group, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  const interrupted = () => {
+    signal('SIGCONT');
+    signal('SIGTERM');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const started = performance.now();
+  let paused = 0;
+  let status: number | null | undefined;
+  while (status === undefined) {
+    const wait = new Promise<undefined>((resolve) => setTimeout(resolve, every * 1000));
+    status = await Promise.race([exited, wait]);
+    if (status !== undefined) break;
+    signal('SIGSTOP');
+    const stopped = performance.now();
+    sample((stopped - started) / 1000 - paused);
+    signal('SIGCONT');
+    paused += (performance.now() - stopped) / 1000;
+  }
+  process.off('SIGINT', interrupted);
+  return timedResult(command, args, (performance.now() - started) / 1000 - paused, status, stdout, stderr);
 }
 
 /** The rate of the figure's products alone on this backend, one process per core running at once: each core's GFLOP/s. */
-function productsRate(cores: number): number[] {
+function productsRate(cores: number, seconds: number): number[] {
   const tsx = join('node_modules', '.bin', 'tsx');
   const script = Array.from({ length: cores }, () => `${tsx} bench/products-floor.ts &`).join(' ') + ' wait';
-  const run = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+  const run = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, FLOOR_SECONDS: String(seconds) } });
   const lines = run.stdout
     .trim()
     .split('\n')
@@ -89,16 +139,36 @@ function productsRate(cores: number): number[] {
   });
 }
 
+/** The products' rate at one moment: each core's GFLOP/s, and when it was taken in the project's running time. */
+interface FloorSample {
+  atSeconds: number;
+  gflopsPerCore: number[];
+}
+
+/** Seconds between the samples taken while the project is paused, and how long each is timed. */
+const SAMPLE_EVERY = 180;
+const SAMPLE_SECONDS = 30;
+/** How long the samples just before and just after the project are timed. */
+const END_SAMPLE_SECONDS = 60;
+
 /**
- * The floor under the project's wall time: its products at the rate measured just before and just
- * after it (on a shared machine the rate drifts over half an hour; their mean is the estimate of
- * the rate during the run, and both are kept).
+ * The floor under the project's wall time: its products at the rate measured just before it, every
+ * few minutes while it is paused, and just after it, each sample standing for the stretch of the
+ * run around it (the trapezoid rule over the run's time): a shared machine's pace moves by a
+ * quarter within minutes, so that two samples at the ends miss what the run met. The estimate from
+ * those two alone (their mean) is kept beside it.
  */
-function productsFloor(flop: number, before: number[], after: number[]) {
-  const total = (rates: number[]) => rates.reduce((a, b) => a + b, 0) * 1e9;
+function productsFloor(flop: number, samples: FloorSample[]) {
+  const secondsAt = ({ gflopsPerCore }: FloorSample) => flop / (gflopsPerCore.reduce((a, b) => a + b, 0) * 1e9);
+  const first = samples[0];
+  const last = samples.at(-1)!;
+  let weighted = 0;
+  for (let j = 1; j < samples.length; j++)
+    weighted += ((samples[j].atSeconds - samples[j - 1].atSeconds) * (secondsAt(samples[j - 1]) + secondsAt(samples[j]))) / 2;
   return {
-    seconds: (flop / total(before) + flop / total(after)) / 2,
-    gflopsPerCore: { before, after },
+    seconds: weighted / (last.atSeconds - first.atSeconds),
+    beforeAndAfterSeconds: (secondsAt(first) + secondsAt(last)) / 2,
+    samples,
   };
 }
 
@@ -163,17 +233,21 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
 
   const cores = Math.min(2, cpus().length);
   const rateText = (rates: number[]) => `${rates.map((g) => g.toFixed(1)).join(' + ')} GFLOP/s`;
-  let rateBefore: number[] | null = null;
+  const samples: FloorSample[] = [];
+  const sample = (atSeconds: number, seconds: number) => {
+    samples.push({ atSeconds, gflopsPerCore: productsRate(cores, seconds) });
+    log(`floor: ${rateText(samples.at(-1)!.gflopsPerCore)}`);
+  };
   if (!gpu) {
     log(`floor: the figure's matrix products alone, ${cores} processes at once, before the project…`);
-    rateBefore = productsRate(cores);
-    log(`floor: ${rateText(rateBefore)}`);
+    sample(0, END_SAMPLE_SECONDS);
   }
 
   const json = join(mkdtempSync(join(tmpdir(), 'figure-')), 'result.json');
   const projectLabel = gpu ? 'Node, WebGPU on Dawn, every seed side by side' : 'Node, tfjs-wasm, a worker thread per core';
-  log(`project: npm run experiment (${projectLabel})…`);
-  const cli = timed(join('node_modules', '.bin', 'tsx'), [
+  log(`project: npm run experiment (${projectLabel})${gpu ? '' : `, paused every ${SAMPLE_EVERY} s to time the floor`}…`);
+  const tsx = join('node_modules', '.bin', 'tsx');
+  const cliArgs = [
     'src/cli/experiment.ts',
     '--seed',
     '1',
@@ -182,7 +256,8 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
     ...(gpu ? ['--backend', 'webgpu'] : []),
     '--json',
     json,
-  ]);
+  ];
+  const cli = gpu ? timed(tsx, cliArgs) : await timedWithPauses(tsx, cliArgs, SAMPLE_EVERY, (at) => sample(at, SAMPLE_SECONDS));
   const result = parseExport(readFileSync(json, 'utf8'));
   writeFileSync(gpu ? 'bench/figure-result-gpu.json' : 'bench/figure-result.json', JSON.stringify(result, null, 2) + '\n');
   const project: Measured = {
@@ -193,10 +268,11 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
   };
   log(`project: ${project.wallSeconds.toFixed(0)} s, peak ${project.peakMemoryGB.toFixed(1)} GB`);
   let floor: ReturnType<typeof productsFloor> | null = null;
-  if (rateBefore) {
-    const rateAfter = productsRate(cores);
-    floor = productsFloor(flop, rateBefore, rateAfter);
-    log(`floor: ${rateText(rateAfter)} after the project; ${floor.seconds.toFixed(0)} s`);
+  if (!gpu) {
+    log('floor: after the project…');
+    sample(cli.wallSeconds, END_SAMPLE_SECONDS);
+    floor = productsFloor(flop, samples);
+    log(`floor: ${floor.seconds.toFixed(0)} s over the run (${floor.beforeAndAfterSeconds.toFixed(0)} s from before and after alone)`);
   }
   const record = seeds === 25 ? compareWithRecord(result) : null;
 
@@ -251,6 +327,7 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
       ...floor,
       ratio: peer ? floor.seconds / peer.wallSeconds : null,
       project: project.wallSeconds / floor.seconds,
+      projectBeforeAndAfter: project.wallSeconds / floor.beforeAndAfterSeconds,
     },
     againstRecord: record,
   };
@@ -279,7 +356,10 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
       )
       .join(', ')}`,
   );
-  if (floor) console.log(`\nThe project took ${f(project.wallSeconds / floor.seconds, 3)}× its products floor.`);
+  if (floor)
+    console.log(
+      `\nThe project took ${f(project.wallSeconds / floor.seconds, 3)}× its products floor (${f(project.wallSeconds / floor.beforeAndAfterSeconds, 3)}× the floor from the samples before and after alone).`,
+    );
   if (record)
     console.log(
       `\nAgainst the recorded run (docs/results/paper-protocol-25-seeds.json): ${record.differing} of ${record.compared} per-seed accuracies differ, by at most ${(100 * record.largest).toFixed(2)} points.`,
