@@ -4,7 +4,8 @@
  * (bench/peer_torch.py --batched --device cpu: the authors' way, every model its own
  * initialisation, data order and noise set, all seeds in one stacked computation), on this
  * machine, one after the other, and the floor under the project's time: the figure's matrix
- * products alone, at the rate bench/products-floor.ts measures just before and just after it.
+ * products alone, at the rate bench/products-floor.ts measures just before it, every few minutes
+ * while the project is paused, and just after it.
  * Reports wall time, GFLOP/s, peak memory (the largest resident set of the process tree, from GNU
  * time) and the ratios; writes the figure's entry of bench/results.json and the project's result (a CLI export) to bench/figure-result.json.
  *
