@@ -63,35 +63,23 @@ interface Measured {
   means: Record<string, number>;
 }
 
-/** Runs a command under GNU time; its wall time and the largest resident set of its process tree. */
-function timed(command: string, args: string[]): { wallSeconds: number; peakKB: number; stdout: string } {
-  const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return timedResult(command, args, (performance.now() - started) / 1000, run.status, run.stdout, run.stderr);
-}
-
-function timedResult(command: string, args: string[], wallSeconds: number, status: number | null, stdout: string, stderr: string) {
-  const peak = /PEAK_KB (\d+)/.exec(stderr ?? '');
-  if (status !== 0 || !peak) throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${(stderr ?? '').slice(-2000)}`);
-  return { wallSeconds, peakKB: Number(peak[1]), stdout };
+/** While a timed command runs: every `every` seconds of its running, `sample` runs with the command stopped. */
+interface Pauses {
+  every: number;
+  sample: (atSeconds: number) => void;
 }
 
 /**
- * `timed`, with the command stopped (SIGSTOP to its process group) after every `every` seconds of
- * its running while `sample` runs on the machine it leaves idle, then resumed (SIGCONT); its wall
- * time leaves the pauses out. Interrupted, the command is resumed and ended with it.
+ * Runs a command under GNU time: its wall time and the largest resident set of its process tree.
+ * With `pauses`, the command is stopped (SIGSTOP to its process group) after every `every` seconds
+ * of its running while `sample` runs on the machine it leaves idle, then resumed (SIGCONT), and its
+ * wall time leaves the pauses out. Interrupted, the command is resumed and ended with it.
  */
-async function timedWithPauses(
-  command: string,
-  args: string[],
-  every: number,
-  sample: (atSeconds: number) => void,
-): Promise<{ wallSeconds: number; peakKB: number; stdout: string }> {
+async function timed(command: string, args: string[], pauses?: Pauses): Promise<{ wallSeconds: number; peakKB: number; stdout: string }> {
   const child = spawn('/usr/bin/time', ['-f', 'PEAK_KB %M', command, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const group = -child.pid!;
   const signal = (name: NodeJS.Signals) => {
     try {
-      process.kill(group, name);
+      process.kill(-child.pid!, name);
     } catch {
       // Already gone.
     }
@@ -111,17 +99,24 @@ async function timedWithPauses(
   let paused = 0;
   let status: number | null | undefined;
   while (status === undefined) {
-    const wait = new Promise<undefined>((resolve) => setTimeout(resolve, every * 1000));
-    status = await Promise.race([exited, wait]);
-    if (status !== undefined) break;
+    let wake = () => {};
+    const due = pauses ? new Promise<undefined>((resolve) => (wake = () => resolve(undefined))) : exited;
+    const timer = pauses && setTimeout(wake, pauses.every * 1000);
+    status = await Promise.race([exited, due]);
+    // Cleared, so that a finished run leaves no timer keeping the benchmark alive.
+    if (timer) clearTimeout(timer);
+    if (status !== undefined || !pauses) break;
     signal('SIGSTOP');
     const stopped = performance.now();
-    sample((stopped - started) / 1000 - paused);
+    pauses.sample((stopped - started) / 1000 - paused);
     signal('SIGCONT');
     paused += (performance.now() - stopped) / 1000;
   }
   process.off('SIGINT', interrupted);
-  return timedResult(command, args, (performance.now() - started) / 1000 - paused, status, stdout, stderr);
+  const wallSeconds = (performance.now() - started) / 1000 - paused;
+  const peak = /PEAK_KB (\d+)/.exec(stderr);
+  if (status !== 0 || !peak) throw new Error(`${command} ${args.join(' ')} failed (${status}):\n${stderr.slice(-2000)}`);
+  return { wallSeconds, peakKB: Number(peak[1]), stdout };
 }
 
 /** The rate of the figure's products alone on this backend, one process per core running at once: each core's GFLOP/s. */
@@ -258,7 +253,7 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
     '--json',
     json,
   ];
-  const cli = gpu ? timed(tsx, cliArgs) : await timedWithPauses(tsx, cliArgs, SAMPLE_EVERY, (at) => sample(at, SAMPLE_SECONDS));
+  const cli = await timed(tsx, cliArgs, gpu ? undefined : { every: SAMPLE_EVERY, sample: (at) => sample(at, SAMPLE_SECONDS) });
   const result = parseExport(readFileSync(json, 'utf8'));
   writeFileSync(gpu ? 'bench/figure-result-gpu.json' : 'bench/figure-result.json', JSON.stringify(result, null, 2) + '\n');
   const project: Measured = {
@@ -289,7 +284,7 @@ export async function figureBench(seeds: number, { gpu, software }: FigureTarget
   else {
     log(`peer: bench/peer_torch.py --batched --device ${device}…`);
     const threads = String(cores);
-    const run = timed(python, [
+    const run = await timed(python, [
       'bench/peer_torch.py',
       mnistDataDir(),
       '--batched',
