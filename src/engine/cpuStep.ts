@@ -7,12 +7,13 @@ import { DIGITS, IMAGE_PIXELS } from '../protocol/constants';
 import { batchInputs, phaseBuffers } from './hostBatches';
 import { HostMatrix, product } from './hostMatrix';
 import { columnsOf, logSoftmaxRows, lossAndGradient, type HostObjective } from './hostMath';
-import type { HostBuffers } from './hostWasm';
+import { hostBuffers, type HostBuffers } from './hostWasm';
 import type { ModelLayout } from './layout';
 import { distilledColumns } from './losses';
 import { biasName, layerSizes, paramShapes, weightName } from '../protocol/network';
 import type { LayoutParams, Mlp, ParamName } from './mlp';
 import type { PhaseObjective, PhasePlan, TrainingStep } from './phase';
+import { heapBatches, TfjsHeap, type HeapBatches } from './wasmHeap';
 
 /**
  * The objective as the host loss needs it, made once for the phase: labels, or each model's teacher
@@ -36,7 +37,6 @@ interface CpuPhase {
   model: Mlp;
   layout: ModelLayout;
   host: HostBuffers;
-  inputs: ReturnType<typeof batchInputs>;
   objective: HostObjective;
   /** The most rows a model's batch has. */
   batchSize: number;
@@ -47,6 +47,9 @@ interface CpuPhase {
 
 /** One training step's forward and backward pass over every model: gradients into the phase's, the mean loss returned. */
 type Pass = (indices: readonly Uint32Array[]) => number;
+
+/** A phase's batches in the host's buffers (hostBatches.ts). */
+type HostInputs = ReturnType<typeof batchInputs>;
 
 /**
  * Host room the transposed pass needs, in the order it is made: each layer's weights transposed,
@@ -64,7 +67,7 @@ function transposedRoom(model: Mlp, batch: number): number[] {
  * matrix, the smaller operand while the batch is smaller than the hidden layer. Bias and relu, the
  * loss, relu's mask, bias gradients and transposes run on the host, one pass each.
  */
-function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhase, room: Float32Array[]): Pass {
+function transposedPass({ model, host, objective, param, grad }: CpuPhase, inputs: HostInputs, room: Float32Array[]): Pass {
   const sizes = layerSizes(model.shape);
   const layers = sizes.length;
   const { hidden: hiddenWidth } = model.shape;
@@ -137,7 +140,7 @@ function transposedPass({ model, host, inputs, objective, param, grad }: CpuPhas
  * would stream them from memory (with both cores at work, a few percent slower: 45 against 48 ms
  * a model's step at K = 12, measured). Each model's values are the same either way.
  */
-function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }: CpuPhase): Pass {
+function kernelPass({ model, layout, objective, batchSize, param, grad }: CpuPhase, inputs: HostInputs): Pass {
   const width = DIGITS + model.shape.m;
   const shapes = paramShapes(model.shape);
   const dLogits = new Float32Array(batchSize * width);
@@ -158,6 +161,79 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
 }
 
 /**
+ * `kernelPass` on tfjs-wasm with the host kernels in the backend's own memory (wasmHeap.ts): the
+ * products are tfjs's (XNNPACK) as there, but the batch is written straight into its tensors, and
+ * bias and relu, relu's mask, the bias gradients and the transposes the products need are passes
+ * over the backend's buffers, where tfjs's kernels took a pass each and copies in and out. The
+ * same arithmetic in the same order (the host kernels do tfjs's float32 operations), so the same bits.
+ */
+function heapPass({ model, objective, param, grad }: CpuPhase, heap: TfjsHeap, batches: HeapBatches): Pass {
+  const sizes = layerSizes(model.shape);
+  const layers = sizes.length;
+  const width = DIGITS + model.shape.m;
+  const { kernels } = heap;
+  const offset = (t: tf.Tensor) => heap.offset(t);
+  /** A new tensor holding the transpose of t [rows, cols]. */
+  const transposed = (t: tf.Tensor, rows: number, cols: number) => {
+    const out = heap.tensor([cols, rows]);
+    kernels.transpose(offset(t), rows, cols, offset(out));
+    return out;
+  };
+  const modelPass = (i: number, indices: Uint32Array) =>
+    tf.tidy(() => {
+      const rows = indices.length;
+      const x = heap.tensor([rows, IMAGE_PIXELS]);
+      const xT = heap.tensor([IMAGE_PIXELS, rows]);
+      batches.fill(i, indices, x, xT);
+      // Fresh weight tensors every step: tfjs-wasm keeps a weight's packed form by its tensor.
+      const weights = sizes.map((shape, l) => tf.tensor2d(param(weightName(l + 1), i), shape));
+      // Forward: h = relu(a·W + b) in place for each hidden layer, kept with its transpose (the weight gradient's left operand).
+      const inputs = [x];
+      const inputsT = [xT];
+      for (let l = 0; l < layers - 1; l++) {
+        const h = tf.matMul(inputs[l], weights[l]);
+        const bias = tf.tensor1d(param(biasName(l + 1), i));
+        kernels.biasRelu(offset(h), offset(bias), rows, sizes[l][1], 0, offset(h));
+        inputs.push(h);
+        inputsT.push(transposed(h, rows, sizes[l][1]));
+      }
+      const logits = tf.matMul(inputs[layers - 1], weights[layers - 1]);
+      const dLogits = heap.tensor([rows, width]);
+      const biasGrad = heap.tensor([Math.max(...sizes.map(([, fanOut]) => fanOut))]);
+      // The views after the last allocation before they are read (an allocation may move the heap).
+      const out = heap.view(logits);
+      const bias = param(biasName(layers), i);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = Math.fround(out[r * width + c] + bias[c]);
+      const loss = lossAndGradient(objective, i, out, width, indices, heap.view(dLogits));
+      // Backward, layer by layer: dW = aᵀ·d, db = column sums of d, and d for the layer below through relu's mask, in place.
+      let d = dLogits;
+      for (let l = layers - 1; l >= 0; l--) {
+        const [fanIn, fanOut] = sizes[l];
+        const dW = tf.matMul(inputsT[l], d);
+        kernels.colSums(offset(d), rows, fanOut, offset(biasGrad));
+        grad(weightName(l + 1), i).set(heap.view(dW));
+        grad(biasName(l + 1), i).set(heap.view(biasGrad).subarray(0, fanOut));
+        if (l === 0) break;
+        const below = tf.matMul(d, transposed(weights[l], fanIn, fanOut));
+        kernels.mask(offset(below), offset(inputs[l]), rows * fanIn, offset(below));
+        d = below;
+      }
+      return loss;
+    });
+  return (indices) => indices.reduce((total, modelIndices, i) => total + modelPass(i, modelIndices), 0) / indices.length;
+}
+
+/** The phase's batches in the heap, or the heap's blocks freed if they cannot all be made. */
+function heapBatchesOrFree(heap: TfjsHeap, plan: PhasePlan): HeapBatches {
+  try {
+    return heapBatches(heap, plan.inputs, plan.batchSize);
+  } catch (error) {
+    heap.dispose();
+    throw error;
+  }
+}
+
+/**
  * The step on a CPU backend (tfjs-wasm), where every kernel launch costs tens of microseconds
  * and reading a tensor is a copy. The parameters and Adam's moments live on the host for the
  * phase, Adam runs there in one pass (as WebAssembly SIMD, hostWasm.ts), and each step writes the
@@ -166,7 +242,13 @@ function kernelPass({ model, layout, inputs, objective, batchSize, param, grad }
  * `kernelPass`: the same bits either way (each entry of a product is the same dot product, summed
  * in the same order; the host's passes do the kernels' float32 arithmetic).
  */
-export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout): Promise<TrainingStep> {
+export async function cpuStep(
+  model: Mlp,
+  plan: PhasePlan,
+  layout: ModelLayout,
+  /** inHeap: false runs `kernelPass` on tfjs-wasm too (for tests comparing the two). */
+  { inHeap = true } = {},
+): Promise<TrainingStep> {
   const k = model.count;
   const transposed = plan.batchSize < model.shape.hidden;
   // Every parameter of every model end to end, so that Adam is one pass: [w1 of K models, b1 of K models, …].
@@ -180,11 +262,13 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     paramCount += sizes[name];
   }
   const roomSizes = transposed ? transposedRoom(model, plan.batchSize) : null;
-  // The kernel pass fills one model's batch at a time; the transposed pass all K at once.
-  const { host, inputs, rest } = phaseBuffers(plan, layout, [...[paramCount, paramCount, paramCount, paramCount], ...(roomSizes ?? [])], {
-    models: transposed ? k : 1,
-  });
-  const [params, grads, m, v, ...roomBuffers] = rest;
+  const heap = transposed || !inHeap ? null : TfjsHeap.ofActiveBackend();
+  const paramBuffers = [paramCount, paramCount, paramCount, paramCount];
+  // In the heap the batches go straight into their tensors; else the kernel pass fills one model's batch at a time, the transposed pass all K at once.
+  const { host, inputs, rest } = heap
+    ? { host: hostBuffers(paramBuffers, { maxRows: plan.batchSize }), inputs: null, rest: null }
+    : phaseBuffers(plan, layout, [...paramBuffers, ...(roomSizes ?? [])], { models: transposed ? k : 1 });
+  const [params, grads, m, v, ...roomBuffers] = rest ?? host.f32;
   /** Model i's part of a parameter in a buffer laid out as `params`. */
   const part = (values: Float32Array, name: ParamName, i: number) =>
     values.subarray(starts[name] + (i * sizes[name]) / k, starts[name] + ((i + 1) * sizes[name]) / k);
@@ -193,13 +277,16 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
     model,
     layout,
     host,
-    inputs,
     objective: await hostObjective(plan.objective),
     batchSize: plan.batchSize,
     param: (name, i) => part(params, name, i),
     grad: (name, i) => part(grads, name, i),
   };
-  const pass = roomSizes ? transposedPass(phase, roomBuffers) : kernelPass(phase);
+  const pass = heap
+    ? heapPass(phase, heap, heapBatchesOrFree(heap, plan))
+    : roomSizes
+      ? transposedPass(phase, inputs!, roomBuffers)
+      : kernelPass(phase, inputs!);
   let t = 0;
   return {
     kernels: { step: 'tfjs' },
@@ -214,6 +301,6 @@ export async function cpuStep(model: Mlp, plan: PhasePlan, layout: ModelLayout):
       );
       return loss;
     },
-    dispose: () => {},
+    dispose: () => heap?.dispose(),
   };
 }

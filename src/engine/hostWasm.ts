@@ -34,8 +34,8 @@ export interface HostBuffers {
   readonly kind: 'wasm-simd' | 'js';
 }
 
-interface HostExports {
-  memory: WebAssembly.Memory;
+/** The module's functions: every argument that names a buffer is a byte offset into the memory it was instantiated with. */
+export interface HostKernels {
   adam(p: number, g: number, m: number, v: number, n: number, ...constants: number[]): void;
   noise(seed: number, indices: number, n: number, out: number, outT: number): void;
   images(table: number, pixels: number, indices: number, n: number, out: number, outT: number): void;
@@ -54,6 +54,17 @@ function hostModule(): WebAssembly.Module | null {
     compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   return compiled;
+}
+
+/** The module's kernels working in `memory` (one of its own, or another module's, such as tfjs-wasm's), or null where this engine has no WebAssembly SIMD. */
+export function hostKernels(memory: WebAssembly.Memory): HostKernels | null {
+  const module = hostModule();
+  if (!module) return null;
+  try {
+    return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HostKernels;
+  } catch {
+    return null; // a memory it cannot import (a shared one, as threaded builds have)
+  }
 }
 
 const PAGE = 65536;
@@ -88,7 +99,7 @@ function jsBuffers(lengths: readonly number[], images: MnistSplit | undefined): 
   };
 }
 
-function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], { maxRows, images }: HostBufferOptions): HostBuffers | null {
+function wasmBuffers(lengths: readonly number[], { maxRows, images }: HostBufferOptions): HostBuffers | null {
   // Byte 0 stays unused: the noise and image kernels read a transposed output at offset 0 as "none".
   const indexOffset = ALIGN;
   const tableOffset = indexOffset + alignUp(4 * maxRows);
@@ -100,16 +111,14 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], { m
     end += alignUp(4 * n);
   }
   if (end > 2 ** 32 - PAGE) return null;
-  const exports = new WebAssembly.Instance(module, {}).exports as unknown as HostExports;
-  const { memory } = exports;
-  const more = Math.ceil(end / PAGE) - memory.buffer.byteLength / PAGE;
-  if (more > 0) {
-    try {
-      memory.grow(more);
-    } catch {
-      return null; // the engine would not give this much memory to one module
-    }
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE) });
+  } catch {
+    return null; // the engine would not give this much memory to one module
   }
+  const exports = hostKernels(memory);
+  if (!exports) return null;
   const buffer = memory.buffer;
   const indices = new Uint32Array(buffer, indexOffset, maxRows);
   new Float32Array(buffer, tableOffset, PIXEL_INPUTS.length).set(PIXEL_INPUTS);
@@ -184,6 +193,5 @@ function wasmBuffers(module: WebAssembly.Module, lengths: readonly number[], { m
 
 /** Buffers of the given lengths (in floats) and the host loops that work on them. */
 export function hostBuffers(lengths: readonly number[], options: HostBufferOptions): HostBuffers {
-  const module = (options.prefer ?? 'wasm-simd') === 'wasm-simd' ? hostModule() : null;
-  return (module && wasmBuffers(module, lengths, options)) ?? jsBuffers(lengths, options.images);
+  return ((options.prefer ?? 'wasm-simd') === 'wasm-simd' ? wasmBuffers(lengths, options) : null) ?? jsBuffers(lengths, options.images);
 }

@@ -70,7 +70,10 @@ export interface ModelLayout {
 }
 
 /** A layout whose noise pass is tfjs's kernels, and whose step is `step` (tfjs's kernels throughout, unless given). */
-const withTfjsSteps = (layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>, step = tfjsStep): ModelLayout => {
+const withTfjsSteps = (
+  layout: Omit<ModelLayout, 'createStep' | 'noiseLogits'>,
+  step: (model: Mlp, plan: PhasePlan, layout: ModelLayout) => Promise<TrainingStep> = tfjsStep,
+): ModelLayout => {
   const complete: ModelLayout = {
     ...layout,
     createStep: (model, plan) => step(model, plan, complete),

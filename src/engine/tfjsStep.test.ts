@@ -191,28 +191,32 @@ async function referenceSteps(model: Mlp, plan: PhasePlan, batches: Uint32Array[
 }
 
 describe('the CPU step', () => {
-  it('gives the bits of the tfjs-kernel forward and backward pass, its products transposed or not, with a short last batch', async () => {
-    const before = tf.memory().numTensors;
-    // hidden 48: batch 32 runs the products transposed, batch 64 as they are; 200 images leave a short last batch.
-    for (const batchSize of [32, 64]) {
-      const plan = teacherPlan({ batchSize, lr: 1e-3, teacherEpochs: 1, trainCount: 200 }, mnist.train, [1, 2]);
-      const batches: Uint32Array[][] = [];
-      const orders = [1, 2].map((seed) => new Rng(seed).permutation(200));
-      for (let start = 0; start < 200; start += batchSize)
-        batches.push(orders.map((o) => o.subarray(start, Math.min(start + batchSize, 200))));
-      const model = Mlp.init({ hidden: 48, m: 3, depth: 2 }, [1, 2]);
-      const expected = await referenceSteps(model, plan, batches);
-      const step = await cpuStep(model, plan, LAYOUTS.list);
-      for (const indices of batches) await step.run(indices, true);
-      step.dispose();
-      PAPER_PARAMS.forEach((name, n) =>
-        expect(
-          Buffer.from((model.params[name].dataSync() as Float32Array).buffer).equals(Buffer.from(expected[n].buffer)),
-          `${name}, batch ${batchSize}`,
-        ).toBe(true),
-      );
-      model.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  // At batch ≥ hidden the step runs its host kernels in tfjs-wasm's heap, or (on another CPU backend) tfjs's kernels.
+  it.each([true, false])(
+    'gives the bits of the tfjs-kernel forward and backward pass, its products transposed or not, with a short last batch (host kernels in the heap: %s)',
+    async (inHeap) => {
+      const before = tf.memory().numTensors;
+      // hidden 48: batch 32 runs the products transposed, batch 64 as they are; 200 images leave a short last batch.
+      for (const batchSize of [32, 64]) {
+        const plan = teacherPlan({ batchSize, lr: 1e-3, teacherEpochs: 1, trainCount: 200 }, mnist.train, [1, 2]);
+        const batches: Uint32Array[][] = [];
+        const orders = [1, 2].map((seed) => new Rng(seed).permutation(200));
+        for (let start = 0; start < 200; start += batchSize)
+          batches.push(orders.map((o) => o.subarray(start, Math.min(start + batchSize, 200))));
+        const model = Mlp.init({ hidden: 48, m: 3, depth: 2 }, [1, 2]);
+        const expected = await referenceSteps(model, plan, batches);
+        const step = await cpuStep(model, plan, LAYOUTS.list, { inHeap });
+        for (const indices of batches) await step.run(indices, true);
+        step.dispose();
+        PAPER_PARAMS.forEach((name, n) =>
+          expect(
+            Buffer.from((model.params[name].dataSync() as Float32Array).buffer).equals(Buffer.from(expected[n].buffer)),
+            `${name}, batch ${batchSize}`,
+          ).toBe(true),
+        );
+        model.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });

@@ -2,9 +2,10 @@
 ;; SIMD: a plain JS loop over typed arrays costs several nanoseconds per element, and Adam alone
 ;; was a fifth of a classroom step. Every function does exactly the IEEE operations of its JS
 ;; twin in hostMath.ts, in the same order, so results are bit for bit the same (host.test.ts).
-;; Compiled by `npm run build:wasm` into host.generated.ts.
+;; Compiled by `npm run build:wasm` into host.generated.ts. Its memory is imported: a memory of
+;; its own for the host's buffers, or tfjs-wasm's, to work on the backend's tensors where they lie.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
   ;; Adam in place over n float32 values at byte offsets p, g, m, v (16-byte aligned), in float64
   ;; as hostMath.adamUpdate: four values per iteration as two f64x2 halves, then one at a time.
   (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
