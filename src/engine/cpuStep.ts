@@ -132,7 +132,8 @@ function transposedPass({ model, host, objective, param, grad }: CpuPhase, input
 
 /**
  * The pass with tfjs's kernels (the layout's forward and backward, mlp.ts) and the loss on the
- * host. With a batch as large as the hidden layer or larger, the weights are the smaller operand
+ * host, on a CPU backend whose memory the host kernels cannot work in (tfjs's cpu backend; tfjs-wasm
+ * runs `heapPass`). With a batch as large as the hidden layer or larger, the weights are the smaller operand
  * to repack, and the activations stay in the backend between the kernels: moving them to the host
  * and back cost as much as the kernels saved, and more with both cores at work (measured). One
  * model at a time, each its whole pass, in the first block of the batch buffers: its batch and
@@ -239,7 +240,7 @@ function heapBatchesOrFree(heap: TfjsHeap, plan: PhasePlan): HeapBatches {
  * phase, Adam runs there in one pass (as WebAssembly SIMD, hostWasm.ts), and each step writes the
  * updated parameters into the model, so that it is current between steps (for evaluation). Its
  * forward and backward pass is `transposedPass` for a batch smaller than the hidden layer, else
- * `kernelPass`: the same bits either way (each entry of a product is the same dot product, summed
+ * `heapPass` on tfjs-wasm and `kernelPass` elsewhere: the same bits every way (each entry of a product is the same dot product, summed
  * in the same order; the host's passes do the kernels' float32 arithmetic).
  */
 export async function cpuStep(
