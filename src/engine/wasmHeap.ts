@@ -2,7 +2,7 @@
  * The host kernels (wasm/host.wat) in tfjs-wasm's own memory, working on tensors where they lie:
  * a batch is written straight into its tensors, and relu, its mask, the bias gradients and the
  * transposes between the products are passes over the backend's buffers. Through tfjs's kernels
- * and its copies in and out, the same step spent about 2 ms more (measured, docs/performance.md).
+ * and its copies in and out, a step of the paper's model took 3–4.5 ms more (docs/performance.md).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { PIXEL_INPUTS } from '../protocol/constants';
