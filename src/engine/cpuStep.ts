@@ -240,8 +240,10 @@ function heapBatchesOrFree(heap: TfjsHeap, plan: PhasePlan): HeapBatches {
  * phase, Adam runs there in one pass (as WebAssembly SIMD, hostWasm.ts), and each step writes the
  * updated parameters into the model, so that it is current between steps (for evaluation). Its
  * forward and backward pass is `transposedPass` for a batch smaller than the hidden layer, else
- * `heapPass` on tfjs-wasm and `kernelPass` elsewhere: the same bits every way (each entry of a product is the same dot product, summed
- * in the same order; the host's passes do the kernels' float32 arithmetic).
+ * `heapPass` on tfjs-wasm and `kernelPass` elsewhere. On tfjs-wasm they give the same bits (each
+ * entry of a product is the same dot product, summed in the same order; the host's passes do the
+ * kernels' float32 arithmetic); tfjs's cpu backend sums in float64 blocks, so there only
+ * `kernelPass` gives its kernels' bits.
  */
 export async function cpuStep(
   model: Mlp,
