@@ -340,6 +340,10 @@ describe('the page for a room', () => {
     // 784·h + h² + h·20 multiply-adds an example: 2048 wide is 21.5 times 256 wide.
     // Once the backend's step is timed, the time comes first.
     await page.getByTestId('time-estimate').waitFor({ timeout: 120_000 });
+    // The estimate divides the work among the workers ready, and the helpers time their backend
+    // before they count: read it once all of them are (one a core).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+    await expect.poll(() => page.getByTestId('time-estimate').getAttribute('data-workers'), { timeout: 60_000 }).toBe(String(cores));
     expect(await page.getByTestId('times-classroom').textContent()).toBe("; about 22× the classroom run's work");
     const estimate = async () => Number(await page.getByTestId('time-estimate').getAttribute('data-ms'));
     const wide = await estimate();

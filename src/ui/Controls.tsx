@@ -123,7 +123,7 @@ function WillTrain({ config }: { config: Config }) {
     <p className="will-train" data-testid="will-train">
       Trains {seedRangeText(seedRange(config))}, each: {models.map((c) => names(c).label).join('; ')}
       {estimate !== null && (
-        <span data-testid="time-estimate" data-measured={estimate.measured} data-ms={Math.round(estimate.ms)}>
+        <span data-testid="time-estimate" data-measured={estimate.measured} data-ms={Math.round(estimate.ms)} data-workers={workers}>
           {' '}
           — about {duration(estimate.ms)} here{estimate.measured && ", at the latest run's pace"}
         </span>
