@@ -57,6 +57,10 @@ const driverChosen = () => Boolean(process.env.VK_ICD_FILENAMES || process.env.V
 const DRIVER_FOLDERS = ['/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
 const driversRegistered = () => DRIVER_FOLDERS.some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')));
 
+/** Where distributions put the Vulkan loader (libvulkan.so.1), which Dawn opens to find any driver. */
+const LOADER_FOLDERS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+const loaderFound = () => process.platform !== 'linux' || LOADER_FOLDERS.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
+
 function pointAtSwiftShader(): boolean {
   if (!existsSync(SWIFTSHADER_ICD)) return false;
   process.env.VK_ICD_FILENAMES = process.env.VK_DRIVER_FILES = SWIFTSHADER_ICD;
@@ -89,8 +93,11 @@ export async function installDawn({ software = false }: { software?: boolean } =
   }
   if (!adapter)
     throw new DawnUnavailable(
-      'no WebGPU adapter: Dawn found no Vulkan driver. Install the GPU’s Vulkan driver (or, for a software one, ' +
-        `Debian’s chromium, whose SwiftShader driver is at ${SWIFTSHADER_ICD}), or use --backend wasm`,
+      loaderFound()
+        ? 'no WebGPU adapter: Dawn found no Vulkan driver. Install the GPU’s Vulkan driver (or, for a software one, ' +
+            `Debian’s chromium, whose SwiftShader driver is at ${SWIFTSHADER_ICD}), or use --backend wasm`
+        : 'no WebGPU adapter: Dawn found no Vulkan loader (libvulkan.so.1) to open a driver with. Install it ' +
+            '(Debian: apt-get install libvulkan1) and the GPU’s Vulkan driver (or, for a software one, Debian’s chromium), or use --backend wasm',
     );
   Object.assign(globalThis, dawn.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `node ${process.version}` }, configurable: true });
