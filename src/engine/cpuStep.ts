@@ -173,6 +173,7 @@ function heapPass({ model, objective, param, grad }: CpuPhase, heap: TfjsHeap, b
   const layers = sizes.length;
   const width = DIGITS + model.shape.m;
   const { kernels } = heap;
+  const widest = Math.max(...sizes.map(([, fanOut]) => fanOut));
   const offset = (t: tf.Tensor) => heap.offset(t);
   /** A new tensor holding the transpose of t [rows, cols]. */
   const transposed = (t: tf.Tensor, rows: number, cols: number) => {
@@ -200,7 +201,7 @@ function heapPass({ model, objective, param, grad }: CpuPhase, heap: TfjsHeap, b
       }
       const logits = tf.matMul(inputs[layers - 1], weights[layers - 1]);
       const dLogits = heap.tensor([rows, width]);
-      const biasGrad = heap.tensor([Math.max(...sizes.map(([, fanOut]) => fanOut))]);
+      const biasGrad = heap.tensor([widest]);
       // The views after the last allocation before they are read (an allocation may move the heap).
       const out = heap.view(logits);
       const bias = param(biasName(layers), i);

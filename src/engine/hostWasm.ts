@@ -67,6 +67,14 @@ export function hostKernels(memory: WebAssembly.Memory): HostKernels | null {
   }
 }
 
+/** Throws where a fill asks for more images than its kernels have room for, or (given its set) an image the set lacks. */
+export function checkBatch(what: 'noise' | 'training', rows: ArrayLike<number>, maxRows: number, set?: MnistSplit): void {
+  if (rows.length > maxRows) throw new Error(`host kernels: ${rows.length} ${what} images asked for, room for ${maxRows}`);
+  if (set)
+    for (let r = 0; r < rows.length; r++)
+      if (rows[r] >= set.count) throw new Error(`host kernels: image ${rows[r]} asked for, the set has ${set.count}`);
+}
+
 const PAGE = 65536;
 const ALIGN = 16;
 const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
@@ -132,14 +140,14 @@ function wasmBuffers(lengths: readonly number[], { maxRows, images }: HostBuffer
     if (pairs.some(([view, n]) => view.length < n)) throw new Error('host kernels: a buffer smaller than its matrix');
   };
   /** Checks that a fill of these images fits `out` (and `outT`). */
-  const fits = (what: string, rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
+  const fits = (what: 'noise' | 'training', rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
     const n = rows.length;
-    if (n > maxRows) throw new Error(`host kernels: ${n} ${what} images asked for, room for ${maxRows}`);
+    checkBatch(what, rows, maxRows);
     if (out.length < n * IMAGE_PIXELS || (outT && outT.length < n * IMAGE_PIXELS))
       throw new Error(`host kernels: ${what} buffer too small`);
   };
   /** Checks a fill by a kernel, and writes the images' indices where the kernels read them. */
-  const batchOf = (what: string, rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
+  const batchOf = (what: 'noise' | 'training', rows: ArrayLike<number>, out: Float32Array, outT: Float32Array | undefined) => {
     fits(what, rows, out, outT);
     inModule(out, ...(outT ? [outT] : []));
     indices.set(rows);
@@ -165,8 +173,7 @@ function wasmBuffers(lengths: readonly number[], { maxRows, images }: HostBuffer
     },
     fillImages: images
       ? (rows, out, outT) => {
-          for (let r = 0; r < rows.length; r++)
-            if (rows[r] >= images.count) throw new Error(`host kernels: image ${rows[r]} asked for, the set has ${images.count}`);
+          checkBatch('training', rows, maxRows, images);
           const n = batchOf('training', rows, out, outT);
           exports.images(tableOffset, pixelsOffset, indexOffset, n, out.byteOffset, outT ? outT.byteOffset : 0);
         }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PIXEL_INPUTS } from '../protocol/constants';
 import { fillNoise } from '../protocol/random';
-import { hostKernels, type HostKernels } from './hostWasm';
+import { checkBatch, hostKernels, type HostKernels } from './hostWasm';
 import type { PhasePlan } from './phase';
 
 /** What this file uses of tfjs-wasm's backend (BackendWasm). */
@@ -83,18 +83,15 @@ export interface HeapBatches {
  */
 export function heapBatches(heap: TfjsHeap, inputs: PhasePlan['inputs'], maxRows: number): HeapBatches {
   const indexOffset = heap.hold(new Uint32Array(maxRows));
-  const writeIndices = (indices: Uint32Array) => {
-    if (indices.length > maxRows) throw new Error(`heap batches: ${indices.length} images asked for, room for ${maxRows}`);
+  const writeIndices = (indices: Uint32Array) =>
     heap.bytes(indexOffset, indices.byteLength).set(new Uint8Array(indices.buffer, indices.byteOffset, indices.byteLength));
-  };
   if (inputs.kind === 'images') {
     const { split } = inputs;
     const table = heap.hold(PIXEL_INPUTS);
     const pixels = heap.hold(split.images);
     return {
       fill(_model, indices, x, xT) {
-        for (const index of indices)
-          if (index >= split.count) throw new Error(`heap batches: image ${index} asked for, the set has ${split.count}`);
+        checkBatch('training', indices, maxRows, split);
         writeIndices(indices);
         heap.kernels.images(table, pixels, indexOffset, indices.length, heap.offset(x), heap.offset(xT));
       },
@@ -103,6 +100,7 @@ export function heapBatches(heap: TfjsHeap, inputs: PhasePlan['inputs'], maxRows
   const { seeds, draw } = inputs;
   return {
     fill(model, indices, x, xT) {
+      checkBatch('noise', indices, maxRows);
       if (draw.kind !== 'uniform') return fillNoise(draw, seeds[model], indices, heap.view(x), heap.view(xT));
       writeIndices(indices);
       heap.kernels.noise(seeds[model], indexOffset, indices.length, heap.offset(x), heap.offset(xT));

@@ -4,9 +4,9 @@
  *
  * Dawn opens the system's Vulkan loader (libvulkan.so.1; with it moved away, no adapter) and needs
  * a driver: the machine's (a GPU's ICD file in the usual places), or else the SwiftShader driver
- * (a CPU emulating a GPU) that Debian's chromium package ships. The loader reads its driver list from the environment whenever an
- * instance is created, so the fallback is chosen here, in this process, with nothing for the user to
- * set: slow, but the same WebGPU calls and kernels a GPU gets.
+ * (a CPU emulating a GPU) that Debian's chromium package ships. The loader reads its driver list
+ * from the environment whenever an instance is created, so the fallback is chosen here, in this
+ * process, with nothing for the user to set: slow, but the same WebGPU calls and kernels a GPU gets.
  */
 /// <reference types="@webgpu/types" />
 import { existsSync, readdirSync } from 'node:fs';
